@@ -1,0 +1,178 @@
+// Sets of non-negative integers as sorted, disjoint, non-adjacent inclusive intervals.
+// One implementation serves IPv4 addresses (0 .. 2^32-1) and ports (0 .. 65535): set algebra on
+// numbers, never on strings, and never by enumerating members.
+
+export class IntervalSet {
+  /** Flat [lo0, hi0, lo1, hi1, ...]; sorted, disjoint and non-adjacent. Never mutated. */
+  readonly bounds: readonly number[];
+
+  private constructor(bounds: readonly number[]) {
+    this.bounds = bounds;
+  }
+
+  static readonly EMPTY = new IntervalSet([]);
+
+  static range(lo: number, hi: number): IntervalSet {
+    if (hi < lo) return IntervalSet.EMPTY;
+    return new IntervalSet([lo, hi]);
+  }
+
+  static point(x: number): IntervalSet {
+    return new IntervalSet([x, x]);
+  }
+
+  /** Build from arbitrary (unsorted, overlapping) ranges. */
+  static fromRanges(ranges: Iterable<readonly [number, number]>): IntervalSet {
+    const list = [...ranges].filter(([lo, hi]) => hi >= lo).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const out: number[] = [];
+    for (const [lo, hi] of list) {
+      const n = out.length;
+      if (n > 0 && lo <= out[n - 1] + 1) {
+        if (hi > out[n - 1]) out[n - 1] = hi;
+      } else {
+        out.push(lo, hi);
+      }
+    }
+    return new IntervalSet(out);
+  }
+
+  /** Trusted constructor for already-normalised bounds (used by the algebra below). */
+  private static of(bounds: number[]): IntervalSet {
+    return bounds.length === 0 ? IntervalSet.EMPTY : new IntervalSet(bounds);
+  }
+
+  isEmpty(): boolean {
+    return this.bounds.length === 0;
+  }
+
+  /** Number of intervals. */
+  get rangeCount(): number {
+    return this.bounds.length / 2;
+  }
+
+  /** Number of members. */
+  size(): number {
+    let n = 0;
+    for (let i = 0; i < this.bounds.length; i += 2) n += this.bounds[i + 1] - this.bounds[i] + 1;
+    return n;
+  }
+
+  min(): number | undefined {
+    return this.bounds[0];
+  }
+
+  ranges(): [number, number][] {
+    const out: [number, number][] = [];
+    for (let i = 0; i < this.bounds.length; i += 2) out.push([this.bounds[i], this.bounds[i + 1]]);
+    return out;
+  }
+
+  has(x: number): boolean {
+    // Binary search over interval starts.
+    const b = this.bounds;
+    let lo = 0;
+    let hi = b.length / 2 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (x < b[2 * mid]) hi = mid - 1;
+      else if (x > b[2 * mid + 1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  union(other: IntervalSet): IntervalSet {
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    const a = this.bounds;
+    const b = other.bounds;
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    const push = (lo: number, hi: number) => {
+      const n = out.length;
+      if (n > 0 && lo <= out[n - 1] + 1) {
+        if (hi > out[n - 1]) out[n - 1] = hi;
+      } else out.push(lo, hi);
+    };
+    while (i < a.length || j < b.length) {
+      if (j >= b.length || (i < a.length && a[i] <= b[j])) {
+        push(a[i], a[i + 1]);
+        i += 2;
+      } else {
+        push(b[j], b[j + 1]);
+        j += 2;
+      }
+    }
+    return IntervalSet.of(out);
+  }
+
+  intersect(other: IntervalSet): IntervalSet {
+    const a = this.bounds;
+    const b = other.bounds;
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      const lo = Math.max(a[i], b[j]);
+      const hi = Math.min(a[i + 1], b[j + 1]);
+      if (lo <= hi) out.push(lo, hi);
+      if (a[i + 1] < b[j + 1]) i += 2;
+      else j += 2;
+    }
+    return IntervalSet.of(out);
+  }
+
+  subtract(other: IntervalSet): IntervalSet {
+    if (this.isEmpty() || other.isEmpty()) return this;
+    const a = this.bounds;
+    const b = other.bounds;
+    const out: number[] = [];
+    let j = 0;
+    for (let i = 0; i < a.length; i += 2) {
+      let lo = a[i];
+      const hi = a[i + 1];
+      while (j < b.length && b[j + 1] < lo) j += 2;
+      let k = j;
+      while (k < b.length && b[k] <= hi) {
+        if (b[k] > lo) out.push(lo, b[k] - 1);
+        lo = Math.max(lo, b[k + 1] + 1);
+        if (lo > hi) break;
+        k += 2;
+      }
+      if (lo <= hi) out.push(lo, hi);
+    }
+    return IntervalSet.of(out);
+  }
+
+  intersects(other: IntervalSet): boolean {
+    const a = this.bounds;
+    const b = other.bounds;
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      if (Math.max(a[i], b[j]) <= Math.min(a[i + 1], b[j + 1])) return true;
+      if (a[i + 1] < b[j + 1]) i += 2;
+      else j += 2;
+    }
+    return false;
+  }
+
+  /** True when every member of `other` is in this set. */
+  contains(other: IntervalSet): boolean {
+    return other.subtract(this).isEmpty();
+  }
+
+  equals(other: IntervalSet): boolean {
+    const a = this.bounds;
+    const b = other.bounds;
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
+  /** A stable string key, for hashing sets (equivalence classes, memo tables). */
+  key(): string {
+    return this.bounds.join(',');
+  }
+}
