@@ -10,6 +10,11 @@ export interface SourceLocation {
   file: string;
   /** JSON path inside the file, e.g. `$.value[3]`. */
   jsonPath: string;
+  /**
+   * True when the resource's fields sat at its top level (az CLI / SDK shape) instead of under
+   * `properties` (REST shape); lets validation name the exact field path of a reference.
+   */
+  flattened?: boolean;
 }
 
 export interface ResourceBase {
@@ -85,6 +90,7 @@ export interface IpConfiguration {
   loadBalancerBackendPoolIds: ResourceId[];
   loadBalancerInboundNatRuleIds: ResourceId[];
   applicationGatewayBackendPoolIds: ResourceId[];
+  source?: SourceLocation;
 }
 
 export interface NetworkInterface extends ResourceBase {

@@ -4,3 +4,7 @@ export { parseCidr, cidrToSet, formatCidr, rangeToCidrs, setToCidrStrings, cidrs
 export type { Cidr, CidrParse } from './cidr.ts';
 export { ALL_PORTS, PORT_MAX, parsePortRange, parsePortRanges, formatPorts, formatPortRangeEffective } from './ports.ts';
 export type { PortParse } from './ports.ts';
+export { PacketSpace, ALL_PROTOCOLS, ALL_ADDRESSES, UNIVERSE_BOX, intersectBox, subtractBox } from './packet-space.ts';
+export type { Box } from './packet-space.ts';
+export { PROTOCOL_NUMBERS, TCP_UDP, protocolName, parseProtocolName } from './protocols.ts';
+export type { NamedProtocol } from './protocols.ts';

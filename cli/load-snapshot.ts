@@ -1,0 +1,195 @@
+// PATHS -> Snapshot: the CLI's only reader of input files. Folders are walked recursively and every
+// `*.json` below them is read in sorted order (determinism); each file goes to the import session
+// as (path relative to the working directory, text), one at a time, so memory holds one file's
+// text at once. Fatal cases (nothing to read, nothing imported) are CliErrors naming the file.
+
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic, Snapshot } from '../core/index.ts';
+import { formatDiagnostic } from '../core/index.ts';
+import { createImportSession, readServiceTags } from '../importer/index.ts';
+import { CliError, type CliIo, stderrIsTTY } from './io.ts';
+
+export interface LoadOptions {
+  /** `--service-tags FILE` (or a folder holding one). */
+  serviceTags?: string;
+  /** `--json` or `--quiet`: nothing on stderr but fatal errors. */
+  silent?: boolean;
+  /** Print the one-line diagnostics count after loading (summary lists them itself). */
+  reportDiagnostics?: boolean;
+}
+
+/** How a path is shown in messages: relative to the working directory when below it. */
+export function displayPath(io: CliIo, abs: string): string {
+  const rel = path.relative(io.cwd, abs);
+  const shown = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+  return shown.split(path.sep).join('/');
+}
+
+function errnoCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+function describeFsError(e: unknown): string {
+  const code = errnoCode(e);
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function walk(dir: string, out: string[], seen: Set<string>): Promise<void> {
+  const real = await realpath(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const ent of entries) {
+    const full = path.join(dir, ent.name);
+    let isDir = ent.isDirectory();
+    let isFile = ent.isFile();
+    if (ent.isSymbolicLink()) {
+      const st = await stat(full).catch(() => undefined);
+      isDir = st?.isDirectory() ?? false;
+      isFile = st?.isFile() ?? false;
+    }
+    if (isDir) await walk(full, out, seen);
+    else if (isFile && ent.name.toLowerCase().endsWith('.json')) out.push(full);
+  }
+}
+
+function byPath(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The files named by PATHS: explicit files as given, folders walked; sorted, without repeats. */
+export async function listInputFiles(paths: string[], io: CliIo): Promise<string[]> {
+  const files: string[] = [];
+  const seenFiles = new Set<string>();
+  for (const p of paths) {
+    const abs = path.resolve(io.cwd, p);
+    const st = await stat(abs).catch((e: unknown) => {
+      throw new CliError(`cannot read ${p}: ${describeFsError(e)}`, { hint: 'PATHS are files or folders of Azure JSON exports' });
+    });
+    let found: string[];
+    if (st.isDirectory()) {
+      found = [];
+      await walk(abs, found, new Set());
+      if (!found.length) throw new CliError(`folder ${p} holds no .json files`, { hint: 'PATHS are Azure JSON exports (az ... list -o json, REST responses, Resource Graph results)' });
+      found.sort(byPath);
+    } else {
+      found = [abs];
+    }
+    for (const f of found) {
+      if (seenFiles.has(f)) continue;
+      seenFiles.add(f);
+      files.push(f);
+    }
+  }
+  return files;
+}
+
+export function countResources(s: Snapshot): number {
+  const maps = [
+    s.virtualNetworks, s.subnets, s.peerings, s.networkInterfaces, s.networkSecurityGroups, s.applicationSecurityGroups,
+    s.routeTables, s.publicIpAddresses, s.natGateways, s.loadBalancers, s.applicationGateways, s.virtualNetworkGateways,
+    s.localNetworkGateways, s.connections, s.azureFirewalls, s.firewallPolicies, s.firewallPolicyRuleCollectionGroups,
+    s.ipGroups, s.privateEndpoints, s.storageAccounts, s.virtualMachines,
+  ];
+  return maps.reduce((n, m) => n + m.size, 0) + s.unsupported.length;
+}
+
+class Progress {
+  private last = -1;
+  constructor(private readonly io: CliIo, private readonly total: number, private readonly enabled: boolean) {}
+  update(done: number): void {
+    if (!this.enabled) return;
+    const pct = Math.floor((done / this.total) * 100);
+    if (pct === this.last) return;
+    this.last = pct;
+    this.io.stderr(`\rreading ${this.total} file${this.total === 1 ? '' : 's'}... ${pct}%`);
+  }
+  done(): void {
+    if (this.enabled && this.last >= 0) this.io.stderr('\r\x1b[K');
+  }
+}
+
+async function readText(file: string, shown: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${shown}: ${describeFsError(e)}`);
+  }
+}
+
+/** `--service-tags` may name the file or a folder holding it (the newest by sorted name wins). */
+async function loadServiceTags(arg: string, io: CliIo, snapshot: Snapshot): Promise<void> {
+  const abs = path.resolve(io.cwd, arg);
+  const st = await stat(abs).catch((e: unknown) => {
+    throw new CliError(`cannot read --service-tags ${arg}: ${describeFsError(e)}`, { hint: 'download ServiceTags_Public_*.json from the Microsoft Download Center' });
+  });
+  let file = abs;
+  if (st.isDirectory()) {
+    const found: string[] = [];
+    await walk(abs, found, new Set());
+    if (!found.length) throw new CliError(`--service-tags folder ${arg} holds no .json file`);
+    file = found.sort(byPath)[found.length - 1];
+  }
+  const shown = displayPath(io, file);
+  const r = readServiceTags(shown, await readText(file, shown));
+  snapshot.diagnostics.push(...r.diagnostics);
+  if (!r.catalog) {
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    throw new CliError(`--service-tags ${shown} is not a Service Tags file`, { details: errors.map(formatDiagnostic) });
+  }
+  snapshot.serviceTags = r.catalog;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function diagnosticsCountLine(diags: Diagnostic[]): string {
+  const errors = diags.filter((d) => d.severity === 'error').length;
+  const warnings = diags.filter((d) => d.severity === 'warning').length;
+  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in the input; see \`ztpath summary\``;
+}
+
+export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo): Promise<Snapshot> {
+  if (!paths.length) throw new CliError('no PATHS given: name the files or folders of Azure JSON to read');
+  const files = await listInputFiles(paths, io);
+  const progress = new Progress(io, files.length, stderrIsTTY(io) && !opts.silent);
+  const session = createImportSession();
+  let done = 0;
+  try {
+    for (const f of files) {
+      const shown = displayPath(io, f);
+      const text = await readText(f, shown);
+      try {
+        session.addDocument(shown, text);
+      } catch (e) {
+        if (e instanceof CliError) throw e;
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new Error(`importer failed on ${shown}: ${msg}`, { cause: e });
+      }
+      progress.update(++done);
+    }
+  } finally {
+    progress.done();
+  }
+  const snapshot = session.finish();
+  if (opts.serviceTags) await loadServiceTags(opts.serviceTags, io, snapshot);
+
+  if (countResources(snapshot) === 0) {
+    // The importer's own `input.empty` says what this message says; show the reasons instead.
+    const errors = snapshot.diagnostics.filter((d) => d.severity !== 'info' && d.code !== 'input.empty');
+    const where = files.length === 1 ? displayPath(io, files[0]) : `${files.length} files (${paths.join(', ')})`;
+    throw new CliError(`no Azure resources found in ${where}`, {
+      details: errors.slice(0, 20).map(formatDiagnostic).concat(errors.length > 20 ? [`... and ${errors.length - 20} more`] : []),
+      hint: errors.length ? undefined : 'accepted: ARM resources (REST or az CLI shape), {"value": [...]}, {"data": [...]}, ARM templates, REST example files',
+    });
+  }
+  if (opts.reportDiagnostics !== false && !opts.silent && snapshot.diagnostics.some((d) => d.severity === 'error')) {
+    io.stderr(`ztpath: ${diagnosticsCountLine(snapshot.diagnostics)}\n`);
+  }
+  return snapshot;
+}

@@ -1,0 +1,83 @@
+// reach: everything that gets from A to B (CONTRACT.md "Paths"), computed on packet sets: per
+// protocol the exact destination ports and, for outside sources, the source prefixes, each part
+// with an example flow. Never enumerates ports.
+
+import type { DataPlane } from '../dataplane/compile.ts';
+import type { Caveat } from '../dataplane/caveats.ts';
+import { INTERNET_SET } from '../dataplane/well-known-addresses.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { PacketSpace } from '../sets/packet-space.ts';
+import { setToCidrStrings } from '../sets/cidr.ts';
+import { formatIPv4 } from '../sets/ipv4.ts';
+import { formatPorts } from '../sets/ports.ts';
+import { PROTOCOL_NUMBERS } from '../sets/protocols.ts';
+import { reachFilters } from '../trace/filters.ts';
+import { runPath, type PathQuery } from '../trace/run-path.ts';
+import { isReachable } from '../trace/trace-flow.ts';
+import type { EntryDescription } from '../trace/entry-points.ts';
+
+export interface ReachPart {
+  protocol: string;
+  ports: string[];
+  sources: string[];
+  example: { src: string; dst: string; protocol: string; dstPort?: number };
+  /** The entry point used, for traffic from outside (public IP, LB rule, DNAT...). */
+  via?: string;
+}
+
+export interface ReachAnswer {
+  allowed: ReachPart[];
+  entries: EntryDescription[];
+  caveats: Caveat[];
+  error?: string;
+}
+
+const NAMED: [string, number][] = [['Tcp', PROTOCOL_NUMBERS.Tcp], ['Udp', PROTOCOL_NUMBERS.Udp], ['Icmp', PROTOCOL_NUMBERS.Icmp], ['Esp', PROTOCOL_NUMBERS.Esp], ['Ah', PROTOCOL_NUMBERS.Ah]];
+
+export function computeReach(dp: DataPlane, q: PathQuery): ReachAnswer {
+  const run = runPath(dp, q, reachFilters(dp), (src, dst) =>
+    PacketSpace.of({
+      protocols: IntervalSet.range(0, 255),
+      src: q.from.kind === 'internet' ? INTERNET_SET : src,
+      srcPorts: IntervalSet.range(0, 65535),
+      dst: IntervalSet.point(dst),
+      dstPorts: IntervalSet.range(0, 65535),
+    }),
+  );
+  if (run.error) return { allowed: [], entries: [], caveats: run.caveats.list(), error: run.error };
+  const dstExternal = q.to.kind === 'external' || q.to.kind === 'internet';
+  const caveats = run.caveats;
+  // Group what got through by (protocol, source set, entry), merging port sets.
+  const groups = new Map<string, { protocol: string; src: IntervalSet; ports: IntervalSet; icmpLike: boolean; via?: string }>();
+  let otherProtocols = false;
+  for (const o of run.outcomes) {
+    if (!isReachable(o, dstExternal)) continue;
+    for (const b of o.space.boxes) {
+      for (const [name, num] of NAMED) {
+        if (!b.protocols.has(num)) continue;
+        const icmpLike = num !== 6 && num !== 17;
+        const ports = icmpLike ? IntervalSet.EMPTY : o.label?.frontendPort !== undefined ? IntervalSet.point(o.label.frontendPort) : b.dstPorts;
+        const key = `${name}|${b.src.key()}|${o.label?.entry ?? ''}`;
+        const g = groups.get(key);
+        if (g) g.ports = g.ports.union(ports);
+        else groups.set(key, { protocol: name, src: b.src, ports, icmpLike, via: o.label?.entry });
+      }
+      if (!b.protocols.subtract(IntervalSet.fromRanges(NAMED.map(([, n]) => [n, n] as [number, number]))).isEmpty()) otherProtocols = true;
+    }
+  }
+  if (otherProtocols) caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
+  const allowed: ReachPart[] = [];
+  const order = new Map(NAMED.map(([n], i) => [n, i]));
+  for (const g of [...groups.values()].sort((a, b) => (order.get(a.protocol)! - order.get(b.protocol)!) || (a.src.min()! - b.src.min()!))) {
+    if (!g.icmpLike && g.ports.isEmpty()) continue;
+    const exampleSrc = g.src.min()!;
+    allowed.push({
+      protocol: g.protocol,
+      ports: g.icmpLike ? [] : formatPorts(g.ports),
+      sources: setToCidrStrings(g.src),
+      example: { src: formatIPv4(exampleSrc), dst: run.dstLabel, protocol: g.protocol, ...(g.icmpLike ? {} : { dstPort: g.ports.min() }) },
+      ...(g.via ? { via: g.via } : {}),
+    });
+  }
+  return { allowed, entries: run.entries, caveats: caveats.list() };
+}

@@ -1,0 +1,38 @@
+// Caveats: the approximations an answer relied on (DESIGN.md: never guess silently). Each has a
+// stable code so tests and scripts can look for it.
+
+export interface Caveat {
+  code: string;
+  message: string;
+}
+
+export const CAVEATS = {
+  internetTag: { code: 'tag.internet-approx', message: "The 'Internet' service tag is modelled as all public IPv4 space (rule 4.3, A4)." },
+  vnetTagUdr: { code: 'tag.virtualnetwork-udr', message: "The 'VirtualNetwork' tag includes the prefixes of user routes on the subnet, as reported in issues #22178/#124192 (rule 4.1, A3)." },
+  reserved172: { code: 'route.reserved-172', message: 'The default None route for 172.16.0.0/12 is not present in every real subnet (rule 5.2, A5).' },
+  forcedTunnelReserved: { code: 'route.0-0-removes-reserved', message: 'A 0.0.0.0/0 user or gateway route removes the reserved None routes (rule 7.5); 172.16.0.0/12 is removed too by assumption (A8).' },
+  connectionStatusMissing: { code: 'gateway.connection-status-missing', message: 'A gateway connection without connectionStatus is assumed Connected.' },
+  expressRoutePrefixes: { code: 'gateway.expressroute-prefixes', message: 'Prefixes learned over ExpressRoute (BGP) are not in the export; on-premises routes through ExpressRoute are unknown.' },
+  bgpLearned: { code: 'gateway.bgp-learned', message: 'BGP-learned prefixes are not in the export: only the local network gateway address spaces are modelled.' },
+  peeringRemoteMissing: { code: 'peering.remote-missing', message: 'A peered VNet is not in the input; its address space comes from the peering\'s remoteAddressSpace and its state from one side only.' },
+  serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },
+  peCustomRoute: { code: 'route.private-endpoint-override', message: 'Private endpoint /32 routes are invalidated by user routes covering them only when route-table network policies are enabled (rule 11.5, A15).' },
+  serviceEndpointPrefixes: { code: 'route.service-endpoint-prefixes', message: 'Service endpoint route prefixes come from the service tags; without --service-tags they are shown by tag name only.' },
+} as const satisfies Record<string, Caveat>;
+
+/** A caveat collector that keeps each code once. */
+export class CaveatSet {
+  private readonly byCode = new Map<string, Caveat>();
+
+  add(c: Caveat): void {
+    if (!this.byCode.has(c.code)) this.byCode.set(c.code, c);
+  }
+
+  addAll(list: Iterable<Caveat>): void {
+    for (const c of list) this.add(c);
+  }
+
+  list(): Caveat[] {
+    return [...this.byCode.values()];
+  }
+}

@@ -1,0 +1,136 @@
+// compile(snapshot) -> DataPlane: the indexes every question reuses. Per-subnet route tables,
+// VirtualNetwork tags and compiled NSGs are computed on first use and cached, keyed so that
+// subnets that no route or tag tells apart share one computation.
+
+import type { NetworkSecurityGroup, ResourceId, Snapshot, Subnet } from '../model/types.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { parseIPv4 } from '../sets/ipv4.ts';
+import { type AsgMembers, type CompiledNsg, compileNsg } from '../policy/compile-nsg.ts';
+import { type AddressIndex, buildAddressIndex } from './address-index.ts';
+import { type EffectiveRouteTable, type RouteContext, computeEffectiveRoutes } from './effective-routes.ts';
+import { ServiceTagResolver } from './service-tag-resolver.ts';
+import { type Topology, buildTopology } from './topology.ts';
+import { type VirtualNetworkTag, computeVirtualNetworkTag } from './virtual-network-tag.ts';
+
+export interface DataPlane {
+  snapshot: Snapshot;
+  topology: Topology;
+  tags: ServiceTagResolver;
+  addresses: AddressIndex;
+  asgMembers: AsgMembers;
+  routesForSubnet(subnetId: ResourceId): EffectiveRouteTable | undefined;
+  virtualNetworkTag(subnetId: ResourceId): VirtualNetworkTag;
+  compiledNsg(nsgId: ResourceId): CompiledNsg | undefined;
+  /** Subnets by NSG and NICs by NSG (associations, rule 3.1). */
+  subnetsByNsg: Map<ResourceId, ResourceId[]>;
+  nicsByNsg: Map<ResourceId, ResourceId[]>;
+  /** Force every lazy table (for benchmarks and whole-estate questions). */
+  compileAll(): void;
+}
+
+function buildAsgMembers(snapshot: Snapshot): AsgMembers {
+  const ranges = new Map<ResourceId, [number, number][]>();
+  for (const nic of snapshot.networkInterfaces.values()) {
+    for (const ipc of nic.ipConfigurations) {
+      const ip = ipc.privateIp ? parseIPv4(ipc.privateIp.split('/')[0]) : undefined;
+      if (ip === undefined) continue;
+      for (const asg of ipc.asgIds) {
+        const list = ranges.get(asg) ?? [];
+        list.push([ip, ip]);
+        ranges.set(asg, list);
+      }
+    }
+  }
+  const out: AsgMembers = new Map();
+  for (const [id, r] of ranges) out.set(id, IntervalSet.fromRanges(r));
+  return out;
+}
+
+/** Subnets that share VNet, route table and service endpoints get identical effective routes. */
+function routeKey(s: Subnet): string {
+  const se = s.serviceEndpoints.map((e) => `${e.service.toLowerCase()}@${e.locations.join('+').toLowerCase()}`).sort().join(',');
+  return `${s.vnetId}|${s.routeTableId ?? ''}|${se}`;
+}
+
+function tagKey(s: Subnet): string {
+  return `${s.vnetId}|${s.routeTableId ?? ''}`;
+}
+
+export function compile(snapshot: Snapshot): DataPlane {
+  const topology = buildTopology(snapshot);
+  const tags = new ServiceTagResolver(snapshot.serviceTags);
+  const addresses = buildAddressIndex(snapshot);
+  const asgMembers = buildAsgMembers(snapshot);
+
+  const privateEndpointsByVnet: RouteContext['privateEndpointsByVnet'] = new Map();
+  for (const list of addresses.byVnet.values()) {
+    for (const e of list.values()) {
+      if (e.kind !== 'privateEndpoint') continue;
+      const arr = privateEndpointsByVnet.get(e.vnetId) ?? [];
+      arr.push({ ip: e.ipText, privateEndpointId: e.privateEndpointId, nicId: e.nicId, subnetId: e.subnetId });
+      privateEndpointsByVnet.set(e.vnetId, arr);
+    }
+  }
+  const routeCtx: RouteContext = { snapshot, topology, tags, privateEndpointsByVnet };
+
+  const subnetsByNsg = new Map<ResourceId, ResourceId[]>();
+  for (const s of snapshot.subnets.values()) {
+    if (!s.nsgId) continue;
+    const l = subnetsByNsg.get(s.nsgId) ?? [];
+    l.push(s.id);
+    subnetsByNsg.set(s.nsgId, l);
+  }
+  const nicsByNsg = new Map<ResourceId, ResourceId[]>();
+  for (const n of snapshot.networkInterfaces.values()) {
+    if (!n.nsgId) continue;
+    const l = nicsByNsg.get(n.nsgId) ?? [];
+    l.push(n.id);
+    nicsByNsg.set(n.nsgId, l);
+  }
+
+  const routeCache = new Map<string, EffectiveRouteTable>();
+  const tagCache = new Map<string, VirtualNetworkTag>();
+  const nsgCache = new Map<ResourceId, CompiledNsg>();
+
+  const dp: DataPlane = {
+    snapshot,
+    topology,
+    tags,
+    addresses,
+    asgMembers,
+    subnetsByNsg,
+    nicsByNsg,
+    routesForSubnet(subnetId) {
+      const s = snapshot.subnets.get(subnetId);
+      if (!s) return undefined;
+      const k = routeKey(s);
+      let t = routeCache.get(k);
+      if (!t) routeCache.set(k, (t = computeEffectiveRoutes(routeCtx, s)));
+      return t;
+    },
+    virtualNetworkTag(subnetId) {
+      const s = snapshot.subnets.get(subnetId);
+      if (!s) return { set: IntervalSet.EMPTY, fromUserRoutes: IntervalSet.EMPTY };
+      const k = tagKey(s);
+      let t = tagCache.get(k);
+      if (!t) tagCache.set(k, (t = computeVirtualNetworkTag(snapshot, topology, s)));
+      return t;
+    },
+    compiledNsg(nsgId) {
+      let c = nsgCache.get(nsgId);
+      if (c) return c;
+      const nsg: NetworkSecurityGroup | undefined = snapshot.networkSecurityGroups.get(nsgId);
+      if (!nsg) return undefined;
+      nsgCache.set(nsgId, (c = compileNsg(nsg, tags, asgMembers)));
+      return c;
+    },
+    compileAll() {
+      for (const id of snapshot.subnets.keys()) {
+        dp.routesForSubnet(id);
+        dp.virtualNetworkTag(id);
+      }
+      for (const id of snapshot.networkSecurityGroups.keys()) dp.compiledNsg(id);
+    },
+  };
+  return dp;
+}

@@ -1,0 +1,363 @@
+// Effective routes of a subnet: system routes (rules 5.2-5.6), gateway routes (9.1, 6.9, 8.7),
+// service endpoint routes (10.1), private endpoint /32s (11.3) and user routes (6.1), with the
+// state of each (7.4) and an index for selection (7.1-7.3).
+
+import type { NextHopType, ResourceId, Route, Snapshot, Subnet } from '../model/types.ts';
+import { parseCidr, type Cidr } from '../sets/cidr.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { type Caveat, CAVEATS } from './caveats.ts';
+import type { Topology, VnetInfo } from './topology.ts';
+import type { ServiceTagResolver } from './service-tag-resolver.ts';
+import { RESERVED_NONE_PREFIXES, UNCERTAIN_RESERVED_PREFIX } from './well-known-addresses.ts';
+
+export type RouteSource = 'Default' | 'User' | 'VirtualNetworkGateway';
+
+export type RouteOrigin =
+  | { kind: 'vnet' }
+  | { kind: 'reserved' }
+  | { kind: 'internet' }
+  | { kind: 'peering'; peeringId: ResourceId; remoteVnetId: ResourceId }
+  | { kind: 'gateway'; gatewayId: ResourceId; connectionId: ResourceId; viaTransit: boolean }
+  | { kind: 'serviceEndpoint'; service: string }
+  | { kind: 'privateEndpoint'; privateEndpointId: ResourceId; nicId?: ResourceId }
+  | { kind: 'user'; route: Route; fromServiceTag?: string };
+
+export interface EffectiveRoute {
+  source: RouteSource;
+  state: 'Active' | 'Invalid';
+  /** Prefixes as shown (CIDRs; a tag name when its prefixes are unknown). */
+  addressPrefix: string[];
+  nextHopType: NextHopType;
+  nextHopIpAddress: string[];
+  /** User route name. */
+  name?: string;
+  routeTableId?: ResourceId;
+  origin: RouteOrigin;
+}
+
+/** One prefix of one effective route: the unit of selection. */
+export interface RouteEntry {
+  cidr: Cidr;
+  route: EffectiveRoute;
+}
+
+export interface RouteMatch {
+  entry: RouteEntry;
+  route: EffectiveRoute;
+  /** Why this route was chosen, for explanations. */
+  reason: 'longest-prefix' | 'system-over-bgp' | 'service-endpoint';
+}
+
+export interface EffectiveRouteTable {
+  subnetId: ResourceId;
+  routes: EffectiveRoute[];
+  entries: RouteEntry[];
+  caveats: Caveat[];
+  lookup(dst: number): RouteMatch | undefined;
+}
+
+const SOURCE_RANK: Record<RouteSource, number> = { User: 0, VirtualNetworkGateway: 1, Default: 2 };
+
+/** Service endpoint service name -> service tag (rule 10.1: the prefixes are the tag's). */
+const SERVICE_ENDPOINT_TAGS: Record<string, string> = {
+  'microsoft.storage': 'Storage',
+  'microsoft.storage.global': 'Storage',
+  'microsoft.sql': 'Sql',
+  'microsoft.azurecosmosdb': 'AzureCosmosDB',
+  'microsoft.keyvault': 'AzureKeyVault',
+  'microsoft.eventhub': 'EventHub',
+  'microsoft.servicebus': 'ServiceBus',
+  'microsoft.web': 'AppService',
+  'microsoft.containerregistry': 'AzureContainerRegistry',
+  'microsoft.azureactivedirectory': 'AzureActiveDirectory',
+  'microsoft.cognitiveservices': 'CognitiveServicesFrontend',
+};
+
+export function serviceTagForEndpoint(service: string): string | undefined {
+  return SERVICE_ENDPOINT_TAGS[service.toLowerCase()];
+}
+
+function regionKey(location: string): string {
+  return location.replace(/\s+/g, '').toLowerCase();
+}
+
+interface Builder {
+  routes: EffectiveRoute[];
+  caveats: Caveat[];
+}
+
+function add(b: Builder, r: Omit<EffectiveRoute, 'state'>): EffectiveRoute {
+  const route: EffectiveRoute = { ...r, state: 'Active' };
+  b.routes.push(route);
+  return route;
+}
+
+export interface RouteContext {
+  snapshot: Snapshot;
+  topology: Topology;
+  tags: ServiceTagResolver;
+  /** Private endpoint IPs by VNet id: (ip, private endpoint, its subnet). */
+  privateEndpointsByVnet: Map<ResourceId, { ip: string; privateEndpointId: ResourceId; nicId?: ResourceId; subnetId: ResourceId }[]>;
+}
+
+export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): EffectiveRouteTable {
+  const { snapshot, topology } = ctx;
+  const b: Builder = { routes: [], caveats: [] };
+  const vnet: VnetInfo | undefined = topology.vnets.get(subnet.vnetId);
+  const rt = subnet.routeTableId ? snapshot.routeTables.get(subnet.routeTableId) : undefined;
+  const vnetSet = vnet?.addressSet ?? IntervalSet.EMPTY;
+  if (vnet) b.caveats.push(...vnet.caveats);
+
+  // Rule 5.3: one VnetLocal route per address range of the VNet, none per subnet.
+  for (const prefix of vnet?.addressSpace ?? []) add(b, { source: 'Default', addressPrefix: [prefix], nextHopType: 'VnetLocal', nextHopIpAddress: [], origin: { kind: 'vnet' } });
+
+  // User routes first, because the reserved None routes depend on them (rule 7.5).
+  const userRoutes: EffectiveRoute[] = [];
+  if (rt) {
+    for (const r of rt.routes) {
+      const p = parseCidr(r.addressPrefix);
+      let prefixes: string[];
+      let fromServiceTag: string | undefined;
+      if (p.ok) prefixes = [r.addressPrefix];
+      else {
+        // Rule 6.8: a service tag as the address prefix.
+        const tagPrefixes = ctx.tags.tagPrefixes(r.addressPrefix);
+        if (!tagPrefixes) {
+          b.caveats.push({ code: 'route.tag-unknown', message: `Route ${r.name} uses '${r.addressPrefix}', which is not a CIDR or a loaded service tag; it is left out.` });
+          continue;
+        }
+        prefixes = tagPrefixes;
+        fromServiceTag = r.addressPrefix;
+      }
+      userRoutes.push({
+        source: 'User',
+        state: 'Active',
+        addressPrefix: prefixes,
+        nextHopType: r.nextHopType,
+        nextHopIpAddress: r.nextHopType === 'VirtualAppliance' && r.nextHopIpAddress ? [r.nextHopIpAddress] : [],
+        name: r.name,
+        routeTableId: rt.id,
+        origin: { kind: 'user', route: r, fromServiceTag },
+      });
+    }
+  }
+
+  // Gateway routes (rule 9.1), unless the route table disables propagation (rule 6.9).
+  const gatewayRoutes: EffectiveRoute[] = [];
+  if (vnet && !(rt?.disableBgpRoutePropagation ?? false)) {
+    const byConnection = new Map<string, string[]>();
+    for (const l of vnet.learned) {
+      const k = `${l.gatewayId}|${l.connectionId}|${l.viaTransit}`;
+      const list = byConnection.get(k) ?? [];
+      list.push(l.prefix);
+      byConnection.set(k, list);
+    }
+    for (const [k, prefixes] of byConnection) {
+      const [gatewayId, connectionId, viaTransit] = k.split('|');
+      const gw = snapshot.virtualNetworkGateways.get(gatewayId);
+      gatewayRoutes.push({
+        source: 'VirtualNetworkGateway',
+        state: 'Active',
+        addressPrefix: prefixes,
+        nextHopType: 'VirtualNetworkGateway',
+        // Rule 5.7/A27: the next hop IP of gateway routes is not in the export; BGP peering
+        // addresses when known.
+        nextHopIpAddress: gw?.bgpPeeringAddresses ?? [],
+        origin: { kind: 'gateway', gatewayId, connectionId, viaTransit: viaTransit === 'true' },
+      });
+    }
+  }
+
+  // Rules 5.2/5.4/7.5: reserved None routes.
+  const hasDefaultOverride = [...userRoutes, ...gatewayRoutes].some((r) => r.addressPrefix.includes('0.0.0.0/0'));
+  if (hasDefaultOverride) b.caveats.push(CAVEATS.forcedTunnelReserved);
+  else {
+    for (const prefix of RESERVED_NONE_PREFIXES) {
+      const p = parseCidr(prefix);
+      if (!p.ok) continue;
+      const reserved = IntervalSet.range(p.cidr.start, p.cidr.end);
+      // Rule 5.4: a VNet range equal to or containing the reserved prefix replaces it.
+      const replaced = (vnet?.addressSpace ?? []).some((s) => {
+        const v = parseCidr(s);
+        return v.ok && IntervalSet.range(v.cidr.start, v.cidr.end).contains(reserved);
+      });
+      if (replaced) continue;
+      add(b, { source: 'Default', addressPrefix: [prefix], nextHopType: 'None', nextHopIpAddress: [], origin: { kind: 'reserved' } });
+    }
+  }
+  // Rule 5.2: the default route to the internet.
+  add(b, { source: 'Default', addressPrefix: ['0.0.0.0/0'], nextHopType: 'Internet', nextHopIpAddress: [], origin: { kind: 'internet' } });
+
+  // Rule 8.4: one VNetPeering route per connected peering, with the remote ranges.
+  for (const peer of vnet?.peers ?? []) {
+    if (!peer.connected || peer.remoteAddressSpace.length === 0) continue;
+    add(b, {
+      source: 'Default',
+      addressPrefix: [...peer.remoteAddressSpace],
+      nextHopType: 'VNetPeering',
+      nextHopIpAddress: [],
+      origin: { kind: 'peering', peeringId: peer.local.id, remoteVnetId: peer.remoteVnetId },
+    });
+  }
+
+  // Rule 10.1: service endpoint routes only in the subnet that enabled the endpoint.
+  for (const se of subnet.serviceEndpoints) {
+    const tag = serviceTagForEndpoint(se.service);
+    if (!tag) {
+      b.caveats.push({ code: 'route.service-endpoint-unknown', message: `Service endpoint ${se.service} is not mapped to a service tag; its route is left out.` });
+      continue;
+    }
+    const locations = se.locations.filter((l) => l !== '*');
+    const tagNames = locations.length === 0 || se.locations.includes('*') ? [tag] : locations.map((l) => `${tag}.${regionKey(l)}`);
+    let prefixes: string[] = [];
+    let known = true;
+    for (const t of tagNames) {
+      const p = ctx.tags.tagPrefixes(t);
+      if (p) prefixes.push(...p);
+      else known = false;
+    }
+    if (!known) {
+      b.caveats.push(CAVEATS.serviceEndpointPrefixes);
+      prefixes = tagNames;
+    }
+    add(b, { source: 'Default', addressPrefix: prefixes, nextHopType: 'VirtualNetworkServiceEndpoint', nextHopIpAddress: [], origin: { kind: 'serviceEndpoint', service: se.service } });
+  }
+
+  // Rule 11.3: private endpoint /32s in their own VNet and in directly peered VNets.
+  const peVnets = [subnet.vnetId, ...(vnet?.peers ?? []).filter((p) => p.connected).map((p) => p.remoteVnetId)];
+  for (const vid of peVnets) {
+    for (const pe of ctx.privateEndpointsByVnet.get(vid) ?? []) {
+      add(b, { source: 'Default', addressPrefix: [`${pe.ip}/32`], nextHopType: 'InterfaceEndpoint', nextHopIpAddress: [], origin: { kind: 'privateEndpoint', privateEndpointId: pe.privateEndpointId, nicId: pe.nicId } });
+    }
+  }
+
+  b.routes.push(...gatewayRoutes, ...userRoutes);
+  const entries = buildEntries(b.routes);
+  assignStates(entries);
+  applyPrivateEndpointOverride(ctx, entries, vnetSet, vnet, b.caveats);
+  const active = entries.filter((e) => e.route.state === 'Active' || e.route.origin.kind === 'privateEndpoint');
+  return {
+    subnetId: subnet.id,
+    routes: b.routes,
+    entries,
+    caveats: b.caveats,
+    lookup: makeLookup(active.filter((e) => e.route.state === 'Active')),
+  };
+}
+
+function buildEntries(routes: EffectiveRoute[]): RouteEntry[] {
+  const out: RouteEntry[] = [];
+  for (const route of routes) {
+    for (const prefix of route.addressPrefix) {
+      const p = parseCidr(prefix);
+      if (p.ok) out.push({ cidr: p.cidr, route });
+    }
+  }
+  return out;
+}
+
+/**
+ * Rule 7.2/7.4: among routes with the same prefix, User > BGP (gateway) > System; the losers are
+ * Invalid. Rule 7.3 (newer text): service-endpoint routes cannot be overridden, so they win their
+ * prefix. Rule 6.8: an explicit prefix beats a service-tag expansion.
+ */
+function assignStates(entries: RouteEntry[]): void {
+  const byPrefix = new Map<string, RouteEntry[]>();
+  for (const e of entries) {
+    const k = `${e.cidr.start}/${e.cidr.prefixLength}`;
+    const list = byPrefix.get(k);
+    if (list) list.push(e);
+    else byPrefix.set(k, [e]);
+  }
+  const rank = (e: RouteEntry): number => {
+    if (e.route.nextHopType === 'VirtualNetworkServiceEndpoint') return -1;
+    const tagPenalty = e.route.origin.kind === 'user' && e.route.origin.fromServiceTag ? 0.5 : 0;
+    return SOURCE_RANK[e.route.source] + tagPenalty;
+  };
+  const invalid = new Set<EffectiveRoute>();
+  for (const list of byPrefix.values()) {
+    if (list.length < 2) continue;
+    const best = Math.min(...list.map(rank));
+    const winner = list.find((e) => rank(e) === best)!;
+    for (const e of list) if (e !== winner && e.route !== winner.route) invalid.add(e.route);
+  }
+  // A route is Invalid when every one of its prefixes lost (routes with several prefixes stay
+  // Active while any prefix wins).
+  for (const r of invalid) {
+    const own = entries.filter((e) => e.route === r);
+    const anyWins = own.some((e) => {
+      const k = `${e.cidr.start}/${e.cidr.prefixLength}`;
+      return (byPrefix.get(k) ?? []).every((o) => o === e || o.route === r || rank(o) > rank(e));
+    });
+    if (!anyWins) r.state = 'Invalid';
+  }
+}
+
+/**
+ * Rule 11.4/11.5: a private endpoint's /32 is overridden by a user route that covers its IP only
+ * when the endpoint's subnet enables route-table network policies (A15).
+ */
+function applyPrivateEndpointOverride(ctx: RouteContext, entries: RouteEntry[], vnetSet: IntervalSet, vnet: VnetInfo | undefined, caveats: Caveat[]): void {
+  const userEntries = entries.filter((e) => e.route.source === 'User' && e.route.state === 'Active');
+  if (userEntries.length === 0) return;
+  const minVnetLen = Math.min(...(vnet?.addressSpace ?? []).map((s) => { const p = parseCidr(s); return p.ok ? p.cidr.prefixLength : 32; }), 32);
+  for (const e of entries) {
+    if (e.route.origin.kind !== 'privateEndpoint') continue;
+    const peId = e.route.origin.privateEndpointId;
+    const pe = ctx.snapshot.privateEndpoints.get(peId);
+    const peSubnet = pe?.subnetId ? ctx.snapshot.subnets.get(pe.subnetId) : undefined;
+    const policy = peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled';
+    if (policy !== 'Enabled' && policy !== 'RouteTableEnabled') continue;
+    const covering = userEntries.find((u) => u.cidr.start <= e.cidr.start && u.cidr.end >= e.cidr.end && u.cidr.prefixLength >= minVnetLen);
+    if (covering) {
+      e.route.state = 'Invalid';
+      caveats.push(CAVEATS.peCustomRoute);
+    }
+  }
+  void vnetSet;
+}
+
+/**
+ * Route selection for one destination (rules 7.1-7.3): longest prefix among Active routes, except
+ * that service-endpoint routes always win (7.3 newer text) and VNet/peering system routes win over
+ * more specific gateway (BGP) routes (7.3).
+ */
+function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefined {
+  const byLength = new Map<number, Map<number, RouteEntry>>();
+  for (const e of active) {
+    let m = byLength.get(e.cidr.prefixLength);
+    if (!m) byLength.set(e.cidr.prefixLength, (m = new Map()));
+    const prev = m.get(e.cidr.start);
+    // Several active entries with one prefix only when none outranks the other; keep the first.
+    if (!prev) m.set(e.cidr.start, e);
+  }
+  const lengths = [...byLength.keys()].sort((a, b) => b - a);
+  const seEntries = active.filter((e) => e.route.nextHopType === 'VirtualNetworkServiceEndpoint');
+  return (dst: number) => {
+    if (seEntries.length > 0) {
+      const se = seEntries.filter((e) => dst >= e.cidr.start && dst <= e.cidr.end).sort((a, b) => b.cidr.prefixLength - a.cidr.prefixLength)[0];
+      if (se) return { entry: se, route: se.route, reason: 'service-endpoint' };
+    }
+    let best: RouteEntry | undefined;
+    for (const len of lengths) {
+      const size = 2 ** (32 - len);
+      const start = len === 0 ? 0 : Math.floor(dst / size) * size;
+      const e = byLength.get(len)!.get(start);
+      if (!e) continue;
+      if (!best) {
+        best = e;
+        if (e.route.source !== 'VirtualNetworkGateway') return { entry: e, route: e.route, reason: 'longest-prefix' };
+        continue;
+      }
+      // best is a gateway route: a covering VNet or peering system route wins over it (7.3).
+      if (e.route.source === 'Default' && (e.route.nextHopType === 'VnetLocal' || e.route.nextHopType === 'VNetPeering')) {
+        return { entry: e, route: e.route, reason: 'system-over-bgp' };
+      }
+    }
+    return best ? { entry: best, route: best.route, reason: 'longest-prefix' } : undefined;
+  };
+}
+
+export function isUncertainReserved(route: EffectiveRoute): boolean {
+  return route.origin.kind === 'reserved' && route.addressPrefix[0] === UNCERTAIN_RESERVED_PREFIX;
+}

@@ -1,0 +1,192 @@
+// The VNet-level facts everything else needs: address spaces, connected peerings, gateways and the
+// prefixes those gateways learn. Computed once per snapshot.
+
+import type { ResourceId, Snapshot, VirtualNetworkPeering, VirtualNetworkGateway } from '../model/types.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { cidrsToSet, parseCidr } from '../sets/cidr.ts';
+import { type Caveat, CAVEATS } from './caveats.ts';
+
+export interface PeerLink {
+  /** The peering object in the local VNet. */
+  local: VirtualNetworkPeering;
+  /** The reverse peering in the remote VNet, when the input has it. */
+  remote?: VirtualNetworkPeering;
+  remoteVnetId: ResourceId;
+  remoteAddressSpace: string[];
+  remoteSet: IntervalSet;
+  /** Both halves Connected (rule 8.2). */
+  connected: boolean;
+}
+
+export interface LearnedPrefix {
+  prefix: string;
+  /** The gateway that learned it (may be a remote hub's gateway, through gateway transit). */
+  gatewayId: ResourceId;
+  connectionId: ResourceId;
+  /** True when learned through a peering's gateway transit (rule 8.7). */
+  viaTransit: boolean;
+}
+
+export interface VnetInfo {
+  id: ResourceId;
+  addressSpace: string[];
+  addressSet: IntervalSet;
+  peers: PeerLink[];
+  /** Gateways deployed in this VNet's GatewaySubnet. */
+  gatewayIds: ResourceId[];
+  /** The gateway(s) whose routes this VNet receives: its own, or the hub's through transit. */
+  effectiveGatewayIds: ResourceId[];
+  /** The peering through which this VNet uses a remote gateway (rule 8.7). */
+  transitPeering?: PeerLink;
+  learned: LearnedPrefix[];
+  caveats: Caveat[];
+}
+
+export interface Topology {
+  vnets: Map<ResourceId, VnetInfo>;
+  /** Connections per gateway id. */
+  gatewayConnections: Map<ResourceId, ResourceId[]>;
+}
+
+function isConnected(p: VirtualNetworkPeering | undefined): boolean {
+  return p !== undefined && p.peeringState === 'Connected';
+}
+
+function gatewayLearnedPrefixes(snapshot: Snapshot, gw: VirtualNetworkGateway, caveats: Caveat[]): LearnedPrefix[] {
+  const out: LearnedPrefix[] = [];
+  for (const conn of snapshot.connections.values()) {
+    let otherSide: 'lng' | 'vng' | undefined;
+    let remoteGwId: ResourceId | undefined;
+    if (conn.virtualNetworkGateway1Id === gw.id) {
+      if (conn.localNetworkGateway2Id) otherSide = 'lng';
+      else if (conn.virtualNetworkGateway2Id) {
+        otherSide = 'vng';
+        remoteGwId = conn.virtualNetworkGateway2Id;
+      }
+    } else if (conn.virtualNetworkGateway2Id === gw.id && conn.virtualNetworkGateway1Id) {
+      otherSide = 'vng';
+      remoteGwId = conn.virtualNetworkGateway1Id;
+    }
+    if (!otherSide) continue;
+    if (conn.connectionStatus === undefined) caveats.push(CAVEATS.connectionStatusMissing);
+    else if (conn.connectionStatus !== 'Connected') continue;
+    if (conn.connectionType === 'ExpressRoute') {
+      caveats.push(CAVEATS.expressRoutePrefixes);
+      continue;
+    }
+    if (otherSide === 'lng') {
+      const lng = snapshot.localNetworkGateways.get(conn.localNetworkGateway2Id!);
+      if (!lng) continue;
+      for (const prefix of lng.addressPrefixes) out.push({ prefix, gatewayId: gw.id, connectionId: conn.id, viaTransit: false });
+      if (conn.enableBgp) {
+        caveats.push(CAVEATS.bgpLearned);
+        if (lng.bgpPeeringAddress) out.push({ prefix: `${lng.bgpPeeringAddress}/32`, gatewayId: gw.id, connectionId: conn.id, viaTransit: false });
+      }
+    } else if (remoteGwId) {
+      // VNet-to-VNet: the remote gateway's VNet address space (rule 4.1 "virtual networks connected
+      // to a virtual network gateway").
+      const remoteGw = snapshot.virtualNetworkGateways.get(remoteGwId);
+      const remoteVnet = remoteGw?.vnetId ? snapshot.virtualNetworks.get(remoteGw.vnetId) : undefined;
+      for (const prefix of remoteVnet?.addressSpace ?? []) out.push({ prefix, gatewayId: gw.id, connectionId: conn.id, viaTransit: false });
+    }
+  }
+  return out;
+}
+
+export function buildTopology(snapshot: Snapshot): Topology {
+  const vnets = new Map<ResourceId, VnetInfo>();
+  const gatewayConnections = new Map<ResourceId, ResourceId[]>();
+  for (const c of snapshot.connections.values()) {
+    for (const g of [c.virtualNetworkGateway1Id, c.virtualNetworkGateway2Id]) {
+      if (!g) continue;
+      const list = gatewayConnections.get(g) ?? [];
+      list.push(c.id);
+      gatewayConnections.set(g, list);
+    }
+  }
+
+  // Reverse peering lookup: (vnet, remote vnet) -> peering.
+  const peeringByPair = new Map<string, VirtualNetworkPeering>();
+  for (const p of snapshot.peerings.values()) peeringByPair.set(`${p.vnetId}|${p.remoteVnetId}`, p);
+
+  const gatewaysByVnet = new Map<ResourceId, ResourceId[]>();
+  for (const g of snapshot.virtualNetworkGateways.values()) {
+    if (!g.vnetId) continue;
+    const list = gatewaysByVnet.get(g.vnetId) ?? [];
+    list.push(g.id);
+    gatewaysByVnet.set(g.vnetId, list);
+  }
+
+  for (const vnet of snapshot.virtualNetworks.values()) {
+    const caveats: Caveat[] = [];
+    const peers: PeerLink[] = [];
+    for (const pid of vnet.peeringIds) {
+      const local = snapshot.peerings.get(pid);
+      if (!local) continue;
+      const remoteVnet = snapshot.virtualNetworks.get(local.remoteVnetId);
+      const remote = peeringByPair.get(`${local.remoteVnetId}|${vnet.id}`);
+      const remoteAddressSpace = remoteVnet ? remoteVnet.addressSpace : local.remoteAddressSpace;
+      // Rule 8.2: traffic flows only when both halves are Connected. When the remote VNet is not in
+      // the input we can only see one side; trust its state and say so.
+      let connected: boolean;
+      if (remoteVnet) connected = isConnected(local) && isConnected(remote);
+      else {
+        connected = isConnected(local);
+        if (connected) caveats.push(CAVEATS.peeringRemoteMissing);
+      }
+      peers.push({
+        local,
+        remote,
+        remoteVnetId: local.remoteVnetId,
+        remoteAddressSpace,
+        remoteSet: cidrsToSet(remoteAddressSpace).set,
+        connected,
+      });
+    }
+    const gatewayIds = gatewaysByVnet.get(vnet.id) ?? [];
+    vnets.set(vnet.id, {
+      id: vnet.id,
+      addressSpace: vnet.addressSpace,
+      addressSet: cidrsToSet(vnet.addressSpace).set,
+      peers,
+      gatewayIds,
+      effectiveGatewayIds: [...gatewayIds],
+      learned: [],
+      caveats,
+    });
+  }
+
+  // Gateway-learned prefixes for VNets with their own gateway (rule 9.1).
+  const ownLearned = new Map<ResourceId, LearnedPrefix[]>();
+  for (const info of vnets.values()) {
+    const learned: LearnedPrefix[] = [];
+    for (const gid of info.gatewayIds) {
+      const gw = snapshot.virtualNetworkGateways.get(gid);
+      if (gw) learned.push(...gatewayLearnedPrefixes(snapshot, gw, info.caveats));
+    }
+    ownLearned.set(info.id, learned);
+    info.learned = learned;
+  }
+
+  // Gateway transit (rule 8.7): useRemoteGateways on the local peering, allowGatewayTransit on the
+  // remote one, both connected, and the remote VNet has a gateway; only if this VNet has none.
+  for (const info of vnets.values()) {
+    if (info.gatewayIds.length > 0) continue;
+    for (const peer of info.peers) {
+      if (!peer.connected || !peer.local.useRemoteGateways || !peer.remote?.allowGatewayTransit) continue;
+      const hub = vnets.get(peer.remoteVnetId);
+      if (!hub || hub.gatewayIds.length === 0) continue;
+      info.transitPeering = peer;
+      info.effectiveGatewayIds = [...hub.gatewayIds];
+      info.learned = (ownLearned.get(hub.id) ?? []).map((l) => ({ ...l, viaTransit: true }));
+      break;
+    }
+  }
+  return { vnets, gatewayConnections };
+}
+
+/** True when `prefix` parses and lies entirely in `set`. */
+export function prefixWithin(prefix: string, set: IntervalSet): boolean {
+  const p = parseCidr(prefix);
+  return p.ok && set.contains(IntervalSet.range(p.cidr.start, p.cidr.end));
+}

@@ -1,0 +1,160 @@
+// Azure Firewall decisions: one flow (`evaluateFirewall`) and the symbolic set of flows it lets
+// through (`computeFirewallPermits`), with the same order (rules 12.1-12.7): DNAT for traffic to
+// the firewall's public address, then network rules, then application rules (HTTP/HTTPS/MSSQL by
+// FQDN, only with no network rule match), then deny by default. Rules are terminating.
+
+import type { AzureFirewall } from '../model/types.ts';
+import type { DataPlane } from '../dataplane/compile.ts';
+import type { Flow } from '../policy/flow.ts';
+import { PacketSpace } from '../sets/packet-space.ts';
+import { intersectBox } from '../sets/packet-space.ts';
+import { orderFirewallRules, type FirewallRuleSet, type OrderedCollection } from './ordered-collections.ts';
+import {
+  compileApplicationRule,
+  compileNatRule,
+  compileNetworkRule,
+  fqdnMatches,
+  type CompiledApplicationRule,
+  type CompiledNatRule,
+  type CompiledNetworkRule,
+} from './compile-firewall.ts';
+
+export type FirewallRuleType = 'DNAT' | 'Network' | 'Application' | 'Default';
+
+export interface FirewallDecision {
+  action: 'Allow' | 'Deny';
+  ruleType: FirewallRuleType;
+  rule?: string;
+  ruleCollection?: string;
+  ruleCollectionGroup?: string;
+  /** DNAT: where the packet goes next. */
+  translated?: { ip: number; port?: number };
+  /** Rules that could not be fully evaluated (unknown tags, FQDN-only rules...). */
+  notes: string[];
+}
+
+interface CompiledFirewall {
+  set: FirewallRuleSet;
+  nat: { oc: OrderedCollection; rules: CompiledNatRule[] }[];
+  network: { oc: OrderedCollection; rules: CompiledNetworkRule[] }[];
+  application: { oc: OrderedCollection; rules: CompiledApplicationRule[] }[];
+}
+
+const cache = new WeakMap<DataPlane, Map<string, CompiledFirewall>>();
+
+export function compiledFirewall(dp: DataPlane, fw: AzureFirewall): CompiledFirewall {
+  let m = cache.get(dp);
+  if (!m) cache.set(dp, (m = new Map()));
+  const hit = m.get(fw.id);
+  if (hit) return hit;
+  const set = orderFirewallRules(dp.snapshot, fw);
+  const c: CompiledFirewall = {
+    set,
+    nat: set.nat.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'nat' ? [compileNatRule(r, dp.snapshot, dp.tags)] : [])) })),
+    network: set.network.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'network' ? [compileNetworkRule(r, dp.snapshot, dp.tags)] : [])) })),
+    application: set.application.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'application' ? [compileApplicationRule(r, dp.snapshot, dp.tags)] : [])) })),
+  };
+  m.set(fw.id, c);
+  return c;
+}
+
+function pointIn(box: { protocols: { has(n: number): boolean }; src: { has(n: number): boolean }; srcPorts: { has(n: number): boolean }; dst: { has(n: number): boolean }; dstPorts: { has(n: number): boolean } }, f: Flow): boolean {
+  return box.protocols.has(f.protocol) && box.src.has(f.src) && box.srcPorts.has(f.srcPort) && box.dst.has(f.dst) && box.dstPorts.has(f.dstPort);
+}
+
+function where(oc: OrderedCollection) {
+  return { ruleCollection: oc.collection.name, ruleCollectionGroup: oc.groupName };
+}
+
+export interface FirewallQuery {
+  /** The packet arrives at the firewall's public IP (DNAT applies). */
+  toPublicIp?: boolean;
+  /** The destination FQDN, for application rules. */
+  fqdn?: string;
+}
+
+export function evaluateFirewall(dp: DataPlane, fw: AzureFirewall, flow: Flow, q: FirewallQuery = {}): FirewallDecision {
+  const c = compiledFirewall(dp, fw);
+  const notes = [...c.set.problems];
+  if (q.toPublicIp) {
+    // 12.6: DNAT rules first; a match translates and allows, with no further rule processing.
+    for (const { oc, rules } of c.nat) {
+      for (const r of rules) {
+        if (!pointIn(r.box, flow)) continue;
+        if (r.translatedIp === undefined) notes.push(`DNAT rule ${r.rule.name} translates to an FQDN, which is not resolved offline`);
+        return { action: 'Allow', ruleType: 'DNAT', rule: r.rule.name, ...where(oc), translated: r.translatedIp !== undefined ? { ip: r.translatedIp, port: r.translatedPort } : undefined, notes };
+      }
+    }
+    return { action: 'Deny', ruleType: 'Default', notes: [...notes, 'no DNAT rule matches traffic to the firewall public IP'] };
+  }
+  for (const { oc, rules } of c.network) {
+    for (const r of rules) {
+      if (r.unknown.length) notes.push(`network rule ${r.rule.name} uses ${r.unknown.join(', ')}, which cannot be evaluated offline`);
+      if (pointIn(r.box, flow)) return { action: oc.collection.action === 'Deny' ? 'Deny' : 'Allow', ruleType: 'Network', rule: r.rule.name, ...where(oc), notes };
+    }
+  }
+  // 12.5: application rules only when no network rule matched, for HTTP/HTTPS/MSSQL.
+  let appCouldMatch = false;
+  for (const { oc, rules } of c.application) {
+    for (const r of rules) {
+      if (!pointIn(r.box, flow)) continue;
+      if (!q.fqdn) {
+        appCouldMatch = true;
+        continue;
+      }
+      if (r.rule.targetFqdns.some((p) => fqdnMatches(p, q.fqdn!))) return { action: oc.collection.action === 'Deny' ? 'Deny' : 'Allow', ruleType: 'Application', rule: r.rule.name, ...where(oc), notes };
+      if (r.unknown.length) notes.push(`application rule ${r.rule.name} uses ${r.unknown.join(', ')}, which cannot be evaluated offline`);
+    }
+  }
+  if (appCouldMatch) notes.push('application rules match by FQDN; without one (--fqdn) they were not applied');
+  return { action: 'Deny', ruleType: 'Default', notes };
+}
+
+export interface FirewallPermits {
+  /** Allowed by network rules: the source address is kept for private destinations (SNAT rule). */
+  network: PacketSpace;
+  /** Allowed by application rules (the firewall proxies: the source becomes the firewall). */
+  application: PacketSpace;
+  notes: string[];
+}
+
+export function computeFirewallPermits(dp: DataPlane, fw: AzureFirewall, query: PacketSpace, q: FirewallQuery = {}): FirewallPermits {
+  const c = compiledFirewall(dp, fw);
+  const notes = [...c.set.problems];
+  let rest = query;
+  let network = PacketSpace.EMPTY;
+  for (const { oc, rules } of c.network) {
+    for (const r of rules) {
+      if (rest.isEmpty()) break;
+      const hit = rest.intersectBox(r.box);
+      if (hit.isEmpty()) continue;
+      if (oc.collection.action !== 'Deny') network = new PacketSpace([...network.boxes, ...hit.boxes]);
+      rest = rest.subtractBox(r.box);
+    }
+  }
+  let application = PacketSpace.EMPTY;
+  let appCouldMatch = false;
+  for (const { oc, rules } of c.application) {
+    for (const r of rules) {
+      if (rest.isEmpty()) break;
+      const hit = rest.intersectBox(r.box);
+      if (hit.isEmpty()) continue;
+      if (!q.fqdn) {
+        appCouldMatch = true;
+        continue;
+      }
+      if (!r.rule.targetFqdns.some((p) => fqdnMatches(p, q.fqdn!))) continue;
+      if (oc.collection.action !== 'Deny') application = new PacketSpace([...application.boxes, ...hit.boxes]);
+      rest = rest.subtractBox(r.box);
+    }
+  }
+  if (appCouldMatch) notes.push('application rules match by FQDN; without one (--fqdn) they were not applied');
+  return { network, application, notes };
+}
+
+/** DNAT entries of a firewall for exposure and ingress: each NAT rule with its match box. */
+export function firewallNatRules(dp: DataPlane, fw: AzureFirewall): { rule: CompiledNatRule; oc: OrderedCollection }[] {
+  return compiledFirewall(dp, fw).nat.flatMap(({ oc, rules }) => rules.map((rule) => ({ rule, oc })));
+}
+
+export { intersectBox };

@@ -1,0 +1,190 @@
+// Where a path question starts and ends: resolves the two ends into a starting position and the
+// destination address, then hands over to the walker. Shared by trace (one flow) and reach (all).
+
+import type { DataPlane } from '../dataplane/compile.ts';
+import type { Endpoint } from '../dataplane/address-index.ts';
+import type { ResolvedRef } from '../analysis/resolve-ref.ts';
+import { CaveatSet } from '../dataplane/caveats.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { PacketSpace } from '../sets/packet-space.ts';
+import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
+import type { StorageAccount } from '../model/types.ts';
+import type { Filters } from './filters.ts';
+import { applyNsg, deliver, end, endpointHop, filterPointOfEndpoint, hop, isOutcome, routeFrom, type Outcome, type Target, type WalkContext, type WalkState } from './walk.ts';
+import { enterFromInternet, enterFromOnPremises, type EntryDescription } from './entry-points.ts';
+import { evaluateStorageAccess } from './paas.ts';
+import { storageFqdn } from './paas.ts';
+import type { Hop } from './types.ts';
+
+export interface PathQuery {
+  from: ResolvedRef;
+  to: ResolvedRef;
+  /** `--via-public-ip`: an outside source addresses the destination's public entry points. */
+  viaPublicIp?: boolean;
+  /** Storage service endpoint (`blob`, `file`, ...). */
+  endpoint?: string;
+  /** FQDN for firewall application rules. */
+  fqdn?: string;
+}
+
+export interface PathRun {
+  outcomes: Outcome[];
+  source: Hop;
+  srcIp: number;
+  srcSet: IntervalSet;
+  dstIp: number;
+  dstLabel: string;
+  entries: EntryDescription[];
+  caveats: CaveatSet;
+  /** A question that cannot be asked (e.g. from a private endpoint). */
+  error?: string;
+}
+
+/** A stand-in public address for `internet` as a destination (TEST-NET-3, RFC 5737). */
+export const INTERNET_EXAMPLE = '203.0.113.1';
+
+function firstEndpointInSubnet(dp: DataPlane, subnetId: string): Endpoint | undefined {
+  const vnetId = dp.snapshot.subnets.get(subnetId)?.vnetId;
+  const list = [...(dp.addresses.byVnet.get(vnetId ?? '')?.values() ?? [])].filter((e) => e.subnetId === subnetId && e.kind === 'nic');
+  return list.sort((a, b) => a.ip - b.ip)[0];
+}
+
+function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount): Map<number, Endpoint> {
+  const out = new Map<number, Endpoint>();
+  for (const pe of dp.snapshot.privateEndpoints.values()) {
+    if (!pe.connections.some((c) => c.targetId === account.id)) continue;
+    for (const list of dp.addresses.byIp.values()) for (const e of list) if (e.kind === 'privateEndpoint' && e.privateEndpointId === pe.id) out.set(e.ip, e);
+  }
+  return out;
+}
+
+/** A public address of the storage service, from the Storage service tag when loaded. */
+function storagePublicIp(dp: DataPlane, account: StorageAccount, caveats: CaveatSet): number {
+  const region = (account.location ?? '').replace(/\s/g, '').toLowerCase();
+  const prefixes = dp.tags.tagPrefixes(`Storage.${region}`) ?? dp.tags.tagPrefixes('Storage');
+  const first = prefixes?.[0];
+  if (first) return parseIPv4(first.split('/')[0])!;
+  caveats.add({ code: 'storage.public-ip', message: 'The storage account\'s public address is not known without --service-tags; an example public address stands in for it.' });
+  return parseIPv4(INTERNET_EXAMPLE)!;
+}
+
+export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: (src: IntervalSet, dst: number) => PacketSpace): PathRun {
+  const caveats = new CaveatSet();
+  const endpointName = q.endpoint ?? 'blob';
+  let target: Target = { kind: 'address' };
+  const ctx: WalkContext = { dp, filters, target, fqdn: q.fqdn, caveats, maxHops: 32 };
+  const fail = (error: string, source: Hop, srcIp = 0): PathRun => ({ outcomes: [], source, srcIp, srcSet: IntervalSet.EMPTY, dstIp: 0, dstLabel: '', entries: [], caveats, error });
+
+  // ---- the source ----
+  let srcEndpoint: Endpoint | undefined;
+  let srcSet: IntervalSet;
+  let srcIp: number;
+  let source: Hop;
+  const from = q.from;
+  if (from.kind === 'endpoint' || from.kind === 'subnet') {
+    srcEndpoint = from.kind === 'endpoint' ? from.endpoint : firstEndpointInSubnet(dp, from.subnetId);
+    if (!srcEndpoint) return fail(`subnet ${from.label} has no NIC to start from`, hop('', '', from.label, 'nic'));
+    if (from.kind === 'subnet') caveats.add({ code: 'trace.subnet-representative', message: `The subnet is represented by its first NIC (${srcEndpoint.ipText}).` });
+    source = endpointHop(dp, srcEndpoint);
+    if (srcEndpoint.kind === 'privateEndpoint') return fail('a private endpoint does not initiate connections (rule 11.2)', source);
+    if (srcEndpoint.kind !== 'nic') return fail(`a ${srcEndpoint.kind} is not a traffic source this tool models`, source);
+    srcIp = srcEndpoint.ip;
+    srcSet = IntervalSet.point(srcIp);
+  } else if (from.kind === 'external') {
+    srcIp = from.ip;
+    srcSet = IntervalSet.point(from.ip);
+    source = hop(from.ipText, from.where, from.where === 'internet' ? 'internet' : 'on-premises', from.where === 'internet' ? 'internet' : 'onPremises');
+  } else if (from.kind === 'internet') {
+    srcIp = parseIPv4(INTERNET_EXAMPLE)!;
+    srcSet = IntervalSet.point(srcIp);
+    source = hop(INTERNET_EXAMPLE, 'internet', 'internet', 'internet');
+  } else {
+    return fail(`a storage account is not a traffic source`, hop('', from.storageAccountId, from.label, 'service'));
+  }
+
+  // ---- the destination ----
+  let dstEndpoint: Endpoint | undefined;
+  let dstIp: number;
+  let dstLabel: string;
+  const to = q.to;
+  if (to.kind === 'endpoint') {
+    dstEndpoint = to.endpoint;
+    dstIp = to.endpoint.ip;
+    dstLabel = to.endpoint.ipText;
+  } else if (to.kind === 'subnet') {
+    dstEndpoint = firstEndpointInSubnet(dp, to.subnetId);
+    if (!dstEndpoint) return fail(`subnet ${to.label} has no NIC to reach`, source, srcIp);
+    caveats.add({ code: 'trace.subnet-representative', message: `The destination subnet is represented by its first NIC (${dstEndpoint.ipText}).` });
+    dstIp = dstEndpoint.ip;
+    dstLabel = dstEndpoint.ipText;
+  } else if (to.kind === 'storageAccount') {
+    const account = dp.snapshot.storageAccounts.get(to.storageAccountId)!;
+    const pes = storagePrivateEndpointIps(dp, account);
+    const fqdn = storageFqdn(account, endpointName);
+    target = { kind: 'storage', account, endpoint: endpointName, fqdn, privateEndpointIps: new Set(pes.keys()) };
+    ctx.target = target;
+    // DNS: with a private endpoint whose /32 route the source sees, the name resolves to it
+    // (private DNS zone assumed linked); else to the public endpoint.
+    const srcTable = srcEndpoint ? dp.routesForSubnet(srcEndpoint.subnetId) : undefined;
+    const pe = [...pes.values()].find((e) => srcTable?.lookup(e.ip)?.route.nextHopType === 'InterfaceEndpoint');
+    if (pe) {
+      dstEndpoint = pe;
+      dstIp = pe.ip;
+      caveats.add({ code: 'storage.dns', message: `${fqdn} is assumed to resolve to the private endpoint (a linked privatelink DNS zone).` });
+    } else {
+      dstIp = storagePublicIp(dp, account, caveats);
+    }
+    dstLabel = fqdn;
+  } else if (to.kind === 'external') {
+    dstIp = to.ip;
+    dstLabel = to.ipText;
+  } else {
+    dstIp = parseIPv4(INTERNET_EXAMPLE)!;
+    dstLabel = `${INTERNET_EXAMPLE} (internet)`;
+    caveats.add({ code: 'trace.internet-example', message: `'internet' as a destination is represented by ${INTERNET_EXAMPLE}.` });
+  }
+
+  const st: WalkState = { space: initial(srcSet, dstIp), dstIp, hops: [source], visited: new Set(), viaGateway: false };
+  const base = { source, srcIp, srcSet, dstIp, dstLabel, caveats };
+
+  // ---- internal source: outbound NSGs, then routing ----
+  if (srcEndpoint && srcEndpoint.kind === 'nic') {
+    const out = applyNsg(ctx, st, filterPointOfEndpoint(dp, srcEndpoint), 'Outbound');
+    if (isOutcome(out)) return { ...base, outcomes: [out], entries: [] };
+    return { ...base, outcomes: routeFrom(ctx, out, { subnetId: srcEndpoint.subnetId, vnetId: srcEndpoint.vnetId, nicId: srcEndpoint.nicId }), entries: [] };
+  }
+
+  // ---- external source ----
+  const where = from.kind === 'external' ? from.where : 'internet';
+  if (to.kind === 'external' || to.kind === 'internet') return fail('both ends are outside the estate', source, srcIp);
+  if (target.kind === 'storage' && !dstEndpoint) {
+    // The public endpoint, straight from the internet (or on-premises through its own egress).
+    const account = target.account;
+    const d = evaluateStorageAccess(account, { via: 'public', sourcePublicIp: where === 'internet' ? srcIp : undefined, sameRegion: false });
+    const h = hop(target.fqdn, account.displayId, account.name, 'service');
+    h.steps.push({ kind: 'service', resource: account.displayId, access: d.access, rule: d.rule, detail: d.detail });
+    const s2: WalkState = { ...st, hops: [source, h] };
+    if (where === 'onPremises') caveats.add({ code: 'storage.onprem-public', message: 'On-premises clients reach the public endpoint through their own internet egress, whose address is unknown.' });
+    if (d.access === 'Deny') return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, rule: d.rule, detail: d.detail })], entries: [] };
+    const ports = endpointName === 'file' ? IntervalSet.fromRanges([[443, 443], [445, 445]]) : IntervalSet.point(443);
+    const served = s2.space.intersectBox({ protocols: IntervalSet.point(6), src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: ports });
+    if (served.isEmpty()) return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, detail: 'the storage service only serves TCP 443 (and 445 for files)' })], entries: [] };
+    return { ...base, outcomes: [end({ ...s2, space: served }, 'ACCEPTED', null)], entries: [] };
+  }
+  if (!dstEndpoint) return fail('no destination inside the estate', source, srcIp);
+  if (q.viaPublicIp) {
+    const r = enterFromInternet(ctx, st, dstEndpoint);
+    if (r.outcomes.length === 0) {
+      return { ...base, entries: r.entries, outcomes: [end(st, 'NO_ENTRY_POINT', { stage: 'no-entry-point', resource: endpointHop(dp, dstEndpoint).resource, detail: r.entries.length ? 'no entry point accepts this protocol and port' : 'the destination has no public IP, load balancer rule, Application Gateway or firewall DNAT rule', fix: 'publish it through a public entry point' })] };
+    }
+    return { ...base, outcomes: r.outcomes, entries: r.entries };
+  }
+  if (where === 'onPremises') return { ...base, outcomes: enterFromOnPremises(ctx, st, dstEndpoint.vnetId), entries: [] };
+  return {
+    ...base,
+    entries: [],
+    outcomes: [end(st, 'NO_ENTRY_POINT', { stage: 'no-entry-point', detail: `an internet source cannot address the private IP ${formatIPv4(dstIp)}`, fix: 'use --via-public-ip to enter through the destination\'s public entry points' })],
+  };
+}
+
+export { deliver };

@@ -1,0 +1,517 @@
+// The forwarding walker: follows a set of packets (one flow in a trace, many in reach) from a subnet
+// through routes, peerings, appliances, firewalls and gateways to its destination, applying the
+// filters it meets (rule book sections 3, 5-12). Routing decides on the destination address only,
+// which is fixed for a walk; filters narrow the set.
+
+import type { Direction, ResourceId, StorageAccount } from '../model/types.ts';
+import type { DataPlane } from '../dataplane/compile.ts';
+import type { Endpoint } from '../dataplane/address-index.ts';
+import { CaveatSet } from '../dataplane/caveats.ts';
+import { filterPointFor, type FilterPoint } from '../policy/evaluate-endpoint.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { PacketSpace, type Box } from '../sets/packet-space.ts';
+import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
+import { parseCidr } from '../sets/cidr.ts';
+import { PRIVATE_SET } from '../dataplane/well-known-addresses.ts';
+import { nameFromId } from '../model/ids.ts';
+import type { Filters } from './filters.ts';
+import type { AllowedBy, Disposition, Hop, HopKind, Step, StoppedBy } from './types.ts';
+import { egressForNic, type EgressMethod } from './egress.ts';
+import { evaluateStorageAccess, type StorageAccess } from './paas.ts';
+
+/** What the packets are trying to reach. */
+export type Target =
+  | { kind: 'address' }
+  | { kind: 'storage'; account: StorageAccount; endpoint: string; fqdn: string; privateEndpointIps: Set<number> };
+
+export interface WalkContext {
+  dp: DataPlane;
+  filters: Filters;
+  target: Target;
+  fqdn?: string;
+  caveats: CaveatSet;
+  /** Guard against runaway walks (appliance chains). */
+  maxHops: number;
+}
+
+/** Where a walk stands: about to route out of `subnetId`, from a NIC, appliance or firewall. */
+export interface Position {
+  subnetId: ResourceId;
+  vnetId: ResourceId;
+  /** The NIC the packet leaves from, for internet egress (source NIC or appliance). */
+  nicId?: ResourceId;
+  /** The firewall the packet leaves from. */
+  firewallId?: ResourceId;
+}
+
+export interface Outcome {
+  space: PacketSpace;
+  disposition: Disposition;
+  hops: Hop[];
+  stoppedBy: StoppedBy | null;
+  /** Labels for symbolic answers: the port the client used before a translation. */
+  label?: { frontendPort?: number; entry?: string };
+}
+
+export interface WalkState {
+  space: PacketSpace;
+  dstIp: number;
+  /** Hops so far; the last one is the hop whose steps are being filled. */
+  hops: Hop[];
+  visited: Set<string>;
+  /** The packets came in through a virtual network gateway (peering forwarded-traffic rule exemption, 8.6). */
+  viaGateway: boolean;
+  label?: Outcome['label'];
+}
+
+export function hop(ip: string, resource: string, name: string, kind: HopKind): Hop {
+  return { ip, resource, name, kind, steps: [] };
+}
+
+function last(hops: Hop[]): Hop {
+  return hops[hops.length - 1];
+}
+
+function withStep(st: WalkState, ...steps: Step[]): void {
+  last(st.hops).steps.push(...steps);
+}
+
+function branch(st: WalkState, space: PacketSpace): WalkState {
+  return { ...st, space, hops: st.hops.map((h) => ({ ...h, steps: [...h.steps] })), visited: new Set(st.visited) };
+}
+
+export function end(st: WalkState, disposition: Disposition, stoppedBy: StoppedBy | null, space = st.space): Outcome {
+  return { space, disposition, hops: st.hops, stoppedBy, label: st.label };
+}
+
+function rewrite(space: PacketSpace, change: Partial<Pick<Box, 'src' | 'dst' | 'dstPorts'>>): PacketSpace {
+  return new PacketSpace(space.boxes.map((b) => ({ ...b, ...change })));
+}
+
+function endpointDisplay(dp: DataPlane, e: Endpoint): { resource: string; name: string; kind: HopKind } {
+  const s = dp.snapshot;
+  switch (e.kind) {
+    case 'nic': {
+      const nic = s.networkInterfaces.get(e.nicId);
+      const vm = nic?.vmId ? s.virtualMachines.get(nic.vmId) : undefined;
+      return { resource: nic?.displayId ?? e.nicId, name: vm?.name ?? nic?.name ?? nameFromId(e.nicId), kind: 'nic' };
+    }
+    case 'privateEndpoint': {
+      const pe = s.privateEndpoints.get(e.privateEndpointId);
+      return { resource: pe?.displayId ?? e.privateEndpointId, name: pe?.name ?? nameFromId(e.privateEndpointId), kind: 'privateEndpoint' };
+    }
+    case 'loadBalancerFrontend': {
+      const lb = s.loadBalancers.get(e.loadBalancerId);
+      return { resource: lb?.displayId ?? e.loadBalancerId, name: lb?.name ?? nameFromId(e.loadBalancerId), kind: 'loadBalancer' };
+    }
+    case 'firewall': {
+      const fw = s.azureFirewalls.get(e.firewallId);
+      return { resource: fw?.displayId ?? e.firewallId, name: fw?.name ?? nameFromId(e.firewallId), kind: 'firewall' };
+    }
+    case 'applicationGateway': {
+      const ag = s.applicationGateways.get(e.applicationGatewayId);
+      return { resource: ag?.displayId ?? e.applicationGatewayId, name: ag?.name ?? nameFromId(e.applicationGatewayId), kind: 'applicationGateway' };
+    }
+  }
+}
+
+export function endpointHop(dp: DataPlane, e: Endpoint, kind?: HopKind): Hop {
+  const d = endpointDisplay(dp, e);
+  return hop(e.ipText, d.resource, d.name, kind ?? d.kind);
+}
+
+export function filterPointOfEndpoint(dp: DataPlane, e: Endpoint): FilterPoint {
+  const nicId = e.kind === 'nic' ? e.nicId : e.kind === 'privateEndpoint' ? e.nicId : undefined;
+  return filterPointFor(dp, e.subnetId, nicId, e.kind === 'privateEndpoint');
+}
+
+function nsgStop(step: Step | undefined, direction: Direction): StoppedBy {
+  if (step?.kind === 'nsg') {
+    return {
+      stage: direction === 'Inbound' ? 'nsg-inbound' : 'nsg-outbound',
+      nsg: step.nsg,
+      rule: step.rule,
+      fix: `allow the flow in ${step.nsgName} above priority ${step.priority} (${step.rule})`,
+    };
+  }
+  return { stage: direction === 'Inbound' ? 'nsg-inbound' : 'nsg-outbound', detail: 'no packet of the query passes the NSGs' };
+}
+
+/** Apply an endpoint's NSGs; returns the state narrowed, or an outcome when nothing passes. */
+export function applyNsg(ctx: WalkContext, st: WalkState, point: FilterPoint, direction: Direction): Outcome | WalkState {
+  const r = ctx.filters.nsg(point, direction, st.space);
+  withStep(st, ...r.steps);
+  if (r.approximate) ctx.caveats.add({ code: 'trace.approximate-nsg', message: 'An NSG decision on this path relied on an approximated service tag (see the other caveats).' });
+  if (r.space.isEmpty()) return end(st, direction === 'Inbound' ? 'DENIED_IN' : 'DENIED_OUT', nsgStop(r.stop, direction), st.space);
+  return { ...st, space: r.space };
+}
+
+function isOutcome(x: Outcome | WalkState): x is Outcome {
+  return (x as Outcome).disposition !== undefined;
+}
+
+// ---- routing ---------------------------------------------------------------------------------
+
+export function routeFrom(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {
+  const { dp } = ctx;
+  if (st.hops.length > ctx.maxHops) return [end(st, 'LOOP', { stage: 'route', detail: `more than ${ctx.maxHops} hops` })];
+  const table = dp.routesForSubnet(pos.subnetId);
+  const m = table?.lookup(st.dstIp);
+  const subnetDisplay = dp.snapshot.subnets.get(pos.subnetId)?.displayId ?? pos.subnetId;
+  if (!m) {
+    withStep(st, { kind: 'note', detail: 'no route matches' });
+    return [end(st, 'NO_ROUTE', { stage: 'route', detail: `no route for ${formatIPv4(st.dstIp)} in ${subnetDisplay}` })];
+  }
+  const r = m.route;
+  const prefix = `${formatIPv4(m.entry.cidr.start)}/${m.entry.cidr.prefixLength}`;
+  withStep(st, {
+    kind: 'route',
+    subnet: subnetDisplay,
+    addressPrefix: prefix,
+    nextHopType: r.nextHopType,
+    nextHopIpAddress: r.nextHopIpAddress[0],
+    source: r.source,
+    route: r.name,
+    routeTable: r.routeTableId ? dp.snapshot.routeTables.get(r.routeTableId)?.displayId : undefined,
+    reason: m.reason,
+  });
+  table!.caveats.forEach((c) => ctx.caveats.add(c));
+  const routeStop = (detail: string, fix?: string): StoppedBy => ({ stage: 'route', nextHopType: r.nextHopType, route: r.name ?? `${r.source} ${prefix}`, detail, fix });
+
+  switch (r.nextHopType) {
+    case 'None':
+      // Rule 5.5: traffic to the None next hop is dropped.
+      return [end(st, 'NULL_ROUTED', routeStop(`${formatIPv4(st.dstIp)} matches ${prefix} with next hop None`, r.source === 'User' ? `change or remove route ${r.name}` : 'add a route (or a peering) that covers the destination'))];
+    case 'VnetLocal':
+      return deliverInVnet(ctx, st, pos.vnetId, routeStop);
+    case 'VNetPeering': {
+      const remote = r.origin.kind === 'peering' ? r.origin.remoteVnetId : undefined;
+      if (!remote) return [end(st, 'UNKNOWN', routeStop('peering route without a peering'))];
+      const crossed = crossPeering(ctx, st, pos.vnetId, remote);
+      if (isOutcome(crossed)) return [crossed];
+      return deliverInVnet(ctx, crossed, remote, routeStop);
+    }
+    case 'InterfaceEndpoint': {
+      const owner = dp.addresses.byIp.get(st.dstIp)?.find((e) => e.kind === 'privateEndpoint');
+      if (!owner) return [end(st, 'NO_ROUTE', routeStop('private endpoint address not found'))];
+      let cur: WalkState = st;
+      if (owner.vnetId !== pos.vnetId) {
+        const crossed = crossPeering(ctx, st, pos.vnetId, owner.vnetId);
+        if (isOutcome(crossed)) return [crossed];
+        cur = crossed;
+      }
+      return deliver(ctx, cur, owner);
+    }
+    case 'VirtualAppliance':
+      return toAppliance(ctx, st, pos, r.nextHopIpAddress[0], routeStop);
+    case 'VirtualNetworkGateway':
+      return toGateway(ctx, st, pos, routeStop);
+    case 'Internet':
+      return toInternet(ctx, st, pos);
+    case 'VirtualNetworkServiceEndpoint':
+      return toServiceEndpoint(ctx, st, pos);
+  }
+  return [end(st, 'UNKNOWN', routeStop(`next hop type ${r.nextHopType} is not modelled`))];
+}
+
+/** Rules 8.5, 8.6: crossing a peering from `from` into `to`. */
+function crossPeering(ctx: WalkContext, st: WalkState, from: ResourceId, to: ResourceId): Outcome | WalkState {
+  const info = ctx.dp.topology.vnets.get(from);
+  const link = info?.peers.find((p) => p.remoteVnetId === to && p.connected);
+  const peeringId = link?.local.displayId ?? `${from} -> ${to}`;
+  const remoteVnet = ctx.dp.snapshot.virtualNetworks.get(to)?.displayId ?? to;
+  if (!link) {
+    withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Deny', detail: 'no connected peering' });
+    return end(st, 'NO_ROUTE', { stage: 'peering', resource: peeringId, detail: 'no connected peering between the VNets' });
+  }
+  if (!link.local.allowVirtualNetworkAccess) {
+    // A11: treated as a hard block.
+    withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Deny', detail: 'allowVirtualNetworkAccess is false' });
+    ctx.caveats.add({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic (A11).' });
+    return end(st, 'NO_ROUTE', { stage: 'peering', resource: peeringId, detail: 'allowVirtualNetworkAccess is false on the peering', fix: 'set allowVirtualNetworkAccess on the peering' });
+  }
+  // 8.6: traffic that did not originate in the sending VNet needs allowForwardedTraffic on the
+  // receiving VNet's peering, except when it came through a VPN gateway.
+  if (!st.viaGateway && !(link.remote?.allowForwardedTraffic ?? false) && info) {
+    const forwarded = IntervalSet.range(0, 0xffffffff).subtract(info.addressSet);
+    const native = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: info.addressSet, srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) });
+    if (native.isEmpty()) {
+      const rp = link.remote?.displayId ?? `${to} -> ${from}`;
+      withStep(st, { kind: 'peering', peering: rp, remoteVnet, access: 'Deny', detail: 'forwarded traffic (source outside the sending VNet) and allowForwardedTraffic is false on the receiving side' });
+      ctx.caveats.add({ code: 'peering.forwarded', message: 'allowForwardedTraffic is read on the receiving VNet\'s peering (rule 8.6; the REST text says the opposite, A12).' });
+      return end(st, 'NOT_FORWARDED', { stage: 'peering', resource: rp, detail: 'allowForwardedTraffic is false on the receiving peering', fix: `enable allowForwardedTraffic on ${nameFromId(rp)}` });
+    }
+    void forwarded;
+    withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Allow', detail: 'connected peering' });
+    return { ...st, space: native };
+  }
+  withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Allow', detail: st.viaGateway ? 'connected peering (gateway transit)' : 'connected peering' });
+  return st;
+}
+
+function deliverInVnet(ctx: WalkContext, st: WalkState, vnetId: ResourceId, routeStop: (d: string, f?: string) => StoppedBy): Outcome[] {
+  const e = ctx.dp.addresses.byVnet.get(vnetId)?.get(st.dstIp);
+  if (!e) return [end(st, 'NO_ROUTE', routeStop(`no resource holds ${formatIPv4(st.dstIp)} in ${ctx.dp.snapshot.virtualNetworks.get(vnetId)?.name ?? vnetId}`))];
+  return deliver(ctx, st, e);
+}
+
+// ---- arrival -----------------------------------------------------------------------------------
+
+/** The packets arrive at an address inside the estate. */
+export function deliver(ctx: WalkContext, st: WalkState, e: Endpoint): Outcome[] {
+  const { dp } = ctx;
+  const h = endpointHop(dp, e);
+  const cur: WalkState = { ...st, hops: [...st.hops, h] };
+  switch (e.kind) {
+    case 'nic':
+    case 'privateEndpoint': {
+      const passed = applyNsg(ctx, cur, filterPointOfEndpoint(dp, e), 'Inbound');
+      if (isOutcome(passed)) return [passed];
+      if (e.kind === 'privateEndpoint') return privateEndpointService(ctx, passed, e);
+      withStep(passed, { kind: 'deliver', resource: h.resource, detail: 'delivered' });
+      return [end(passed, 'ACCEPTED', null)];
+    }
+    case 'loadBalancerFrontend':
+      return throughLoadBalancer(ctx, cur, e);
+    case 'firewall':
+      withStep(cur, { kind: 'note', detail: 'traffic addressed to the firewall itself is not modelled' });
+      return [end(cur, 'UNKNOWN', { stage: 'unknown', resource: h.resource, detail: 'the destination is the firewall itself' })];
+    case 'applicationGateway':
+      withStep(cur, { kind: 'note', detail: 'traffic to a private Application Gateway frontend is modelled through exposure/ingress only' });
+      return [end(cur, 'UNKNOWN', { stage: 'unknown', resource: h.resource, detail: 'private Application Gateway frontends are not followed yet' })];
+  }
+}
+
+function privateEndpointService(ctx: WalkContext, st: WalkState, e: Extract<Endpoint, { kind: 'privateEndpoint' }>): Outcome[] {
+  const pe = ctx.dp.snapshot.privateEndpoints.get(e.privateEndpointId);
+  const conn = pe?.connections[0];
+  // Rule 11.2: only approved private endpoints carry traffic.
+  if (conn && conn.status && conn.status.toLowerCase() !== 'approved') {
+    return [end(st, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: pe?.displayId, detail: `private endpoint connection is ${conn.status}, not Approved` })];
+  }
+  const account = conn ? ctx.dp.snapshot.storageAccounts.get(conn.targetId) : undefined;
+  if (!account) {
+    withStep(st, { kind: 'deliver', resource: pe?.displayId ?? e.privateEndpointId, detail: 'delivered to the private endpoint (its service is not in the input)' });
+    return [end(st, 'ACCEPTED', null)];
+  }
+  return atStorage(ctx, st, account, { via: 'privateEndpoint', privateEndpointId: e.privateEndpointId });
+}
+
+function atStorage(ctx: WalkContext, st: WalkState, account: StorageAccount, access: StorageAccess): Outcome[] {
+  const d = evaluateStorageAccess(account, access);
+  const h = hop(ctx.target.kind === 'storage' ? ctx.target.fqdn : account.name, account.displayId, account.name, 'service');
+  const cur: WalkState = { ...st, hops: [...st.hops, h] };
+  withStep(cur, { kind: 'service', resource: account.displayId, access: d.access, rule: d.rule, detail: d.detail });
+  if (d.access === 'Deny') return [end(cur, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, rule: d.rule, detail: d.detail, fix: access.via === 'serviceEndpoint' ? 'add a virtual network rule for the source subnet' : 'use a private endpoint, or allow the source in networkAcls' })];
+  // Storage listens on HTTPS (and SMB for files); other ports are not served.
+  const ports = ctx.target.kind === 'storage' && ctx.target.endpoint === 'file' ? IntervalSet.fromRanges([[443, 443], [445, 445]]) : IntervalSet.point(443);
+  const served = cur.space.intersectBox({ protocols: IntervalSet.point(6), src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: ports });
+  if (served.isEmpty()) return [end(cur, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, detail: 'the storage service only serves TCP 443 (and 445 for files)' })];
+  return [end({ ...cur, space: served }, 'ACCEPTED', null)];
+}
+
+function throughLoadBalancer(ctx: WalkContext, st: WalkState, e: Extract<Endpoint, { kind: 'loadBalancerFrontend' }>): Outcome[] {
+  const { dp } = ctx;
+  const lb = dp.snapshot.loadBalancers.get(e.loadBalancerId);
+  const rules = (lb?.loadBalancingRules ?? []).filter((r) => r.frontendIpConfigurationId === e.frontendId);
+  if (rules.length === 0) return [end(st, 'NO_ENTRY_POINT', { stage: 'no-entry-point', resource: lb?.displayId, detail: 'no load-balancing rule on this frontend' })];
+  const out: Outcome[] = [];
+  for (const rule of rules) {
+    // HA ports (protocol All, port 0) forward every port unchanged.
+    const haPorts = rule.protocol === 'All' && rule.frontendPort === 0;
+    const protocols = rule.protocol === 'All' ? IntervalSet.fromRanges([[6, 6], [17, 17]]) : IntervalSet.point(rule.protocol === 'Tcp' ? 6 : 17);
+    const portSet = haPorts ? IntervalSet.range(0, 65535) : IntervalSet.point(rule.frontendPort);
+    const matched = st.space.intersectBox({ protocols, src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: portSet });
+    if (matched.isEmpty()) continue;
+    const member = backendMember(ctx, rule.backendPoolIds);
+    if (!member) continue;
+    const b = branch(st, matched);
+    withStep(b, { kind: 'nat', type: haPorts ? 'DNAT' : 'PAT', from: `${e.ipText}:${haPorts ? '*' : rule.frontendPort}`, to: `${member.ipText}:${haPorts ? '*' : rule.backendPort}`, by: `${lb!.name}/${rule.name}` });
+    const translated = rewrite(matched, haPorts ? { dst: IntervalSet.point(member.ip) } : { dst: IntervalSet.point(member.ip), dstPorts: IntervalSet.point(rule.backendPort) });
+    ctx.caveats.add({ code: 'lb.first-backend', message: 'A load balancer spreads flows over its backend pool; the answer follows the first backend member.' });
+    out.push(...deliver(ctx, { ...b, space: translated, dstIp: member.ip, label: { ...b.label, frontendPort: haPorts ? undefined : rule.frontendPort } }, member));
+  }
+  if (out.length === 0) return [end(st, 'NO_ENTRY_POINT', { stage: 'no-entry-point', resource: lb?.displayId, detail: 'no load-balancing rule matches the protocol and port' })];
+  return out;
+}
+
+export function backendMember(ctx: WalkContext, poolIds: ResourceId[]): Endpoint | undefined {
+  const s = ctx.dp.snapshot;
+  for (const nic of s.networkInterfaces.values()) {
+    for (const ipc of nic.ipConfigurations) {
+      if (!ipc.loadBalancerBackendPoolIds.some((p) => poolIds.includes(p))) continue;
+      const e = ipc.subnetId ? [...(ctx.dp.addresses.byVnet.get(s.subnets.get(ipc.subnetId)?.vnetId ?? '')?.values() ?? [])].find((x) => x.kind === 'nic' && x.ipConfigurationId === ipc.id) : undefined;
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+// ---- appliances, firewalls, gateways -----------------------------------------------------------
+
+function findOnPath(ctx: WalkContext, vnetId: ResourceId, ip: number): Endpoint | undefined {
+  const own = ctx.dp.addresses.byVnet.get(vnetId)?.get(ip);
+  if (own) return own;
+  // 6.3: the appliance may sit in a peered VNet (service chaining).
+  for (const p of ctx.dp.topology.vnets.get(vnetId)?.peers ?? []) {
+    if (!p.connected) continue;
+    const e = ctx.dp.addresses.byVnet.get(p.remoteVnetId)?.get(ip);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+function toAppliance(ctx: WalkContext, st: WalkState, pos: Position, nextHopText: string | undefined, routeStop: (d: string, f?: string) => StoppedBy): Outcome[] {
+  const { dp } = ctx;
+  const ip = nextHopText ? parseIPv4(nextHopText) : undefined;
+  if (ip === undefined) return [end(st, 'NOT_FORWARDED', routeStop('the route has no next hop IP address', 'set nextHopIpAddress on the route'))];
+  const e = findOnPath(ctx, pos.vnetId, ip);
+  if (!e) {
+    // 6.4: an unreachable next hop is an invalid configuration; the packet is dropped.
+    ctx.caveats.add({ code: 'route.appliance-missing', message: 'A VirtualAppliance next hop that is not a NIC, firewall or load balancer in the VNet or a peered VNet is treated as dropping the packet (rule 6.4).' });
+    return [end(st, 'NOT_FORWARDED', { stage: 'virtualAppliance', nextHopType: 'VirtualAppliance', detail: `next hop ${nextHopText} is not a NIC, firewall or load balancer reachable from this VNet`, fix: 'point the route at the appliance\'s private IP' })];
+  }
+  const key = `${e.vnetId}|${e.ip}|${formatIPv4(st.dstIp)}`;
+  if (st.visited.has(key)) return [end(st, 'LOOP', { stage: 'route', resource: nextHopText, detail: `the packet returns to ${nextHopText}` })];
+  let cur: WalkState = { ...st, visited: new Set([...st.visited, key]) };
+  if (e.vnetId !== pos.vnetId) {
+    const crossed = crossPeering(ctx, cur, pos.vnetId, e.vnetId);
+    if (isOutcome(crossed)) return [crossed];
+    cur = crossed;
+  }
+  if (e.kind === 'firewall') return throughFirewall(ctx, cur, e);
+  if (e.kind === 'loadBalancerFrontend') {
+    // 6.3: an internal load balancer frontend as next hop: the appliances in its pool forward.
+    const lb = dp.snapshot.loadBalancers.get(e.loadBalancerId);
+    const pools = (lb?.loadBalancingRules ?? []).filter((r) => r.frontendIpConfigurationId === e.frontendId).flatMap((r) => r.backendPoolIds);
+    const member = backendMember(ctx, pools);
+    if (!member || member.kind !== 'nic') return [end(cur, 'NOT_FORWARDED', { stage: 'virtualAppliance', resource: lb?.displayId, detail: 'the load balancer has no backend appliance' })];
+    ctx.caveats.add({ code: 'lb.first-backend', message: 'A load balancer spreads flows over its backend pool; the answer follows the first backend member.' });
+    return throughNva(ctx, cur, member);
+  }
+  if (e.kind !== 'nic') return [end(cur, 'NOT_FORWARDED', { stage: 'virtualAppliance', detail: `next hop ${nextHopText} is a ${e.kind}, which does not forward` })];
+  return throughNva(ctx, cur, e);
+}
+
+function throughNva(ctx: WalkContext, st: WalkState, e: Extract<Endpoint, { kind: 'nic' }>): Outcome[] {
+  const { dp } = ctx;
+  const nic = dp.snapshot.networkInterfaces.get(e.nicId);
+  const h = endpointHop(dp, e, 'virtualAppliance');
+  const cur: WalkState = { ...st, hops: [...st.hops, h] };
+  // The appliance's NSGs see the packet arrive (subnet then NIC) and leave (NIC then subnet).
+  const point = filterPointOfEndpoint(dp, e);
+  const inbound = applyNsg(ctx, cur, point, 'Inbound');
+  if (isOutcome(inbound)) return [inbound];
+  // 6.3: a NIC that forwards traffic not addressed to itself needs IP forwarding.
+  withStep(inbound, { kind: 'forwarding', nic: nic?.displayId ?? e.nicId, enableIPForwarding: nic?.enableIpForwarding ?? false });
+  if (!nic?.enableIpForwarding) {
+    return [end(inbound, 'NOT_FORWARDED', { stage: 'virtualAppliance', resource: nic?.displayId ?? e.nicId, detail: 'enableIPForwarding is false on the appliance NIC, so Azure drops the packet', fix: `enable IP forwarding on ${nic?.name ?? e.nicId}` })];
+  }
+  ctx.caveats.add({ code: 'nva.os', message: 'Network virtual appliances are assumed to forward in their OS without filtering or NAT (rule 6.3).' });
+  const outbound = applyNsg(ctx, inbound, point, 'Outbound');
+  if (isOutcome(outbound)) return [outbound];
+  return routeFrom(ctx, outbound, { subnetId: e.subnetId, vnetId: e.vnetId, nicId: e.nicId });
+}
+
+export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endpoint, { kind: 'firewall' }>): Outcome[] {
+  const { dp } = ctx;
+  const fw = dp.snapshot.azureFirewalls.get(e.firewallId)!;
+  const h = endpointHop(dp, e, 'firewall');
+  const cur: WalkState = { ...st, hops: [...st.hops, h] };
+  const fqdn = ctx.target.kind === 'storage' ? ctx.target.fqdn : ctx.fqdn;
+  const r = ctx.filters.firewall(fw, cur.space, { fqdn });
+  withStep(cur, ...r.steps);
+  for (const n of r.notes) ctx.caveats.add({ code: 'firewall.partial', message: `Azure Firewall ${fw.name}: ${n}` });
+  const out: Outcome[] = [];
+  const pos: Position = { subnetId: e.subnetId, vnetId: e.vnetId, firewallId: fw.id };
+  if (!r.network.isEmpty()) {
+    const b = branch(cur, r.network);
+    // SNAT: network rules do not translate private (IANA RFC 1918 / 6598) destinations.
+    if (!PRIVATE_SET.has(st.dstIp)) {
+      withStep(b, { kind: 'nat', type: 'SNAT', from: 'source', to: 'firewall public IP', by: fw.name });
+    }
+    out.push(...routeFrom(ctx, b, pos));
+  }
+  if (!r.application.isEmpty()) {
+    // Application rules proxy the connection: the destination sees the firewall as the source.
+    const b = branch(cur, rewrite(r.application, { src: IntervalSet.point(e.ip) }));
+    withStep(b, { kind: 'nat', type: 'SNAT', from: 'source', to: e.ipText, by: `${fw.name} (application rule)` });
+    ctx.caveats.add({ code: 'firewall.snat-instance', message: 'Traffic proxied by Azure Firewall application rules is shown with the firewall\'s private IP as source; in Azure it is one of the firewall instances\' addresses in AzureFirewallSubnet.' });
+    out.push(...routeFrom(ctx, b, pos));
+  }
+  if (out.length === 0) {
+    const stop = r.stop?.kind === 'firewall' ? r.stop : undefined;
+    return [end(cur, 'DENIED_BY_FIREWALL', { stage: 'firewall', resource: fw.displayId, rule: stop?.rule ?? (stop ? 'default deny' : undefined), detail: stop ? `${stop.ruleType} ${stop.rule ?? 'default deny'}` : 'no firewall rule allows the traffic', fix: 'add an allow rule to the firewall policy' })];
+  }
+  return out;
+}
+
+function toGateway(ctx: WalkContext, st: WalkState, pos: Position, routeStop: (d: string, f?: string) => StoppedBy): Outcome[] {
+  const { dp } = ctx;
+  const info = dp.topology.vnets.get(pos.vnetId);
+  const gwId = info?.effectiveGatewayIds[0];
+  const gw = gwId ? dp.snapshot.virtualNetworkGateways.get(gwId) : undefined;
+  if (!gw) return [end(st, 'NULL_ROUTED', routeStop('the route points at a virtual network gateway, but the VNet has none'))];
+  const h = hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway');
+  let cur: WalkState = { ...st, hops: [...st.hops, h] };
+  if (info?.transitPeering) withStep(cur, { kind: 'note', detail: `gateway of the hub VNet, through gateway transit (${info.transitPeering.local.name})` });
+  const learned = info?.learned.some((l) => {
+    const p = parseCidr(l.prefix);
+    return p.ok && st.dstIp >= p.cidr.start && st.dstIp <= p.cidr.end;
+  });
+  if (ctx.target.kind === 'storage') {
+    ctx.caveats.add({ code: 'trace.forced-tunnel-service', message: 'Traffic to a PaaS service sent to on-premises (forced tunnelling) is not followed further.' });
+    withStep(cur, { kind: 'note', detail: 'forced tunnelling to on-premises: what happens there is outside the model' });
+    return [end(cur, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the service traffic leaves to on-premises' })];
+  }
+  const where = learned || PRIVATE_SET.has(st.dstIp) ? 'onPremises' : 'internet';
+  cur = { ...cur, hops: [...cur.hops, hop(formatIPv4(st.dstIp), where, where === 'onPremises' ? 'on-premises' : 'internet (forced tunnelling)', 'onPremises')] };
+  withStep(cur, { kind: 'note', detail: learned ? 'the destination is behind the gateway (local network gateway prefixes)' : 'sent to on-premises by a route to the gateway (forced tunnelling)' });
+  return [end(cur, 'EXITS_NETWORK', null)];
+}
+
+export function egressAt(ctx: WalkContext, pos: Position): EgressMethod {
+  const s = ctx.dp.snapshot;
+  if (pos.firewallId) {
+    const fw = s.azureFirewalls.get(pos.firewallId);
+    const pipId = fw?.ipConfigurations.find((c) => c.publicIpId)?.publicIpId;
+    const ip = pipId ? s.publicIpAddresses.get(pipId)?.ipAddress : undefined;
+    return { method: 'publicIp', resource: pipId, publicIp: ip ? parseIPv4(ip) : undefined, detail: 'Azure Firewall public IP (SNAT)' };
+  }
+  const nic = pos.nicId ? s.networkInterfaces.get(pos.nicId) : undefined;
+  return egressForNic(s, nic, s.subnets.get(pos.subnetId));
+}
+
+function toInternet(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {
+  const { dp } = ctx;
+  const eg = egressAt(ctx, pos);
+  withStep(st, { kind: 'egress', method: eg.method, resource: eg.resource, detail: eg.detail });
+  if (eg.method === 'none') {
+    return [end(st, 'NO_ROUTE', { stage: 'route', nextHopType: 'Internet', detail: eg.detail, fix: 'add a NAT gateway or a public IP, or route egress through the firewall' })];
+  }
+  if (eg.method === 'defaultOutboundAccess') ctx.caveats.add({ code: 'egress.default-outbound', message: 'Internet egress relies on default outbound access, which Azure is retiring for new subnets (rule 14.4, A19).' });
+  if (ctx.target.kind === 'storage') {
+    const account = ctx.target.account;
+    const sourceLocation = dp.snapshot.subnets.get(pos.subnetId) ? dp.snapshot.virtualNetworks.get(pos.vnetId)?.location : undefined;
+    const sameRegion = !!sourceLocation && !!account.location && sourceLocation.replace(/\s/g, '').toLowerCase() === account.location.replace(/\s/g, '').toLowerCase();
+    return atStorage(ctx, st, account, { via: 'public', sourcePublicIp: eg.publicIp, sameRegion });
+  }
+  if (PRIVATE_SET.has(st.dstIp)) {
+    withStep(st, { kind: 'note', detail: 'private destination sent to the Internet next hop' });
+    return [end(st, 'NULL_ROUTED', { stage: 'route', nextHopType: 'Internet', detail: 'a private address is not reachable on the internet' })];
+  }
+  const cur: WalkState = { ...st, hops: [...st.hops, hop(formatIPv4(st.dstIp), 'internet', 'internet', 'internet')] };
+  return [end(cur, 'EXITS_NETWORK', null)];
+}
+
+function toServiceEndpoint(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {
+  if (ctx.target.kind !== 'storage') {
+    const cur: WalkState = { ...st, hops: [...st.hops, hop(formatIPv4(st.dstIp), 'azure-service', 'Azure service (service endpoint)', 'service')] };
+    withStep(cur, { kind: 'note', detail: 'sent to an Azure service over its service endpoint; the service is not in the input' });
+    return [end(cur, 'EXITS_NETWORK', null)];
+  }
+  return atStorage(ctx, st, ctx.target.account, { via: 'serviceEndpoint', subnetId: pos.subnetId });
+}
+
+export { isOutcome, rewrite, branch, withStep };
+export type { AllowedBy };

@@ -1,0 +1,229 @@
+// Finding the resources in one parsed document, whatever envelope holds them:
+//   one ARM resource                         $
+//   an array of resources                    $[i]
+//   REST list / az CLI                       $.value[i]
+//   Azure Resource Graph                     $.data[i]
+//   ARM template or {resources}              $.resources[i]   (only items with a concrete id)
+//   REST example file                        $.responses['200'].body  (else 201), recursively
+//   recorded HTTP interaction                $.response.body, recursively
+// Anything else is reported as `input.unrecognized`, saying what was seen.
+
+import { describeValue, isObject, member, type ImportContext, type JsonObject } from './context.ts';
+import { Fields } from './fields.ts';
+import { canonId, isConcreteId, resourceType } from './ids.ts';
+import { RESOURCE_READERS } from './resources/index.ts';
+import type { Store } from './store.ts';
+
+const MAX_DEPTH = 8;
+
+export function readDocument(value: unknown, ctx: ImportContext, store: Store): void {
+  new DocumentReader(ctx, store).read(value, '$', 0);
+}
+
+class DocumentReader {
+  constructor(
+    private readonly ctx: ImportContext,
+    private readonly store: Store,
+  ) {}
+
+  read(v: unknown, path: string, depth: number): void {
+    if (depth > MAX_DEPTH) {
+      this.unrecognized(path, `envelopes nested deeper than ${MAX_DEPTH} levels at ${path}`);
+      return;
+    }
+    if (Array.isArray(v)) {
+      this.readList(v, path, depth);
+      return;
+    }
+    if (!isObject(v)) {
+      this.unrecognized(path, `${path} is ${describeValue(v)}, not an Azure resource or a list of them`);
+      return;
+    }
+    if (isResource(v)) {
+      this.readResource(v, path);
+      return;
+    }
+    if (isObject(v.responses)) {
+      this.readRestExample(v.responses, member(path, 'responses'), depth);
+      return;
+    }
+    if (isObject(v.response) && v.request !== undefined) {
+      this.readRecording(v.response, member(path, 'response'), depth);
+      return;
+    }
+    if (Array.isArray(v.value)) {
+      this.readList(v.value, member(path, 'value'), depth);
+      return;
+    }
+    if (Array.isArray(v.data)) {
+      this.readList(v.data, member(path, 'data'), depth);
+      return;
+    }
+    if (isObject(v.data) && Array.isArray(v.data.rows)) {
+      this.unrecognized(path, `${path} is a Resource Graph result in table format (data.columns/rows)`, 'run the query with resultFormat objectArray (az graph query does by default)');
+      return;
+    }
+    if (Array.isArray(v.resources)) {
+      if (v.resources.some((r) => isObject(r) && Array.isArray(r.associations))) {
+        this.unrecognized(path, `${path} is a Network Watcher topology (resources with associations), not resource definitions`, 'export the resources themselves (az network ... list, Resource Graph)');
+        return;
+      }
+      this.readResourcesArray(v, v.resources, member(path, 'resources'), depth);
+      return;
+    }
+    if (isObject(v.resources) && (typeof v.$schema === 'string' || v.contentVersion !== undefined)) {
+      // languageVersion 2.0 templates key their resources by symbolic name.
+      const n = Object.keys(v.resources).length;
+      this.ctx.report('warning', 'template.unevaluated', `ARM template: ${n} resource${n === 1 ? '' : 's'} declared by symbolic name in ${member(path, 'resources')} have no concrete id (template expressions are not evaluated); skipped`, {
+        jsonPath: member(path, 'resources'),
+        hint: 'import the deployed resources instead: az resource list / az network ... list, Azure Resource Graph, or the REST API',
+      });
+      return;
+    }
+    if (Array.isArray(v.values) && (v.changeNumber !== undefined || v.cloud !== undefined)) {
+      this.unrecognized(path, `${path} is a Service Tags file, not network resources`, 'pass it with --service-tags');
+      return;
+    }
+    if (typeof v.$schema === 'string' && v.$schema.toLowerCase().includes('deploymentparameters')) {
+      this.unrecognized(path, `${path} is an ARM deployment parameters file (no resources)`);
+      return;
+    }
+    if (typeof v.id === 'string' && !isConcreteId(v.id) && typeof v.type === 'string') {
+      this.unrecognized(path, `${path} has id '${String(v.id).slice(0, 60)}', which is not an ARM resource id`);
+      return;
+    }
+    this.unrecognized(path, `${path} is ${describeValue(v)}; expected an ARM resource, a list ({value}, {data}, an array), a template or a REST example`);
+  }
+
+  private readRestExample(responses: JsonObject, path: string, depth: number): void {
+    for (const status of ['200', '201']) {
+      const r = responses[status];
+      if (isObject(r) && r.body !== undefined) {
+        this.read(r.body, `${member(path, status)}.body`, depth + 1);
+        return;
+      }
+    }
+    this.unrecognized(path, `REST example without a 200 or 201 response body (statuses: ${Object.keys(responses).join(', ') || 'none'})`);
+  }
+
+  private readRecording(response: JsonObject, path: string, depth: number): void {
+    let body = response.body;
+    let bodyPath = member(path, 'body');
+    // Recordings (vcrpy / test proxy) sometimes keep the body as text: { "string": "{...}" }.
+    if (isObject(body) && typeof body.string === 'string' && Object.keys(body).length === 1) {
+      try {
+        body = JSON.parse(body.string);
+        bodyPath = member(bodyPath, 'string');
+      } catch {
+        this.unrecognized(bodyPath, `recorded response body at ${bodyPath} is text that is not JSON`);
+        return;
+      }
+    }
+    if (body === undefined || body === null || body === '') {
+      this.unrecognized(path, `recorded interaction at ${path} has no response body`);
+      return;
+    }
+    this.read(body, bodyPath, depth + 1);
+  }
+
+  private readList(items: unknown[], path: string, depth: number): void {
+    let skipped = 0;
+    let firstSkipped = -1;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (isObject(item)) {
+        if (isResource(item)) {
+          this.readResource(item, `${path}[${i}]`);
+          continue;
+        }
+        // Pages of a list concatenated into one array: [{value: [...]}, {value: [...]}].
+        if (Array.isArray(item.value) || Array.isArray(item.data)) {
+          this.read(item, `${path}[${i}]`, depth + 1);
+          continue;
+        }
+      }
+      skipped++;
+      if (firstSkipped < 0) firstSkipped = i;
+    }
+    if (skipped > 0) {
+      const first = `${path}[${firstSkipped}]`;
+      this.unrecognized(
+        first,
+        `${skipped} of ${items.length} item${items.length === 1 ? '' : 's'} in ${path} ${skipped === 1 ? 'is' : 'are'} not Azure resources (no ARM id and type); the first, ${first}, is ${describeValue(items[firstSkipped])}`,
+      );
+    }
+  }
+
+  /** `{resources: [...]}`: ARM templates (not evaluated) or plain lists of concrete resources. */
+  private readResourcesArray(doc: JsonObject, items: unknown[], path: string, depth: number): void {
+    let unevaluated = 0;
+    let firstUnevaluated = -1;
+    const nonResources: unknown[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (isObject(item) && isResource(item)) {
+        this.readResource(item, `${path}[${i}]`);
+      } else if (isObject(item) && (typeof item.type === 'string' || item.id !== undefined)) {
+        unevaluated++;
+        if (firstUnevaluated < 0) firstUnevaluated = i;
+      } else {
+        nonResources.push(item);
+      }
+    }
+    if (unevaluated > 0) {
+      const isTemplate = typeof doc.$schema === 'string' || doc.contentVersion !== undefined;
+      this.ctx.report(
+        'warning',
+        'template.unevaluated',
+        `${isTemplate ? 'ARM template' : 'resource list'}: ${unevaluated} of ${items.length} resource${items.length === 1 ? '' : 's'} in ${path} ${unevaluated === 1 ? 'has' : 'have'} no concrete id (template expressions such as [parameters('x')] are not evaluated); skipped`,
+        {
+          jsonPath: `${path}[${firstUnevaluated}]`,
+          hint: 'import the deployed resources instead: az resource list / az network ... list, Azure Resource Graph, or the REST API',
+        },
+      );
+    }
+    if (nonResources.length > 0) this.readList(nonResources, path, depth);
+  }
+
+  private readResource(o: JsonObject, path: string): void {
+    const displayId = o.id as string;
+    const type = resourceType(o.type, displayId) ?? '';
+    const reader = RESOURCE_READERS.get(type);
+    if (reader === undefined) {
+      if (type === 'microsoft.network/servicetags') {
+        this.unrecognized(path, `${path} is a Service Tags list (${displayId}), not network resources`, 'pass it with --service-tags');
+        return;
+      }
+      this.store.addUnsupported({
+        id: canonId(displayId),
+        displayId,
+        name: typeof o.name === 'string' ? o.name : (displayId.split('/').pop() ?? displayId),
+        type: typeof o.type === 'string' ? o.type : type,
+        source: { file: this.ctx.file, jsonPath: path },
+      });
+      return;
+    }
+    try {
+      reader(new Fields(this.ctx, o, path, displayId), this.store);
+    } catch (e) {
+      // A reader must never take the import down; report it as a bug with its location.
+      this.ctx.report('error', 'internal.error', `could not read ${type} ${displayId}: ${e instanceof Error ? e.message : String(e)}; resource skipped`, {
+        resourceId: displayId,
+        jsonPath: path,
+        hint: 'this is a bug in the importer; please report it with the resource (secrets removed)',
+      });
+    }
+  }
+
+  private unrecognized(path: string, message: string, hint?: string): void {
+    this.ctx.report('warning', 'input.unrecognized', message, { jsonPath: path, hint });
+  }
+}
+
+/** An ARM resource: a concrete id and a type (given, or derivable from the id). */
+function isResource(o: JsonObject): boolean {
+  const id = o.id;
+  if (!isConcreteId(id)) return false;
+  if (typeof o.type === 'string') return o.type.length > 0 && o.type.charCodeAt(0) !== 91; // not "[...]"
+  return resourceType(undefined, id) !== undefined;
+}

@@ -1,0 +1,296 @@
+// Reading one JSON object in either shape Azure tools produce: REST (fields under `properties`)
+// or flattened (az CLI, SDKs: fields at the top level). Each getter checks the type, coerces what
+// is safe to coerce (with a `field.type` warning) and reports the rest as `field.type` errors.
+// JSON paths for diagnostics are built only when a diagnostic is reported.
+
+import type { ResourceId, SourceLocation } from '../core/model/index.ts';
+import { isObject, member, type ImportContext, type JsonObject } from './context.ts';
+import { canonId } from './ids.ts';
+
+export class Fields {
+  /** Where the resource's own fields are: `obj.properties` (REST) or `obj` itself (flattened). */
+  readonly props: JsonObject;
+  readonly flattened: boolean;
+
+  constructor(
+    readonly ctx: ImportContext,
+    readonly obj: JsonObject,
+    /** JSON path of `obj`. */
+    readonly path: string,
+    /** The resource (or child) id that diagnostics name, display spelling. */
+    readonly resourceId: string,
+  ) {
+    const p = obj.properties;
+    if (isObject(p)) {
+      this.props = p;
+      this.flattened = false;
+    } else {
+      this.props = obj;
+      this.flattened = true;
+    }
+  }
+
+  source(): SourceLocation {
+    return this.flattened
+      ? { file: this.ctx.file, jsonPath: this.path, flattened: true }
+      : { file: this.ctx.file, jsonPath: this.path };
+  }
+
+  /** The raw value: under `properties` first, then at the top level. `null` counts as absent. */
+  raw(key: string): unknown {
+    const v = this.props[key];
+    if (v !== undefined && v !== null) return v;
+    if (this.props === this.obj) return undefined;
+    const w = this.obj[key];
+    return w === null ? undefined : w;
+  }
+
+  has(key: string): boolean {
+    return this.raw(key) !== undefined;
+  }
+
+  /** The first of the spellings that is present (az CLI camelCases `privateIpAddress`, ...). */
+  key(primary: string, alternative: string): string {
+    return this.raw(primary) === undefined && this.raw(alternative) !== undefined ? alternative : primary;
+  }
+
+  /** JSON path of a field. */
+  at(key: string): string {
+    const v = this.props[key];
+    if (this.props !== this.obj && (v === undefined || v === null)) {
+      const w = this.obj[key];
+      if (w !== undefined && w !== null) return member(this.path, key);
+    }
+    return member(this.props === this.obj ? this.path : `${this.path}.properties`, key);
+  }
+
+  warn(code: string, key: string | undefined, message: string, hint?: string): void {
+    this.ctx.report('warning', code, message, {
+      resourceId: this.resourceId,
+      jsonPath: key === undefined ? this.path : this.at(key),
+      hint,
+    });
+  }
+
+  error(code: string, key: string | undefined, message: string, hint?: string): void {
+    this.ctx.report('error', code, message, {
+      resourceId: this.resourceId,
+      jsonPath: key === undefined ? this.path : this.at(key),
+      hint,
+    });
+  }
+
+  info(code: string, key: string | undefined, message: string, hint?: string): void {
+    this.ctx.report('info', code, message, {
+      resourceId: this.resourceId,
+      jsonPath: key === undefined ? this.path : this.at(key),
+      hint,
+    });
+  }
+
+  errorAt(code: string, jsonPath: string, message: string, hint?: string): void {
+    this.ctx.report('error', code, message, { resourceId: this.resourceId, jsonPath, hint });
+  }
+
+  warnAt(code: string, jsonPath: string, message: string, hint?: string): void {
+    this.ctx.report('warning', code, message, { resourceId: this.resourceId, jsonPath, hint });
+  }
+
+  infoAt(code: string, jsonPath: string, message: string, hint?: string): void {
+    this.ctx.report('info', code, message, { resourceId: this.resourceId, jsonPath, hint });
+  }
+
+  private typeError(key: string, expected: string, v: unknown): void {
+    this.error('field.type', key, `'${key}' should be ${expected}, found ${kindOf(v)}; field ignored`);
+  }
+
+  // ---- scalars -------------------------------------------------------------------------------
+
+  str(key: string): string | undefined {
+    const v = this.raw(key);
+    if (v === undefined || typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') {
+      this.warn('field.type', key, `'${key}' should be a string, found ${kindOf(v)} ${String(v)}; read as "${String(v)}"`);
+      return String(v);
+    }
+    this.typeError(key, 'a string', v);
+    return undefined;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.raw(key);
+    if (v === undefined) return fallback;
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'string') {
+      const t = v.trim().toLowerCase();
+      if (t === 'true' || t === 'false') {
+        this.warn('field.type', key, `'${key}' should be a boolean, found the string "${v}"; read as ${t}`);
+        return t === 'true';
+      }
+    }
+    this.error('field.type', key, `'${key}' should be a boolean, found ${kindOf(v)}; using ${fallback}`);
+    return fallback;
+  }
+
+  optBool(key: string): boolean | undefined {
+    return this.has(key) ? this.bool(key, false) : undefined;
+  }
+
+  /** An integer; numeric strings are accepted with a warning, anything else is an error. */
+  int(key: string): number | undefined {
+    const v = this.raw(key);
+    if (v === undefined) return undefined;
+    if (typeof v === 'number' && Number.isInteger(v)) return v;
+    if (typeof v === 'string') {
+      const t = v.trim();
+      if (t.length > 0 && t.length <= 15 && isDigits(t)) {
+        this.warn('field.type', key, `'${key}' should be a number, found the string "${v}"; read as ${Number(t)}`);
+        return Number(t);
+      }
+    }
+    this.error('field.type', key, `'${key}' should be an integer, found ${kindOf(v)} ${short(v)}`);
+    return undefined;
+  }
+
+  // ---- structures ----------------------------------------------------------------------------
+
+  obj2(key: string): JsonObject | undefined {
+    const v = this.raw(key);
+    if (v === undefined || isObject(v)) return v;
+    this.typeError(key, 'an object', v);
+    return undefined;
+  }
+
+  /** A nested plain object read with the same getters (e.g. `networkAcls`, `bgpSettings`). */
+  sub(key: string): Fields | undefined {
+    const o = this.obj2(key);
+    return o === undefined ? undefined : new Fields(this.ctx, o, this.at(key), this.resourceId);
+  }
+
+  arr(key: string): unknown[] | undefined {
+    const v = this.raw(key);
+    if (v === undefined || Array.isArray(v)) return v;
+    this.typeError(key, 'an array', v);
+    return undefined;
+  }
+
+  /** The objects of an array field, each as Fields (non-objects are reported and skipped). */
+  each(key: string, fn: (f: Fields, index: number) => void, childIdOf?: (o: JsonObject) => string | undefined): void {
+    const list = this.arr(key);
+    if (list === undefined || list.length === 0) return;
+    const base = this.at(key);
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (!isObject(item)) {
+        if (item !== null) this.errorAt('field.type', `${base}[${i}]`, `'${key}[${i}]' should be an object, found ${kindOf(item)}; skipped`);
+        continue;
+      }
+      const cid = childIdOf ? childIdOf(item) : undefined;
+      fn(new Fields(this.ctx, item, `${base}[${i}]`, cid ?? this.resourceId), i);
+    }
+  }
+
+  /**
+   * A list of strings. A bare string is accepted as a one-element list with a `field.type`
+   * warning (a frequent hand-written mistake); non-string entries are errors and are skipped.
+   * Calls `visit(text, jsonPath-thunk)` for validation; returns the accepted entries.
+   */
+  strList(key: string): { values: string[]; paths: (i: number) => string } {
+    const v = this.raw(key);
+    if (v === undefined) return EMPTY_LIST;
+    if (typeof v === 'string') {
+      this.warn('field.type', key, `'${key}' should be an array of strings, found a string; read as ["${short(v)}"]`);
+      return { values: v.length > 0 ? [v] : [], paths: () => this.at(key) };
+    }
+    if (!Array.isArray(v)) {
+      this.typeError(key, 'an array of strings', v);
+      return EMPTY_LIST;
+    }
+    let ok = true;
+    for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') ok = false;
+    if (ok) return { values: v as string[], paths: (i) => `${this.at(key)}[${i}]` };
+    const values: string[] = [];
+    const index: number[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const e = v[i];
+      if (typeof e === 'string') {
+        values.push(e);
+        index.push(i);
+      } else if (typeof e === 'number') {
+        this.warnAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be a string, found the number ${e}; read as "${e}"`);
+        values.push(String(e));
+        index.push(i);
+      } else if (e !== null) {
+        this.errorAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be a string, found ${kindOf(e)}; skipped`);
+      }
+    }
+    return { values, paths: (i) => `${this.at(key)}[${index[i]}]` };
+  }
+
+  // ---- references ----------------------------------------------------------------------------
+
+  /** A sub-resource reference `{ "id": "..." }` as a canonical id. */
+  ref(key: string): ResourceId | undefined {
+    const v = this.raw(key);
+    if (v === undefined) return undefined;
+    if (isObject(v)) {
+      const id = v.id;
+      if (typeof id === 'string' && id.length > 0) return canonId(id);
+      if (id === undefined || id === null) return undefined;
+      this.errorAt('field.type', `${this.at(key)}.id`, `'${key}.id' should be a string, found ${kindOf(id)}`);
+      return undefined;
+    }
+    if (typeof v === 'string' && v.length > 0) {
+      this.warn('field.type', key, `'${key}' should be an object { "id": ... }, found a string; read as the id`);
+      return canonId(v);
+    }
+    this.typeError(key, 'an object { "id": ... }', v);
+    return undefined;
+  }
+
+  /** A list of sub-resource references `[{ "id": ... }]` as canonical ids. */
+  refs(key: string): ResourceId[] {
+    const list = this.arr(key);
+    if (list === undefined || list.length === 0) return [];
+    const out: ResourceId[] = [];
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (isObject(item)) {
+        const id = item.id;
+        if (typeof id === 'string' && id.length > 0) out.push(canonId(id));
+        else this.errorAt('field.type', `${this.at(key)}[${i}].id`, `'${key}[${i}].id' should be a resource id, found ${kindOf(id)}; skipped`);
+      } else if (typeof item === 'string' && item.length > 0) {
+        this.warnAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be an object { "id": ... }, found a string; read as the id`);
+        out.push(canonId(item));
+      } else if (item !== null) {
+        this.errorAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be an object { "id": ... }, found ${kindOf(item)}; skipped`);
+      }
+    }
+    return out;
+  }
+}
+
+const EMPTY_LIST: { values: string[]; paths: (i: number) => string } = { values: [], paths: () => '' };
+
+function isDigits(t: string): boolean {
+  let i = t.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= t.length) return false;
+  for (; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+export function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'a number' : 'a non-integer number';
+  return `a ${typeof v}`;
+}
+
+function short(v: unknown): string {
+  const s = typeof v === 'string' ? v : JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 40)}...` : s;
+}

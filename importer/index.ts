@@ -1,0 +1,6 @@
+// importer: Azure-shaped JSON text -> Snapshot, with Diagnostics. No file system here: the CLI
+// reads the files and hands over their text.
+
+export { createImportSession, importDocuments } from './session.ts';
+export type { ImportSession } from './session.ts';
+export { readServiceTags } from './service-tags.ts';

@@ -1,0 +1,104 @@
+// An import session: documents go in one at a time (each text can be garbage-collected as soon
+// as addDocument returns: only model objects are kept), and finish() returns the Snapshot with
+// every diagnostic, including the cross-resource checks of core/model/validate.ts.
+
+import type { Snapshot } from '../core/model/index.ts';
+import { validateSnapshot } from '../core/model/validate.ts';
+import { assembleSnapshot } from './assemble.ts';
+import { ImportContext } from './context.ts';
+import { readDocument } from './envelope.ts';
+import { parseJsonText } from './parse-json.ts';
+import { Store } from './store.ts';
+
+export interface ImportSession {
+  /** Read one document; problems become diagnostics, never exceptions. */
+  addDocument(file: string, text: string): void;
+  /** Link everything read so far into a Snapshot and run the cross-resource checks. */
+  finish(): Snapshot;
+}
+
+export function createImportSession(_options?: { now?: never }): ImportSession {
+  const ctx = new ImportContext();
+  const store = new Store(ctx);
+  let result: Snapshot | undefined;
+
+  return {
+    addDocument(file: string, text: string): void {
+      if (result !== undefined) throw new Error('ImportSession.addDocument called after finish()');
+      ctx.file = file;
+      store.snap.files.push(file);
+      try {
+        const parsed = parseJsonText(typeof text === 'string' ? text : String(text), ctx);
+        if (parsed.ok) readDocument(parsed.value, ctx, store);
+      } catch (e) {
+        ctx.report('error', 'internal.error', `could not read the file: ${e instanceof Error ? e.message : String(e)}`, {
+          hint: 'this is a bug in the importer; please report it',
+        });
+      } finally {
+        ctx.file = '';
+      }
+    },
+
+    finish(): Snapshot {
+      if (result !== undefined) return result;
+      let snapshot: Snapshot;
+      try {
+        snapshot = assembleSnapshot(store, ctx);
+        if (isEmpty(snapshot)) {
+          ctx.report('error', 'input.empty', `no Azure resources were found in ${describeFiles(snapshot.files)}`, {
+            hint: 'pass exported resources: az network ... list, an Azure Resource Graph query, or REST GET responses',
+          });
+        }
+        ctx.diagnostics.push(...validateSnapshot(snapshot));
+      } catch (e) {
+        snapshot = store.snap;
+        ctx.report('error', 'internal.error', `could not finish the import: ${e instanceof Error ? e.message : String(e)}`, {
+          hint: 'this is a bug in the importer; please report it',
+        });
+      }
+      snapshot.diagnostics = ctx.diagnostics;
+      result = snapshot;
+      return snapshot;
+    },
+  };
+}
+
+/** Convenience: import all documents at once. */
+export function importDocuments(docs: Iterable<{ file: string; text: string }>): Snapshot {
+  const session = createImportSession();
+  for (const d of docs) session.addDocument(d.file, d.text);
+  return session.finish();
+}
+
+function isEmpty(s: Snapshot): boolean {
+  return (
+    s.unsupported.length === 0 &&
+    s.virtualNetworks.size === 0 &&
+    s.subnets.size === 0 &&
+    s.peerings.size === 0 &&
+    s.networkInterfaces.size === 0 &&
+    s.networkSecurityGroups.size === 0 &&
+    s.applicationSecurityGroups.size === 0 &&
+    s.routeTables.size === 0 &&
+    s.publicIpAddresses.size === 0 &&
+    s.natGateways.size === 0 &&
+    s.loadBalancers.size === 0 &&
+    s.applicationGateways.size === 0 &&
+    s.virtualNetworkGateways.size === 0 &&
+    s.localNetworkGateways.size === 0 &&
+    s.connections.size === 0 &&
+    s.azureFirewalls.size === 0 &&
+    s.firewallPolicies.size === 0 &&
+    s.firewallPolicyRuleCollectionGroups.size === 0 &&
+    s.ipGroups.size === 0 &&
+    s.privateEndpoints.size === 0 &&
+    s.storageAccounts.size === 0 &&
+    s.virtualMachines.size === 0
+  );
+}
+
+function describeFiles(files: string[]): string {
+  if (files.length === 0) return 'the input (no files were read)';
+  if (files.length === 1) return files[0];
+  return `${files.length} files`;
+}

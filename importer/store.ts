@@ -1,0 +1,160 @@
+// Where model objects accumulate while documents are read: one map per kind, keyed by the
+// lower-cased id. Child resources (subnets, peerings, security rules, routes, rule collection
+// groups) are keyed by their own ids, whether they came embedded in their parent or stood alone,
+// so either order works; parents get their child lists when the session finishes (assemble.ts).
+//
+// Duplicate ids: identical content (compared on the model, see canonical.ts) is merged silently
+// and counted; different content keeps the copy read last, with a `resource.duplicate` warning.
+
+import type {
+  ResourceId,
+  Route,
+  SecurityRule,
+  Snapshot,
+  SourceLocation,
+  UnsupportedResource,
+} from '../core/model/index.ts';
+import { createSnapshot } from '../core/model/index.ts';
+import { canonicalForm } from './canonical.ts';
+import type { ImportContext } from './context.ts';
+
+interface Keyed {
+  id: ResourceId;
+  displayId: string;
+  source?: SourceLocation;
+}
+
+/** Child collections a parent copy listed, by collection name; undefined = the copy did not say. */
+export type EmbeddedChildren = Record<string, ResourceId[] | undefined>;
+
+export class Store {
+  readonly snap: Snapshot = createSnapshot();
+  /** Security rules (custom and default) per NSG id, embedded or standalone. */
+  readonly rulesByNsg = new Map<ResourceId, Map<ResourceId, SecurityRule>>();
+  /** Routes per route table id. */
+  readonly routesByTable = new Map<ResourceId, Map<ResourceId, Route>>();
+  readonly unsupported = new Map<ResourceId, UnsupportedResource>();
+  /** How many resources were read more than once with identical content. */
+  identicalDuplicates = 0;
+  private readonly embedded = new Map<ResourceId, EmbeddedChildren>();
+
+  constructor(private readonly ctx: ImportContext) {}
+
+  /** Add a resource; returns false when an identical copy was already there. */
+  add<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string): boolean {
+    const old = map.get(value.id);
+    if (old === undefined) {
+      map.set(value.id, value);
+      return true;
+    }
+    if (canonicalForm(old) === canonicalForm(value)) {
+      this.identicalDuplicates++;
+      return false;
+    }
+    map.set(value.id, value);
+    this.reportDuplicate(old, value, what);
+    return true;
+  }
+
+  /**
+   * Add a parent resource together with the ids of the children this copy embedded. When a
+   * changed copy replaces an older one, children only the older copy listed are removed (the copy
+   * read last wins as a whole).
+   */
+  addParent<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string, children: EmbeddedChildren): void {
+    const old = map.get(value.id);
+    if (old === undefined) {
+      map.set(value.id, value);
+      this.embedded.set(value.id, children);
+      return;
+    }
+    const oldChildren = this.embedded.get(value.id) ?? {};
+    const changedChildren = differingCollections(oldChildren, children);
+    if (changedChildren.length === 0 && canonicalForm(old) === canonicalForm(value)) {
+      this.identicalDuplicates++;
+      this.embedded.set(value.id, mergeChildren(oldChildren, children));
+      return;
+    }
+    map.set(value.id, value);
+    for (const collection of changedChildren) {
+      const keep = new Set(children[collection]);
+      for (const childId of oldChildren[collection] ?? []) {
+        if (!keep.has(childId)) this.removeChild(collection, value.id, childId);
+      }
+    }
+    this.embedded.set(value.id, mergeChildren(oldChildren, children));
+    this.reportDuplicate(old, value, what);
+  }
+
+  addRule(rule: SecurityRule): void {
+    let rules = this.rulesByNsg.get(rule.nsgId);
+    if (rules === undefined) this.rulesByNsg.set(rule.nsgId, (rules = new Map()));
+    this.add(rules, rule, rule.collection === 'defaultSecurityRules' ? 'default security rule' : 'security rule');
+  }
+
+  addRoute(route: Route): void {
+    let routes = this.routesByTable.get(route.routeTableId);
+    if (routes === undefined) this.routesByTable.set(route.routeTableId, (routes = new Map()));
+    this.add(routes, route, 'route');
+  }
+
+  addUnsupported(u: UnsupportedResource): void {
+    this.unsupported.set(u.id, u);
+  }
+
+  private removeChild(collection: string, parentId: ResourceId, childId: ResourceId): void {
+    switch (collection) {
+      case 'subnets':
+        this.snap.subnets.delete(childId);
+        break;
+      case 'virtualNetworkPeerings':
+        this.snap.peerings.delete(childId);
+        break;
+      case 'securityRules':
+      case 'defaultSecurityRules':
+        this.rulesByNsg.get(parentId)?.delete(childId);
+        break;
+      case 'routes':
+        this.routesByTable.get(parentId)?.delete(childId);
+        break;
+      case 'ruleCollectionGroups':
+        this.snap.firewallPolicyRuleCollectionGroups.delete(childId);
+        break;
+    }
+  }
+
+  private reportDuplicate(old: Keyed, value: Keyed, what: string): void {
+    const oldFile = old.source?.file ?? '(unknown file)';
+    const newFile = value.source?.file ?? this.ctx.file;
+    const where =
+      oldFile === newFile
+        ? `twice in ${newFile} (at ${old.source?.jsonPath ?? '?'} and ${value.source?.jsonPath ?? '?'})`
+        : `in ${oldFile} (at ${old.source?.jsonPath ?? '?'}) and in ${newFile} (at ${value.source?.jsonPath ?? '?'})`;
+    this.ctx.report('warning', 'resource.duplicate', `${what} ${value.displayId} appears ${where} with different content; keeping the copy read last, from ${newFile}`, {
+      resourceId: value.displayId,
+      jsonPath: value.source?.jsonPath,
+      file: newFile,
+      hint: 'export each resource once, or make sure both exports were taken at the same time',
+    });
+  }
+}
+
+function differingCollections(a: EmbeddedChildren, b: EmbeddedChildren): string[] {
+  const out: string[] = [];
+  for (const collection of Object.keys(b)) {
+    const x = a[collection];
+    const y = b[collection];
+    if (x === undefined || y === undefined) continue; // a copy that does not list children says nothing
+    if (x.length !== y.length || x.some((id, i) => id !== y[i])) {
+      const ys = new Set(y);
+      if (x.length !== y.length || x.some((id) => !ys.has(id))) out.push(collection);
+    }
+  }
+  return out;
+}
+
+function mergeChildren(a: EmbeddedChildren, b: EmbeddedChildren): EmbeddedChildren {
+  const out: EmbeddedChildren = { ...a };
+  for (const [k, v] of Object.entries(b)) if (v !== undefined) out[k] = v;
+  return out;
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { IntervalSet } from '../../../core/sets/interval-set.ts';
+
+// A naive model: sets of small integers as JS Sets, to check the interval algebra against.
+const U = 64;
+const rangesArb = fc.array(fc.tuple(fc.integer({ min: 0, max: U - 1 }), fc.integer({ min: 0, max: U - 1 })), { maxLength: 6 });
+const toSet = (r: [number, number][]) => IntervalSet.fromRanges(r.map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as [number, number]));
+const members = (s: IntervalSet) => {
+  const out = new Set<number>();
+  for (let i = 0; i < U; i++) if (s.has(i)) out.add(i);
+  return out;
+};
+const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
+
+describe('IntervalSet', () => {
+  it('normalises overlapping and adjacent ranges', () => {
+    const s = IntervalSet.fromRanges([[5, 10], [11, 12], [1, 2], [8, 9]]);
+    expect(s.ranges()).toEqual([[1, 2], [5, 12]]);
+    expect(s.size()).toBe(10);
+  });
+
+  it('union, intersect and subtract agree with a naive model', () => {
+    fc.assert(
+      fc.property(rangesArb, rangesArb, (ra, rb) => {
+        const a = toSet(ra);
+        const b = toSet(rb);
+        const ma = members(a);
+        const mb = members(b);
+        expect(sorted(members(a.union(b)))).toEqual(sorted(new Set([...ma, ...mb])));
+        expect(sorted(members(a.intersect(b)))).toEqual(sorted(new Set([...ma].filter((x) => mb.has(x)))));
+        expect(sorted(members(a.subtract(b)))).toEqual(sorted(new Set([...ma].filter((x) => !mb.has(x)))));
+        expect(a.intersects(b)).toBe([...ma].some((x) => mb.has(x)));
+        expect(a.contains(b)).toBe([...mb].every((x) => ma.has(x)));
+        // Results stay normalised: sorted, disjoint, non-adjacent.
+        for (const s of [a.union(b), a.intersect(b), a.subtract(b)]) {
+          const r = s.ranges();
+          for (let i = 1; i < r.length; i++) expect(r[i][0]).toBeGreaterThan(r[i - 1][1] + 1);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
