@@ -41,7 +41,7 @@ export const SERVICE_TAGS_FLAG: FlagSpec = {
   name: 'service-tags',
   type: 'string',
   value: 'FILE',
-  description: 'Service Tags JSON (ServiceTags_Public_*.json, or a folder holding it) for tag prefixes; without it tags are approximated and answers say so',
+  description: 'Service Tags JSON (ServiceTags_Public_*.json or its folder); without it, tags are approximated (with a caveat)',
 };
 
 export const EXIT_CODES_HELP = [

@@ -18,3 +18,12 @@ export { computeEffectiveRoutesView, computeEffectiveSecurityRulesView, verifyIp
 export type { EffectiveRouteView, EffectiveNsgView, EffectiveSecurityRuleView, VerifyRequest, VerifyResult, NextHopResult } from './analysis/network-watcher.ts';
 export { summarizeSnapshot } from './analysis/summary.ts';
 export type { SnapshotSummary } from './analysis/summary.ts';
+export { traceFlow, DEFAULT_SOURCE_PORT } from './trace/trace-flow.ts';
+export type { TraceQuery, TraceResult } from './trace/trace-flow.ts';
+export type { Trace, Hop, Step, Disposition, AllowedBy, StoppedBy, TraceFlow } from './trace/types.ts';
+export type { PathQuery } from './trace/run-path.ts';
+export type { EntryDescription } from './trace/entry-points.ts';
+export { computeReach } from './analysis/reach.ts';
+export type { ReachAnswer, ReachPart } from './analysis/reach.ts';
+export { evaluateFirewall, computeFirewallPermits } from './firewall/evaluate-firewall.ts';
+export type { FirewallDecision, FirewallQuery } from './firewall/evaluate-firewall.ts';

@@ -6,7 +6,7 @@ import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG
 import { loadForCommand } from '../common.ts';
 import { usageError } from '../io.ts';
 import { renderJson } from '../render/json.ts';
-import { renderCaveats, renderTable, useColor } from '../render/table.ts';
+import { listCell, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { describeEndpoint, resolveNic, resolveSubnet, subnetLabel } from '../resolve.ts';
 
 export const routesCommand: Command = {
@@ -55,7 +55,7 @@ export const routesCommand: Command = {
     const rows = view.value.map((r) => [
       r.source,
       { text: r.state, tone: r.state === 'Invalid' ? ('dim' as const) : undefined },
-      r.addressPrefix.join(', '),
+      listCell(r.addressPrefix),
       r.nextHopType,
       r.nextHopIpAddress.join(', '),
       r.name ?? '',

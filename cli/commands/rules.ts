@@ -6,11 +6,11 @@ import { computeEffectiveSecurityRulesView } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, requireFlag } from '../command.ts';
 import { loadForCommand, shortName } from '../common.ts';
 import { renderJson } from '../render/json.ts';
-import { accessTone, paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
+import { accessTone, listCell, paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { describeEndpoint, resolveNic } from '../resolve.ts';
 
 function one(single: string | undefined, many: string[] | undefined): string {
-  return single ?? (many ?? []).join(', ');
+  return single ?? listCell(many ?? [], 8);
 }
 
 export const rulesCommand: Command = {

@@ -81,11 +81,13 @@ export function sampleTourSteps(paths: string[], extra: string[]): TourStep[] {
 async function genericTourSteps(paths: string[], extra: string[], io: CliIo): Promise<TourStep[]> {
   const steps: TourStep[] = [{ title: 'What the input holds', argv: ['summary', ...paths, ...extra] }];
   const snapshot = await loadSnapshot(paths, { silent: true, reportDiagnostics: false, serviceTags: undefined }, io).catch(() => undefined);
-  const nic = snapshot
-    ? [...snapshot.networkInterfaces.values()].filter((n) => n.ipConfigurations.some((c) => c.privateIp && c.subnetId) && !n.privateEndpointId).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0]
-    : undefined;
+  const nics = snapshot ? [...snapshot.networkInterfaces.values()].filter((n) => n.ipConfigurations.some((c) => c.privateIp && c.subnetId) && !n.privateEndpointId) : [];
+  const count = new Map<string, number>();
+  for (const n of nics) count.set(n.name.toLowerCase(), (count.get(n.name.toLowerCase()) ?? 0) + 1);
+  // Prefer a NIC whose name is unique (the command reads better); else name it by its id.
+  const nic = nics.sort((a, b) => Number(count.get(a.name.toLowerCase())! > 1) - Number(count.get(b.name.toLowerCase())! > 1) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
   if (nic) {
-    const ref = [...snapshot!.networkInterfaces.values()].filter((n) => n.name.toLowerCase() === nic.name.toLowerCase()).length > 1 ? nic.displayId : nic.name;
+    const ref = count.get(nic.name.toLowerCase())! > 1 ? nic.displayId : nic.name;
     steps.push({ title: `Effective routes of ${nic.name}`, argv: ['routes', ...paths, '--nic', ref, ...extra] });
     steps.push({ title: `Effective security rules of ${nic.name}`, argv: ['rules', ...paths, '--nic', ref, ...extra] });
   }

@@ -3,7 +3,7 @@
 // evaluated. Allow and Deny both exit 0: it answers a question, it is not a policy gate.
 
 import { verifyIpFlow } from '../../core/index.ts';
-import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, requireFlag } from '../command.ts';
+import { type Command, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, requireFlag } from '../command.ts';
 import { loadForCommand, shortName } from '../common.ts';
 import { renderJson } from '../render/json.ts';
 import { accessTone, paint, renderCaveats, useColor } from '../render/table.ts';
@@ -21,8 +21,9 @@ export const verifyCommand: Command = {
     'JSON: {"access": "Allow|Deny", "ruleName": "securityRules/NAME", "nsg": "deciding NSG id",',
     '       "evaluated": [{nsg, side, ruleName, access}], "caveats": [...]}.',
     '',
-    'Exit codes: 0 for both Allow and Deny (a question, not a gate); 2 usage or input error.',
-    ...EXIT_CODES_HELP.slice(1),
+    'Exit codes: 0 for both Allow and Deny (a question, not a gate); 2 usage or input error (a',
+    'missing path, no resources in the input, an unknown or ambiguous REF, a --local that is not',
+    "one of the NIC's IPs, a bad flag value).",
   ],
   flags: [
     { name: 'nic', type: 'string', value: 'REF', description: 'the network interface (or VM, private endpoint) the flow is checked at' },
@@ -34,7 +35,10 @@ export const verifyCommand: Command = {
     JSON_FLAG,
     QUIET_FLAG,
   ],
-  examples: ['verify examples/hub-spoke --nic vm-web01 --direction Inbound --protocol TCP --local 10.1.1.4:443 --remote 203.0.113.10:50000'],
+  examples: [
+    'verify examples/hub-spoke --nic vm-jump01 --direction Inbound --protocol TCP --local 10.0.3.4:3389 --remote 198.51.100.7:50123',
+    'verify examples/hub-spoke --nic vm-web01 --direction outbound --protocol tcp --local 10.1.1.4:50000 --remote 10.3.1.4:1433 --json',
+  ],
   async run(args, io) {
     const nicText = requireFlag(this, args, 'nic');
     const direction = parseDirectionFlag(this.name, requireFlag(this, args, 'direction'));

@@ -66,3 +66,9 @@ export function renderCaveats(caveats: { code: string; message: string }[], colo
   for (const c of caveats) lines.push(`  - ${c.message} [${c.code}]`);
   return lines.join('\n') + '\n';
 }
+
+/** A list in one cell: long lists (service tag prefixes) are cut, the JSON output has them all. */
+export function listCell(items: string[], max = 5): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max - 1).join(', ')}, ... (+${items.length - max + 1} more; see --json)`;
+}

@@ -4,7 +4,7 @@
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
-import { INTERNET_SET } from '../dataplane/well-known-addresses.ts';
+import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../dataplane/well-known-addresses.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { setToCidrStrings } from '../sets/cidr.ts';
@@ -38,7 +38,8 @@ export function computeReach(dp: DataPlane, q: PathQuery): ReachAnswer {
   const run = runPath(dp, q, reachFilters(dp), (src, dst) =>
     PacketSpace.of({
       protocols: IntervalSet.range(0, 255),
-      src: q.from.kind === 'internet' ? INTERNET_SET : src,
+      // Internet clients: public space, without Azure's own host address (rule 4.2).
+      src: q.from.kind === 'internet' ? INTERNET_SET.subtract(AZURE_HOST_VIP_SET) : src,
       srcPorts: IntervalSet.range(0, 65535),
       dst: IntervalSet.point(dst),
       dstPorts: IntervalSet.range(0, 65535),

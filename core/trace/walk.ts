@@ -15,6 +15,7 @@ import { parseCidr } from '../sets/cidr.ts';
 import { PRIVATE_SET } from '../dataplane/well-known-addresses.ts';
 import { nameFromId } from '../model/ids.ts';
 import type { Filters } from './filters.ts';
+import type { EffectiveRouteTable, RouteMatch } from '../dataplane/effective-routes.ts';
 import type { AllowedBy, Disposition, Hop, HopKind, Step, StoppedBy } from './types.ts';
 import { egressForNic, type EgressMethod } from './egress.ts';
 import { evaluateStorageAccess, type StorageAccess } from './paas.ts';
@@ -156,7 +157,7 @@ export function routeFrom(ctx: WalkContext, st: WalkState, pos: Position): Outco
   const { dp } = ctx;
   if (st.hops.length > ctx.maxHops) return [end(st, 'LOOP', { stage: 'route', detail: `more than ${ctx.maxHops} hops` })];
   const table = dp.routesForSubnet(pos.subnetId);
-  const m = table?.lookup(st.dstIp);
+  const m = storageServiceEndpointRoute(ctx, table, st.dstIp) ?? table?.lookup(st.dstIp);
   const subnetDisplay = dp.snapshot.subnets.get(pos.subnetId)?.displayId ?? pos.subnetId;
   if (!m) {
     withStep(st, { kind: 'note', detail: 'no route matches' });
@@ -212,6 +213,27 @@ export function routeFrom(ctx: WalkContext, st: WalkState, pos: Position): Outco
       return toServiceEndpoint(ctx, st, pos);
   }
   return [end(st, 'UNKNOWN', routeStop(`next hop type ${r.nextHopType} is not modelled`))];
+}
+
+/**
+ * Rule 10.1/7.3: traffic to a storage account's public endpoint from a subnet with the
+ * Microsoft.Storage service endpoint for the account's region takes the service endpoint route,
+ * even when the tag's prefixes are not loaded (the route then carries only the tag name).
+ */
+function storageServiceEndpointRoute(ctx: WalkContext, table: EffectiveRouteTable | undefined, dstIp: number): RouteMatch | undefined {
+  if (!table || ctx.target.kind !== 'storage' || ctx.target.privateEndpointIps.has(dstIp)) return undefined;
+  const region = (ctx.target.account.location ?? '').replace(/\s/g, '').toLowerCase();
+  for (const r of table.routes) {
+    if (r.nextHopType !== 'VirtualNetworkServiceEndpoint' || r.state !== 'Active' || r.origin.kind !== 'serviceEndpoint') continue;
+    const service = r.origin.service.toLowerCase();
+    if (service !== 'microsoft.storage' && service !== 'microsoft.storage.global') continue;
+    const subnetSe = ctx.dp.snapshot.subnets.get(table.subnetId)?.serviceEndpoints.find((e) => e.service.toLowerCase() === service);
+    const locations = (subnetSe?.locations ?? []).map((l) => l.replace(/\s/g, '').toLowerCase());
+    if (service === 'microsoft.storage' && locations.length > 0 && !locations.includes('*') && region && !locations.includes(region)) continue;
+    const entry = table.entries.find((e) => e.route === r && dstIp >= e.cidr.start && dstIp <= e.cidr.end) ?? { cidr: { start: dstIp, end: dstIp, prefixLength: 32 }, route: r };
+    return { entry, route: r, reason: 'service-endpoint' };
+  }
+  return undefined;
 }
 
 /** Rules 8.5, 8.6: crossing a peering from `from` into `to`. */

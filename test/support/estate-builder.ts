@@ -253,6 +253,92 @@ export class EstateBuilder {
     return this;
   }
 
+
+  publicIp(name: string, ipAddress: string, sku = 'Standard'): this {
+    this.resources.push({ id: this.id('Microsoft.Network/publicIPAddresses', name), name, type: 'Microsoft.Network/publicIPAddresses', location: this.location, sku: { name: sku }, properties: { ipAddress, publicIPAllocationMethod: 'Static' } });
+    return this;
+  }
+
+  /** Azure Firewall in `vnet`'s AzureFirewallSubnet with a Firewall Policy made of the given groups. */
+  firewall(name: string, o: { vnet: string; privateIp: string; publicIp?: string; policy: string }): this {
+    const id = this.id('Microsoft.Network/azureFirewalls', name);
+    this.resources.push({
+      id,
+      name,
+      type: 'Microsoft.Network/azureFirewalls',
+      location: this.location,
+      properties: {
+        sku: { name: 'AZFW_VNet', tier: 'Standard' },
+        firewallPolicy: { id: this.id('Microsoft.Network/firewallPolicies', o.policy) },
+        ipConfigurations: [{ id: `${id}/azureFirewallIpConfigurations/ipconfig`, name: 'ipconfig', properties: { privateIPAddress: o.privateIp, subnet: { id: this.subnetId(o.vnet, 'AzureFirewallSubnet') }, ...(o.publicIp ? { publicIPAddress: { id: this.id('Microsoft.Network/publicIPAddresses', o.publicIp) } } : {}) } }],
+      },
+    });
+    return this;
+  }
+
+  firewallPolicy(name: string, basePolicy?: string): this {
+    this.resources.push({ id: this.id('Microsoft.Network/firewallPolicies', name), name, type: 'Microsoft.Network/firewallPolicies', location: this.location, properties: { ...(basePolicy ? { basePolicy: { id: this.id('Microsoft.Network/firewallPolicies', basePolicy) } } : {}) } });
+    return this;
+  }
+
+  /** A rule collection group; collections are given in the REST shape. */
+  ruleCollectionGroup(policy: string, name: string, priority: number, ruleCollections: Json[]): this {
+    this.resources.push({ id: `${this.id('Microsoft.Network/firewallPolicies', policy)}/ruleCollectionGroups/${name}`, name, type: 'Microsoft.Network/firewallPolicies/ruleCollectionGroups', properties: { priority, ruleCollections } });
+    return this;
+  }
+
+  storageAccount(name: string, o: { defaultAction?: string; publicNetworkAccess?: string; vnetRules?: string[]; ipRules?: string[] } = {}): this {
+    this.resources.push({
+      id: this.id('Microsoft.Storage/storageAccounts', name),
+      name,
+      type: 'Microsoft.Storage/storageAccounts',
+      location: this.location,
+      kind: 'StorageV2',
+      properties: {
+        publicNetworkAccess: o.publicNetworkAccess ?? 'Enabled',
+        networkAcls: {
+          bypass: 'AzureServices',
+          defaultAction: o.defaultAction ?? 'Allow',
+          virtualNetworkRules: (o.vnetRules ?? []).map((s) => { const [v, sn] = s.split('/'); return { id: this.subnetId(v, sn), action: 'Allow' }; }),
+          ipRules: (o.ipRules ?? []).map((value) => ({ value, action: 'Allow' })),
+        },
+      },
+    });
+    return this;
+  }
+
+  /** A public Standard load balancer with one frontend, a pool of NICs, rules and NAT rules. */
+  loadBalancer(name: string, o: { publicIp: string; pool: string[]; rules?: { name: string; protocol: string; frontendPort: number; backendPort: number }[]; natRules?: { name: string; nic: string; protocol: string; frontendPort: number; backendPort: number }[] }): this {
+    const id = this.id('Microsoft.Network/loadBalancers', name);
+    const feId = `${id}/frontendIPConfigurations/fe`;
+    const poolId = `${id}/backendAddressPools/pool`;
+    this.resources.push({
+      id,
+      name,
+      type: 'Microsoft.Network/loadBalancers',
+      location: this.location,
+      sku: { name: 'Standard' },
+      properties: {
+        frontendIPConfigurations: [{ id: feId, name: 'fe', properties: { publicIPAddress: { id: this.id('Microsoft.Network/publicIPAddresses', o.publicIp) } } }],
+        backendAddressPools: [{ id: poolId, name: 'pool', properties: {} }],
+        loadBalancingRules: (o.rules ?? []).map((r) => ({ id: `${id}/loadBalancingRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, backendAddressPool: { id: poolId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort } })),
+        inboundNatRules: (o.natRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort, backendIPConfiguration: { id: `${this.id('Microsoft.Network/networkInterfaces', r.nic)}/ipConfigurations/ipconfig1` } } })),
+      },
+    });
+    // Pool membership lives on the NIC ip configurations, as Azure exports it.
+    for (const nicName of o.pool) {
+      const nic = this.resources.find((x) => x.name === nicName && x.type === 'Microsoft.Network/networkInterfaces');
+      const ipc = ((nic?.properties as { ipConfigurations: Json[] }).ipConfigurations[0].properties) as Json;
+      ipc.loadBalancerBackendAddressPools = [...((ipc.loadBalancerBackendAddressPools as Json[]) ?? []), { id: poolId }];
+    }
+    for (const r of o.natRules ?? []) {
+      const nic = this.resources.find((x) => x.name === r.nic && x.type === 'Microsoft.Network/networkInterfaces');
+      const ipc = ((nic?.properties as { ipConfigurations: Json[] }).ipConfigurations[0].properties) as Json;
+      ipc.loadBalancerInboundNatRules = [...((ipc.loadBalancerInboundNatRules as Json[]) ?? []), { id: `${id}/inboundNatRules/${r.name}` }];
+    }
+    return this;
+  }
+
   add(resource: Json): this {
     this.resources.push(resource);
     return this;

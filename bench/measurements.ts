@@ -1,0 +1,356 @@
+// The bench's measurements, in the order the worker runs them. Each one is `{name, run(ctx)}` and
+// returns the TierResult fields it measured. A measurement that `needs` a core export the engine
+// does not have yet reports its `absent` fields (nulls) and is listed under `notImplemented`, so
+// exposure, blast, matrix, findings and what-if light up by themselves as those functions land.
+//
+// The calls to not-yet-existing functions go through the adapters at the end of this file: when a
+// function lands with a different signature, that adapter is the one place to change.
+
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import * as core from '../core/index.ts';
+import type { DataPlane, PathQuery, ResolvedRef, ResourceId, SecurityRule, Snapshot } from '../core/index.ts';
+import { createImportSession } from '../importer/index.ts';
+import { collectGarbage, mb, now, percentile, round } from './measure.ts';
+import { createRng, type Rng } from './synth/prng.ts';
+import type { BlastFigures, ReachFigures, TierResult, TraceFigures, WhatIfFigures, WorkerJob } from './types.ts';
+
+export interface BenchContext {
+  job: WorkerJob;
+  files: string[];
+  result: TierResult;
+  snapshot?: Snapshot;
+  dp?: DataPlane;
+  /** NICs that are VM NICs (not private-endpoint NICs): the random endpoints. */
+  nicIds: ResourceId[];
+  progress(line: string): void;
+}
+
+export interface Measurement {
+  name: string;
+  /** The core export this measurement calls; when core lacks it the measurement is not run. */
+  needs?: string;
+  /** The fields reported when `needs` is missing or the measurement fails. */
+  absent?: Partial<TierResult>;
+  run(ctx: BenchContext): Promise<Partial<TierResult>>;
+}
+
+type CoreFunction = (...args: unknown[]) => unknown;
+
+/** A core export by name, if the engine has it (checked at run time). */
+export function coreFunction(name: string): CoreFunction | undefined {
+  if (!(name in core)) return undefined;
+  const f: unknown = (core as unknown as Record<string, unknown>)[name];
+  return typeof f === 'function' ? (f as CoreFunction) : undefined;
+}
+
+function needDataPlane(ctx: BenchContext): DataPlane {
+  if (!ctx.dp) throw new Error('skipped: the data plane was not compiled');
+  return ctx.dp;
+}
+
+/** Resolves a NIC id the way the CLI resolves `--from`/`--to` (resolveRef). */
+function endpointRef(dp: DataPlane, nicId: ResourceId): ResolvedRef | undefined {
+  const nic = dp.snapshot.networkInterfaces.get(nicId);
+  if (!nic) return undefined;
+  const r = core.resolveRef(dp, nic.displayId);
+  return r.ok && r.ref.kind === 'endpoint' ? r.ref : undefined;
+}
+
+/** A random pair of distinct NIC endpoints. */
+function randomPair(ctx: BenchContext, rng: Rng): PathQuery {
+  const dp = needDataPlane(ctx);
+  if (ctx.nicIds.length < 2) throw new Error('fewer than two NIC endpoints in the estate');
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const a = rng.pick(ctx.nicIds);
+    const b = rng.pick(ctx.nicIds);
+    if (a === b) continue;
+    const from = endpointRef(dp, a);
+    const to = endpointRef(dp, b);
+    if (from && to) return { from, to };
+  }
+  throw new Error('could not resolve a pair of NIC endpoints in 100 attempts');
+}
+
+const TCP_PORTS = [22, 25, 80, 443, 445, 1433, 3306, 3389, 5432, 5985, 6379, 8000, 8050, 8080, 8443, 9000, 27017];
+const UDP_PORTS = [53, 123, 161, 500, 514, 1812, 3389, 4500];
+
+function readAll(files: readonly string[], each: (file: string, text: string) => void): number {
+  let readMs = 0;
+  for (const f of files) {
+    const t0 = now();
+    const text = readFileSync(f, 'utf8');
+    readMs += now() - t0;
+    each(f, text);
+  }
+  return readMs;
+}
+
+const PROGRESS_EVERY = 100;
+
+// ---------------------------------------------------------------------------------------------
+
+const parse: Measurement = {
+  name: 'parse',
+  async run(ctx) {
+    let parseMs = 0;
+    let done = 0;
+    const readMs = readAll(ctx.files, (_f, text) => {
+      const t0 = now();
+      const value: unknown = JSON.parse(text);
+      parseMs += now() - t0;
+      if (value === undefined) throw new Error('unreachable');
+      if (++done % 10 === 0) ctx.progress(`parse: ${done}/${ctx.files.length} files`);
+    });
+    return { readMs: round(readMs), parseMs: round(parseMs) };
+  },
+};
+
+const importFiles: Measurement = {
+  name: 'import',
+  async run(ctx) {
+    const session = createImportSession();
+    let importMs = 0;
+    let done = 0;
+    readAll(ctx.files, (f, text) => {
+      const t0 = now();
+      session.addDocument(relative(ctx.job.dir, f), text);
+      importMs += now() - t0;
+      if (++done % 5 === 0) ctx.progress(`import: ${done}/${ctx.files.length} files`);
+    });
+    const t0 = now();
+    const snapshot = session.finish();
+    importMs += now() - t0;
+    ctx.snapshot = snapshot;
+    const diagnostics: Record<string, number> = {};
+    for (const d of snapshot.diagnostics) {
+      diagnostics[d.severity] = (diagnostics[d.severity] ?? 0) + 1;
+      const k = `${d.severity} ${d.code}`;
+      diagnostics[k] = (diagnostics[k] ?? 0) + 1;
+    }
+    let securityRules = 0;
+    for (const n of snapshot.networkSecurityGroups.values()) securityRules += n.securityRules.length;
+    let routes = 0;
+    for (const t of snapshot.routeTables.values()) routes += t.routes.length;
+    const counts = {
+      virtualNetworks: snapshot.virtualNetworks.size,
+      subnets: snapshot.subnets.size,
+      peerings: snapshot.peerings.size,
+      networkInterfaces: snapshot.networkInterfaces.size,
+      networkSecurityGroups: snapshot.networkSecurityGroups.size,
+      securityRules,
+      applicationSecurityGroups: snapshot.applicationSecurityGroups.size,
+      routeTables: snapshot.routeTables.size,
+      routes,
+      loadBalancers: snapshot.loadBalancers.size,
+      azureFirewalls: snapshot.azureFirewalls.size,
+      privateEndpoints: snapshot.privateEndpoints.size,
+    };
+    return { importMs: round(importMs), counts, diagnostics };
+  },
+};
+
+const compile: Measurement = {
+  name: 'compile',
+  async run(ctx) {
+    const snapshot = ctx.snapshot;
+    if (!snapshot) throw new Error('skipped: the import failed');
+    collectGarbage();
+    const t0 = now();
+    const dp = core.compile(snapshot);
+    const t1 = now();
+    dp.compileAll();
+    const t2 = now();
+    ctx.dp = dp;
+    ctx.nicIds = [...snapshot.networkInterfaces.values()]
+      .filter((n) => !n.privateEndpointId && n.ipConfigurations.some((c) => c.privateIp && c.subnetId))
+      .map((n) => n.id);
+    const r = ctx.result;
+    const compileMs = round(t2 - t0);
+    const importCompileMs = (r.importMs ?? Number.NaN) + compileMs;
+    const mem = process.memoryUsage();
+    return {
+      compileMs,
+      compileParts: { compileMs: round(t1 - t0), compileAllMs: round(t2 - t1) },
+      ratio: r.parseMs ? round(importCompileMs / r.parseMs, 2) : undefined,
+      counts: { ...r.counts, nicEndpoints: ctx.nicIds.length },
+      rssAfterCompileMb: mb(mem.rss),
+      heapAfterCompileMb: mb(mem.heapUsed),
+    };
+  },
+};
+
+const trace: Measurement = {
+  name: 'trace',
+  async run(ctx) {
+    const dp = needDataPlane(ctx);
+    const rng = createRng(ctx.job.seed, 'bench', 'trace');
+    const query = () => {
+      const pair = randomPair(ctx, rng);
+      const tcp = rng.chance(0.7);
+      return { ...pair, protocol: tcp ? 6 : 17, dstPort: rng.pick(tcp ? TCP_PORTS : UDP_PORTS) };
+    };
+    // Warm-up (not counted): the first calls pay for JIT compilation.
+    for (let i = 0; i < Math.min(20, ctx.job.flows); i++) core.traceFlow(dp, query());
+    const samples: number[] = [];
+    const dispositions: Record<string, number> = {};
+    let reachable = 0;
+    let errors = 0;
+    for (let i = 0; i < ctx.job.flows; i++) {
+      const q = query();
+      const t0 = now();
+      const r = core.traceFlow(dp, q);
+      samples.push(now() - t0);
+      if (!r.ok) {
+        errors++;
+        continue;
+      }
+      dispositions[r.trace.disposition] = (dispositions[r.trace.disposition] ?? 0) + 1;
+      if (r.trace.reachable) reachable++;
+      if ((i + 1) % PROGRESS_EVERY === 0) ctx.progress(`trace: ${i + 1}/${ctx.job.flows} flows`);
+    }
+    const figures: TraceFigures = { ...percentiles(samples), dispositions, reachable, errors };
+    return { trace: figures };
+  },
+};
+
+const reach: Measurement = {
+  name: 'reach',
+  async run(ctx) {
+    const dp = needDataPlane(ctx);
+    const rng = createRng(ctx.job.seed, 'bench', 'reach');
+    for (let i = 0; i < Math.min(5, ctx.job.pairs); i++) core.computeReach(dp, randomPair(ctx, rng));
+    const samples: number[] = [];
+    let withTraffic = 0;
+    let errors = 0;
+    for (let i = 0; i < ctx.job.pairs; i++) {
+      const q = randomPair(ctx, rng);
+      const t0 = now();
+      const r = core.computeReach(dp, q);
+      samples.push(now() - t0);
+      if (r.error) errors++;
+      else if (r.allowed.length > 0) withTraffic++;
+      if ((i + 1) % 20 === 0) ctx.progress(`reach: ${i + 1}/${ctx.job.pairs} pairs`);
+    }
+    const figures: ReachFigures = { ...percentiles(samples), withTraffic, errors };
+    return { reach: figures };
+  },
+};
+
+function percentiles(samples: readonly number[]): { samples: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null; meanMs: number | null } {
+  if (samples.length === 0) return { samples: 0, p50Ms: null, p99Ms: null, maxMs: null, meanMs: null };
+  return {
+    samples: samples.length,
+    p50Ms: round(percentile(samples, 50)),
+    p99Ms: round(percentile(samples, 99)),
+    maxMs: round(Math.max(...samples)),
+    meanMs: round(samples.reduce((a, b) => a + b, 0) / samples.length),
+  };
+}
+
+// ---- measurements of functions that land later: adapters ------------------------------------
+
+async function call(name: string, ...args: unknown[]): Promise<unknown> {
+  const f = coreFunction(name);
+  if (!f) throw new Error(`core does not export ${name}`);
+  return await f(...args);
+}
+
+async function timeCall(name: string, ...args: unknown[]): Promise<number> {
+  const t0 = now();
+  await call(name, ...args);
+  return now() - t0;
+}
+
+const exposure: Measurement = {
+  name: 'exposure',
+  needs: 'computeExposure',
+  absent: { exposureMs: null },
+  async run(ctx) {
+    return { exposureMs: round(await timeCall('computeExposure', needDataPlane(ctx), {})) };
+  },
+};
+
+const ABSENT_BLAST: BlastFigures = { samples: 0, p50Ms: null, maxMs: null, notImplemented: true };
+
+const blast: Measurement = {
+  name: 'blast',
+  needs: 'computeBlastRadius',
+  absent: { blast: ABSENT_BLAST },
+  async run(ctx) {
+    const dp = needDataPlane(ctx);
+    const rng = createRng(ctx.job.seed, 'bench', 'blast');
+    const samples: number[] = [];
+    for (let i = 0; i < ctx.job.blastSources; i++) {
+      const from = randomPair(ctx, rng).from;
+      samples.push(await timeCall('computeBlastRadius', dp, { from }));
+      ctx.progress(`blast: ${i + 1}/${ctx.job.blastSources} endpoints`);
+    }
+    const p = percentiles(samples);
+    return { blast: { samples: p.samples, p50Ms: p.p50Ms, maxMs: p.maxMs } };
+  },
+};
+
+const matrix: Measurement = {
+  name: 'matrix',
+  needs: 'computeMatrix',
+  absent: { matrixMs: null },
+  async run(ctx) {
+    return { matrixMs: round(await timeCall('computeMatrix', needDataPlane(ctx), { by: 'subnet' })) };
+  },
+};
+
+const findings: Measurement = {
+  name: 'findings',
+  needs: 'computeFindings',
+  absent: { findingsMs: null },
+  async run(ctx) {
+    return { findingsMs: round(await timeCall('computeFindings', needDataPlane(ctx), {})) };
+  },
+};
+
+/** A one-rule change: a new inbound allow (Tcp 4444 from VirtualNetwork) on a random NSG. */
+export function oneRuleChange(snapshot: Snapshot, seed: number): { kind: 'addSecurityRule'; nsgId: ResourceId; rule: SecurityRule } {
+  const nsgs = [...snapshot.networkSecurityGroups.values()].filter((n) => n.securityRules.length > 0);
+  if (nsgs.length === 0) throw new Error('no NSG with custom rules to change');
+  const nsg = createRng(seed, 'bench', 'whatif').pick(nsgs);
+  const used = new Set(nsg.securityRules.filter((r) => r.direction === 'Inbound').map((r) => r.priority));
+  let priority = 100;
+  while (used.has(priority) && priority < 4096) priority++;
+  const displayId = `${nsg.displayId}/securityRules/bench-whatif-4444`;
+  const rule: SecurityRule = {
+    id: displayId.toLowerCase(),
+    displayId,
+    name: 'bench-whatif-4444',
+    nsgId: nsg.id,
+    collection: 'securityRules',
+    priority,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: 'Tcp',
+    sourceAddressPrefixes: ['VirtualNetwork'],
+    destinationAddressPrefixes: ['*'],
+    sourceAsgIds: [],
+    destinationAsgIds: [],
+    sourcePortRanges: ['*'],
+    destinationPortRanges: ['4444'],
+  };
+  return { kind: 'addSecurityRule', nsgId: nsg.id, rule };
+}
+
+const ABSENT_WHATIF: WhatIfFigures = { incrementalMs: null, fullMs: null, speedup: null, notImplemented: true };
+
+const whatif: Measurement = {
+  name: 'whatif',
+  needs: 'computeWhatIf',
+  absent: { whatif: ABSENT_WHATIF },
+  async run(ctx) {
+    const dp = needDataPlane(ctx);
+    const change = oneRuleChange(dp.snapshot, ctx.job.seed);
+    const incrementalMs = await timeCall('computeWhatIf', dp, { changes: [change] });
+    const fullMs = await timeCall('computeWhatIf', dp, { changes: [change] }, { incremental: false });
+    return { whatif: { incrementalMs: round(incrementalMs), fullMs: round(fullMs), speedup: incrementalMs > 0 ? round(fullMs / incrementalMs, 1) : null } };
+  },
+};
+
+export const MEASUREMENTS: readonly Measurement[] = [parse, importFiles, compile, trace, reach, exposure, blast, matrix, findings, whatif];

@@ -1,0 +1,216 @@
+// Presentation of the figures: the goals (issue "Scale", tier L on a 2-core machine), the table
+// printed after a run, results.json (merged: running one tier keeps the others' figures), and the
+// generated part of RESULTS.md (between the markers; the rest of the page is written by hand).
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+import type { TierName } from './synth/tiers.ts';
+import { TIER_NAMES } from './synth/tiers.ts';
+import type { Machine, ResultsFile, TierResult } from './types.ts';
+
+export function describeMachine(): Machine {
+  const list = cpus();
+  return {
+    cores: list.length,
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    totalMemoryMb: Math.round(totalmem() / 1048576),
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    date: new Date().toISOString(),
+  };
+}
+
+// ---- goals ----------------------------------------------------------------------------------
+
+export type GoalStatus = 'met' | 'not met' | 'n/a';
+
+export interface Goal {
+  /** The table row the goal sits beside. */
+  row: string;
+  text: string;
+  /** The tier the goal is set for. */
+  tier: TierName;
+  check(r: TierResult): GoalStatus;
+}
+
+function below(v: number | null | undefined, limit: number): GoalStatus {
+  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
+  return v < limit ? 'met' : 'not met';
+}
+
+export const GOALS: readonly Goal[] = [
+  { row: 'ratio', tier: 'L', text: '≤ 3× parse', check: (r) => (r.ratio === undefined || !Number.isFinite(r.ratio) ? 'n/a' : r.ratio <= 3 ? 'met' : 'not met') },
+  { row: 'peakRss', tier: 'L', text: '< 4 GB', check: (r) => below(r.peakRssMb, 4096) },
+  { row: 'trace', tier: 'L', text: 'p99 < 5 ms', check: (r) => below(r.trace?.p99Ms, 5) },
+  { row: 'reach', tier: 'L', text: 'p99 < 50 ms', check: (r) => below(r.reach?.p99Ms, 50) },
+  { row: 'exposure', tier: 'L', text: '< 5 s', check: (r) => below(r.exposureMs, 5000) },
+  { row: 'blast', tier: 'L', text: '< 2 s per endpoint', check: (r) => below(r.blast?.maxMs, 2000) },
+  { row: 'matrix', tier: 'L', text: '< 30 s', check: (r) => below(r.matrixMs, 30000) },
+  {
+    row: 'whatif', tier: 'L', text: '< 200 ms and ≥ 10× faster than full',
+    check: (r) => {
+      const w = r.whatif;
+      if (!w || w.incrementalMs === null || w.speedup === null) return 'n/a';
+      return w.incrementalMs < 200 && w.speedup >= 10 ? 'met' : 'not met';
+    },
+  },
+  { row: 'completes', tier: 'XL', text: 'completes', check: (r) => (r.completed ? 'met' : 'not met') },
+];
+
+// ---- formatting -----------------------------------------------------------------------------
+
+export function fmtMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms >= 10000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 10) return `${ms.toFixed(1)} ms`;
+  if (ms >= 1) return `${ms.toFixed(2)} ms`;
+  return `${ms.toFixed(3)} ms`;
+}
+
+function fmtMb(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '—';
+  return v >= 1024 ? `${(v / 1024).toFixed(2)} GB` : `${v.toFixed(0)} MB`;
+}
+
+function fmtBytes(b: number | undefined): string {
+  if (b === undefined) return '—';
+  return `${(b / 1048576).toFixed(1)} MiB`;
+}
+
+function int(n: number | undefined): string {
+  return n === undefined ? '—' : n.toLocaleString('en-US');
+}
+
+const NOT_IMPLEMENTED = 'not implemented';
+
+/** The rows of one tier: [measurement, figure, goal, status]. */
+export function tierRows(r: TierResult): string[][] {
+  const ni = new Set(r.notImplemented ?? []);
+  const err = r.errors ?? {};
+  const figure = (name: string, text: string): string => (ni.has(name) ? NOT_IMPLEMENTED : err[name] ? `error: ${err[name]}` : text);
+  const goalCells = (row: string): [string, string] => {
+    const g = GOALS.find((x) => x.row === row);
+    if (!g) return ['', ''];
+    return [`${g.text} (${g.tier})`, g.tier === r.tier ? g.check(r) : ''];
+  };
+  const row = (name: string, label: string, text: string, goalRow?: string): string[] => [label, figure(name, text), ...(goalRow ? goalCells(goalRow) : ['', ''])];
+  const t = r.trace;
+  const q = r.reach;
+  const c = r.counts ?? {};
+  const dispositions = t ? Object.entries(t.dispositions).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') : '—';
+  const rows: string[][] = [
+    ['input', `${fmtBytes(r.inputBytes)} in ${int(r.files)} files; ${int(c.networkInterfaces)} NICs, ${int(c.subnets)} subnets, ${int(c.securityRules)} rules`, '', ''],
+    row('parse', 'read files (not in the floor)', fmtMs(r.readMs)),
+    row('parse', 'JSON.parse (the floor)', fmtMs(r.parseMs)),
+    row('import', 'import', fmtMs(r.importMs)),
+    row('compile', 'compile + compileAll', r.compileParts ? `${fmtMs(r.compileMs)} (${fmtMs(r.compileParts.compileMs)} + ${fmtMs(r.compileParts.compileAllMs)})` : fmtMs(r.compileMs)),
+    row('compile', '(import + compile) / parse', r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`, 'ratio'),
+    ['peak RSS', `${fmtMb(r.peakRssMb)} (after compile: RSS ${fmtMb(r.rssAfterCompileMb)}, heap ${fmtMb(r.heapAfterCompileMb)})`, ...goalCells('peakRss')],
+    row('trace', `trace p50 / p99 (${int(t?.samples)} flows)`, t ? `${fmtMs(t.p50Ms)} / ${fmtMs(t.p99Ms)} (max ${fmtMs(t.maxMs)})` : '—', 'trace'),
+    row('trace', 'trace dispositions', t ? `${dispositions}${t.errors ? `; ${t.errors} errors` : ''}` : '—'),
+    row('reach', `reach p50 / p99 (${int(q?.samples)} pairs)`, q ? `${fmtMs(q.p50Ms)} / ${fmtMs(q.p99Ms)} (max ${fmtMs(q.maxMs)}); ${q.withTraffic} with traffic${q.errors ? `, ${q.errors} errors` : ''}` : '—', 'reach'),
+    row('exposure', 'exposure', fmtMs(r.exposureMs), 'exposure'),
+    row('blast', `blast p50 / max (${int(r.blast?.samples)} endpoints)`, r.blast ? `${fmtMs(r.blast.p50Ms)} / ${fmtMs(r.blast.maxMs)}` : '—', 'blast'),
+    row('matrix', 'matrix by subnet', fmtMs(r.matrixMs), 'matrix'),
+    row('findings', 'findings', fmtMs(r.findingsMs), ''),
+    row('whatif', 'what-if one rule: incremental / full', r.whatif ? `${fmtMs(r.whatif.incrementalMs)} / ${fmtMs(r.whatif.fullMs)}${r.whatif.speedup !== null ? ` (${r.whatif.speedup}×)` : ''}` : '—', 'whatif'),
+    ['completes', r.completed ? 'yes' : `no: ${r.error ?? 'unknown'}`, ...goalCells('completes')],
+  ];
+  return rows.map((cells) => cells.slice(0, 4));
+}
+
+const HEADERS = ['measurement', 'figure', 'goal', 'status'];
+
+export function renderTextTable(rows: readonly string[][]): string {
+  const all = [HEADERS, ...rows];
+  const widths = HEADERS.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]): string => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function mdCell(s: string): string {
+  return s.replace(/\|/g, '\\|');
+}
+
+export function renderMarkdownTable(rows: readonly string[][]): string {
+  return [`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(mdCell).join(' | ')} |`)].join('\n');
+}
+
+function machineLine(m: Machine): string {
+  return `${m.cores} cores (${m.cpuModel}), ${(m.totalMemoryMb / 1024).toFixed(1)} GB RAM, Node ${m.node}, ${m.platform}/${m.arch}`;
+}
+
+function tierHeading(r: TierResult): string {
+  return `tier ${r.tier} (seed ${r.seed}, ${r.date.slice(0, 10)}, --max-old-space-size=${r.maxOldSpaceMb}${r.wallMs !== undefined ? `, worker wall time ${fmtMs(r.wallMs)}` : ''})`;
+}
+
+export function renderText(machine: Machine, tiers: readonly TierResult[]): string {
+  const out = [`machine: ${machineLine(machine)}`];
+  for (const r of tiers) out.push('', tierHeading(r), renderTextTable(tierRows(r)));
+  return `${out.join('\n')}\n`;
+}
+
+export function orderedTiers(file: ResultsFile): TierResult[] {
+  return TIER_NAMES.map((t) => file.tiers[t]).filter((r): r is TierResult => r !== undefined);
+}
+
+// ---- results.json ---------------------------------------------------------------------------
+
+export function readResults(path: string): ResultsFile | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as ResultsFile;
+    return v && typeof v === 'object' && v.tiers && typeof v.tiers === 'object' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Merges this run's tiers into the file's (other tiers keep their figures) and writes it. */
+export function writeResults(path: string, machine: Machine, tiers: readonly TierResult[]): ResultsFile {
+  const old = readResults(path);
+  const merged: ResultsFile = { machine, tiers: { ...(old?.tiers ?? {}) } };
+  for (const r of tiers) merged.tiers[r.tier] = r;
+  const ordered: ResultsFile = { machine, tiers: {} };
+  for (const r of orderedTiers(merged)) ordered.tiers[r.tier] = r;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(ordered, null, 2)}\n`);
+  return ordered;
+}
+
+// ---- RESULTS.md -----------------------------------------------------------------------------
+
+export const START = '<!-- results:start -->';
+export const END = '<!-- results:end -->';
+
+export function renderMarkdownResults(file: ResultsFile): string {
+  const out = [
+    `Generated by \`npm run bench\` from \`bench/results.json\`; machine of the latest run: ${machineLine(file.machine)}.`,
+    'Goals are the issue\'s, set for tier L (and "XL completes"); the status column is filled on that tier only.',
+  ];
+  for (const r of orderedTiers(file)) {
+    out.push('', `### ${tierHeading(r).replace(/^tier/, 'Tier')}`, '', renderMarkdownTable(tierRows(r)));
+  }
+  return out.join('\n');
+}
+
+const TEMPLATE = `# ztpath benchmark results
+
+${START}
+${END}
+
+## History
+`;
+
+/** Rewrites the part of `path` between the markers (creating the page if needed). */
+export function updateMarkdown(path: string, file: ResultsFile): void {
+  let text = existsSync(path) ? readFileSync(path, 'utf8') : TEMPLATE;
+  if (!text.includes(START) || !text.includes(END)) text = `${text.trimEnd()}\n\n## Latest figures\n\n${START}\n${END}\n`;
+  const a = text.indexOf(START) + START.length;
+  const b = text.indexOf(END);
+  writeFileSync(path, `${text.slice(0, a)}\n${renderMarkdownResults(file)}\n${text.slice(b)}`);
+}
