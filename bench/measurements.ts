@@ -171,6 +171,7 @@ const compile: Measurement = {
     const mem = process.memoryUsage();
     return {
       compileMs,
+      importCompileMs: round(importCompileMs),
       compileParts: { compileMs: round(t1 - t0), compileAllMs: round(t2 - t1) },
       ratio: r.parseMs ? round(importCompileMs / r.parseMs, 2) : undefined,
       counts: { ...r.counts, nicEndpoints: ctx.nicIds.length },

@@ -108,6 +108,7 @@ export function tierRows(r: TierResult): string[][] {
     row('parse', 'JSON.parse (the floor)', fmtMs(r.parseMs)),
     row('import', 'import', fmtMs(r.importMs)),
     row('compile', 'compile + compileAll', r.compileParts ? `${fmtMs(r.compileMs)} (${fmtMs(r.compileParts.compileMs)} + ${fmtMs(r.compileParts.compileAllMs)})` : fmtMs(r.compileMs)),
+    row('compile', 'import + compile', fmtMs(r.importCompileMs)),
     row('compile', '(import + compile) / parse', r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`, 'ratio'),
     ['peak RSS', `${fmtMb(r.peakRssMb)} (after compile: RSS ${fmtMb(r.rssAfterCompileMb)}, heap ${fmtMb(r.heapAfterCompileMb)})`, ...goalCells('peakRss')],
     row('trace', `trace p50 / p99 (${int(t?.samples)} flows)`, t ? `${fmtMs(t.p50Ms)} / ${fmtMs(t.p99Ms)} (max ${fmtMs(t.maxMs)})` : '—', 'trace'),
@@ -170,13 +171,28 @@ export function readResults(path: string): ResultsFile | undefined {
   }
 }
 
+/** The issue's fields first, in its order, then the details; absent fields are left out. */
+const FIELD_ORDER: readonly (keyof TierResult)[] = [
+  'tier', 'seed', 'date', 'completed', 'error',
+  'inputBytes', 'parseMs', 'compileMs', 'peakRssMb', 'trace', 'reach', 'exposureMs', 'blast', 'matrixMs', 'findingsMs', 'whatif',
+  'importMs', 'importCompileMs', 'ratio', 'readMs', 'compileParts', 'files', 'counts', 'diagnostics', 'rssAfterCompileMb', 'heapAfterCompileMb',
+  'notImplemented', 'errors', 'phaseMs', 'wallMs', 'maxOldSpaceMb',
+];
+
+export function canonicalTier(r: TierResult): TierResult {
+  const out: Record<string, unknown> = {};
+  for (const k of FIELD_ORDER) if (r[k] !== undefined) out[k] = r[k];
+  for (const [k, v] of Object.entries(r)) if (!(k in out) && v !== undefined) out[k] = v;
+  return out as unknown as TierResult;
+}
+
 /** Merges this run's tiers into the file's (other tiers keep their figures) and writes it. */
 export function writeResults(path: string, machine: Machine, tiers: readonly TierResult[]): ResultsFile {
   const old = readResults(path);
   const merged: ResultsFile = { machine, tiers: { ...(old?.tiers ?? {}) } };
   for (const r of tiers) merged.tiers[r.tier] = r;
   const ordered: ResultsFile = { machine, tiers: {} };
-  for (const r of orderedTiers(merged)) ordered.tiers[r.tier] = r;
+  for (const r of orderedTiers(merged)) ordered.tiers[r.tier] = canonicalTier(r);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(ordered, null, 2)}\n`);
   return ordered;

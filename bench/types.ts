@@ -70,6 +70,8 @@ export interface TierResult {
   /** compile(snapshot) + dp.compileAll(). */
   compileMs?: number;
   compileParts?: { compileMs: number; compileAllMs: number };
+  /** importMs + compileMs: what a question pays before it can be asked. */
+  importCompileMs?: number;
   /** (importMs + compileMs) / parseMs. */
   ratio?: number;
   counts?: Record<string, number>;

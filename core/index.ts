@@ -27,3 +27,5 @@ export { computeReach } from './analysis/reach.ts';
 export type { ReachAnswer, ReachPart } from './analysis/reach.ts';
 export { evaluateFirewall, computeFirewallPermits } from './firewall/evaluate-firewall.ts';
 export type { FirewallDecision, FirewallQuery } from './firewall/evaluate-firewall.ts';
+export { computeEndpointClasses, endpointKey } from './dataplane/equivalence.ts';
+export type { EndpointClass, EndpointClasses } from './dataplane/equivalence.ts';

@@ -39,7 +39,7 @@ export function computeReach(dp: DataPlane, q: PathQuery): ReachAnswer {
     PacketSpace.of({
       protocols: IntervalSet.range(0, 255),
       // Internet clients: public space, without Azure's own host address (rule 4.2).
-      src: q.from.kind === 'internet' ? INTERNET_SET.subtract(AZURE_HOST_VIP_SET) : src,
+      src: q.sources ?? (q.from.kind === 'internet' ? INTERNET_SET.subtract(AZURE_HOST_VIP_SET) : src),
       srcPorts: IntervalSet.range(0, 65535),
       dst: IntervalSet.point(dst),
       dstPorts: IntervalSet.range(0, 65535),

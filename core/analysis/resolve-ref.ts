@@ -146,5 +146,5 @@ function suggest(dp: DataPlane, text: string): string[] {
     ...[...dp.snapshot.privateEndpoints.values()].map((x) => x.name),
     ...[...dp.snapshot.storageAccounts.values()].map((x) => x.name),
   ];
-  return names.filter((x) => x.toLowerCase().includes(n) || n.includes(x.toLowerCase())).slice(0, 10);
+  return [...new Set(names.filter((x) => x.toLowerCase().includes(n) || n.includes(x.toLowerCase())))].slice(0, 10);
 }

@@ -25,6 +25,8 @@ export interface PathQuery {
   endpoint?: string;
   /** FQDN for firewall application rules. */
   fqdn?: string;
+  /** For an outside source (`internet` or an external address): the source addresses to consider (reach, exposure). */
+  sources?: IntervalSet;
 }
 
 export interface PathRun {
@@ -92,11 +94,11 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
     srcSet = IntervalSet.point(srcIp);
   } else if (from.kind === 'external') {
     srcIp = from.ip;
-    srcSet = IntervalSet.point(from.ip);
+    srcSet = q.sources ?? IntervalSet.point(from.ip);
     source = hop(from.ipText, from.where, from.where === 'internet' ? 'internet' : 'on-premises', from.where === 'internet' ? 'internet' : 'onPremises');
   } else if (from.kind === 'internet') {
     srcIp = parseIPv4(INTERNET_EXAMPLE)!;
-    srcSet = IntervalSet.point(srcIp);
+    srcSet = q.sources ?? IntervalSet.point(srcIp);
     source = hop(INTERNET_EXAMPLE, 'internet', 'internet', 'internet');
   } else {
     return fail(`a storage account is not a traffic source`, hop('', from.storageAccountId, from.label, 'service'));

@@ -1,0 +1,139 @@
+// Equivalence classes of endpoints (issue 7): NICs that no rule, route or tag tells apart are
+// evaluated once. Two NICs are equivalent when they sit in the same subnet, carry the same NIC NSG,
+// the same ASGs, the same entry points (public IP, load balancer pools and NAT rules, application
+// gateway pools), the same IP forwarding flag, and no address boundary used anywhere in the estate
+// (NSG rule prefixes, route prefixes, firewall rule addresses, IP groups, local network gateway
+// prefixes, storage IP rules) falls between their addresses.
+
+import type { FirewallRule, ResourceId } from '../model/types.ts';
+import { parseCidr } from '../sets/cidr.ts';
+import { parseIPv4 } from '../sets/ipv4.ts';
+import type { DataPlane } from './compile.ts';
+import type { Endpoint } from './address-index.ts';
+
+export interface EndpointClass {
+  /** Stable key: the signature shared by every member. */
+  key: string;
+  /** The member evaluated on behalf of all (lowest address). */
+  representative: Endpoint;
+  members: Endpoint[];
+}
+
+export interface EndpointClasses {
+  classes: EndpointClass[];
+  /** Class index by `vnetId|ip`. */
+  classOf: Map<string, number>;
+}
+
+/** Every address boundary any rule or route draws: the start of each prefix and the address after its end. */
+function addressBoundaries(dp: DataPlane): number[] {
+  const s = dp.snapshot;
+  const cuts = new Set<number>();
+  const addWord = (w: string) => {
+    const t = w.trim();
+    const dash = /^([0-9.]+)\s*-\s*([0-9.]+)$/.exec(t);
+    if (dash) {
+      const lo = parseIPv4(dash[1]);
+      const hi = parseIPv4(dash[2]);
+      if (lo !== undefined && hi !== undefined) {
+        cuts.add(lo);
+        cuts.add(hi + 1);
+      }
+      return;
+    }
+    if (!/^[0-9./]+$/.test(t)) return;
+    const p = parseCidr(t);
+    if (!p.ok) return;
+    cuts.add(p.cidr.start);
+    cuts.add(p.cidr.end + 1);
+  };
+  for (const nsg of s.networkSecurityGroups.values()) {
+    for (const r of nsg.securityRules) {
+      r.sourceAddressPrefixes.forEach(addWord);
+      r.destinationAddressPrefixes.forEach(addWord);
+    }
+  }
+  for (const rt of s.routeTables.values()) for (const r of rt.routes) addWord(r.addressPrefix);
+  for (const fw of s.azureFirewalls.values()) {
+    for (const c of fw.classicCollections) for (const r of c.rules) addRuleWords(r, addWord);
+  }
+  for (const g of s.firewallPolicyRuleCollectionGroups.values()) {
+    for (const c of g.ruleCollections) for (const r of c.rules) addRuleWords(r, addWord);
+  }
+  for (const g of s.ipGroups.values()) g.ipAddresses.forEach(addWord);
+  for (const l of s.localNetworkGateways.values()) l.addressPrefixes.forEach(addWord);
+  for (const a of s.storageAccounts.values()) a.networkAcls.ipRules.forEach((r) => addWord(r.value));
+  return [...cuts].sort((a, b) => a - b);
+}
+
+function addRuleWords(r: FirewallRule, addWord: (w: string) => void): void {
+  r.sourceAddresses.forEach(addWord);
+  r.destinationAddresses.forEach(addWord);
+  if (r.kind === 'nat' && r.translatedAddress) addWord(r.translatedAddress);
+}
+
+/** Index of the elementary interval (between two boundaries) that holds `ip`. */
+function atomOf(cuts: number[], ip: number): number {
+  let lo = 0;
+  let hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid] <= ip) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function nicSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>): string {
+  const nic = dp.snapshot.networkInterfaces.get(e.nicId);
+  const ipc = nic?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
+  const asgs = [...(ipc?.asgIds ?? [])].sort().join(',');
+  const pools = [...(ipc?.loadBalancerBackendPoolIds ?? []), ...(ipc?.applicationGatewayBackendPoolIds ?? [])].sort().join(',');
+  // NAT rules, public IPs and application gateway pools by address make a NIC an entry point of
+  // its own; keep such NICs apart.
+  const own = ipc?.publicIpId || (ipc?.loadBalancerInboundNatRuleIds.length ?? 0) > 0 || appGatewayTargets(dp).has(e.ipText) ? `own:${e.nicId}` : '';
+  return `nic|${nic?.nsgId ?? ''}|${asgs}|${pools}|${nic?.enableIpForwarding ? 'fwd' : ''}|${own}`;
+}
+
+const appGwCache = new WeakMap<DataPlane, Set<string>>();
+function appGatewayTargets(dp: DataPlane): Set<string> {
+  let s = appGwCache.get(dp);
+  if (!s) {
+    s = new Set();
+    for (const agw of dp.snapshot.applicationGateways.values()) for (const p of agw.backendPools) for (const a of p.addresses) if (a.ipAddress) s.add(a.ipAddress);
+    appGwCache.set(dp, s);
+  }
+  return s;
+}
+
+export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => boolean = (e) => e.kind === 'nic'): EndpointClasses {
+  const cuts = addressBoundaries(dp);
+  const byKey = new Map<string, EndpointClass>();
+  const classOf = new Map<string, number>();
+  const classes: EndpointClass[] = [];
+  for (const [vnetId, m] of dp.addresses.byVnet) {
+    for (const e of m.values()) {
+      if (!filter(e)) continue;
+      // Only plain NICs are grouped; every other kind of endpoint is its own class.
+      const sig = e.kind === 'nic' ? nicSignature(dp, e) : `${e.kind}|${e.ip}`;
+      const key = `${e.subnetId}|${sig}|${atomOf(cuts, e.ip)}`;
+      let c = byKey.get(key);
+      if (!c) {
+        c = { key, representative: e, members: [] };
+        byKey.set(key, c);
+        classes.push(c);
+      }
+      c.members.push(e);
+      if (e.ip < c.representative.ip) c.representative = e;
+      void vnetId;
+    }
+  }
+  classes.forEach((c, i) => c.members.forEach((e) => classOf.set(`${e.vnetId}|${e.ip}`, i)));
+  return { classes, classOf };
+}
+
+export function endpointKey(e: Endpoint): string {
+  return `${e.vnetId}|${e.ip}`;
+}
+
+export type { ResourceId };
