@@ -181,37 +181,77 @@ const compile: Measurement = {
   },
 };
 
+type PairPicker = (rng: Rng) => PathQuery;
+
+/** Traces `flows` random Tcp/Udp flows between the pairs `pick` draws (after a short warm-up). */
+function traceFlows(ctx: BenchContext, label: string, stream: string, pick: PairPicker): TraceFigures {
+  const dp = needDataPlane(ctx);
+  const rng = createRng(ctx.job.seed, 'bench', stream);
+  const query = () => {
+    const pair = pick(rng);
+    const tcp = rng.chance(0.7);
+    return { ...pair, protocol: tcp ? 6 : 17, dstPort: rng.pick(tcp ? TCP_PORTS : UDP_PORTS) };
+  };
+  // Warm-up (not counted): the first calls pay for JIT compilation.
+  for (let i = 0; i < Math.min(20, ctx.job.flows); i++) core.traceFlow(dp, query());
+  const samples: number[] = [];
+  const dispositions: Record<string, number> = {};
+  let reachable = 0;
+  let errors = 0;
+  for (let i = 0; i < ctx.job.flows; i++) {
+    const q = query();
+    const t0 = now();
+    const r = core.traceFlow(dp, q);
+    samples.push(now() - t0);
+    if ((i + 1) % PROGRESS_EVERY === 0) ctx.progress(`${label}: ${i + 1}/${ctx.job.flows} flows`);
+    if (!r.ok) {
+      errors++;
+      continue;
+    }
+    dispositions[r.trace.disposition] = (dispositions[r.trace.disposition] ?? 0) + 1;
+    if (r.trace.reachable) reachable++;
+  }
+  return { ...percentiles(samples), dispositions, reachable, errors };
+}
+
 const trace: Measurement = {
   name: 'trace',
   async run(ctx) {
+    return { trace: traceFlows(ctx, 'trace', 'trace', (rng) => randomPair(ctx, rng)) };
+  },
+};
+
+/**
+ * Not a goal of the issue: uniform pairs mostly cross spokes and die at the hub firewall, so this
+ * second sample keeps both ends in one VNet, where NSGs and ASGs decide (the longer accept path).
+ */
+const traceSameVnet: Measurement = {
+  name: 'traceSameVnet',
+  async run(ctx) {
     const dp = needDataPlane(ctx);
-    const rng = createRng(ctx.job.seed, 'bench', 'trace');
-    const query = () => {
-      const pair = randomPair(ctx, rng);
-      const tcp = rng.chance(0.7);
-      return { ...pair, protocol: tcp ? 6 : 17, dstPort: rng.pick(tcp ? TCP_PORTS : UDP_PORTS) };
-    };
-    // Warm-up (not counted): the first calls pay for JIT compilation.
-    for (let i = 0; i < Math.min(20, ctx.job.flows); i++) core.traceFlow(dp, query());
-    const samples: number[] = [];
-    const dispositions: Record<string, number> = {};
-    let reachable = 0;
-    let errors = 0;
-    for (let i = 0; i < ctx.job.flows; i++) {
-      const q = query();
-      const t0 = now();
-      const r = core.traceFlow(dp, q);
-      samples.push(now() - t0);
-      if (!r.ok) {
-        errors++;
-        continue;
-      }
-      dispositions[r.trace.disposition] = (dispositions[r.trace.disposition] ?? 0) + 1;
-      if (r.trace.reachable) reachable++;
-      if ((i + 1) % PROGRESS_EVERY === 0) ctx.progress(`trace: ${i + 1}/${ctx.job.flows} flows`);
+    const byVnet = new Map<ResourceId, ResourceId[]>();
+    for (const id of ctx.nicIds) {
+      const nic = dp.snapshot.networkInterfaces.get(id);
+      const subnetId = nic?.ipConfigurations.find((c) => c.primary)?.subnetId ?? nic?.ipConfigurations[0]?.subnetId;
+      const vnetId = subnetId ? dp.snapshot.subnets.get(subnetId)?.vnetId : undefined;
+      if (!vnetId) continue;
+      const list = byVnet.get(vnetId) ?? [];
+      list.push(id);
+      byVnet.set(vnetId, list);
     }
-    const figures: TraceFigures = { ...percentiles(samples), dispositions, reachable, errors };
-    return { trace: figures };
+    const groups = [...byVnet.values()].filter((l) => l.length >= 2);
+    if (groups.length === 0) throw new Error('no VNet with two NIC endpoints');
+    const pick: PairPicker = (rng) => {
+      for (let attempt = 0; attempt < 100; attempt++) {
+        const group = rng.pick(groups);
+        const [a, b] = rng.sample(group, 2) as [ResourceId, ResourceId];
+        const from = endpointRef(dp, a);
+        const to = endpointRef(dp, b);
+        if (from && to) return { from, to };
+      }
+      throw new Error('could not resolve a pair of NIC endpoints in one VNet in 100 attempts');
+    };
+    return { traceSameVnet: traceFlows(ctx, 'trace (same VNet)', 'trace-same-vnet', pick) };
   },
 };
 
@@ -354,4 +394,4 @@ const whatif: Measurement = {
   },
 };
 
-export const MEASUREMENTS: readonly Measurement[] = [parse, importFiles, compile, trace, reach, exposure, blast, matrix, findings, whatif];
+export const MEASUREMENTS: readonly Measurement[] = [parse, importFiles, compile, trace, traceSameVnet, reach, exposure, blast, matrix, findings, whatif];

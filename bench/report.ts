@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import type { TierName } from './synth/tiers.ts';
 import { TIER_NAMES } from './synth/tiers.ts';
-import type { Machine, ResultsFile, TierResult } from './types.ts';
+import type { Machine, ResultsFile, TierResult, TraceFigures } from './types.ts';
 
 export function describeMachine(): Machine {
   const list = cpus();
@@ -87,6 +87,11 @@ function int(n: number | undefined): string {
 
 const NOT_IMPLEMENTED = 'not implemented';
 
+function dispositionText(t: TraceFigures): string {
+  const list = Object.entries(t.dispositions).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+  return `${list}${t.errors ? `; ${t.errors} errors` : ''}`;
+}
+
 /** The rows of one tier: [measurement, figure, goal, status]. */
 export function tierRows(r: TierResult): string[][] {
   const ni = new Set(r.notImplemented ?? []);
@@ -101,7 +106,6 @@ export function tierRows(r: TierResult): string[][] {
   const t = r.trace;
   const q = r.reach;
   const c = r.counts ?? {};
-  const dispositions = t ? Object.entries(t.dispositions).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') : '—';
   const rows: string[][] = [
     ['input', `${fmtBytes(r.inputBytes)} in ${int(r.files)} files; ${int(c.networkInterfaces)} NICs, ${int(c.subnets)} subnets, ${int(c.securityRules)} rules`, '', ''],
     row('parse', 'read files (not in the floor)', fmtMs(r.readMs)),
@@ -112,7 +116,9 @@ export function tierRows(r: TierResult): string[][] {
     row('compile', '(import + compile) / parse', r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`, 'ratio'),
     ['peak RSS', `${fmtMb(r.peakRssMb)} (after compile: RSS ${fmtMb(r.rssAfterCompileMb)}, heap ${fmtMb(r.heapAfterCompileMb)})`, ...goalCells('peakRss')],
     row('trace', `trace p50 / p99 (${int(t?.samples)} flows)`, t ? `${fmtMs(t.p50Ms)} / ${fmtMs(t.p99Ms)} (max ${fmtMs(t.maxMs)})` : '—', 'trace'),
-    row('trace', 'trace dispositions', t ? `${dispositions}${t.errors ? `; ${t.errors} errors` : ''}` : '—'),
+    row('trace', 'trace dispositions', t ? dispositionText(t) : '—'),
+    row('traceSameVnet', `trace in one VNet p50 / p99 (${int(r.traceSameVnet?.samples)} flows)`, r.traceSameVnet ? `${fmtMs(r.traceSameVnet.p50Ms)} / ${fmtMs(r.traceSameVnet.p99Ms)} (max ${fmtMs(r.traceSameVnet.maxMs)})` : '—'),
+    row('traceSameVnet', 'trace in one VNet dispositions', r.traceSameVnet ? dispositionText(r.traceSameVnet) : '—'),
     row('reach', `reach p50 / p99 (${int(q?.samples)} pairs)`, q ? `${fmtMs(q.p50Ms)} / ${fmtMs(q.p99Ms)} (max ${fmtMs(q.maxMs)}); ${q.withTraffic} with traffic${q.errors ? `, ${q.errors} errors` : ''}` : '—', 'reach'),
     row('exposure', 'exposure', fmtMs(r.exposureMs), 'exposure'),
     row('blast', `blast p50 / max (${int(r.blast?.samples)} endpoints)`, r.blast ? `${fmtMs(r.blast.p50Ms)} / ${fmtMs(r.blast.maxMs)}` : '—', 'blast'),
@@ -175,7 +181,7 @@ export function readResults(path: string): ResultsFile | undefined {
 const FIELD_ORDER: readonly (keyof TierResult)[] = [
   'tier', 'seed', 'date', 'completed', 'error',
   'inputBytes', 'parseMs', 'compileMs', 'peakRssMb', 'trace', 'reach', 'exposureMs', 'blast', 'matrixMs', 'findingsMs', 'whatif',
-  'importMs', 'importCompileMs', 'ratio', 'readMs', 'compileParts', 'files', 'counts', 'diagnostics', 'rssAfterCompileMb', 'heapAfterCompileMb',
+  'traceSameVnet', 'importMs', 'importCompileMs', 'ratio', 'readMs', 'compileParts', 'files', 'counts', 'diagnostics', 'rssAfterCompileMb', 'heapAfterCompileMb',
   'notImplemented', 'errors', 'phaseMs', 'wallMs', 'maxOldSpaceMb',
 ];
 

@@ -42,6 +42,9 @@ Options:
   --flows N          random flows to trace (default 1000)
   --pairs N          random pairs for reach (default 200)
   --blast N          random endpoints for blast (default 20)
+  --profile DIR      CPU-profile each measurement into DIR (<tier>-<measurement>.cpuprofile and
+                     <tier>-hotspots.txt, mapped to TypeScript file:line); the figures of a
+                     profiled run are printed but not merged into the results file
   --heap MB          the workers' --max-old-space-size (default: S 2048, M 4096, L 8192,
                      XL 16384, at most 3/4 of the machine's memory)
   -h, --help         this text
@@ -61,11 +64,12 @@ export interface BenchArgs {
   pairs: number;
   blast: number;
   heapMb?: number;
+  profile?: string;
 }
 
 type Parsed = { help: true } | { error: string } | { args: BenchArgs };
 
-const VALUE_FLAGS = ['tier', 'seed', 'out', 'markdown', 'estates', 'flows', 'pairs', 'blast', 'heap'] as const;
+const VALUE_FLAGS = ['tier', 'seed', 'out', 'markdown', 'estates', 'flows', 'pairs', 'blast', 'heap', 'profile'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 function count(text: string, flag: string, min: number): number | string {
@@ -130,6 +134,7 @@ export function parseArgs(argv: readonly string[], cwd: string): Parsed {
       pairs: nums.pairs ?? defaults.pairs,
       blast: nums.blast ?? defaults.blast,
       ...(nums.heap !== undefined ? { heapMb: nums.heap } : {}),
+      ...(values.profile !== undefined ? { profile: resolve(cwd, values.profile) } : {}),
     },
   };
 }
@@ -216,21 +221,25 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
       blastSources: args.blast,
       maxOldSpaceMb: heapFor(tier, args.heapMb),
       progress: showProgress,
+      ...(args.profile ? { profileDir: args.profile } : {}),
     };
     progress(`[${tier}] measuring ${estate.dir} in a worker (--max-old-space-size=${job.maxOldSpaceMb})`);
     const result = await runWorker(job, progress);
     results.push(result);
     if (!result.completed) progress(`[${tier}] did not complete: ${result.error ?? 'unknown error'}`);
   }
-  const merged = writeResults(args.out, machine, results);
-  if (args.markdown) updateMarkdown(args.markdown, merged);
+  if (!args.profile) {
+    const merged = writeResults(args.out, machine, results);
+    if (args.markdown) updateMarkdown(args.markdown, merged);
+  }
   if (args.json) {
     const tiers: Partial<Record<TierName, TierResult>> = {};
     for (const r of results) tiers[r.tier] = canonicalTier(r);
     io.stdout(`${JSON.stringify({ machine, tiers }, null, 2)}\n`);
   } else {
     io.stdout(renderText(machine, results));
-    io.stdout(`\nwrote ${args.out}${args.markdown ? ` and ${args.markdown}` : ''}\n`);
+    if (args.profile) io.stdout(`\nprofiled run (figures not recorded): profiles and hotspots in ${args.profile}\n`);
+    else io.stdout(`\nwrote ${args.out}${args.markdown ? ` and ${args.markdown}` : ''}\n`);
   }
   return results.every((r) => r.completed) ? 0 : 1;
 }

@@ -81,6 +81,8 @@ export interface TierResult {
   /** process.resourceUsage().maxRSS of the worker, at the end. */
   peakRssMb?: number;
   trace?: TraceFigures;
+  /** Not in the issue: flows between two NICs of one VNet (decided by NSGs, not the firewall). */
+  traceSameVnet?: TraceFigures;
   reach?: ReachFigures;
   exposureMs?: number | null;
   blast?: BlastFigures;
@@ -110,6 +112,8 @@ export interface WorkerJob {
   blastSources: number;
   maxOldSpaceMb: number;
   progress: boolean;
+  /** Write a CPU profile of each measurement here (bench/profile.ts). */
+  profileDir?: string;
 }
 
 export type WorkerMessage =

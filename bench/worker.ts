@@ -4,9 +4,11 @@
 // crash still leaves the figures measured before it.
 
 import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { listJsonFiles } from './estates.ts';
 import { collectGarbage, mb, now, round } from './measure.ts';
 import { type BenchContext, coreFunction, MEASUREMENTS } from './measurements.ts';
+import { PhaseProfiler } from './profile.ts';
 import type { TierResult, WorkerJob, WorkerMessage } from './types.ts';
 
 export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promise<void>): Promise<TierResult> {
@@ -33,6 +35,8 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
       if (job.progress) void send({ type: 'progress', line: `[${job.tier}] ${line}` });
     },
   };
+  const profiler = job.profileDir ? new PhaseProfiler(job.profileDir, job.tier, fileURLToPath(new URL('..', import.meta.url))) : undefined;
+  await profiler?.open();
   for (const m of MEASUREMENTS) {
     if (m.needs && !coreFunction(m.needs)) {
       result.notImplemented!.push(m.name);
@@ -42,16 +46,19 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     ctx.progress(`${m.name}...`);
     collectGarbage();
     const t0 = now();
+    await profiler?.begin();
     try {
       Object.assign(result, await m.run(ctx));
     } catch (e) {
       result.errors![m.name] = e instanceof Error ? e.message : String(e);
       Object.assign(result, m.absent);
     }
+    await profiler?.end(m.name);
     result.phaseMs![m.name] = round(now() - t0, 1);
     result.peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
     await send({ type: 'partial', result });
   }
+  await profiler?.close();
   result.completed = Object.keys(result.errors!).length === 0;
   if (!result.completed) result.error = `measurements failed: ${Object.keys(result.errors!).join(', ')}`;
   result.peakRssMb = mb(process.resourceUsage().maxRSS * 1024);

@@ -11,15 +11,18 @@ import { summaryCommand } from './commands/summary.ts';
 import { synthCommand } from './commands/synth.ts';
 import { tourCommand } from './commands/tour.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { traceCommand } from './commands/trace.ts';
+import { reachCommand } from './commands/reach.ts';
+import { firewallCommand } from './commands/firewall.ts';
 import { CliError, type CliIo, usageError } from './io.ts';
 
 export type { CliIo } from './io.ts';
 export { CliError } from './io.ts';
 
-export const COMMANDS: Command[] = [summaryCommand, routesCommand, rulesCommand, verifyCommand, nextHopCommand, synthCommand, tourCommand];
+export const COMMANDS: Command[] = [summaryCommand, routesCommand, rulesCommand, verifyCommand, nextHopCommand, traceCommand, reachCommand, firewallCommand, synthCommand, tourCommand];
 
 /** Verbs of the design (DESIGN.md) that this version does not have yet. */
-const PLANNED = ['trace', 'reach', 'exposure', 'blast', 'matrix', 'findings', 'check', 'diff', 'whatif', 'firewall', 'serve', 'report'];
+const PLANNED = ['exposure', 'blast', 'matrix', 'findings', 'check', 'diff', 'whatif', 'serve', 'report'];
 
 export function version(): string {
   try {

@@ -7,7 +7,7 @@ import { CliError } from './io.ts';
 
 export type NicEndpoint = Extract<Endpoint, { kind: 'nic' | 'privateEndpoint' }>;
 
-function resolveOrFail(dp: DataPlane, flag: string, text: string): ResolvedRef {
+export function resolveOrFail(dp: DataPlane, flag: string, text: string): ResolvedRef {
   const r = resolveRef(dp, text);
   if (r.ok) return r.ref;
   const candidates = [...new Set(r.candidates)];

@@ -8,11 +8,11 @@ import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../dataplane/well-known-addres
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { setToCidrStrings } from '../sets/cidr.ts';
-import { formatIPv4 } from '../sets/ipv4.ts';
+import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { formatPorts } from '../sets/ports.ts';
 import { PROTOCOL_NUMBERS } from '../sets/protocols.ts';
 import { reachFilters } from '../trace/filters.ts';
-import { runPath, type PathQuery } from '../trace/run-path.ts';
+import { INTERNET_EXAMPLE, runPath, type PathQuery } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
 import type { EntryDescription } from '../trace/entry-points.ts';
 
@@ -71,7 +71,9 @@ export function computeReach(dp: DataPlane, q: PathQuery): ReachAnswer {
   const order = new Map(NAMED.map(([n], i) => [n, i]));
   for (const g of [...groups.values()].sort((a, b) => (order.get(a.protocol)! - order.get(b.protocol)!) || (a.src.min()! - b.src.min()!))) {
     if (!g.icmpLike && g.ports.isEmpty()) continue;
-    const exampleSrc = g.src.min()!;
+    // A readable example source: the documentation address when it is in the set, else the first.
+    const doc = parseIPv4(INTERNET_EXAMPLE)!;
+    const exampleSrc = g.src.has(doc) ? doc : g.src.min()!;
     allowed.push({
       protocol: g.protocol,
       ports: g.icmpLike ? [] : formatPorts(g.ports),
