@@ -22,7 +22,7 @@ export { CliError } from './io.ts';
 export const COMMANDS: Command[] = [summaryCommand, routesCommand, rulesCommand, verifyCommand, nextHopCommand, traceCommand, reachCommand, firewallCommand, synthCommand, tourCommand];
 
 /** Verbs of the design (DESIGN.md) that this version does not have yet. */
-const PLANNED = ['exposure', 'blast', 'matrix', 'findings', 'check', 'diff', 'whatif', 'serve', 'report'];
+export const PLANNED = ['exposure', 'blast', 'matrix', 'findings', 'check', 'diff', 'whatif', 'serve', 'report'];
 
 export function version(): string {
   try {
