@@ -130,6 +130,9 @@ export function computeEffectiveSecurityRulesView(dp: DataPlane, endpoint: Endpo
   const point = filterPointFor(dp, endpoint.subnetId, nicId, endpoint.kind === 'privateEndpoint');
   const caveats = new CaveatSet();
   const value: EffectiveNsgView[] = [];
+  if (endpoint.kind === 'privateEndpoint' && !point.subnetNsgId && dp.snapshot.subnets.get(endpoint.subnetId)?.nsgId) {
+    caveats.add({ code: 'nsg.private-endpoint-policies', message: "The subnet's NSG does not apply to this private endpoint: its subnet's privateEndpointNetworkPolicies is not Enabled/NetworkSecurityGroupEnabled (rules 3.14, 11.4)." });
+  }
   // One entry per associated NSG, NIC first as Network Watcher lists them (rule 3.13).
   const entries: { nsgId?: ResourceId; association: EffectiveNsgView['association'] }[] = [
     { nsgId: point.nicNsgId, association: { networkInterface: { id: dp.snapshot.networkInterfaces.get(nicId ?? '')?.displayId ?? nicId ?? '' } } },
@@ -212,6 +215,9 @@ export function computeNextHop(dp: DataPlane, subnetId: ResourceId, dst: number)
   if (!m) return { nextHopType: 'None', nextHopIpAddress: null, routeTableId: 'System Route', caveats: [] };
   const caveats = new CaveatSet();
   if (isUncertainReserved(m.route)) caveats.add(CAVEATS.reserved172);
+  // Service-endpoint routes whose prefixes are unknown (no service tags) cannot be matched by
+  // address: the answer for Azure service addresses may be wrong, so say so (rule 10.1).
+  if (table!.routes.some((r) => r.nextHopType === 'VirtualNetworkServiceEndpoint' && r.addressPrefix.some((p) => !/^[0-9.]+\/\d+$/.test(p)))) caveats.add(CAVEATS.serviceEndpointPrefixes);
   if (m.route.origin.kind === 'reserved' || m.route.nextHopType === 'Internet') caveats.addAll(table!.caveats.filter((c) => c.code === CAVEATS.forcedTunnelReserved.code));
   const prefix = `${formatIPv4(m.entry.cidr.start)}/${m.entry.cidr.prefixLength}`;
   const rtId = m.route.source === 'User' && m.route.routeTableId ? dp.snapshot.routeTables.get(m.route.routeTableId)?.displayId ?? m.route.routeTableId : 'System Route';
