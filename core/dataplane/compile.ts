@@ -6,7 +6,7 @@ import type { NetworkSecurityGroup, ResourceId, Snapshot, Subnet } from '../mode
 import { IntervalSet } from '../sets/interval-set.ts';
 import { parseIPv4 } from '../sets/ipv4.ts';
 import { type AsgMembers, type CompiledNsg, compileNsg } from '../policy/compile-nsg.ts';
-import { type AddressIndex, buildAddressIndex } from './address-index.ts';
+import { type AddressIndex, type Endpoint, buildAddressIndex } from './address-index.ts';
 import { type EffectiveRouteTable, type RouteContext, computeEffectiveRoutes } from './effective-routes.ts';
 import { ServiceTagResolver } from './service-tag-resolver.ts';
 import { type Topology, buildTopology } from './topology.ts';
@@ -24,6 +24,8 @@ export interface DataPlane {
   /** Subnets by NSG and NICs by NSG (associations, rule 3.1). */
   subnetsByNsg: Map<ResourceId, ResourceId[]>;
   nicsByNsg: Map<ResourceId, ResourceId[]>;
+  /** NIC endpoints in a load balancer backend pool, in address order (built on first use). */
+  backendPoolMembers(poolId: ResourceId): Endpoint[];
   /** Force every lazy table (for benchmarks and whole-estate questions). */
   compileAll(): void;
 }
@@ -88,6 +90,20 @@ export function compile(snapshot: Snapshot): DataPlane {
     nicsByNsg.set(n.nsgId, l);
   }
 
+  let poolIndex: Map<ResourceId, Endpoint[]> | undefined;
+  const buildPoolIndex = (): Map<ResourceId, Endpoint[]> => {
+    const m = new Map<ResourceId, Endpoint[]>();
+    for (const byIp of addresses.byVnet.values()) {
+      for (const e of byIp.values()) {
+        if (e.kind !== 'nic') continue;
+        const ipc = snapshot.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
+        for (const pool of ipc?.loadBalancerBackendPoolIds ?? []) m.set(pool, [...(m.get(pool) ?? []), e]);
+      }
+    }
+    for (const list of m.values()) list.sort((a, b) => a.ip - b.ip);
+    return m;
+  };
+
   const routeCache = new Map<string, EffectiveRouteTable>();
   const tagCache = new Map<string, VirtualNetworkTag>();
   const nsgCache = new Map<ResourceId, CompiledNsg>();
@@ -123,6 +139,10 @@ export function compile(snapshot: Snapshot): DataPlane {
       if (!nsg) return undefined;
       nsgCache.set(nsgId, (c = compileNsg(nsg, tags, asgMembers)));
       return c;
+    },
+    backendPoolMembers(poolId) {
+      poolIndex ??= buildPoolIndex();
+      return poolIndex.get(poolId) ?? [];
     },
     compileAll() {
       for (const id of snapshot.subnets.keys()) {

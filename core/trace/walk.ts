@@ -358,15 +358,12 @@ function throughLoadBalancer(ctx: WalkContext, st: WalkState, e: Extract<Endpoin
 }
 
 export function backendMember(ctx: WalkContext, poolIds: ResourceId[]): Endpoint | undefined {
-  const s = ctx.dp.snapshot;
-  for (const nic of s.networkInterfaces.values()) {
-    for (const ipc of nic.ipConfigurations) {
-      if (!ipc.loadBalancerBackendPoolIds.some((p) => poolIds.includes(p))) continue;
-      const e = ipc.subnetId ? [...(ctx.dp.addresses.byVnet.get(s.subnets.get(ipc.subnetId)?.vnetId ?? '')?.values() ?? [])].find((x) => x.kind === 'nic' && x.ipConfigurationId === ipc.id) : undefined;
-      if (e) return e;
-    }
+  let best: Endpoint | undefined;
+  for (const p of poolIds) {
+    const first = ctx.dp.backendPoolMembers(p)[0];
+    if (first && (!best || first.ip < best.ip)) best = first;
   }
-  return undefined;
+  return best;
 }
 
 // ---- appliances, firewalls, gateways -----------------------------------------------------------

@@ -51,7 +51,9 @@ function checkAgreement(dp: DataPlane, runs: number): number {
         let r = reachCache.get(key);
         if (!r) reachCache.set(key, (r = computeReach(dp, { from: from.ref as ResolvedRef, to: to.ref as ResolvedRef, viaPublicIp })));
         if (!t.ok) {
+          // A question that cannot be asked (e.g. both ends outside): both say so.
           expect(r.error).toBeDefined();
+          checked++;
           return;
         }
         const srcIp = resolveSrc(from.ref, t.trace.flow.src);
@@ -76,16 +78,17 @@ describe('trace and reach agree on random flows', () => {
   const sample = join(REPO_ROOT, 'examples/hub-spoke');
   it.skipIf(!existsSync(sample))('on the sample estate (without and with service tags)', () => {
     const docs = readFolderDocuments(sample);
-    const plain = checkAgreement(dataPlaneOf(docs, { allowErrors: true }), 5000);
-    const tagged = existsSync(PUBLIC_SERVICE_TAGS) ? checkAgreement(dataPlaneOf(docs, { allowErrors: true, serviceTagsFile: PUBLIC_SERVICE_TAGS }), 3000) : 0;
-    expect(plain + tagged).toBeGreaterThanOrEqual(7500);
+    const plain = checkAgreement(dataPlaneOf(docs, { allowErrors: true }), 6000);
+    const tagged = existsSync(PUBLIC_SERVICE_TAGS) ? checkAgreement(dataPlaneOf(docs, { allowErrors: true, serviceTagsFile: PUBLIC_SERVICE_TAGS }), 4000) : 0;
+    // With the fixtures below: more than 10,000 flows checked in all (issue 3).
+    expect(plain + tagged).toBeGreaterThanOrEqual(8000);
   });
 
   const fixtures = join(REPO_ROOT, 'test/fixtures/paths');
   it.skipIf(!existsSync(fixtures))('on the path fixtures', () => {
     let n = 0;
-    for (const docs of groupByFolder(readFolderDocuments(fixtures))) n += checkAgreement(dataPlaneOf(docs, { allowErrors: true }), 800);
-    expect(n).toBeGreaterThan(1000);
+    for (const docs of groupByFolder(readFolderDocuments(fixtures))) n += checkAgreement(dataPlaneOf(docs, { allowErrors: true }), 1000);
+    expect(n).toBeGreaterThanOrEqual(2000);
   });
 });
 

@@ -1,0 +1,416 @@
+// Blast radius: what an attacker who holds one endpoint can reach, transitively. Every NIC reached
+// is a new foothold; the answer lists each endpoint reached with its depth and the shortest attack
+// path (each step: the pivot, the next host and the ports open between them), the storage accounts
+// and the exits (internet, on-premises) reached, and the critical assets on the way.
+//
+// Breadth-first search over endpoint equivalence classes (NICs that no rule, route or tag tells
+// apart are reached together and pivot alike), with a visited set so every class is reached once,
+// at its smallest depth. From each foothold only unvisited classes whose address passes cheap
+// necessary conditions (its own outbound NSGs, its subnet's routes, the firewall's network rules,
+// the destination's inbound NSGs) are walked. Paths come from the BFS tree through
+// graphology-shortest-path.
+
+import Graph from 'graphology';
+import { singleSource } from 'graphology-shortest-path/unweighted.js';
+import type { DataPlane } from '../dataplane/compile.ts';
+import type { Endpoint } from '../dataplane/address-index.ts';
+import type { Caveat } from '../dataplane/caveats.ts';
+import { computeEndpointClasses, type EndpointClasses } from '../dataplane/equivalence.ts';
+import type { ResourceId, StorageAccount } from '../model/types.ts';
+import { cidrsToSet, setToCidrStrings } from '../sets/cidr.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
+import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
+import { endpointHop } from '../trace/walk.ts';
+import { ReachKit, endpointRef, portScope, type AllowedPorts, type PairReach, type KitStats } from './blast-walk.ts';
+import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
+import type { ResolvedRef } from './resolve-ref.ts';
+
+export interface BlastOptions {
+  /** The compromised endpoint: a NIC (a VM's primary NIC), or a subnet (its first NIC). */
+  from: ResolvedRef;
+  /** The destination ports the attacker uses (TCP and UDP); undefined means every protocol and port. */
+  ports?: IntervalSet;
+  /** Stop after this many hops from the foothold (undefined: no limit). */
+  depth?: number;
+  /** Critical asset selectors: a name or id, `vnet/subnet`, `tag:key=value` (or `tag:key`), `asg:NAME`. */
+  critical?: string[];
+}
+
+export interface BlastStep {
+  from: string;
+  to: string;
+  fromIp: string;
+  toIp: string;
+  /** The first protocol that gets through (Tcp before Udp before Icmp), and its ports. */
+  protocol: string;
+  ports: string[];
+  /** Every protocol that gets through this step, with its ports. */
+  allowed: AllowedPorts[];
+}
+
+export interface BlastReached {
+  resource: string;
+  name: string;
+  kind: 'nic' | 'privateEndpoint' | 'storageAccount';
+  ip?: string;
+  subnet?: string;
+  depth: number;
+  path: BlastStep[];
+  /** Storage accounts: how they were reached. */
+  via?: 'privateEndpoint' | 'serviceEndpoint' | 'publicEndpoint';
+  /** Storage accounts reached at a private endpoint's address: that private endpoint. */
+  through?: string;
+  /** The critical selector this asset matches. */
+  critical?: string;
+}
+
+export interface BlastExit {
+  kind: 'internet' | 'onPremises';
+  /** The address the exit was shown with, and the outside prefixes that answered. */
+  target: string;
+  destinations: string[];
+  depth: number;
+  path: BlastStep[];
+}
+
+export interface BlastCritical {
+  resource: string;
+  name: string;
+  kind: BlastReached['kind'];
+  selector: string;
+  depth: number;
+  path: BlastStep[];
+}
+
+export interface BlastAnswer {
+  from: { resource: string; name: string; ip: string; subnet: string };
+  ports: string[] | 'any';
+  reached: BlastReached[];
+  exits: BlastExit[];
+  critical: BlastCritical[];
+  summary: {
+    endpoints: number;
+    hosts: number;
+    privateEndpoints: number;
+    storageAccounts: number;
+    exits: string[];
+    critical: number;
+    maxDepth: number;
+    byDepth: Record<string, number>;
+    /** Critical selectors that match nothing in the estate. */
+    unmatchedSelectors: string[];
+  };
+  caveats: Caveat[];
+  error?: string;
+  /** How much work the answer took (not part of the stable JSON). */
+  stats?: KitStats & { footholds: number; classes: number };
+}
+
+const classCache = new WeakMap<DataPlane, EndpointClasses>();
+
+/** Classes of NICs and private endpoints, computed once per data plane. */
+export function blastClasses(dp: DataPlane): EndpointClasses {
+  let c = classCache.get(dp);
+  if (!c) classCache.set(dp, (c = computeEndpointClasses(dp, (e) => e.kind === 'nic' || e.kind === 'privateEndpoint')));
+  return c;
+}
+
+interface Foothold {
+  endpoint: Endpoint;
+  node: string;
+  depth: number;
+}
+
+interface EdgeInfo {
+  reach: PairReach;
+}
+
+function emptyAnswer(error: string, from: BlastAnswer['from'], ports: BlastAnswer['ports'], caveats: Caveat[] = []): BlastAnswer {
+  return {
+    from,
+    ports,
+    reached: [],
+    exits: [],
+    critical: [],
+    summary: { endpoints: 0, hosts: 0, privateEndpoints: 0, storageAccounts: 0, exits: [], critical: 0, maxDepth: 0, byDepth: {}, unmatchedSelectors: [] },
+    caveats,
+    error,
+  };
+}
+
+function firstNicInSubnet(dp: DataPlane, subnetId: ResourceId): Endpoint | undefined {
+  const vnetId = dp.snapshot.subnets.get(subnetId)?.vnetId;
+  let best: Endpoint | undefined;
+  for (const e of dp.addresses.byVnet.get(vnetId ?? '')?.values() ?? []) if (e.subnetId === subnetId && e.kind === 'nic' && (!best || e.ip < best.ip)) best = e;
+  return best;
+}
+
+function subnetLabel(dp: DataPlane, subnetId: string): string {
+  const sub = dp.snapshot.subnets.get(subnetId);
+  const vnet = sub ? dp.snapshot.virtualNetworks.get(sub.vnetId) : undefined;
+  return `${vnet?.name ?? '?'}/${sub?.name ?? subnetId}`;
+}
+
+/** Sorted addresses of the class representatives, for range queries. */
+interface DestIndex {
+  ips: Float64Array;
+  cls: Int32Array;
+}
+
+function destIndex(classes: EndpointClasses): DestIndex {
+  const order = classes.classes.map((c, i) => [c.representative.ip, i] as const).sort((a, b) => a[0] - b[0]);
+  return { ips: Float64Array.from(order.map((x) => x[0])), cls: Int32Array.from(order.map((x) => x[1])) };
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnswer {
+  const kit = new ReachKit(dp, portScope(opts.ports));
+  const portsLabel: BlastAnswer['ports'] = opts.ports ? opts.ports.ranges().map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)) : 'any';
+  const maxDepth = opts.depth ?? Number.POSITIVE_INFINITY;
+
+  // ---- the foothold ----
+  let e0: Endpoint | undefined;
+  if (opts.from.kind === 'endpoint') e0 = opts.from.endpoint;
+  else if (opts.from.kind === 'subnet') {
+    e0 = firstNicInSubnet(dp, opts.from.subnetId);
+    if (e0) kit.caveats.add({ code: 'trace.subnet-representative', message: `The subnet is represented by its first NIC (${e0.ipText}).` });
+  }
+  const noFrom = { resource: '', name: opts.from.label, ip: '', subnet: '' };
+  if (!e0) return emptyAnswer(opts.from.kind === 'subnet' ? `subnet ${opts.from.label} has no NIC to start from` : `blast starts from a NIC, a VM or a subnet, not ${opts.from.kind === 'storageAccount' ? 'a storage account' : 'an address outside the estate'}`, noFrom, portsLabel);
+  const h0 = endpointHop(dp, e0);
+  const fromInfo = { resource: h0.resource, name: h0.name, ip: e0.ipText, subnet: subnetLabel(dp, e0.subnetId) };
+  if (e0.kind !== 'nic') return emptyAnswer(e0.kind === 'privateEndpoint' ? 'a private endpoint does not initiate connections (rule 11.2)' : `a ${e0.kind} is not a foothold this tool models`, fromInfo, portsLabel);
+
+  const classes = blastClasses(dp);
+  const index = destIndex(classes);
+  const n = classes.classes.length;
+  const visited = new Uint8Array(n);
+  const selfKey = `${e0.vnetId}|${e0.ip}`;
+  const selfClass = classes.classOf.get(selfKey) ?? -1;
+  if (selfClass >= 0) visited[selfClass] = 1;
+
+  const graph = new Graph({ type: 'directed' });
+  const ROOT = 'from';
+  graph.addNode(ROOT, { endpoint: e0 });
+  const edges = new Map<string, EdgeInfo>();
+  const link = (a: string, b: string, reach: PairReach) => {
+    graph.addEdge(a, b);
+    edges.set(`${a}>${b}`, { reach });
+  };
+
+  const storage = storageIndex(dp);
+  const reachedStorage = new Map<ResourceId, { node: string; via: BlastReached['via'] }>();
+  const exits = new Map<string, { node: string; target: string; destinations: string[] }>();
+  const onPremSet = cidrsToSet([...dp.snapshot.localNetworkGateways.values()].flatMap((l) => l.addressPrefixes)).set;
+  const internetIp = parseIPv4(INTERNET_EXAMPLE)!;
+
+  const queue: Foothold[] = [{ endpoint: e0, node: ROOT, depth: 0 }];
+  let footholds = 0;
+  for (let qi = 0; qi < queue.length; qi++) {
+    const f = queue[qi];
+    if (f.depth >= maxDepth) continue;
+    footholds++;
+    const reachable = kit.reachableDestinations(f.endpoint);
+
+    // The other members of the foothold's own class (same subnet, same rules).
+    if (f.node === ROOT && selfClass >= 0) {
+      const other = classes.classes[selfClass].members.find((m) => m !== e0);
+      if (other && reachable.has(other.ip)) {
+        const r = kit.pair(e0, other);
+        if (r.allowed.length) {
+          graph.addNode(`c${selfClass}`, { target: other });
+          link(ROOT, `c${selfClass}`, r);
+          if (other.kind === 'nic') queue.push({ endpoint: other, node: `c${selfClass}`, depth: 1 });
+        }
+      }
+    }
+
+    // Unvisited classes whose address the foothold can send to.
+    for (const [lo, hi] of reachable.ranges()) {
+      for (let i = lowerBound(index.ips, lo); i < index.ips.length && index.ips[i] <= hi; i++) {
+        const c = index.cls[i];
+        if (visited[c]) continue;
+        const rep = classes.classes[c].representative;
+        const r = kit.pair(f.endpoint, rep);
+        if (r.allowed.length === 0) continue;
+        visited[c] = 1;
+        const node = `c${c}`;
+        graph.addNode(node, { target: rep });
+        link(f.node, node, r);
+        if (rep.kind === 'nic') queue.push({ endpoint: rep, node, depth: f.depth + 1 });
+        else if (rep.kind === 'privateEndpoint') {
+          const sa = storage.byPrivateEndpoint.get(rep.privateEndpointId);
+          if (sa && !reachedStorage.has(sa)) reachedStorage.set(sa, { node, via: 'privateEndpoint' });
+        }
+      }
+    }
+
+    // Storage accounts through their public endpoint or a service endpoint.
+    for (const a of storage.publicCandidates(f.endpoint.subnetId)) {
+      if (reachedStorage.has(a.id)) continue;
+      const run = kit.run({ from: endpointRef(f.endpoint), to: { kind: 'storageAccount', storageAccountId: a.id, label: a.name } });
+      if (run.outcomes.length === 0) continue;
+      const r = kit.summarize(run.outcomes, run.dstLabel, run.nsgOnPath);
+      if (r.allowed.length === 0) continue;
+      const node = `sa:${a.id}`;
+      graph.addNode(node, { account: a.id });
+      link(f.node, node, r);
+      const hops = run.outcomes[0].hops;
+      const via: BlastReached['via'] = hops.some((h) => h.kind === 'privateEndpoint') ? 'privateEndpoint' : hops.some((h) => h.steps.some((s) => s.kind === 'service' && s.rule.startsWith('networkAcls.virtualNetworkRules'))) ? 'serviceEndpoint' : 'publicEndpoint';
+      reachedStorage.set(a.id, { node, via });
+    }
+
+    // Exits: the internet and on-premises, found once (at the smallest depth).
+    if (!exits.has('internet') || (!exits.has('onPremises') && !onPremSet.isEmpty())) {
+      const outside = kit.reachableDestinations(f.endpoint, true);
+      if (!exits.has('internet') && outside.has(internetIp)) {
+        const r = kit.walk({ from: endpointRef(f.endpoint), to: { kind: 'internet', label: 'internet' } });
+        if (r.allowed.length) {
+          const node = 'exit:internet';
+          graph.addNode(node);
+          link(f.node, node, r);
+          exits.set('internet', { node, target: INTERNET_EXAMPLE, destinations: [] });
+        }
+      }
+      if (!exits.has('onPremises') && !onPremSet.isEmpty()) {
+        const targets = outside.intersect(onPremSet).ranges().slice(0, 16);
+        let node: string | undefined;
+        const destinations: string[] = [];
+        for (const [lo, hi] of targets) {
+          const ref: ResolvedRef = { kind: 'external', ip: lo, ipText: formatIPv4(lo), where: 'onPremises', label: formatIPv4(lo) };
+          const r = kit.walk({ from: endpointRef(f.endpoint), to: ref });
+          if (r.allowed.length === 0) continue;
+          destinations.push(...setToCidrStrings(IntervalSet.range(lo, hi)));
+          if (!node) {
+            node = 'exit:onPremises';
+            graph.addNode(node, { target: formatIPv4(lo) });
+            link(f.node, node, r);
+          }
+        }
+        if (node) exits.set('onPremises', { node, target: String(graph.getNodeAttribute(node, 'target')), destinations });
+      }
+    }
+  }
+
+  // ---- paths (shortest, from the BFS tree) ----
+  const paths = singleSource(graph, ROOT);
+  const nodeEndpoint = (node: string): Endpoint | undefined => (node === ROOT ? e0 : (graph.getNodeAttribute(node, 'target') as Endpoint | undefined));
+  const stepsTo = (node: string, last?: Endpoint): BlastStep[] => {
+    const p = paths[node] ?? [];
+    const steps: BlastStep[] = [];
+    for (let i = 1; i < p.length; i++) {
+      const a = p[i - 1];
+      const b = p[i];
+      const info = edges.get(`${a}>${b}`)!;
+      const fe = nodeEndpoint(a)!;
+      const first = info.reach.allowed[0];
+      const to = describeNode(dp, b, i === p.length - 1 && last ? last : undefined, nodeEndpoint(b), storage);
+      steps.push({ from: endpointHop(dp, fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: info.reach.allowed });
+    }
+    return steps;
+  };
+
+  const matcher: CriticalMatcher = compileCriticalSelectors(dp, opts.critical ?? []);
+  const reached: BlastReached[] = [];
+  for (const node of graph.nodes()) {
+    if (!node.startsWith('c')) continue;
+    const c = Number(node.slice(1));
+    const depth = (paths[node]?.length ?? 1) - 1;
+    for (const m of classes.classes[c].members) {
+      if (m === e0) continue;
+      const h = endpointHop(dp, m);
+      const item: BlastReached = { resource: h.resource, name: h.name, kind: m.kind === 'nic' ? 'nic' : 'privateEndpoint', ip: m.ipText, subnet: subnetLabel(dp, m.subnetId), depth, path: stepsTo(node, m) };
+      const sel = matcher.endpoint(m);
+      if (sel) item.critical = sel;
+      reached.push(item);
+    }
+  }
+  for (const [id, r] of reachedStorage) {
+    const a = dp.snapshot.storageAccounts.get(id)!;
+    const item: BlastReached = { resource: a.displayId, name: a.name, kind: 'storageAccount', depth: (paths[r.node]?.length ?? 1) - 1, path: stepsTo(r.node), via: r.via };
+    // Reached through a private endpoint reached as an address: the same path, the endpoint named.
+    if (r.via === 'privateEndpoint' && r.node.startsWith('c')) item.through = endpointHop(dp, nodeEndpoint(r.node)!).name;
+    const sel = matcher.storage(a);
+    if (sel) item.critical = sel;
+    reached.push(item);
+  }
+  reached.sort((a, b) => a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || a.name.localeCompare(b.name) || (a.ip ?? '').localeCompare(b.ip ?? '', undefined, { numeric: true }));
+
+  const exitList: BlastExit[] = [...exits.entries()]
+    .map(([kind, x]) => ({ kind: kind as BlastExit['kind'], target: x.target, destinations: x.destinations, depth: (paths[x.node]?.length ?? 1) - 1, path: stepsTo(x.node) }))
+    .sort((a, b) => a.kind.localeCompare(b.kind));
+  const critical: BlastCritical[] = reached.filter((r) => r.critical).map((r) => ({ resource: r.resource, name: r.name, kind: r.kind, selector: r.critical!, depth: r.depth, path: r.path }));
+  const byDepth: Record<string, number> = {};
+  for (const r of reached) byDepth[String(r.depth)] = (byDepth[String(r.depth)] ?? 0) + 1;
+  return {
+    from: fromInfo,
+    ports: portsLabel,
+    reached,
+    exits: exitList,
+    critical,
+    summary: {
+      endpoints: reached.filter((r) => r.kind !== 'storageAccount').length,
+      hosts: reached.filter((r) => r.kind === 'nic').length,
+      privateEndpoints: reached.filter((r) => r.kind === 'privateEndpoint').length,
+      storageAccounts: reached.filter((r) => r.kind === 'storageAccount').length,
+      exits: exitList.map((x) => x.kind),
+      critical: critical.length,
+      maxDepth: reached.reduce((m, r) => Math.max(m, r.depth), 0),
+      byDepth,
+      unmatchedSelectors: matcher.unmatched,
+    },
+    caveats: kit.caveats.list(),
+    stats: { ...kit.stats, footholds, classes: n },
+  };
+}
+
+function describeNode(dp: DataPlane, node: string, member: Endpoint | undefined, target: Endpoint | undefined, storage: StorageIndex): { name: string; ip: string } {
+  if (node.startsWith('sa:')) {
+    const a = dp.snapshot.storageAccounts.get(node.slice(3));
+    void storage;
+    return { name: a?.name ?? node.slice(3), ip: `${a?.name ?? ''}.blob.core.windows.net` };
+  }
+  if (node === 'exit:internet') return { name: 'internet', ip: INTERNET_EXAMPLE };
+  if (node === 'exit:onPremises') return { name: 'on-premises', ip: '' };
+  const e = member ?? target;
+  return e ? { name: endpointHop(dp, e).name, ip: e.ipText } : { name: node, ip: '' };
+}
+
+interface StorageIndex {
+  byPrivateEndpoint: Map<ResourceId, ResourceId>;
+  /** Accounts a NIC in `subnetId` might reach without a private endpoint. */
+  publicCandidates(subnetId: ResourceId): StorageAccount[];
+}
+
+function storageIndex(dp: DataPlane): StorageIndex {
+  const byPrivateEndpoint = new Map<ResourceId, ResourceId>();
+  for (const pe of dp.snapshot.privateEndpoints.values()) {
+    const c = pe.connections.find((x) => dp.snapshot.storageAccounts.has(x.targetId) && (!x.status || x.status.toLowerCase() === 'approved'));
+    if (c) byPrivateEndpoint.set(pe.id, c.targetId);
+  }
+  const open: StorageAccount[] = [];
+  const byRule = new Map<ResourceId, StorageAccount[]>();
+  for (const a of dp.snapshot.storageAccounts.values()) {
+    if (a.publicNetworkAccess?.toLowerCase() === 'disabled') continue;
+    if (a.networkAcls.defaultAction === 'Allow' || a.networkAcls.ipRules.length > 0) {
+      open.push(a);
+      continue;
+    }
+    for (const r of a.networkAcls.virtualNetworkRules) {
+      if (r.action.toLowerCase() !== 'allow') continue;
+      byRule.set(r.subnetId, [...(byRule.get(r.subnetId) ?? []), a]);
+    }
+  }
+  return { byPrivateEndpoint, publicCandidates: (subnetId) => [...open, ...(byRule.get(subnetId) ?? [])] };
+}

@@ -1,0 +1,213 @@
+// ZT-IMPLIED-TRUST: traffic between tiers that no NSG admitted with a rule anyone wrote, only with
+// defaultSecurityRules/AllowVnetInBound. Per destination class, the inbound NSGs are evaluated on
+// sets (sources outside the destination subnet); the packets that every applying NSG admitted by
+// AllowVnetInBound are the implied trust. Then flows from other subnets (and on-premises) are
+// followed end to end, within a budget per NSG, to show which tiers actually get through.
+
+import type { Endpoint } from '../../dataplane/address-index.ts';
+import { AZURE_HOST_VIP_SET } from '../../dataplane/well-known-addresses.ts';
+import { computeEndpointPermits, filterPointFor } from '../../policy/evaluate-endpoint.ts';
+import { computeFirewallPermits } from '../../firewall/evaluate-firewall.ts';
+import type { SymbolicPart } from '../../policy/symbolic-nsg.ts';
+import { IntervalSet } from '../../sets/interval-set.ts';
+import { PacketSpace } from '../../sets/packet-space.ts';
+import { cidrsToSet } from '../../sets/cidr.ts';
+import { nameFromId } from '../../model/ids.ts';
+import type { ResourceId } from '../../model/types.ts';
+import { type FindingsContext, cmp, plural } from './context.ts';
+import {
+  ALL_ADDRESSES_SET,
+  ALL_PORTS_SET,
+  ALL_PROTOCOLS_SET,
+  describeAddresses,
+  describeTraffic,
+  endpointRef,
+  externalRef,
+  pickPacket,
+  traceEvidence,
+  walkFlows,
+} from './flows.ts';
+import type { Finding, FindingEvidence } from './types.ts';
+
+const WALKS_PER_NSG = 32;
+const GROUPS_PER_NSG = 6;
+
+interface Dest {
+  e: Endpoint;
+  members: number;
+  implied: PacketSpace;
+  nsgIds: ResourceId[];
+}
+
+interface FoundGroup {
+  label: string;
+  traffic: PacketSpace;
+  example: { from: 'endpoint' | 'onPremises'; src: Endpoint | number; dest: Endpoint; space: PacketSpace };
+}
+
+function isDefaultVnetRule(p: SymbolicPart): boolean {
+  return p.rule.rule.collection === 'defaultSecurityRules' && p.rule.rule.name === 'AllowVnetInBound';
+}
+
+function nicIdOf(e: Endpoint): ResourceId | undefined {
+  return e.kind === 'nic' || e.kind === 'privateEndpoint' ? e.nicId : undefined;
+}
+
+export function checkImpliedTrust(ctx: FindingsContext): Finding[] {
+  const dp = ctx.dp;
+  const byNsg = new Map<ResourceId, Dest[]>();
+  for (const c of ctx.classes) {
+    const e = c.representative;
+    if (e.kind !== 'nic' && e.kind !== 'privateEndpoint') continue;
+    const point = filterPointFor(dp, e.subnetId, nicIdOf(e), e.kind === 'privateEndpoint');
+    if (!point.subnetNsgId && !point.nicNsgId) continue;
+    const src = ALL_ADDRESSES_SET.subtract(AZURE_HOST_VIP_SET).subtract(ctx.subnetSet(e.subnetId));
+    const query = PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src, srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(e.ip), dstPorts: ALL_PORTS_SET });
+    const perm = computeEndpointPermits(dp, point, 'Inbound', query);
+    if (perm.allowed.isEmpty()) continue;
+    let implied = perm.allowed;
+    const nsgIds: ResourceId[] = [];
+    for (const p of perm.perNsg) {
+      const byDefault = new PacketSpace(p.result.allowedBy.filter(isDefaultVnetRule).flatMap((x) => x.space.boxes));
+      implied = implied.intersect(byDefault);
+      nsgIds.push(p.nsgId);
+      if (implied.isEmpty()) break;
+    }
+    if (implied.isEmpty()) continue;
+    const key = nsgIds[0];
+    const list = byNsg.get(key) ?? [];
+    list.push({ e, members: c.members.length, implied, nsgIds });
+    byNsg.set(key, list);
+  }
+
+  const onPrem = onPremisesSet(ctx);
+  const out: Finding[] = [];
+  for (const nsgId of [...byNsg.keys()].sort(cmp)) {
+    const dests = byNsg.get(nsgId)!;
+    const found = findFlows(ctx, dests, onPrem);
+    out.push(buildFinding(ctx, nsgId, dests, found));
+  }
+  return out;
+}
+
+function onPremisesSet(ctx: FindingsContext): IntervalSet {
+  const prefixes: string[] = [];
+  for (const v of ctx.dp.topology.vnets.values()) for (const l of v.learned) if (!l.viaTransit) prefixes.push(l.prefix);
+  return cidrsToSet(prefixes).set;
+}
+
+/** Source subnets to try for a destination: its VNet first, then peered VNets, then what a firewall would pass. */
+function* candidateSubnets(ctx: FindingsContext, d: Dest, srcSet: IntervalSet): Generator<ResourceId> {
+  const dp = ctx.dp;
+  const destVnet = d.e.vnetId;
+  const usable = (s: ResourceId) => s !== d.e.subnetId && ctx.sourceOf(s) !== undefined && ctx.subnetSet(s).intersects(srcSet);
+  const near = [destVnet, ...(dp.topology.vnets.get(destVnet)?.peers ?? []).filter((p) => p.connected).map((p) => p.remoteVnetId).sort(cmp)];
+  const seen = new Set<ResourceId>();
+  for (const v of near) {
+    for (const s of [...(dp.snapshot.virtualNetworks.get(v)?.subnetIds ?? [])].sort(cmp)) {
+      seen.add(s);
+      if (usable(s)) yield s;
+    }
+  }
+  // Beyond the VNet and its peers, traffic needs a forwarder: try the sources a firewall would let
+  // through to the destination (routes decide the rest when the flow is followed).
+  const hasNva = [...ctx.applianceNics].some((id) => dp.snapshot.networkInterfaces.get(id)?.enableIpForwarding);
+  let passing = hasNva ? srcSet : IntervalSet.EMPTY;
+  if (!hasNva) {
+    for (const fw of dp.snapshot.azureFirewalls.values()) {
+      const p = computeFirewallPermits(dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: srcSet, srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(d.e.ip), dstPorts: ALL_PORTS_SET }));
+      passing = passing.union(p.network.project('src'));
+    }
+  }
+  for (const s of ctx.subnetsIntersecting(passing.intersect(srcSet))) if (!seen.has(s) && usable(s)) yield s;
+}
+
+function findFlows(ctx: FindingsContext, dests: Dest[], onPrem: IntervalSet): FoundGroup[] {
+  const found = new Map<string, FoundGroup>();
+  let walks = 0;
+  const tried = new Set<string>();
+  for (const d of dests) {
+    if (walks >= WALKS_PER_NSG || found.size >= GROUPS_PER_NSG) break;
+    const srcSet = d.implied.project('src');
+    for (const subnetId of candidateSubnets(ctx, d, srcSet)) {
+      if (walks >= WALKS_PER_NSG || found.size >= GROUPS_PER_NSG) break;
+      const label = ctx.subnetLabel(subnetId);
+      if (found.has(label) || tried.has(`${subnetId}|${d.e.subnetId}`)) continue;
+      tried.add(`${subnetId}|${d.e.subnetId}`);
+      const src = ctx.sourceOf(subnetId);
+      if (!src) continue;
+      walks++;
+      const w = walkFlows(ctx.dp, { from: endpointRef(src), to: endpointRef(d.e) });
+      let hit = PacketSpace.EMPTY;
+      for (const o of w.reachable) hit = hit.union(o.space.intersect(d.implied));
+      if (!hit.isEmpty()) found.set(label, { label, traffic: hit, example: { from: 'endpoint', src, dest: d.e, space: hit } });
+    }
+    const fromOnPrem = srcSet.intersect(onPrem);
+    if (!fromOnPrem.isEmpty() && walks < WALKS_PER_NSG && ![...found.keys()].some((k) => k.startsWith('on-premises'))) {
+      walks++;
+      const first = fromOnPrem.min()!;
+      const w = walkFlows(ctx.dp, { from: externalRef(first, 'onPremises'), to: endpointRef(d.e), sources: fromOnPrem });
+      let hit = PacketSpace.EMPTY;
+      for (const o of w.reachable) hit = hit.union(o.space.intersect(d.implied));
+      if (!hit.isEmpty()) {
+        const label = `on-premises ${describeAddresses(hit.project('src'), 3)}`;
+        found.set(label, { label, traffic: hit, example: { from: 'onPremises', src: first, dest: d.e, space: hit } });
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+function buildFinding(ctx: FindingsContext, nsgId: ResourceId, dests: Dest[], found: FoundGroup[]): Finding {
+  const dp = ctx.dp;
+  const nsg = ctx.resourceInfo(nsgId);
+  const otherNsgs = [...new Set(dests.flatMap((d) => d.nsgIds))].filter((id) => id !== nsgId).map((id) => nameFromId(id));
+  const subnets = [...new Set(dests.map((d) => ctx.subnetLabel(d.e.subnetId)))].sort(cmp);
+  const names = dests.map((d) => ctx.endpointName(d.e) + (d.members > 1 ? ` (+${d.members - 1} like it)` : ''));
+  let breadth = PacketSpace.EMPTY;
+  for (const d of dests) breadth = breadth.union(rewriteDst(d.implied));
+  const breadthSources = breadth.project('src');
+  const widened = [...new Set(dests.map((d) => d.e.subnetId))].some((s) => !dp.virtualNetworkTag(s).fromUserRoutes.isEmpty());
+  const breadthText = `${describeTraffic(breadth)} from ${describeAddresses(breadthSources, 4)}${widened ? ' (the VirtualNetwork tag includes user-route prefixes here)' : ''}`;
+
+  let evidence: FindingEvidence = { allowedBy: [], routes: [] };
+  const ex = found[0]?.example;
+  if (ex) {
+    const pkt = pickPacket(ex.space, typeof ex.src === 'number' ? [ex.src] : []);
+    if (pkt) {
+      const from = ex.from === 'endpoint' && typeof ex.src !== 'number' ? endpointRef(ex.src) : externalRef(pkt.src, 'onPremises');
+      const t = traceEvidence(dp, { from, to: endpointRef(ex.dest), protocol: pkt.protocol, dstPort: pkt.dstPort });
+      if (t) {
+        evidence = t.evidence;
+        t.trace.caveats.forEach((c) => ctx.caveats.add(c));
+      }
+    }
+  }
+  evidence.details = {
+    destinations: names,
+    subnets,
+    breadth: breadthText,
+    ...(found.length ? { reachedFrom: found.map((g) => `${g.label}: ${describeTraffic(g.traffic)}`) } : {}),
+  };
+  const into = `${subnets.join(', ')} (${names.slice(0, 4).join(', ')}${names.length > 4 ? `, ${names.length - 4} more` : ''})`;
+  const also = otherNsgs.length ? ` (and ${otherNsgs.join(', ')} on the NICs)` : '';
+  const message = found.length
+    ? `${nsg.name}${also} admits traffic into ${into} only by defaultSecurityRules/AllowVnetInBound: ${found.map((g) => `from ${g.label} (${describeTraffic(g.traffic)})`).join('; ')}. The default rule admits ${breadthText}.`
+    : `${nsg.name}${also} would admit ${breadthText} into ${into} only by defaultSecurityRules/AllowVnetInBound; no flow from another subnet or on-premises was found to get there now (${plural(dests.length, 'destination')} checked).`;
+  return ctx.finding({
+    id: 'ZT-IMPLIED-TRUST',
+    severity: found.length ? 'medium' : 'low',
+    resource: nsg.resource,
+    name: nsg.name,
+    location: nsg.location,
+    message,
+    evidence,
+    fix: `Add explicit inbound allows to ${nsg.name} for the flows each tier needs (${found.length ? `e.g. ${found.slice(0, 2).map((g) => `${g.label} ${describeTraffic(g.traffic)}`).join(', ')}` : 'by ASG or prefix and port'}), then a Deny-All-Inbound rule at priority 4096 so that AllowVnetInBound no longer decides.`,
+    related: ctx.relatedFromEvidence(evidence),
+  });
+}
+
+/** Destinations differ only by address; drop it so that breadth unions stay small. */
+function rewriteDst(s: PacketSpace): PacketSpace {
+  return new PacketSpace(s.boxes.map((b) => ({ ...b, dst: ALL_ADDRESSES_SET })));
+}

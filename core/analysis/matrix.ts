@@ -1,0 +1,222 @@
+// The reachability matrix: which group (subnet, ASG or VNet) can open connections to which, on
+// which protocols and ports, with the cells whose traffic relies only on default NSG rules marked
+// (every NSG allow on the path is a `defaultSecurityRules/*` rule, e.g. AllowVnetInBound).
+//
+// A cell is the union, over the endpoint equivalence classes of the two groups, of what gets from
+// one class to the other. Each source class is asked only about the destination classes its own
+// NSGs, its subnet's routes and the firewalls on those routes let it address (a necessary
+// condition computed once per class); NIC-to-NIC traffic inside a VNet is the source's outbound
+// NSGs and the destination's inbound NSGs (the VnetLocal route has nothing else on it); everything
+// else is the engine's reach walk. "Default rules only" is computed symbolically: the same walk
+// with NSGs that allow only what their default rules allow; a cell is marked when that admits all
+// of its traffic.
+
+import type { DataPlane } from '../dataplane/compile.ts';
+import type { Endpoint } from '../dataplane/address-index.ts';
+import type { Caveat } from '../dataplane/caveats.ts';
+import type { ResourceId } from '../model/types.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type FlowExample, type KitStats, type PairReach } from './blast-walk.ts';
+import { blastClasses } from './blast.ts';
+
+export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
+
+export interface MatrixOptions {
+  by?: MatrixGrouping;
+  /** Only these destination ports (TCP and UDP); undefined means every protocol and port. */
+  ports?: IntervalSet;
+}
+
+export interface MatrixGroup {
+  id: string;
+  /** `vnet/subnet`, the ASG name or the VNet name. */
+  name: string;
+  /** Endpoints (NICs and private endpoints) in the group. */
+  endpoints: number;
+}
+
+export interface MatrixCell {
+  from: string;
+  to: string;
+  fromId: string;
+  toId: string;
+  allowed: AllowedPorts[];
+  /** Every NSG allow on the paths of this traffic is a default rule (or no NSG is on the path). */
+  defaultRulesOnly: boolean;
+  /**
+   * The destination side admits this traffic by default rules only (AllowVnetInBound...), whatever
+   * the source side's NSGs say: implied trust, even where the source side wrote an explicit allow.
+   */
+  inboundDefaultRulesOnly: boolean;
+  /** Some NSG filtered the traffic (false: nothing but routing stands between the groups). */
+  nsgOnPath: boolean;
+  example: FlowExample;
+}
+
+export interface MatrixAnswer {
+  by: MatrixGrouping;
+  ports: string[] | 'any';
+  groups: MatrixGroup[];
+  cells: MatrixCell[];
+  summary: { groups: number; cells: number; defaultRulesOnly: number; inboundDefaultRulesOnly: number; withoutNsg: number; ungroupedEndpoints: number };
+  caveats: Caveat[];
+  /** How much work the answer took (not part of the stable JSON). */
+  stats?: KitStats & { sourceClasses: number; pairs: number };
+}
+
+interface CellAcc {
+  from: number;
+  to: number;
+  ports: Map<number, IntervalSet>;
+  defaultOnly: boolean;
+  inboundDefaultOnly: boolean;
+  nsg: boolean;
+  example?: FlowExample;
+}
+
+function subnetLabel(dp: DataPlane, subnetId: string): string {
+  const sub = dp.snapshot.subnets.get(subnetId);
+  const vnet = sub ? dp.snapshot.virtualNetworks.get(sub.vnetId) : undefined;
+  return `${vnet?.name ?? '?'}/${sub?.name ?? subnetId}`;
+}
+
+function asgsOf(dp: DataPlane, e: Endpoint): ResourceId[] {
+  if (e.kind !== 'nic') return [];
+  const ipc = dp.snapshot.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
+  return ipc?.asgIds ?? [];
+}
+
+export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAnswer {
+  const by = opts.by ?? 'subnet';
+  const kit = new ReachKit(dp, portScope(opts.ports));
+  const classes = blastClasses(dp);
+
+  // ---- groups ----
+  const groupIndex = new Map<string, number>();
+  const groups: MatrixGroup[] = [];
+  const groupsOfClass: number[][] = [];
+  let ungrouped = 0;
+  const groupFor = (id: string, name: string): number => {
+    let g = groupIndex.get(id);
+    if (g === undefined) {
+      g = groups.length;
+      groupIndex.set(id, g);
+      groups.push({ id, name, endpoints: 0 });
+    }
+    return g;
+  };
+  for (const c of classes.classes) {
+    const e = c.representative;
+    let ids: { id: string; name: string }[];
+    if (by === 'subnet') ids = [{ id: dp.snapshot.subnets.get(e.subnetId)?.displayId ?? e.subnetId, name: subnetLabel(dp, e.subnetId) }];
+    else if (by === 'vnet') {
+      const v = dp.snapshot.virtualNetworks.get(e.vnetId);
+      ids = [{ id: v?.displayId ?? e.vnetId, name: v?.name ?? e.vnetId }];
+    } else ids = asgsOf(dp, e).map((id) => {
+      const a = dp.snapshot.applicationSecurityGroups.get(id);
+      return { id: a?.displayId ?? id, name: a?.name ?? id.split('/').pop() ?? id };
+    });
+    const gs = ids.map((x) => groupFor(x.id.toLowerCase(), x.name));
+    for (const g of gs) groups[g].endpoints += c.members.length;
+    if (gs.length === 0) ungrouped += c.members.length;
+    groupsOfClass.push(gs);
+  }
+
+  // ---- destinations by address ----
+  const order = classes.classes.map((c, i) => [c.representative.ip, i] as const).filter(([, i]) => groupsOfClass[i].length > 0).sort((a, b) => a[0] - b[0]);
+  const ips = Float64Array.from(order.map((x) => x[0]));
+  const cls = Int32Array.from(order.map((x) => x[1]));
+
+  const cells = new Map<number, CellAcc>();
+  const G = groups.length;
+  let pairs = 0;
+  let sources = 0;
+  const record = (ca: number, cb: number, t: PairReach, a: Endpoint, b: Endpoint) => {
+    // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
+    const din = kit.pair(a, b, 'default-inbound');
+    const inboundDefaultOnly = t.space.subtract(din.space).isEmpty();
+    const defaultOnly = inboundDefaultOnly && t.space.subtract(kit.pair(a, b, 'default').space).isEmpty();
+    for (const ga of groupsOfClass[ca]) {
+      for (const gb of groupsOfClass[cb]) {
+        const key = ga * G + gb;
+        let cell = cells.get(key);
+        if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: t.example }));
+        mergePorts(cell.ports, t.ports);
+        cell.defaultOnly &&= defaultOnly;
+        cell.inboundDefaultOnly &&= inboundDefaultOnly;
+        cell.nsg ||= t.nsgOnPath;
+      }
+    }
+  };
+
+  for (let ca = 0; ca < classes.classes.length; ca++) {
+    const a = classes.classes[ca].representative;
+    if (a.kind !== 'nic' || groupsOfClass[ca].length === 0) continue;
+    sources++;
+    const reachable = kit.reachableDestinations(a);
+    if (reachable.isEmpty()) continue;
+    // Within the class: the representative to another member.
+    const other = classes.classes[ca].members.find((m) => m !== a);
+    if (other && reachable.has(other.ip)) {
+      pairs++;
+      const t = kit.pair(a, other);
+      if (t.allowed.length) record(ca, ca, t, a, other);
+    }
+    for (const [lo, hi] of reachable.ranges()) {
+      let i = lowerBound(ips, lo);
+      for (; i < ips.length && ips[i] <= hi; i++) {
+        const cb = cls[i];
+        if (cb === ca) continue;
+        const b = classes.classes[cb].representative;
+        pairs++;
+        const t = kit.pair(a, b);
+        if (t.allowed.length) record(ca, cb, t, a, b);
+      }
+    }
+  }
+
+  const out: MatrixCell[] = [...cells.values()]
+    .map((c) => ({
+      from: groups[c.from].name,
+      to: groups[c.to].name,
+      fromId: groups[c.from].id,
+      toId: groups[c.to].id,
+      allowed: allowedOf(c.ports),
+      defaultRulesOnly: c.defaultOnly,
+      inboundDefaultRulesOnly: c.inboundDefaultOnly,
+      nsgOnPath: c.nsg,
+      example: c.example!,
+      order: [c.from, c.to],
+    }))
+    .filter((c) => c.allowed.length > 0)
+    .sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to) || x.fromId.localeCompare(y.fromId) || x.toId.localeCompare(y.toId))
+    .map(({ order: _order, ...c }) => c);
+  const sortedGroups = [...groups].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  return {
+    by,
+    ports: opts.ports ? opts.ports.ranges().map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)) : 'any',
+    groups: sortedGroups,
+    cells: out,
+    summary: {
+      groups: groups.length,
+      cells: out.length,
+      defaultRulesOnly: out.filter((c) => c.defaultRulesOnly).length,
+      inboundDefaultRulesOnly: out.filter((c) => c.inboundDefaultRulesOnly).length,
+      withoutNsg: out.filter((c) => !c.nsgOnPath).length,
+      ungroupedEndpoints: ungrouped,
+    },
+    caveats: kit.caveats.list(),
+    stats: { ...kit.stats, sourceClasses: sources, pairs },
+  };
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
