@@ -3,6 +3,7 @@
 
 import type { Diagnostic, Severity } from '../core/model/index.ts';
 import type { CidrParse, PortParse } from '../core/sets/index.ts';
+import { canonId } from './ids.ts';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -17,8 +18,10 @@ export class ImportContext {
   /** The file being read (as the caller named it). */
   file = '';
   readonly diagnostics: Diagnostic[] = [];
-  private readonly cidrMemo = new Map<string, CidrParse>();
-  private readonly portMemo = new Map<string, PortParse>();
+  private readonly cidrMemo = new Map<string, Memo<CidrParse>>();
+  private readonly portMemo = new Map<string, Memo<PortParse>>();
+  private readonly refMemo = new Map<string, string>();
+  private readonly listMemo = new Map<string, readonly string[]>();
 
   report(
     severity: Severity,
@@ -33,29 +36,97 @@ export class ImportContext {
     if (where.column !== undefined) d.column = where.column;
     if (where.resourceId) d.resourceId = where.resourceId;
     if (where.jsonPath) d.jsonPath = where.jsonPath;
-    if (where.hint) d.hint = where.hint;
+    const hint = where.hint ?? DEFAULT_HINTS[code];
+    if (hint) d.hint = hint;
     this.diagnostics.push(d);
   }
 
-  memoCidr(text: string, parse: (t: string) => CidrParse): CidrParse {
+  /**
+   * Parse a prefix once per distinct text. The returned `text` is the first copy seen (trimmed):
+   * storing it instead of each parsed copy keeps one string per distinct prefix in the model.
+   */
+  memoCidr(text: string, parse: (t: string) => CidrParse): Memo<CidrParse> {
     let r = this.cidrMemo.get(text);
     if (r === undefined) {
       if (this.cidrMemo.size >= MEMO_LIMIT) this.cidrMemo.clear();
-      r = parse(text);
+      r = { result: parse(text), text: text.trim() };
       this.cidrMemo.set(text, r);
     }
     return r;
   }
 
-  memoPort(text: string, parse: (t: string) => PortParse): PortParse {
+  memoPort(text: string, parse: (t: string) => PortParse): Memo<PortParse> {
     let r = this.portMemo.get(text);
     if (r === undefined) {
       if (this.portMemo.size >= MEMO_LIMIT) this.portMemo.clear();
-      r = parse(text);
+      r = { result: parse(text), text: text.trim() };
       this.portMemo.set(text, r);
     }
     return r;
   }
+
+  /**
+   * Canonical id of a reference, one string per distinct target (many NICs name one subnet): the
+   * model keeps one copy instead of one per reference.
+   */
+  canonRef(id: string): string {
+    const c = canonId(id);
+    const known = this.refMemo.get(c);
+    if (known !== undefined) return known;
+    if (this.refMemo.size >= MEMO_LIMIT) this.refMemo.clear();
+    this.refMemo.set(c, c);
+    return c;
+  }
+
+  /**
+   * A one-element list shared by every rule that has it (`["*"]`, `["VirtualNetwork"]`, `["443"]`):
+   * frozen, so a consumer that tried to modify it would fail loudly instead of changing other rules.
+   */
+  sharedList(value: string): string[] {
+    let l = this.listMemo.get(value);
+    if (l === undefined) {
+      if (this.listMemo.size >= MEMO_LIMIT) this.listMemo.clear();
+      l = Object.freeze([value]);
+      this.listMemo.set(value, l);
+    }
+    return l as string[];
+  }
+}
+
+export interface Memo<T> {
+  result: T;
+  /** The text, trimmed, as first seen. */
+  text: string;
+}
+
+/** The hint a diagnostic gets when the code that reports it has nothing more specific to say. */
+const DEFAULT_HINTS: Record<string, string> = {
+  'json.nonstandard': 'nothing to do; strict JSON tools would reject the comments or trailing commas',
+  'input.unrecognized': 'pass Azure resource JSON: az network ... list -o json, Resource Graph results, or REST GET responses',
+  'field.type': 'check the field against the Azure REST API reference for this resource type; re-export if the file was edited by hand',
+  'field.missing': 'add the field, or export the resource again (az ... show -o json returns every field)',
+  'field.value': 'use one of the values the Azure REST API documents for this field',
+  'cidr.hostbits': 'write the network address, e.g. 10.0.1.0/24 rather than 10.0.1.5/24',
+  'port.invalid': 'ports are 0-65535, a range is low-high, * means all',
+  'cidr.invalid': 'write an IPv4 address or prefix a.b.c.d/n with each part 0-255 and n between 0 and 32',
+  'ipv6.unsupported': 'IPv6 traffic is not analysed yet; IPv4 answers are not affected',
+  'ip.prefix': 'an ip configuration with an IP prefix is modelled by its first address',
+  'ip.invalid': 'write a dotted IPv4 address such as 10.0.1.4',
+  'priority.invalid': 'custom NSG rules take priorities 100-4096; firewall rule collections and groups 100-65000',
+  'resource.duplicate': 'nothing to do: identical copies of a resource are merged',
+  'nsg.defaultRulesAdded': 'nothing to do: Azure adds the same six rules to every NSG',
+};
+
+/** `[i]` path suffixes, shared: an item's path is then one cons string on its list's path. */
+const SUFFIXES: string[] = [];
+export function indexSuffix(i: number): string {
+  if (i >= 4096) return `[${i}]`;
+  let s = SUFFIXES[i];
+  if (s === undefined) {
+    for (let k = SUFFIXES.length; k <= i; k++) SUFFIXES.push(`[${k}]`);
+    s = SUFFIXES[i];
+  }
+  return s;
 }
 
 /** JSONPath member access: `.name` for identifiers, `['200']` otherwise. */

@@ -8,13 +8,14 @@
 //   recorded HTTP interaction                $.response.body, recursively
 // Anything else is reported as `input.unrecognized`, saying what was seen.
 
-import { describeValue, isObject, member, type ImportContext, type JsonObject } from './context.ts';
+import { describeValue, indexSuffix, isObject, member, type ImportContext, type JsonObject } from './context.ts';
 import { Fields } from './fields.ts';
 import { canonId, isConcreteId, resourceType } from './ids.ts';
 import { RESOURCE_READERS } from './resources/index.ts';
 import type { Store } from './store.ts';
 
 const MAX_DEPTH = 8;
+const TYPE_CACHE = new Map<string, string>();
 
 export function readDocument(value: unknown, ctx: ImportContext, store: Store): void {
   new DocumentReader(ctx, store).read(value, '$', 0);
@@ -129,11 +130,15 @@ class DocumentReader {
   private readList(items: unknown[], path: string, depth: number): void {
     let skipped = 0;
     let firstSkipped = -1;
+    let firstSeen = '';
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
+      // Let the garbage collector drop each item's tree once read (the list is our own parse
+      // result): fewer parse-tree objects are copied while the model is being allocated.
+      items[i] = undefined;
       if (isObject(item)) {
         if (isResource(item)) {
-          this.readResource(item, `${path}[${i}]`);
+          this.readResource(item, path + indexSuffix(i));
           continue;
         }
         // Pages of a list concatenated into one array: [{value: [...]}, {value: [...]}].
@@ -143,13 +148,16 @@ class DocumentReader {
         }
       }
       skipped++;
-      if (firstSkipped < 0) firstSkipped = i;
+      if (firstSkipped < 0) {
+        firstSkipped = i;
+        firstSeen = describeValue(item);
+      }
     }
     if (skipped > 0) {
       const first = `${path}[${firstSkipped}]`;
       this.unrecognized(
         first,
-        `${skipped} of ${items.length} item${items.length === 1 ? '' : 's'} in ${path} ${skipped === 1 ? 'is' : 'are'} not Azure resources (no ARM id and type); the first, ${first}, is ${describeValue(items[firstSkipped])}`,
+        `${skipped} of ${items.length} item${items.length === 1 ? '' : 's'} in ${path} ${skipped === 1 ? 'is' : 'are'} not Azure resources (no ARM id and type); the first, ${first}, is ${firstSeen}`,
       );
     }
   }
@@ -187,7 +195,7 @@ class DocumentReader {
 
   private readResource(o: JsonObject, path: string): void {
     const displayId = o.id as string;
-    const type = resourceType(o.type, displayId) ?? '';
+    const type = this.typeOf(o.type, displayId);
     const reader = RESOURCE_READERS.get(type);
     if (reader === undefined) {
       if (type === 'microsoft.network/servicetags') {
@@ -213,6 +221,18 @@ class DocumentReader {
         hint: 'this is a bug in the importer; please report it with the resource (secrets removed)',
       });
     }
+  }
+
+  /** Lower-cased type; the few distinct spellings are cached (no new string per resource). */
+  private typeOf(raw: unknown, id: string): string {
+    if (typeof raw !== 'string' || raw.length === 0) return resourceType(undefined, id) ?? '';
+    let t = TYPE_CACHE.get(raw);
+    if (t === undefined) {
+      if (TYPE_CACHE.size > 10_000) TYPE_CACHE.clear();
+      t = raw.toLowerCase();
+      TYPE_CACHE.set(raw, t);
+    }
+    return t;
   }
 
   private unrecognized(path: string, message: string, hint?: string): void {

@@ -4,8 +4,7 @@
 // JSON paths for diagnostics are built only when a diagnostic is reported.
 
 import type { ResourceId, SourceLocation } from '../core/model/index.ts';
-import { isObject, member, type ImportContext, type JsonObject } from './context.ts';
-import { canonId } from './ids.ts';
+import { indexSuffix, isObject, member, type ImportContext, type JsonObject } from './context.ts';
 
 export class Fields {
   /** Where the resource's own fields are: `obj.properties` (REST) or `obj` itself (flattened). */
@@ -27,6 +26,9 @@ export class Fields {
     } else {
       this.props = obj;
       this.flattened = true;
+      if (p !== undefined && p !== null) {
+        ctx.report('error', 'field.type', `'properties' should be an object, found ${kindOf(p)}; its fields are missing`, { resourceId, jsonPath: `${path}.properties` });
+      }
     }
   }
 
@@ -192,39 +194,65 @@ export class Fields {
 
   /**
    * A list of strings. A bare string is accepted as a one-element list with a `field.type`
-   * warning (a frequent hand-written mistake); non-string entries are errors and are skipped.
-   * Calls `visit(text, jsonPath-thunk)` for validation; returns the accepted entries.
+   * warning (a frequent hand-written mistake); numbers are read as text with a warning; other
+   * entries are errors and are skipped. The result may be the parsed array itself: copy it before
+   * keeping it in the model. `strPath(key, i)` gives the JSON path of the i-th returned entry.
    */
-  strList(key: string): { values: string[]; paths: (i: number) => string } {
+  strList(key: string): readonly string[] {
     const v = this.raw(key);
-    if (v === undefined) return EMPTY_LIST;
+    if (v === undefined) return EMPTY;
     if (typeof v === 'string') {
       this.warn('field.type', key, `'${key}' should be an array of strings, found a string; read as ["${short(v)}"]`);
-      return { values: v.length > 0 ? [v] : [], paths: () => this.at(key) };
+      return v.length > 0 ? [v] : EMPTY;
     }
     if (!Array.isArray(v)) {
       this.typeError(key, 'an array of strings', v);
-      return EMPTY_LIST;
+      return EMPTY;
     }
     let ok = true;
     for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') ok = false;
-    if (ok) return { values: v as string[], paths: (i) => `${this.at(key)}[${i}]` };
+    if (ok) return v as string[];
     const values: string[] = [];
-    const index: number[] = [];
     for (let i = 0; i < v.length; i++) {
       const e = v[i];
-      if (typeof e === 'string') {
-        values.push(e);
-        index.push(i);
-      } else if (typeof e === 'number') {
+      if (typeof e === 'string') values.push(e);
+      else if (typeof e === 'number') {
         this.warnAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be a string, found the number ${e}; read as "${e}"`);
         values.push(String(e));
-        index.push(i);
       } else if (e !== null) {
         this.errorAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be a string, found ${kindOf(e)}; skipped`);
       }
     }
-    return { values, paths: (i) => `${this.at(key)}[${index[i]}]` };
+    return values;
+  }
+
+  /** JSON path of the i-th entry strList(key) returned (skipped entries accounted for). */
+  strPath(key: string, i: number): string {
+    const v = this.raw(key);
+    if (!Array.isArray(v)) return this.at(key);
+    let seen = -1;
+    for (let j = 0; j < v.length; j++) {
+      const e = v[j];
+      if ((typeof e === 'string' || typeof e === 'number') && ++seen === i) return `${this.at(key)}[${j}]`;
+    }
+    return `${this.at(key)}[${i}]`;
+  }
+
+  /** An array field for a plain loop; pair with `item`. */
+  list(key: string): unknown[] | undefined {
+    const v = this.arr(key);
+    return v === undefined || v.length === 0 ? undefined : v;
+  }
+
+  /** The i-th element of `list` as Fields, or undefined (reported) when it is not an object. */
+  item(list: unknown[], listPath: string, i: number, key: string): Fields | undefined {
+    const o = list[i];
+    if (isObject(o)) {
+      const id = o.id;
+      return new Fields(this.ctx, o, listPath + indexSuffix(i), typeof id === 'string' && id.length > 0 ? id : this.resourceId);
+    }
+    if (o !== null) this.errorAt('field.type', `${listPath}[${i}]`, `'${key}[${i}]' should be an object, found ${kindOf(o)}; skipped`);
+    return undefined;
   }
 
   // ---- references ----------------------------------------------------------------------------
@@ -235,33 +263,36 @@ export class Fields {
     if (v === undefined) return undefined;
     if (isObject(v)) {
       const id = v.id;
-      if (typeof id === 'string' && id.length > 0) return canonId(id);
+      if (typeof id === 'string' && id.length > 0) return this.ctx.canonRef(id);
       if (id === undefined || id === null) return undefined;
       this.errorAt('field.type', `${this.at(key)}.id`, `'${key}.id' should be a string, found ${kindOf(id)}`);
       return undefined;
     }
     if (typeof v === 'string' && v.length > 0) {
       this.warn('field.type', key, `'${key}' should be an object { "id": ... }, found a string; read as the id`);
-      return canonId(v);
+      return this.ctx.canonRef(v);
     }
     this.typeError(key, 'an object { "id": ... }', v);
     return undefined;
   }
 
-  /** A list of sub-resource references `[{ "id": ... }]` as canonical ids. */
-  refs(key: string): ResourceId[] {
+  /**
+   * A list of sub-resource references `[{ "id": ... }]` as canonical ids. With `shareEmpty`, an
+   * absent or empty list is one frozen shared array (for lists the model never appends to).
+   */
+  refs(key: string, shareEmpty = false): ResourceId[] {
     const list = this.arr(key);
-    if (list === undefined || list.length === 0) return [];
+    if (list === undefined || list.length === 0) return shareEmpty ? (EMPTY as string[]) : [];
     const out: ResourceId[] = [];
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
       if (isObject(item)) {
         const id = item.id;
-        if (typeof id === 'string' && id.length > 0) out.push(canonId(id));
+        if (typeof id === 'string' && id.length > 0) out.push(this.ctx.canonRef(id));
         else this.errorAt('field.type', `${this.at(key)}[${i}].id`, `'${key}[${i}].id' should be a resource id, found ${kindOf(id)}; skipped`);
       } else if (typeof item === 'string' && item.length > 0) {
         this.warnAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be an object { "id": ... }, found a string; read as the id`);
-        out.push(canonId(item));
+        out.push(this.ctx.canonRef(item));
       } else if (item !== null) {
         this.errorAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be an object { "id": ... }, found ${kindOf(item)}; skipped`);
       }
@@ -270,7 +301,11 @@ export class Fields {
   }
 }
 
-const EMPTY_LIST: { values: string[]; paths: (i: number) => string } = { values: [], paths: () => '' };
+const EMPTY: readonly string[] = Object.freeze([]);
+
+/** The shared, frozen empty id list (for model lists nothing appends to). */
+export const EMPTY_IDS = EMPTY as string[];
+
 
 function isDigits(t: string): boolean {
   let i = t.charCodeAt(0) === 45 ? 1 : 0;

@@ -3,7 +3,7 @@
 // parsePortRange); this file decides what each outcome means for the import.
 
 import type { RuleProtocol } from '../core/model/index.ts';
-import { parseCidr, parseIPv4, parsePortRange } from '../core/sets/index.ts';
+import { isIPv4, parseCidr, parseIPv4, parsePortRange } from '../core/sets/index.ts';
 import type { Fields } from './fields.ts';
 
 /** Addresses of a VNet address space, a subnet, a local network gateway: CIDRs only. */
@@ -15,21 +15,22 @@ export function readPrefixes(f: Fields, singular: string | undefined, plural: st
   }
   if (plural !== undefined) {
     const list = f.strList(plural);
-    for (let i = 0; i < list.values.length; i++) {
-      const s = list.values[i];
-      if (!out.includes(s)) checkPrefix(f, s, list.paths(i), what, out);
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      if (!out.includes(s.trim())) checkPrefix(f, s, f.strPath(plural, i), what, out);
     }
   }
   return out;
 }
 
 function checkPrefix(f: Fields, text: string, path: string, what: string, out: string[]): void {
-  const p = f.ctx.memoCidr(text, parseCidr);
+  const m = f.ctx.memoCidr(text, parseCidr);
+  const p = m.result;
   if (p.ok) {
     if (p.hostBitsSet) {
       f.warnAt('cidr.hostbits', path, `${what} '${text}' has host bits set; Azure requires a network address (read as the network that contains it)`, 'write the network address, e.g. 10.0.1.0/24 rather than 10.0.1.5/24');
     }
-    out.push(text.trim());
+    out.push(m.text);
   } else if (p.ipv6) {
     f.infoAt('ipv6.unsupported', path, `IPv6 ${what} '${text}' is not modelled yet; skipped`);
   } else {
@@ -38,81 +39,122 @@ function checkPrefix(f: Fields, text: string, path: string, what: string, out: s
 }
 
 /**
- * Source/destination of an NSG rule or a route: `*`, a service tag, an IP or a CIDR. Singular and
- * plural fields merged. Returns undefined when every entry was invalid (the caller skips the rule).
+ * Source/destination of an NSG rule: `*`, a service tag, an IP or a CIDR, singular and plural
+ * fields merged. Returns null when entries were given but none was valid (the caller skips the
+ * rule), an empty list when none were given. One-element lists are shared (see sharedList).
  */
-export function readRuleAddresses(f: Fields, singular: string, plural: string): { values: string[]; dropped: number } {
-  const values: string[] = [];
+export function readRuleAddresses(f: Fields, singular: string, plural: string): string[] | null {
+  let one: string | undefined;
+  let values: string[] | undefined;
   let dropped = 0;
   const s = f.str(singular);
   if (s !== undefined && s.length > 0) {
-    if (checkRuleAddress(f, s, f.at(singular))) values.push(s.trim());
-    else dropped++;
+    one = checkRuleAddress(f, s, singular, -1);
+    if (one === undefined) dropped++;
   }
   const list = f.strList(plural);
-  for (let i = 0; i < list.values.length; i++) {
-    const t = list.values[i];
-    if (values.includes(t)) continue;
-    if (checkRuleAddress(f, t, list.paths(i))) values.push(t.trim());
-    else dropped++;
+  for (let i = 0; i < list.length; i++) {
+    const t = checkRuleAddress(f, list[i], plural, i);
+    if (t === undefined) dropped++;
+    else if (one === undefined) one = t;
+    else if (t !== one && (values === undefined || !values.includes(t))) (values ??= [one]).push(t);
   }
-  return { values, dropped };
+  if (values !== undefined) return values;
+  if (one !== undefined) return f.ctx.sharedList(one);
+  return dropped > 0 ? null : [];
 }
 
-/** True when the entry is usable: `*`, a tag name, or a valid IPv4 address/prefix. */
-export function checkRuleAddress(f: Fields, text: string, path: string): boolean {
+/** True when a plural field holds nothing: absent, null or [] (here and, for REST, at the top level). */
+function emptyPlural(f: Fields, plural: unknown, key: string): boolean {
+  if (Array.isArray(plural)) return plural.length === 0;
+  if (plural !== undefined && plural !== null) return false;
+  if (f.props === f.obj) return true;
+  const top = f.obj[key];
+  return top === undefined || top === null;
+}
+
+/**
+ * readRuleAddresses for the common case, given the two raw values: a non-empty singular string
+ * next to an empty plural (what REST and az CLI return) is one check and a shared list.
+ */
+export function ruleAddresses(f: Fields, single: unknown, plural: unknown, singularKey: string, pluralKey: string): string[] | null {
+  if (typeof single === 'string' && single.length > 0 && emptyPlural(f, plural, pluralKey)) {
+    const t = checkRuleAddress(f, single, singularKey, -1);
+    return t === undefined ? null : f.ctx.sharedList(t);
+  }
+  return readRuleAddresses(f, singularKey, pluralKey);
+}
+
+/** readPortRanges with the same fast path as ruleAddresses. */
+export function rulePorts(f: Fields, single: unknown, plural: unknown, singularKey: string, pluralKey: string): string[] | null {
+  if (typeof single === 'string' && single.length > 0 && emptyPlural(f, plural, pluralKey)) {
+    const t = checkPorts(f, single, singularKey, -1);
+    return t === undefined ? null : f.ctx.sharedList(t);
+  }
+  return readPortRanges(f, singularKey, pluralKey);
+}
+
+/**
+ * The usable text of one address entry (`*`, a tag name, a valid IPv4 address/prefix), or
+ * undefined (reported) when it is not usable. `index` < 0 means the field is a single string.
+ */
+function checkRuleAddress(f: Fields, text: string, key: string, index: number): string | undefined {
   const c = text.length > 0 ? text.charCodeAt(0) : 0;
-  const startsDigit = c >= 48 && c <= 57;
-  if (!startsDigit && text.indexOf(':') < 0) {
-    if (text.trim().length === 0) {
-      f.errorAt('cidr.invalid', path, `empty address prefix; skipped`);
-      return false;
-    }
-    return true; // `*`, `Any`, or a service tag (`VirtualNetwork`, `Storage.WestEurope`)
+  if (!(c >= 48 && c <= 57) && text.indexOf(':') < 0) {
+    // `*`, `Any` (rule 1.6: clients accept it for `*`), or a service tag (`Storage.WestEurope`)
+    if (text.length === 3 && text.toLowerCase() === 'any') return '*';
+    if (c !== 32 || text.trim().length > 0) return c === 32 ? text.trim() : text;
+    f.errorAt('cidr.invalid', pathOf(f, key, index), `empty address prefix; skipped`);
+    return undefined;
   }
-  const p = f.ctx.memoCidr(text, parseCidr);
-  if (p.ok) return true;
-  if (p.ipv6) {
-    f.infoAt('ipv6.unsupported', path, `IPv6 prefix '${text}' is not modelled yet; skipped`);
-    return false;
-  }
-  f.errorAt('cidr.invalid', path, `'${text}' is not a valid IPv4 address or prefix: ${p.reason}; skipped`);
-  return false;
+  const m = f.ctx.memoCidr(text, parseCidr);
+  const p = m.result;
+  if (p.ok) return m.text;
+  if (p.ipv6) f.infoAt('ipv6.unsupported', pathOf(f, key, index), `IPv6 prefix '${text}' is not modelled yet; skipped`);
+  else f.errorAt('cidr.invalid', pathOf(f, key, index), `'${text}' is not a valid IPv4 address or prefix: ${p.reason}; skipped`);
+  return undefined;
 }
 
-/** Port ranges of an NSG rule, singular and plural merged; invalid entries are dropped. */
-export function readPortRanges(f: Fields, singular: string, plural: string): { values: string[]; dropped: number } {
-  const values: string[] = [];
+function pathOf(f: Fields, key: string, index: number): string {
+  return index < 0 ? f.at(key) : f.strPath(key, index);
+}
+
+/** Port ranges of an NSG rule, singular and plural merged; null when all given entries were invalid. */
+export function readPortRanges(f: Fields, singular: string, plural: string): string[] | null {
+  let one: string | undefined;
+  let values: string[] | undefined;
   let dropped = 0;
   const s = f.str(singular);
   if (s !== undefined && s.length > 0) {
-    if (checkPorts(f, s, f.at(singular))) values.push(s.trim());
-    else dropped++;
+    one = checkPorts(f, s, singular, -1);
+    if (one === undefined) dropped++;
   }
   const list = f.strList(plural);
-  for (let i = 0; i < list.values.length; i++) {
-    const t = list.values[i];
-    if (values.includes(t)) continue;
-    if (checkPorts(f, t, list.paths(i))) values.push(t.trim());
-    else dropped++;
+  for (let i = 0; i < list.length; i++) {
+    const t = checkPorts(f, list[i], plural, i);
+    if (t === undefined) dropped++;
+    else if (one === undefined) one = t;
+    else if (t !== one && (values === undefined || !values.includes(t))) (values ??= [one]).push(t);
   }
-  return { values, dropped };
+  if (values !== undefined) return values;
+  if (one !== undefined) return f.ctx.sharedList(one);
+  return dropped > 0 ? null : [];
 }
 
-export function checkPorts(f: Fields, text: string, path: string): boolean {
-  const p = f.ctx.memoPort(text, parsePortRange);
-  if (p.ok) return true;
-  f.errorAt('port.invalid', path, `'${text}' is not a valid port or port range: ${p.reason}; skipped`, 'ports are 0-65535, a range is low-high, * means all');
-  return false;
+function checkPorts(f: Fields, text: string, key: string, index: number): string | undefined {
+  const m = f.ctx.memoPort(text, parsePortRange);
+  if (m.result.ok) return m.text.length === 3 && m.text.toLowerCase() === 'any' ? '*' : m.text;
+  f.errorAt('port.invalid', pathOf(f, key, index), `'${text}' is not a valid port or port range: ${m.result.reason}; skipped`, 'ports are 0-65535, a range is low-high, * means all');
+  return undefined;
 }
 
 /** Firewall port lists (`443`, `8000-8999`, `*`). */
 export function readFirewallPorts(f: Fields, key: string): string[] {
   const list = f.strList(key);
   const out: string[] = [];
-  for (let i = 0; i < list.values.length; i++) {
-    const t = list.values[i];
-    if (checkPorts(f, t, list.paths(i))) out.push(t.trim());
+  for (let i = 0; i < list.length; i++) {
+    const t = checkPorts(f, list[i], key, i);
+    if (t !== undefined) out.push(t);
   }
   return out;
 }
@@ -124,26 +166,36 @@ export function readFirewallPorts(f: Fields, key: string): string[] {
 export function readFirewallAddresses(f: Fields, key: string): string[] {
   const list = f.strList(key);
   const out: string[] = [];
-  for (let i = 0; i < list.values.length; i++) {
-    const t = list.values[i].trim();
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i].trim();
     const dash = t.indexOf('-');
     const c = t.charCodeAt(0);
     if (dash > 0 && c >= 48 && c <= 57) {
       const lo = parseIPv4(t.slice(0, dash));
       const hi = parseIPv4(t.slice(dash + 1));
       if (lo === undefined || hi === undefined || hi < lo) {
-        f.errorAt('cidr.invalid', list.paths(i), `'${t}' is not a valid IPv4 address range; skipped`);
+        f.errorAt('cidr.invalid', f.strPath(key, i), `'${t}' is not a valid IPv4 address range; skipped`);
         continue;
       }
       out.push(t);
       continue;
     }
-    if (checkRuleAddress(f, t, list.paths(i))) out.push(t);
+    const v = checkRuleAddress(f, t, key, i);
+    if (v !== undefined) out.push(v);
   }
   return out;
 }
 
-export type IpRead = { ip?: string };
+/** Storage account IP rules: an IPv4 address or prefix. */
+export function checkIpOrPrefix(f: Fields, key: string, what: string): string | undefined {
+  const value = f.str(key);
+  if (value === undefined) return undefined;
+  const m = f.ctx.memoCidr(value, parseCidr);
+  if (m.result.ok) return m.text;
+  if (m.result.ipv6) f.info('ipv6.unsupported', key, `IPv6 ${what} '${value}' is not modelled yet; skipped`);
+  else f.error('cidr.invalid', key, `${what} '${value}' is not a valid IPv4 address or prefix: ${m.result.reason}; skipped`);
+  return undefined;
+}
 
 /**
  * A private/public IP address. A CIDR-shaped value (`172.20.2.16/28`, seen in the REST examples
@@ -152,7 +204,7 @@ export type IpRead = { ip?: string };
 export function readIp(f: Fields, key: string): string | undefined {
   const s = f.str(key);
   if (s === undefined || s.length === 0) return undefined;
-  if (parseIPv4(s) !== undefined) return s.trim();
+  if (isIPv4(s)) return s.trim();
   if (s.indexOf(':') >= 0) {
     f.info('ipv6.unsupported', key, `IPv6 address '${s}' is not modelled yet; kept as text`);
     return s.trim();
@@ -160,8 +212,7 @@ export function readIp(f: Fields, key: string): string | undefined {
   const slash = s.indexOf('/');
   if (slash > 0) {
     const addr = s.slice(0, slash).trim();
-    const p = f.ctx.memoCidr(s, parseCidr);
-    if (p.ok && parseIPv4(addr) !== undefined) {
+    if (f.ctx.memoCidr(s, parseCidr).result.ok && parseIPv4(addr) !== undefined) {
       f.warn('ip.prefix', key, `'${key}' holds a prefix '${s}' rather than an address; read as ${addr} (the rest of the prefix is not modelled)`);
       return addr;
     }

@@ -45,7 +45,7 @@ export function readApplicationGateway(f: Fields, store: Store): void {
     (c) => {
       const who = childIdentity(c, b.displayId, 'httpListeners', 'listener');
       if (!who) return;
-      const hostNames = c.strList('hostNames').values.slice();
+      const hostNames = c.strList('hostNames').slice();
       const hostName = c.str('hostName');
       if (hostName !== undefined && hostName.length > 0 && !hostNames.includes(hostName)) hostNames.unshift(hostName);
       listeners.push({

@@ -11,7 +11,6 @@ import type {
   FirewallRuleProtocol,
 } from '../../core/model/index.ts';
 import type { Fields } from '../fields.ts';
-import { canonId } from '../ids.ts';
 import { matchEnum, normalizeFirewallProtocol, readFirewallAddresses, readFirewallPorts } from '../values.ts';
 
 type RuleKind = FirewallRuleCollection['ruleType'];
@@ -19,16 +18,16 @@ type RuleKind = FirewallRuleCollection['ruleType'];
 function protocols(r: Fields, key: string): FirewallRuleProtocol[] {
   const list = r.strList(key);
   const out: FirewallRuleProtocol[] = [];
-  for (let i = 0; i < list.values.length; i++) {
-    const p = normalizeFirewallProtocol(list.values[i]);
-    if (p === undefined) r.errorAt('field.value', list.paths(i), `unknown firewall protocol '${list.values[i]}' (expected TCP, UDP, ICMP or Any); skipped`);
+  for (let i = 0; i < list.length; i++) {
+    const p = normalizeFirewallProtocol(list[i]);
+    if (p === undefined) r.errorAt('field.value', r.strPath(key, i), `unknown firewall protocol '${list[i]}' (expected TCP, UDP, ICMP or Any); skipped`);
     else if (!out.includes(p)) out.push(p);
   }
   return out;
 }
 
 function ipGroupIds(r: Fields, key: string): string[] {
-  return r.strList(key).values.map(canonId);
+  return r.strList(key).map((id) => r.ctx.canonRef(id));
 }
 
 function name(r: Fields): string {
@@ -44,7 +43,7 @@ export function readNetworkRule(r: Fields, protocolKey: string): FirewallNetwork
     sourceIpGroupIds: ipGroupIds(r, 'sourceIpGroups'),
     destinationAddresses: readFirewallAddresses(r, 'destinationAddresses'),
     destinationIpGroupIds: ipGroupIds(r, 'destinationIpGroups'),
-    destinationFqdns: r.strList('destinationFqdns').values.slice(),
+    destinationFqdns: r.strList('destinationFqdns').slice(),
     destinationPorts: readFirewallPorts(r, 'destinationPorts'),
   };
 }
@@ -64,10 +63,10 @@ export function readApplicationRule(r: Fields): FirewallApplicationRule {
     protocols: protocolList,
     sourceAddresses: readFirewallAddresses(r, 'sourceAddresses'),
     sourceIpGroupIds: ipGroupIds(r, 'sourceIpGroups'),
-    targetFqdns: r.strList('targetFqdns').values.slice(),
-    fqdnTags: r.strList('fqdnTags').values.slice(),
+    targetFqdns: r.strList('targetFqdns').slice(),
+    fqdnTags: r.strList('fqdnTags').slice(),
     destinationAddresses: readFirewallAddresses(r, 'destinationAddresses'),
-    webCategories: r.strList('webCategories').values.slice(),
+    webCategories: r.strList('webCategories').slice(),
   };
 }
 

@@ -28,7 +28,7 @@ export function readVirtualNetworkGateway(f: Fields, store: Store): void {
     }
     bgp.each('bgpPeeringAddresses', (a) => {
       for (const key of ['defaultBgpIpAddresses', 'customBgpIpAddresses']) {
-        for (const t of a.strList(key).values) if (!bgpPeeringAddresses.includes(t)) bgpPeeringAddresses.push(t);
+        for (const t of a.strList(key)) if (!bgpPeeringAddresses.includes(t)) bgpPeeringAddresses.push(t);
       }
     });
   }

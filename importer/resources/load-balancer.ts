@@ -118,7 +118,7 @@ export function readLoadBalancer(f: Fields, store: Store): void {
   const lb: LoadBalancer = {
     kind: 'loadBalancer',
     ...b,
-    sku: f.sub('sku')?.str('name') ?? 'Basic',
+    sku: lbSku(f, b.name),
     frontends,
     backendPools,
     loadBalancingRules,
@@ -149,4 +149,11 @@ function requiredPort(c: Fields, key: string, name: string): number | undefined 
     return undefined;
   }
   return v;
+}
+
+function lbSku(f: Fields, name: string): string {
+  const sku = f.sub('sku')?.str('name');
+  if (sku !== undefined) return sku;
+  f.info('field.missing', 'sku', `load balancer ${name} has no sku; assumed Basic`);
+  return 'Basic';
 }

@@ -17,10 +17,10 @@ export function readPrivateEndpoint(f: Fields, store: Store): void {
   f.each('ipConfigurations', (c) => addIp(readIp(c, c.key('privateIPAddress', 'privateIpAddress'))));
   f.each('customDnsConfigs', (c) => {
     const list = c.strList('ipAddresses');
-    for (let i = 0; i < list.values.length; i++) {
-      const ip = list.values[i].trim();
+    for (let i = 0; i < list.length; i++) {
+      const ip = list[i].trim();
       if (parseIPv4(ip) !== undefined || ip.indexOf(':') >= 0) addIp(ip);
-      else c.errorAt('ip.invalid', list.paths(i), `'${ip}' is not a valid IP address; skipped`);
+      else c.errorAt('ip.invalid', c.strPath('ipAddresses', i), `'${ip}' is not a valid IP address; skipped`);
     }
   });
   const connections: PrivateEndpoint['connections'] = [];
@@ -33,7 +33,7 @@ export function readPrivateEndpoint(f: Fields, store: Store): void {
       }
       connections.push({
         targetId: canonId(target),
-        groupIds: c.strList('groupIds').values.slice(),
+        groupIds: c.strList('groupIds').slice(),
         status: c.sub('privateLinkServiceConnectionState')?.str('status') ?? '',
       });
     });

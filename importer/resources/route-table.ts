@@ -56,7 +56,7 @@ function buildRoute(c: Fields, who: ChildIdentity, routeTableId: ResourceId): Ro
   }
   const first = prefix.charCodeAt(0);
   if ((first >= 48 && first <= 57) || prefix.indexOf(':') >= 0) {
-    const p = c.ctx.memoCidr(prefix, parseCidr);
+    const p = c.ctx.memoCidr(prefix, parseCidr).result;
     if (!p.ok) {
       if (p.ipv6) c.info('ipv6.unsupported', 'addressPrefix', `${what}: IPv6 prefix '${prefix}' is not modelled yet; route skipped`);
       else c.error('cidr.invalid', 'addressPrefix', `${what}: '${prefix}' is not a valid IPv4 prefix: ${p.reason}; route skipped`);

@@ -2,11 +2,10 @@
 // `networkRuleSet`) and publicNetworkAccess.
 
 import type { StorageAccount } from '../../core/model/index.ts';
-import { parseCidr } from '../../core/sets/index.ts';
 import type { Fields } from '../fields.ts';
 import { canonId } from '../ids.ts';
 import type { Store } from '../store.ts';
-import { matchEnum } from '../values.ts';
+import { checkIpOrPrefix, matchEnum } from '../values.ts';
 import { resourceBase } from './base.ts';
 
 export function readStorageAccount(f: Fields, store: Store): void {
@@ -23,18 +22,12 @@ export function readStorageAccount(f: Fields, store: Store): void {
     networkAcls.bypass = readBypass(acls);
     acls.each('ipRules', (r) => {
       const key = r.key('value', 'ipAddressOrRange');
-      const value = r.str(key);
-      if (value === undefined) {
+      if (!r.has(key)) {
         r.error('field.missing', undefined, `storage IP rule has no value; skipped`);
         return;
       }
-      const p = r.ctx.memoCidr(value, parseCidr);
-      if (!p.ok) {
-        if (p.ipv6) r.info('ipv6.unsupported', key, `IPv6 storage IP rule '${value}' is not modelled yet; skipped`);
-        else r.error('cidr.invalid', key, `storage IP rule '${value}' is not a valid IPv4 address or prefix: ${p.reason}; skipped`);
-        return;
-      }
-      networkAcls.ipRules.push({ value: value.trim(), action: r.str('action') ?? 'Allow' });
+      const value = checkIpOrPrefix(r, key, 'storage IP rule');
+      if (value !== undefined) networkAcls.ipRules.push({ value, action: r.str('action') ?? 'Allow' });
     });
     acls.each('virtualNetworkRules', (r) => {
       const key = r.key('id', 'virtualNetworkResourceId');

@@ -14,7 +14,7 @@ import type { Fields } from '../fields.ts';
 import { canonId, parentOf } from '../ids.ts';
 import type { Store } from '../store.ts';
 import { matchEnum, readPrefixes } from '../values.ts';
-import { childIdentity, idOf, resourceBase, type ChildIdentity } from './base.ts';
+import { childIdentity, resourceBase, type ChildIdentity } from './base.ts';
 
 export function readVirtualNetwork(f: Fields, store: Store): void {
   const b = resourceBase(f);
@@ -34,24 +34,26 @@ export function readVirtualNetwork(f: Fields, store: Store): void {
     peeringIds: [],
   };
   const subnets: Subnet[] = [];
-  f.each(
-    'subnets',
-    (c) => {
-      const who = childIdentity(c, b.displayId, 'subnets', 'subnet');
+  const subnetList = f.list('subnets');
+  if (subnetList !== undefined) {
+    const listPath = f.at('subnets');
+    for (let i = 0; i < subnetList.length; i++) {
+      const c = f.item(subnetList, listPath, i, 'subnets');
+      const who = c && childIdentity(c, b.displayId, 'subnets', 'subnet');
       if (who) subnets.push(buildSubnet(c, who, b.id));
-    },
-    idOf,
-  );
+    }
+  }
   const peerings: VirtualNetworkPeering[] = [];
-  f.each(
-    'virtualNetworkPeerings',
-    (c) => {
-      const who = childIdentity(c, b.displayId, 'virtualNetworkPeerings', 'peering');
+  const peeringList = f.list('virtualNetworkPeerings');
+  if (peeringList !== undefined) {
+    const listPath = f.at('virtualNetworkPeerings');
+    for (let i = 0; i < peeringList.length; i++) {
+      const c = f.item(peeringList, listPath, i, 'virtualNetworkPeerings');
+      const who = c && childIdentity(c, b.displayId, 'virtualNetworkPeerings', 'peering');
       const p = who && buildPeering(c, who, b.id);
       if (p) peerings.push(p);
-    },
-    idOf,
-  );
+    }
+  }
   store.addParent(store.snap.virtualNetworks, vnet, 'virtual network', {
     subnets: f.has('subnets') ? subnets.map((s) => s.id) : undefined,
     virtualNetworkPeerings: f.has('virtualNetworkPeerings') ? peerings.map((p) => p.id) : undefined,
@@ -82,7 +84,7 @@ function buildSubnet(c: Fields, who: ChildIdentity, vnetId: ResourceId): Subnet 
   const serviceEndpoints: ServiceEndpoint[] = [];
   c.each('serviceEndpoints', (e) => {
     const service = e.str('service');
-    if (service !== undefined) serviceEndpoints.push({ service, locations: e.strList('locations').values.slice() });
+    if (service !== undefined) serviceEndpoints.push({ service, locations: e.strList('locations').slice() });
   });
   const delegations: string[] = [];
   c.each('delegations', (d) => {
@@ -134,6 +136,7 @@ function buildPeering(c: Fields, who: ChildIdentity, vnetId: ResourceId): Virtua
       c.warn('field.value', 'peeringState', `unknown peeringState '${stateText}'; read as Disconnected`);
       peeringState = 'Disconnected';
     } else {
+      c.info('field.missing', 'peeringState', `peering ${who.name} has no peeringState; assumed Connected`);
       peeringState = 'Connected';
     }
   }

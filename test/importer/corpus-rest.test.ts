@@ -181,6 +181,11 @@ describe.skipIf(!corpusPresent)('corpus: azure-rest-api-specs and recordings', (
     expect(pip.allocationMethod).toBe('Dynamic');
     expect(pip.ipAddress).toBeUndefined();
     expect(pip.ipConfigurationId).toBe(lc(`${ROOT}/networkInterfaces/testDNS649/ipConfigurations/ipconfig1`));
+    // The example has no sku: assumed Basic (the cautious reading), and said so.
+    expect(pip.sku).toBe('Basic');
+    expect(diags(s, 'field.missing')).toEqual([
+      expect.objectContaining({ severity: 'info', resourceId: pip.displayId, jsonPath: "$.responses['200'].body.properties.sku" }),
+    ]);
   });
 
   it('LoadBalancerGet: frontends, pools and rules', () => {

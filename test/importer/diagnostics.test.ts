@@ -85,6 +85,7 @@ describe('input.unrecognized and input.empty', () => {
     expect(u[0].message).toContain('an object with keys foo, bar');
     expect(u[1].message).toContain('a number');
     expect(u[2].message).toMatch(/^1 of 2 items in \$\.value is not/);
+    expect(u[2].message).toContain('the first, $.value[0], is an object with keys name');
     expect(diags(s, 'input.empty')).toEqual([]);
   });
 
@@ -127,11 +128,22 @@ describe('field.type', () => {
     expect(s.networkInterfaces.get(lc(nic.id))!.ipConfigurations[0].id).toBe(lc(`${nic.id}/ipConfigurations/c1`));
   });
 
+  it("'properties' that is not an object is an error; the resource is still recorded", () => {
+    const s = importInline(['x.json', { value: [{ id: `${N}/applicationSecurityGroups/a`, type: 'Microsoft.Network/applicationSecurityGroups', properties: 'oops' }] }]);
+    expect(s.applicationSecurityGroups.size).toBe(1);
+    expect(diags(s, 'field.type').map(pick)).toEqual([
+      { code: 'field.type', severity: 'error', file: 'x.json', resourceId: `${N}/applicationSecurityGroups/a`, jsonPath: '$.value[0].properties' },
+    ]);
+  });
+
   it('missing required rule fields and unknown enum values skip the rule with an error', () => {
     const { direction: _d, ...noDirection } = okRule;
     const s = importInline(['m.json', nsg('n1', [noDirection, { ...okRule, protocol: 'Gre' }, { ...okRule, access: 'Maybe' }, { ...okRule, protocol: 'any', priority: 110 }])]);
     const rules = s.networkSecurityGroups.get(lc(`${N}/networkSecurityGroups/n1`))!.securityRules;
     expect(rules.map((r) => [r.name, r.protocol])).toEqual([['r3', '*']]);
+    // `Any` as an address or port means `*` (rule 1.6), never a service tag named Any.
+    const any = importInline(['any.json', nsg('n2', [{ ...okRule, sourceAddressPrefix: 'Any', destinationPortRange: 'any' }])]);
+    expect(any.networkSecurityGroups.get(lc(`${N}/networkSecurityGroups/n2`))!.securityRules[0]).toMatchObject({ sourceAddressPrefixes: ['*'], destinationPortRanges: ['*'] });
     expect(errors(s).map((d) => [d.code, d.jsonPath])).toEqual([
       ['field.missing', '$.properties.securityRules[0]'],
       ['field.value', '$.properties.securityRules[1].properties.protocol'],
@@ -339,6 +351,28 @@ describe('address.overlap, subnet.outside, subnet.overlap', () => {
       { code: 'subnet.overlap', severity: 'error', file: 's.json', resourceId: `${vnetId('a')}/subnets/dup`, jsonPath: '$.properties.subnets[2].properties.addressPrefix' },
     ]);
     expect(diags(s, 'subnet.overlap')[0].message).toContain('in (10.0.1.0/24) and dup (10.0.1.128/25)');
+  });
+});
+
+describe('every diagnostic says where and how to fix it', () => {
+  it('has a code, a severity, a message and a hint; file and path when it is about a file', () => {
+    const bad = {
+      value: [
+        vnet('v1', ['10.0.0.300/24', 'fd00::/48', '10.1.0.0/16'], [['a', '10.1.0.5/24'], ['b', '10.9.0.0/33'], ['c', '10.2.0.0/24']]),
+        nsg('n1', [{ ...okRule, priority: '100' }, { ...okRule, priority: 50, destinationPortRange: '70000' }, { ...okRule, protocol: 'Gre', priority: 300 }]),
+        { id: `${N}/routeTables/rt`, type: 'Microsoft.Network/routeTables', properties: { routes: [{ name: 'r', properties: { addressPrefix: '10.0.0.1/8', nextHopType: 'VirtualAppliance' } }] } },
+        { id: `${N}/networkInterfaces/x`, type: 'Microsoft.Network/networkInterfaces', properties: { enableIPForwarding: 'maybe', ipConfigurations: [{ name: 'c', properties: { privateIPAddress: '10.0.0.4/28', subnet: { id: `${N}/virtualNetworks/zz/subnets/s` } } }] } },
+        { foo: 1 },
+      ],
+    };
+    const s = importInline(['bad.json', bad], ['worse.json', '{"value": ['], ['dup.json', vnet('v1', ['10.0.0.0/8'])]);
+    expect(new Set(s.diagnostics.map((d) => d.code)).size).toBeGreaterThanOrEqual(12);
+    for (const d of s.diagnostics) {
+      expect(d.hint, `${d.code}: ${d.message}`).toBeTruthy();
+      expect(d.message.length).toBeGreaterThan(10);
+      if (d.code !== 'nsg.defaultRulesAdded' && d.code !== 'input.empty') expect(d.file, d.code).toBeTruthy();
+      if (d.file && d.code !== 'json.malformed') expect(d.jsonPath, d.code).toMatch(/^\$/);
+    }
   });
 });
 
