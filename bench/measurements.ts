@@ -122,6 +122,8 @@ const importFiles: Measurement = {
     const snapshot = session.finish();
     importMs += now() - t0;
     ctx.snapshot = snapshot;
+    collectGarbage();
+    const heapAfterImportMb = mb(process.memoryUsage().heapUsed);
     const diagnostics: Record<string, number> = {};
     for (const d of snapshot.diagnostics) {
       diagnostics[d.severity] = (diagnostics[d.severity] ?? 0) + 1;
@@ -146,7 +148,7 @@ const importFiles: Measurement = {
       azureFirewalls: snapshot.azureFirewalls.size,
       privateEndpoints: snapshot.privateEndpoints.size,
     };
-    return { importMs: round(importMs), counts, diagnostics };
+    return { importMs: round(importMs), counts, diagnostics, heapAfterImportMb };
   },
 };
 
@@ -168,6 +170,7 @@ const compile: Measurement = {
     const r = ctx.result;
     const compileMs = round(t2 - t0);
     const importCompileMs = (r.importMs ?? Number.NaN) + compileMs;
+    collectGarbage();
     const mem = process.memoryUsage();
     return {
       compileMs,
@@ -195,23 +198,30 @@ function traceFlows(ctx: BenchContext, label: string, stream: string, pick: Pair
   // Warm-up (not counted): the first calls pay for JIT compilation.
   for (let i = 0; i < Math.min(20, ctx.job.flows); i++) core.traceFlow(dp, query());
   const samples: number[] = [];
-  const dispositions: Record<string, number> = {};
+  const byDisposition = new Map<string, number[]>();
   let reachable = 0;
   let errors = 0;
   for (let i = 0; i < ctx.job.flows; i++) {
     const q = query();
     const t0 = now();
     const r = core.traceFlow(dp, q);
-    samples.push(now() - t0);
+    const ms = now() - t0;
+    samples.push(ms);
     if ((i + 1) % PROGRESS_EVERY === 0) ctx.progress(`${label}: ${i + 1}/${ctx.job.flows} flows`);
-    if (!r.ok) {
-      errors++;
-      continue;
-    }
-    dispositions[r.trace.disposition] = (dispositions[r.trace.disposition] ?? 0) + 1;
-    if (r.trace.reachable) reachable++;
+    const key = r.ok ? r.trace.disposition : 'error';
+    if (!r.ok) errors++;
+    else if (r.trace.reachable) reachable++;
+    const list = byDisposition.get(key) ?? [];
+    list.push(ms);
+    byDisposition.set(key, list);
   }
-  return { ...percentiles(samples), dispositions, reachable, errors };
+  const dispositions: Record<string, number> = {};
+  const latency: TraceFigures['byDisposition'] = {};
+  for (const [k, list] of [...byDisposition].sort((a, b) => b[1].length - a[1].length)) {
+    if (k !== 'error') dispositions[k] = list.length;
+    latency[k] = { count: list.length, p50Ms: round(percentile(list, 50)), p99Ms: round(percentile(list, 99)), maxMs: round(Math.max(...list)) };
+  }
+  return { ...percentiles(samples), dispositions, reachable, errors, byDisposition: latency };
 }
 
 const trace: Measurement = {
@@ -297,10 +307,18 @@ async function call(name: string, ...args: unknown[]): Promise<unknown> {
   return await f(...args);
 }
 
-async function timeCall(name: string, ...args: unknown[]): Promise<number> {
+/** Sizes of the answer's top-level lists (so a figure shows the question computed something). */
+function answerSizes(name: string, answer: unknown, into: Record<string, number>): void {
+  if (typeof answer !== 'object' || answer === null) return;
+  for (const [k, v] of Object.entries(answer)) if (Array.isArray(v)) into[`${name}.${k}`] = v.length;
+}
+
+async function timeCall(ctx: BenchContext, name: string, ...args: unknown[]): Promise<number> {
   const t0 = now();
-  await call(name, ...args);
-  return now() - t0;
+  const answer = await call(name, ...args);
+  const ms = now() - t0;
+  answerSizes(name, answer, (ctx.result.answers ??= {}));
+  return ms;
 }
 
 const exposure: Measurement = {
@@ -308,7 +326,7 @@ const exposure: Measurement = {
   needs: 'computeExposure',
   absent: { exposureMs: null },
   async run(ctx) {
-    return { exposureMs: round(await timeCall('computeExposure', needDataPlane(ctx), {})) };
+    return { exposureMs: round(await timeCall(ctx, 'computeExposure', needDataPlane(ctx), {})) };
   },
 };
 
@@ -324,7 +342,7 @@ const blast: Measurement = {
     const samples: number[] = [];
     for (let i = 0; i < ctx.job.blastSources; i++) {
       const from = randomPair(ctx, rng).from;
-      samples.push(await timeCall('computeBlastRadius', dp, { from }));
+      samples.push(await timeCall(ctx, 'computeBlastRadius', dp, { from }));
       ctx.progress(`blast: ${i + 1}/${ctx.job.blastSources} endpoints`);
     }
     const p = percentiles(samples);
@@ -337,7 +355,7 @@ const matrix: Measurement = {
   needs: 'computeMatrix',
   absent: { matrixMs: null },
   async run(ctx) {
-    return { matrixMs: round(await timeCall('computeMatrix', needDataPlane(ctx), { by: 'subnet' })) };
+    return { matrixMs: round(await timeCall(ctx, 'computeMatrix', needDataPlane(ctx), { by: 'subnet' })) };
   },
 };
 
@@ -346,52 +364,164 @@ const findings: Measurement = {
   needs: 'computeFindings',
   absent: { findingsMs: null },
   async run(ctx) {
-    return { findingsMs: round(await timeCall('computeFindings', needDataPlane(ctx), {})) };
+    return { findingsMs: round(await timeCall(ctx, 'computeFindings', needDataPlane(ctx), {})) };
   },
 };
 
-/** A one-rule change: a new inbound allow (Tcp 4444 from VirtualNetwork) on a random NSG. */
-export function oneRuleChange(snapshot: Snapshot, seed: number): { kind: 'addSecurityRule'; nsgId: ResourceId; rule: SecurityRule } {
-  const nsgs = [...snapshot.networkSecurityGroups.values()].filter((n) => n.securityRules.length > 0);
-  if (nsgs.length === 0) throw new Error('no NSG with custom rules to change');
-  const nsg = createRng(seed, 'bench', 'whatif').pick(nsgs);
-  const used = new Set(nsg.securityRules.filter((r) => r.direction === 'Inbound').map((r) => r.priority));
-  let priority = 100;
-  while (used.has(priority) && priority < 4096) priority++;
-  const displayId = `${nsg.displayId}/securityRules/bench-whatif-4444`;
+/**
+ * A one-rule change that surely changes something: on a random NSG that is associated with a
+ * subnet or NIC, a new inbound Deny for exactly the protocol and port of one of its own inbound
+ * Allow rules (from anywhere), at a priority that comes before that Allow.
+ */
+export function oneRuleChange(dp: DataPlane, seed: number): { kind: 'addSecurityRule'; nsgId: ResourceId; rule: SecurityRule } {
+  const candidates: { nsgId: ResourceId; displayId: string; allow: SecurityRule; priority: number }[] = [];
+  for (const nsg of dp.snapshot.networkSecurityGroups.values()) {
+    if (!dp.subnetsByNsg.get(nsg.id)?.length && !dp.nicsByNsg.get(nsg.id)?.length) continue;
+    const used = new Set(nsg.securityRules.filter((r) => r.direction === 'Inbound').map((r) => r.priority));
+    let free = 100;
+    while (used.has(free)) free++;
+    for (const r of nsg.securityRules) {
+      const port = r.destinationPortRanges[0];
+      if (r.direction !== 'Inbound' || r.access !== 'Allow' || r.priority <= free || !port || port === '*') continue;
+      candidates.push({ nsgId: nsg.id, displayId: nsg.displayId, allow: r, priority: free });
+    }
+  }
+  if (candidates.length === 0) throw new Error('no associated NSG with a port-specific inbound Allow rule to counter');
+  const c = createRng(seed, 'bench', 'whatif').pick(candidates);
+  const name = `bench-whatif-deny-${c.allow.name}`.slice(0, 80);
+  const displayId = `${c.displayId}/securityRules/${name}`;
   const rule: SecurityRule = {
     id: displayId.toLowerCase(),
     displayId,
-    name: 'bench-whatif-4444',
-    nsgId: nsg.id,
+    name,
+    nsgId: c.nsgId,
     collection: 'securityRules',
-    priority,
+    priority: c.priority,
     direction: 'Inbound',
-    access: 'Allow',
-    protocol: 'Tcp',
-    sourceAddressPrefixes: ['VirtualNetwork'],
+    access: 'Deny',
+    protocol: c.allow.protocol === '*' ? 'Tcp' : c.allow.protocol,
+    sourceAddressPrefixes: ['*'],
     destinationAddressPrefixes: ['*'],
     sourceAsgIds: [],
     destinationAsgIds: [],
     sourcePortRanges: ['*'],
-    destinationPortRanges: ['4444'],
+    destinationPortRanges: [c.allow.destinationPortRanges[0] as string],
   };
-  return { kind: 'addSecurityRule', nsgId: nsg.id, rule };
+  return { kind: 'addSecurityRule', nsgId: c.nsgId, rule };
 }
 
 const ABSENT_WHATIF: WhatIfFigures = { incrementalMs: null, fullMs: null, speedup: null, notImplemented: true };
 
+/** The `stats` of a what-if answer, when it has them (core/analysis/diff/types.ts WhatIfStats). */
+function whatIfStats(answer: unknown): { complete?: boolean; elapsedMs?: number; estimatedFullMs?: number; pairsComputed?: number } {
+  if (typeof answer !== 'object' || answer === null || !('stats' in answer)) return {};
+  const s: unknown = answer.stats;
+  if (typeof s !== 'object' || s === null) return {};
+  const r = s as Record<string, unknown>;
+  const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return {
+    ...(typeof r.complete === 'boolean' ? { complete: r.complete } : {}),
+    ...(num(r.elapsedMs) !== undefined ? { elapsedMs: num(r.elapsedMs) } : {}),
+    ...(num(r.estimatedFullMs) !== undefined ? { estimatedFullMs: num(r.estimatedFullMs) } : {}),
+    ...(num(r.pairsComputed) !== undefined ? { pairsComputed: num(r.pairsComputed) } : {}),
+  };
+}
+
+/** speedup = fullMs / incrementalMs once both are known (a lower bound when the full run hit its budget). */
+export function withSpeedup(w: WhatIfFigures): WhatIfFigures {
+  const { incrementalMs: inc, fullMs: full } = w;
+  return { ...w, speedup: inc !== null && full !== null && inc > 0 ? round(full / inc, 1) : null };
+}
+
+/** computeWhatIf(before, {changes: [one added rule]}): the incremental answer (the default mode). */
 const whatif: Measurement = {
   name: 'whatif',
   needs: 'computeWhatIf',
   absent: { whatif: ABSENT_WHATIF },
   async run(ctx) {
     const dp = needDataPlane(ctx);
-    const change = oneRuleChange(dp.snapshot, ctx.job.seed);
-    const incrementalMs = await timeCall('computeWhatIf', dp, { changes: [change] });
-    const fullMs = await timeCall('computeWhatIf', dp, { changes: [change] }, { incremental: false });
-    return { whatif: { incrementalMs: round(incrementalMs), fullMs: round(fullMs), speedup: incrementalMs > 0 ? round(fullMs / incrementalMs, 1) : null } };
+    const change = oneRuleChange(dp, ctx.job.seed);
+    const t0 = now();
+    const inc = await call('computeWhatIf', dp, { changes: [change] });
+    const incrementalMs = now() - t0;
+    const is = whatIfStats(inc);
+    answerSizes('computeWhatIf', inc, (ctx.result.answers ??= {}));
+    const figures: WhatIfFigures = {
+      ...(ctx.result.whatif ?? { fullMs: null, speedup: null }),
+      incrementalMs: round(incrementalMs),
+      ...(is.pairsComputed !== undefined ? { incrementalPairs: is.pairsComputed } : {}),
+    };
+    delete figures.notImplemented;
+    return { whatif: withSpeedup(figures) };
   },
 };
 
-export const MEASUREMENTS: readonly Measurement[] = [parse, importFiles, compile, trace, traceSameVnet, reach, exposure, blast, matrix, findings, whatif];
+/**
+ * The same change with `{incremental: false}`: every pair compared. Core stops a full run at its
+ * time budget (--whatif-budget, default 60 s); fullMs is then the time spent (so the speedup is a
+ * lower bound), `fullComplete` false, and core's extrapolation of the whole run `fullEstimatedMs`.
+ */
+const whatifFull: Measurement = {
+  name: 'whatifFull',
+  needs: 'computeWhatIf',
+  absent: { whatif: ABSENT_WHATIF },
+  async run(ctx) {
+    const dp = needDataPlane(ctx);
+    const change = oneRuleChange(dp, ctx.job.seed);
+    const budget = ctx.job.whatIfBudgetMs;
+    const t0 = now();
+    const full = await call('computeWhatIf', dp, { changes: [change] }, { incremental: false, ...(budget !== undefined ? { budgetMs: budget } : {}) });
+    const fullMs = now() - t0;
+    const fs = whatIfStats(full);
+    const figures: WhatIfFigures = {
+      ...(ctx.result.whatif ?? { incrementalMs: null, speedup: null }),
+      fullMs: round(fullMs),
+      ...(fs.complete !== undefined ? { fullComplete: fs.complete } : {}),
+      ...(fs.complete === false && fs.estimatedFullMs !== undefined ? { fullEstimatedMs: round(fs.estimatedFullMs) } : {}),
+      ...(fs.pairsComputed !== undefined ? { fullPairs: fs.pairsComputed } : {}),
+    };
+    delete figures.notImplemented;
+    return { whatif: withSpeedup(figures) };
+  },
+};
+
+/** The measurements every worker runs: the others need the data plane they build. */
+export const BASE_MEASUREMENTS: ReadonlySet<string> = new Set(['parse', 'import', 'compile']);
+
+/** The TierResult fields each measurement fills (to merge the figures of several workers). */
+export const MEASUREMENT_FIELDS: Readonly<Record<string, readonly (keyof TierResult)[]>> = {
+  parse: ['readMs', 'parseMs'],
+  import: ['importMs', 'counts', 'diagnostics', 'heapAfterImportMb'],
+  compile: ['compileMs', 'importCompileMs', 'compileParts', 'ratio', 'counts', 'rssAfterCompileMb', 'heapAfterCompileMb'],
+  trace: ['trace'],
+  traceSameVnet: ['traceSameVnet'],
+  reach: ['reach'],
+  exposure: ['exposureMs'],
+  blast: ['blast'],
+  matrix: ['matrixMs'],
+  findings: ['findingsMs'],
+  whatif: ['whatif'],
+  whatifFull: ['whatif'],
+};
+
+/** Sets the null figures of a measurement that failed or timed out, where nothing was measured. */
+export function fillFailed(result: TierResult, name: string): void {
+  const target = result as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(timedOutFields(name))) if (target[k] === undefined) target[k] = v;
+}
+
+/** The null figures of a measurement that timed out (its `absent` fields, without notImplemented). */
+export function timedOutFields(name: string): Partial<TierResult> {
+  const m = MEASUREMENTS.find((x) => x.name === name);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(m?.absent ?? {})) {
+    if (typeof v === 'object' && v !== null) {
+      const copy: Record<string, unknown> = { ...v };
+      delete copy.notImplemented;
+      out[k] = copy;
+    } else out[k] = v;
+  }
+  return out as Partial<TierResult>;
+}
+
+export const MEASUREMENTS: readonly Measurement[] = [parse, importFiles, compile, trace, traceSameVnet, reach, exposure, blast, matrix, findings, whatif, whatifFull];

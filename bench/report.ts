@@ -7,7 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import type { TierName } from './synth/tiers.ts';
 import { TIER_NAMES } from './synth/tiers.ts';
-import type { Machine, ResultsFile, TierResult, TraceFigures } from './types.ts';
+import type { Machine, ResultsFile, TierResult, TraceFigures, WhatIfFigures } from './types.ts';
 
 export function describeMachine(): Machine {
   const list = cpus();
@@ -35,25 +35,33 @@ export interface Goal {
   check(r: TierResult): GoalStatus;
 }
 
-function below(v: number | null | undefined, limit: number): GoalStatus {
-  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
+/** v < limit; a measurement killed at a time limit at or past the goal's did not meet it either. */
+function below(v: number | null | undefined, limit: number, r?: TierResult, measurement?: string): GoalStatus {
+  if (v === null || v === undefined || !Number.isFinite(v)) {
+    const killed = measurement !== undefined && r?.timedOut?.includes(measurement) && (r.timeoutS ?? 0) * 1000 >= limit;
+    return killed ? 'not met' : 'n/a';
+  }
   return v < limit ? 'met' : 'not met';
 }
 
 export const GOALS: readonly Goal[] = [
   { row: 'ratio', tier: 'L', text: '≤ 3× parse', check: (r) => (r.ratio === undefined || !Number.isFinite(r.ratio) ? 'n/a' : r.ratio <= 3 ? 'met' : 'not met') },
   { row: 'peakRss', tier: 'L', text: '< 4 GB', check: (r) => below(r.peakRssMb, 4096) },
-  { row: 'trace', tier: 'L', text: 'p99 < 5 ms', check: (r) => below(r.trace?.p99Ms, 5) },
-  { row: 'reach', tier: 'L', text: 'p99 < 50 ms', check: (r) => below(r.reach?.p99Ms, 50) },
-  { row: 'exposure', tier: 'L', text: '< 5 s', check: (r) => below(r.exposureMs, 5000) },
-  { row: 'blast', tier: 'L', text: '< 2 s per endpoint', check: (r) => below(r.blast?.maxMs, 2000) },
-  { row: 'matrix', tier: 'L', text: '< 30 s', check: (r) => below(r.matrixMs, 30000) },
+  { row: 'trace', tier: 'L', text: 'p99 < 5 ms', check: (r) => below(r.trace?.p99Ms, 5, r, 'trace') },
+  { row: 'reach', tier: 'L', text: 'p99 < 50 ms', check: (r) => below(r.reach?.p99Ms, 50, r, 'reach') },
+  { row: 'exposure', tier: 'L', text: '< 5 s', check: (r) => below(r.exposureMs, 5000, r, 'exposure') },
+  { row: 'blast', tier: 'L', text: '< 2 s per endpoint', check: (r) => below(r.blast?.maxMs, 2000, r, 'blast') },
+  { row: 'matrix', tier: 'L', text: '< 30 s', check: (r) => below(r.matrixMs, 30000, r, 'matrix') },
   {
     row: 'whatif', tier: 'L', text: '< 200 ms and ≥ 10× faster than full',
     check: (r) => {
       const w = r.whatif;
+      if (r.timedOut?.includes('whatif') && (r.timeoutS ?? 0) * 1000 >= 200) return 'not met';
       if (!w || w.incrementalMs === null || w.speedup === null) return 'n/a';
-      return w.incrementalMs < 200 && w.speedup >= 10 ? 'met' : 'not met';
+      if (w.incrementalMs >= 200) return 'not met';
+      // A full run stopped at its budget makes the speedup a lower bound: below 10 it says nothing.
+      if (w.speedup >= 10) return 'met';
+      return w.fullComplete === false ? 'n/a' : 'not met';
     },
   },
   { row: 'completes', tier: 'XL', text: 'completes', check: (r) => (r.completed ? 'met' : 'not met') },
@@ -63,6 +71,9 @@ export const GOALS: readonly Goal[] = [
 
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms >= 2 * 86_400_000) return `${(ms / 86_400_000).toFixed(0)} days`;
+  if (ms >= 2 * 3_600_000) return `${(ms / 3_600_000).toFixed(1)} h`;
+  if (ms >= 600_000) return `${(ms / 60_000).toFixed(0)} min`;
   if (ms >= 10000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms >= 100) return `${ms.toFixed(0)} ms`;
@@ -87,6 +98,13 @@ function int(n: number | undefined): string {
 
 const NOT_IMPLEMENTED = 'not implemented';
 
+function whatIfText(w: WhatIfFigures): string {
+  const partial = w.fullComplete === false;
+  const speedup = w.speedup !== null ? ` (${partial ? '≥ ' : ''}${w.speedup}×)` : '';
+  const budget = partial ? `, full stopped at its budget${w.fullEstimatedMs !== undefined ? `; core estimates ${fmtMs(w.fullEstimatedMs)} for all of it` : ''}` : '';
+  return `${fmtMs(w.incrementalMs)} / ${partial ? '> ' : ''}${fmtMs(w.fullMs)}${speedup}${budget}`;
+}
+
 function dispositionText(t: TraceFigures): string {
   const list = Object.entries(t.dispositions).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
   return `${list}${t.errors ? `; ${t.errors} errors` : ''}`;
@@ -103,6 +121,10 @@ export function tierRows(r: TierResult): string[][] {
     return [`${g.text} (${g.tier})`, g.tier === r.tier ? g.check(r) : ''];
   };
   const row = (name: string, label: string, text: string, goalRow?: string): string[] => [label, figure(name, text), ...(goalRow ? goalCells(goalRow) : ['', ''])];
+  const gcNote = (phase: string): string => {
+    const g = r.gc?.[phase];
+    return g && g.count ? `; GC ${fmtMs(g.ms)} in ${g.count} pause${g.count === 1 ? "" : "s"}, longest ${fmtMs(g.maxPauseMs)}${g.majorCount ? `, ${g.majorCount} full: ${fmtMs(g.majorMs)}` : ''}` : '';
+  };
   const t = r.trace;
   const q = r.reach;
   const c = r.counts ?? {};
@@ -110,21 +132,21 @@ export function tierRows(r: TierResult): string[][] {
     ['input', `${fmtBytes(r.inputBytes)} in ${int(r.files)} files; ${int(c.networkInterfaces)} NICs, ${int(c.subnets)} subnets, ${int(c.securityRules)} rules`, '', ''],
     row('parse', 'read files (not in the floor)', fmtMs(r.readMs)),
     row('parse', 'JSON.parse (the floor)', fmtMs(r.parseMs)),
-    row('import', 'import', fmtMs(r.importMs)),
-    row('compile', 'compile + compileAll', r.compileParts ? `${fmtMs(r.compileMs)} (${fmtMs(r.compileParts.compileMs)} + ${fmtMs(r.compileParts.compileAllMs)})` : fmtMs(r.compileMs)),
+    row('import', 'import', `${fmtMs(r.importMs)}${gcNote('import')}`),
+    row('compile', 'compile + compileAll', `${r.compileParts ? `${fmtMs(r.compileMs)} (${fmtMs(r.compileParts.compileMs)} + ${fmtMs(r.compileParts.compileAllMs)})` : fmtMs(r.compileMs)}${gcNote('compile')}`),
     row('compile', 'import + compile', fmtMs(r.importCompileMs)),
     row('compile', '(import + compile) / parse', r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`, 'ratio'),
-    ['peak RSS', `${fmtMb(r.peakRssMb)} (after compile: RSS ${fmtMb(r.rssAfterCompileMb)}, heap ${fmtMb(r.heapAfterCompileMb)})`, ...goalCells('peakRss')],
-    row('trace', `trace p50 / p99 (${int(t?.samples)} flows)`, t ? `${fmtMs(t.p50Ms)} / ${fmtMs(t.p99Ms)} (max ${fmtMs(t.maxMs)})` : '—', 'trace'),
+    ['peak RSS', `${fmtMb(r.peakRssMb)} (heap: ${fmtMb(r.heapAfterImportMb)} after import, ${fmtMb(r.heapAfterCompileMb)} after compile)`, ...goalCells('peakRss')],
+    row('trace', `trace p50 / p99 (${int(t?.samples)} flows)`, t ? `${fmtMs(t.p50Ms)} / ${fmtMs(t.p99Ms)} (max ${fmtMs(t.maxMs)}${gcNote('trace')})` : '—', 'trace'),
     row('trace', 'trace dispositions', t ? dispositionText(t) : '—'),
-    row('traceSameVnet', `trace in one VNet p50 / p99 (${int(r.traceSameVnet?.samples)} flows)`, r.traceSameVnet ? `${fmtMs(r.traceSameVnet.p50Ms)} / ${fmtMs(r.traceSameVnet.p99Ms)} (max ${fmtMs(r.traceSameVnet.maxMs)})` : '—'),
+    row('traceSameVnet', `trace in one VNet p50 / p99 (${int(r.traceSameVnet?.samples)} flows)`, r.traceSameVnet ? `${fmtMs(r.traceSameVnet.p50Ms)} / ${fmtMs(r.traceSameVnet.p99Ms)} (max ${fmtMs(r.traceSameVnet.maxMs)}${gcNote('traceSameVnet')})` : '—'),
     row('traceSameVnet', 'trace in one VNet dispositions', r.traceSameVnet ? dispositionText(r.traceSameVnet) : '—'),
-    row('reach', `reach p50 / p99 (${int(q?.samples)} pairs)`, q ? `${fmtMs(q.p50Ms)} / ${fmtMs(q.p99Ms)} (max ${fmtMs(q.maxMs)}); ${q.withTraffic} with traffic${q.errors ? `, ${q.errors} errors` : ''}` : '—', 'reach'),
+    row('reach', `reach p50 / p99 (${int(q?.samples)} pairs)`, q ? `${fmtMs(q.p50Ms)} / ${fmtMs(q.p99Ms)} (max ${fmtMs(q.maxMs)}${gcNote('reach')}); ${q.withTraffic} with traffic${q.errors ? `, ${q.errors} errors` : ''}` : '—', 'reach'),
     row('exposure', 'exposure', fmtMs(r.exposureMs), 'exposure'),
     row('blast', `blast p50 / max (${int(r.blast?.samples)} endpoints)`, r.blast ? `${fmtMs(r.blast.p50Ms)} / ${fmtMs(r.blast.maxMs)}` : '—', 'blast'),
     row('matrix', 'matrix by subnet', fmtMs(r.matrixMs), 'matrix'),
     row('findings', 'findings', fmtMs(r.findingsMs), ''),
-    row('whatif', 'what-if one rule: incremental / full', r.whatif ? `${fmtMs(r.whatif.incrementalMs)} / ${fmtMs(r.whatif.fullMs)}${r.whatif.speedup !== null ? ` (${r.whatif.speedup}×)` : ''}` : '—', 'whatif'),
+    row('whatif', 'what-if one rule: incremental / full', `${r.whatif ? whatIfText(r.whatif) : '—'}${err.whatifFull ? `; full: error: ${err.whatifFull}` : ''}`, 'whatif'),
     ['completes', r.completed ? 'yes' : `no: ${r.error ?? 'unknown'}`, ...goalCells('completes')],
   ];
   return rows.map((cells) => cells.slice(0, 4));
@@ -152,7 +174,9 @@ function machineLine(m: Machine): string {
 }
 
 function tierHeading(r: TierResult): string {
-  return `tier ${r.tier} (seed ${r.seed}, ${r.date.slice(0, 10)}, --max-old-space-size=${r.maxOldSpaceMb}${r.wallMs !== undefined ? `, worker wall time ${fmtMs(r.wallMs)}` : ''})`;
+  const flags = [`--max-old-space-size=${r.maxOldSpaceMb}`, ...(r.nodeFlags ?? [])].join(' ');
+  const load = r.loadAvg ? `, load average ${r.loadAvg.start} → ${r.loadAvg.end}` : '';
+  return `tier ${r.tier} (seed ${r.seed}, ${r.date.slice(0, 10)}, ${flags}${r.wallMs !== undefined ? `, worker wall time ${fmtMs(r.wallMs)}` : ''}${load})`;
 }
 
 export function renderText(machine: Machine, tiers: readonly TierResult[]): string {
@@ -179,10 +203,10 @@ export function readResults(path: string): ResultsFile | undefined {
 
 /** The issue's fields first, in its order, then the details; absent fields are left out. */
 const FIELD_ORDER: readonly (keyof TierResult)[] = [
-  'tier', 'seed', 'date', 'completed', 'error',
+  'tier', 'seed', 'date', 'completed', 'error', 'timedOut',
   'inputBytes', 'parseMs', 'compileMs', 'peakRssMb', 'trace', 'reach', 'exposureMs', 'blast', 'matrixMs', 'findingsMs', 'whatif',
-  'traceSameVnet', 'importMs', 'importCompileMs', 'ratio', 'readMs', 'compileParts', 'files', 'counts', 'diagnostics', 'rssAfterCompileMb', 'heapAfterCompileMb',
-  'notImplemented', 'errors', 'phaseMs', 'wallMs', 'maxOldSpaceMb',
+  'traceSameVnet', 'importMs', 'importCompileMs', 'ratio', 'readMs', 'compileParts', 'files', 'counts', 'diagnostics', 'heapAfterImportMb', 'rssAfterCompileMb', 'heapAfterCompileMb',
+  'answers', 'notImplemented', 'errors', 'timeoutS', 'phaseMs', 'gc', 'loadAvg', 'nodeFlags', 'wallMs', 'maxOldSpaceMb',
 ];
 
 export function canonicalTier(r: TierResult): TierResult {

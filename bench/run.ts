@@ -3,17 +3,17 @@
 // generated part of bench/RESULTS.md. The worker is this same program (bin/bench.js) started with
 // `--worker`, under `node --max-old-space-size=... --expose-gc`.
 
-import { fork } from 'node:child_process';
 import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureEstate } from './estates.ts';
-import { canonicalTier, describeMachine, renderText, updateMarkdown, writeResults } from './report.ts';
+import { canonicalTier, describeMachine, orderedTiers, readResults, renderText, updateMarkdown, writeResults } from './report.ts';
+import { BASE_MEASUREMENTS, MEASUREMENTS } from './measurements.ts';
+import { overrideTier, superviseTier } from './supervise.ts';
 import { TIER_NAMES, type TierName } from './synth/tiers.ts';
-import type { Machine, TierResult, WorkerJob, WorkerMessage } from './types.ts';
+import type { Machine, TierResult, WorkerJob } from './types.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(REPO_ROOT, 'bin', 'bench.js');
 
 export interface BenchIo {
   stdout(s: string): void;
@@ -34,6 +34,8 @@ and rewrites the generated part of bench/RESULTS.md.
 Options:
   --tier S|M|L|XL    a tier to run (repeatable; default: S and M). L reads ~250 MB, XL ~1 GB
   --seed N           estate seed (default 1)
+  --report           run nothing: print the stored figures of every tier (from --out) and rewrite
+                     the generated part of the markdown page
   --json             print this run's figures as JSON on stdout instead of the table
   --out FILE         results file to merge into (default bench/results.json)
   --markdown FILE    page whose generated part to rewrite (default bench/RESULTS.md when --out is
@@ -42,34 +44,49 @@ Options:
   --flows N          random flows to trace (default 1000)
   --pairs N          random pairs for reach (default 200)
   --blast N          random endpoints for blast (default 20)
+  --only NAMES       run only these measurements (comma-separated: trace, traceSameVnet, reach,
+                     exposure, blast, matrix, findings, whatif, whatifFull; parse, import and
+                     compile always run) and replace just their figures in the stored tier
+  --timeout S        time limit of one measurement (default 300): past it the worker is killed
+                     and a new one runs the remaining measurements; the figure is an error
+  --whatif-budget MS time budget of the full what-if recompute; past it core extrapolates the
+                     whole time (default: core's, 60 s)
   --profile DIR      CPU-profile each measurement into DIR (<tier>-<measurement>.cpuprofile and
                      <tier>-hotspots.txt, mapped to TypeScript file:line); the figures of a
                      profiled run are printed but not merged into the results file
+  --node-flag FLAG   one more node/V8 flag for the workers (repeatable), for experiments such as
+                     --node-flag=--max-semi-space-size=64
   --heap MB          the workers' --max-old-space-size (default: S 2048, M 4096, L 8192,
                      XL 16384, at most 3/4 of the machine's memory)
   -h, --help         this text
 
 Progress goes to stderr when stderr is a terminal, unless --json or CI is set.
-Exit codes: 0 every tier completed; 1 a tier failed (its figures so far are kept); 2 usage error.
+Exit codes: 0 every measurement of every tier ran; 1 a worker crashed or a measurement failed or
+timed out (the figures measured are kept); 2 usage error.
 `;
 
 export interface BenchArgs {
   tiers: TierName[];
   seed: number;
   json: boolean;
+  report: boolean;
   out: string;
   markdown?: string;
   estates: string;
   flows: number;
   pairs: number;
   blast: number;
+  whatIfBudgetMs?: number;
+  timeoutS: number;
+  only?: string[];
   heapMb?: number;
   profile?: string;
+  nodeFlags: string[];
 }
 
 type Parsed = { help: true } | { error: string } | { args: BenchArgs };
 
-const VALUE_FLAGS = ['tier', 'seed', 'out', 'markdown', 'estates', 'flows', 'pairs', 'blast', 'heap', 'profile'] as const;
+const VALUE_FLAGS = ['tier', 'seed', 'out', 'markdown', 'estates', 'flows', 'pairs', 'blast', 'whatif-budget', 'timeout', 'only', 'heap', 'profile', 'node-flag'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];
 
 function count(text: string, flag: string, min: number): number | string {
@@ -80,8 +97,10 @@ function count(text: string, flag: string, min: number): number | string {
 
 export function parseArgs(argv: readonly string[], cwd: string): Parsed {
   const tiers: TierName[] = [];
+  const nodeFlags: string[] = [];
   const values: Partial<Record<ValueFlag, string>> = {};
   let json = false;
+  let report = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '-h' || arg === '--help') return { help: true };
@@ -89,7 +108,11 @@ export function parseArgs(argv: readonly string[], cwd: string): Parsed {
       json = true;
       continue;
     }
-    const m = /^--([a-z]+)(?:=(.*))?$/.exec(arg);
+    if (arg === '--report') {
+      report = true;
+      continue;
+    }
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
     if (!m || !(VALUE_FLAGS as readonly string[]).includes(m[1] as string)) {
       return { error: arg.startsWith('-') ? `unknown option ${arg}` : `unexpected argument ${arg}` };
     }
@@ -97,7 +120,7 @@ export function parseArgs(argv: readonly string[], cwd: string): Parsed {
     let value = m[2];
     if (value === undefined) {
       value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) return { error: `--${key} needs a value` };
+      if (value === undefined || (value.startsWith('--') && key !== 'node-flag')) return { error: `--${key} needs a value` };
       i++;
     }
     if (key === 'tier') {
@@ -106,18 +129,30 @@ export function parseArgs(argv: readonly string[], cwd: string): Parsed {
       if (!tiers.includes(t as TierName)) tiers.push(t as TierName);
       continue;
     }
+    if (key === 'node-flag') {
+      if (!value.startsWith('--')) return { error: `--node-flag takes a node or V8 flag such as --max-semi-space-size=64, got ${value}` };
+      nodeFlags.push(value);
+      continue;
+    }
     if (values[key] !== undefined) return { error: `--${key} given twice` };
     values[key] = value;
   }
-  const nums: Partial<Record<'seed' | 'flows' | 'pairs' | 'blast' | 'heap', number>> = {};
+  const nums: Partial<Record<'seed' | 'flows' | 'pairs' | 'blast' | 'whatif-budget' | 'timeout' | 'heap', number>> = {};
   const defaults = { seed: 1, flows: 1000, pairs: 200, blast: 20 };
-  for (const [flag, min] of [['seed', 0], ['flows', 1], ['pairs', 1], ['blast', 0], ['heap', 256]] as const) {
+  for (const [flag, min] of [['seed', 0], ['flows', 1], ['pairs', 1], ['blast', 0], ['whatif-budget', 1], ['timeout', 1], ['heap', 256]] as const) {
     const text = values[flag];
     if (text === undefined) continue;
     const n = count(text, flag, min);
     if (typeof n === 'string') return { error: n };
     if (flag === 'seed' && n > 0xffffffff) return { error: `--seed must be at most 4294967295, got ${text}` };
     nums[flag] = n;
+  }
+  let only: string[] | undefined;
+  if (values.only !== undefined) {
+    only = values.only.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const known = MEASUREMENTS.map((m) => m.name).filter((n) => !BASE_MEASUREMENTS.has(n));
+    const bad = only.filter((n) => !known.includes(n));
+    if (bad.length || only.length === 0) return { error: `--only takes a comma-separated list of ${known.join(', ')}; got ${values.only}` };
   }
   const defaultOut = join(REPO_ROOT, 'bench', 'results.json');
   const out = values.out !== undefined ? resolve(cwd, values.out) : defaultOut;
@@ -127,14 +162,19 @@ export function parseArgs(argv: readonly string[], cwd: string): Parsed {
       tiers: tiers.length ? TIER_NAMES.filter((t) => tiers.includes(t)) : ['S', 'M'],
       seed: nums.seed ?? defaults.seed,
       json,
+      report,
       out,
       ...(markdown ? { markdown } : {}),
       estates: values.estates !== undefined ? resolve(cwd, values.estates) : join(REPO_ROOT, 'bench', 'estates'),
       flows: nums.flows ?? defaults.flows,
       pairs: nums.pairs ?? defaults.pairs,
       blast: nums.blast ?? defaults.blast,
+      timeoutS: nums.timeout ?? 300,
+      ...(only ? { only } : {}),
       ...(nums.heap !== undefined ? { heapMb: nums.heap } : {}),
+      ...(nums['whatif-budget'] !== undefined ? { whatIfBudgetMs: nums['whatif-budget'] } : {}),
       ...(values.profile !== undefined ? { profile: resolve(cwd, values.profile) } : {}),
+      nodeFlags,
     },
   };
 }
@@ -144,52 +184,6 @@ const DEFAULT_HEAP_MB: Record<TierName, number> = { S: 2048, M: 4096, L: 8192, X
 export function heapFor(tier: TierName, override?: number): number {
   if (override !== undefined) return override;
   return Math.min(DEFAULT_HEAP_MB[tier], Math.floor((totalmem() / 1048576) * 0.75));
-}
-
-/** Runs one tier in a worker process and collects its figures (partial ones if it dies). */
-export function runWorker(job: WorkerJob, progress: (line: string) => void): Promise<TierResult> {
-  return new Promise((resolvePromise) => {
-    const encoded = Buffer.from(JSON.stringify(job)).toString('base64');
-    const child = fork(BIN, ['--worker', encoded], {
-      execArgv: [`--max-old-space-size=${job.maxOldSpaceMb}`, '--expose-gc'],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      cwd: REPO_ROOT,
-    });
-    let last: TierResult | undefined;
-    let done = false;
-    let stderrTail = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4000);
-    });
-    child.on('message', (raw) => {
-      const m = raw as WorkerMessage;
-      if (m.type === 'progress') progress(m.line);
-      else {
-        last = m.result;
-        if (m.type === 'done') done = true;
-      }
-    });
-    const fallback = (): TierResult => ({ tier: job.tier, seed: job.seed, date: new Date().toISOString(), completed: false, maxOldSpaceMb: job.maxOldSpaceMb });
-    child.on('error', (e) => {
-      resolvePromise({ ...(last ?? fallback()), completed: false, error: `could not start the worker: ${e.message}` });
-    });
-    child.on('exit', (code, signal) => {
-      if (done && last && code === 0) {
-        resolvePromise(last);
-        return;
-      }
-      const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-      const tail = stderrTail.trim().split('\n').filter((l) => l.trim() !== '').slice(-6).join(' | ');
-      const oom = /heap limit|out of memory|allocation failed/i.test(stderrTail);
-      const result = last ?? fallback();
-      const ran = Object.keys(result.phaseMs ?? {});
-      resolvePromise({
-        ...result,
-        completed: false,
-        error: `worker ${how}${oom ? ' (out of memory)' : ''} after ${ran.length ? ran.join(', ') : 'no measurement'}${tail ? `: ${tail}` : ''}`,
-      });
-    });
-  });
 }
 
 export async function main(argv: readonly string[], io: BenchIo): Promise<number> {
@@ -207,6 +201,16 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
   const progress = (line: string): void => {
     if (showProgress) io.stderr(`${line}\n`);
   };
+  if (args.report) {
+    const stored = readResults(args.out);
+    if (!stored) {
+      io.stderr(`bench: no results in ${args.out}; run a tier first\n`);
+      return 2;
+    }
+    if (args.markdown) updateMarkdown(args.markdown, stored);
+    io.stdout(args.json ? `${JSON.stringify(stored, null, 2)}\n` : renderText(stored.machine, orderedTiers(stored)));
+    return 0;
+  }
   const machine: Machine = describeMachine();
   const results: TierResult[] = [];
   for (const tier of args.tiers) {
@@ -219,14 +223,22 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
       flows: args.flows,
       pairs: args.pairs,
       blastSources: args.blast,
+      ...(args.whatIfBudgetMs !== undefined ? { whatIfBudgetMs: args.whatIfBudgetMs } : {}),
       maxOldSpaceMb: heapFor(tier, args.heapMb),
+      timeoutS: args.timeoutS,
+      nodeFlags: args.nodeFlags,
+      ...(args.only ? { skip: MEASUREMENTS.map((m) => m.name).filter((n) => !BASE_MEASUREMENTS.has(n) && !args.only!.includes(n)) } : {}),
       progress: showProgress,
       ...(args.profile ? { profileDir: args.profile } : {}),
     };
     progress(`[${tier}] measuring ${estate.dir} in a worker (--max-old-space-size=${job.maxOldSpaceMb})`);
-    const result = await runWorker(job, progress);
+    const fresh = await superviseTier(job, progress, args.timeoutS * 1000);
+    const stored = args.only ? readResults(args.out)?.tiers[tier] : undefined;
+    const result = args.only && stored ? overrideTier(stored, fresh, args.only) : fresh;
     results.push(result);
     if (!result.completed) progress(`[${tier}] did not complete: ${result.error ?? 'unknown error'}`);
+    const failed = Object.keys(result.errors ?? {});
+    if (failed.length) progress(`[${tier}] failed or timed out: ${failed.join(', ')}`);
   }
   if (!args.profile) {
     const merged = writeResults(args.out, machine, results);
@@ -241,7 +253,7 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
     if (args.profile) io.stdout(`\nprofiled run (figures not recorded): profiles and hotspots in ${args.profile}\n`);
     else io.stdout(`\nwrote ${args.out}${args.markdown ? ` and ${args.markdown}` : ''}\n`);
   }
-  return results.every((r) => r.completed) ? 0 : 1;
+  return results.every((r) => r.completed && Object.keys(r.errors ?? {}).length === 0) ? 0 : 1;
 }
 
 /** bin/bench.js hands over here: either the runner or (with --worker) one tier's worker. */

@@ -27,6 +27,8 @@ export interface TraceFigures extends Percentiles {
   reachable: number;
   /** traceFlow answered `{ok: false}` (a question that cannot be asked). */
   errors: number;
+  /** Latency per disposition: which kind of path is slow. */
+  byDisposition: Record<string, { count: number; p50Ms: number; p99Ms: number; maxMs: number }>;
 }
 
 export interface ReachFigures extends Percentiles {
@@ -47,6 +49,13 @@ export interface WhatIfFigures {
   fullMs: number | null;
   /** fullMs / incrementalMs. */
   speedup: number | null;
+  /** false: the full recompute stopped at its time budget: fullMs is the time spent (so speedup is
+   * a lower bound) and fullEstimatedMs core's extrapolation of the whole run. */
+  fullComplete?: boolean;
+  fullEstimatedMs?: number;
+  /** Source x destination pairs each mode recomputed (from the answer's stats). */
+  incrementalPairs?: number;
+  fullPairs?: number;
   notImplemented?: true;
 }
 
@@ -54,10 +63,17 @@ export interface TierResult {
   tier: TierName;
   seed: number;
   date: string;
-  /** Every measurement ran (false: the worker failed; the figures it sent before are kept). */
+  /** The worker got to the end (false: it crashed, e.g. out of memory; `error` says how, and the
+   * figures it sent before are kept). Measurements that failed or timed out are in `errors`. */
   completed: boolean;
   error?: string;
+  /** Measurements that ran past the time limit (--timeout); their worker was killed. */
+  timedOut?: string[];
+  /** The time limit of one measurement (--timeout), seconds. */
+  timeoutS?: number;
   maxOldSpaceMb: number;
+  /** Extra node/V8 flags the worker ran with (--node-flag), when any. */
+  nodeFlags?: string[];
   wallMs?: number;
   files?: number;
   inputBytes?: number;
@@ -76,6 +92,8 @@ export interface TierResult {
   ratio?: number;
   counts?: Record<string, number>;
   diagnostics?: Record<string, number>;
+  /** Heap in use (after a full GC) holding the Snapshot, and then the Snapshot + DataPlane. */
+  heapAfterImportMb?: number;
   rssAfterCompileMb?: number;
   heapAfterCompileMb?: number;
   /** process.resourceUsage().maxRSS of the worker, at the end. */
@@ -89,12 +107,18 @@ export interface TierResult {
   matrixMs?: number | null;
   findingsMs?: number | null;
   whatif?: WhatIfFigures;
+  /** Sizes of the answers' top-level lists (`computeFindings.findings`: 12), to show work was done. */
+  answers?: Record<string, number>;
   /** Measurements whose core function is not exported yet (they report null). */
   notImplemented?: string[];
   /** Measurements that threw, by name. */
   errors?: Record<string, string>;
   /** Wall time of each measurement (including the untimed setup around the figure). */
   phaseMs?: Record<string, number>;
+  /** Garbage-collection pauses during each measurement (perf_hooks 'gc' entries). */
+  gc?: Record<string, { ms: number; count: number; maxPauseMs: number; /** Mark-compact (full) collections. */ majorMs: number; majorCount: number }>;
+  /** The machine's 1-minute load average when the worker started and ended (noise indicator). */
+  loadAvg?: { start: number; end: number };
 }
 
 export interface ResultsFile {
@@ -110,13 +134,21 @@ export interface WorkerJob {
   flows: number;
   pairs: number;
   blastSources: number;
+  /** Time budget of the full what-if recompute (core extrapolates past it); undefined: core's default. */
+  whatIfBudgetMs?: number;
   maxOldSpaceMb: number;
+  timeoutS: number;
+  /** More node/V8 flags for the worker (experiments: `--max-semi-space-size=64`). */
+  nodeFlags: string[];
   progress: boolean;
+  /** Measurements not to run (done or timed out in an earlier worker of this tier). */
+  skip?: string[];
   /** Write a CPU profile of each measurement here (bench/profile.ts). */
   profileDir?: string;
 }
 
 export type WorkerMessage =
   | { type: 'progress'; line: string }
+  | { type: 'start'; name: string }
   | { type: 'partial'; result: TierResult }
   | { type: 'done'; result: TierResult };

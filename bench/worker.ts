@@ -4,10 +4,12 @@
 // crash still leaves the figures measured before it.
 
 import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { listJsonFiles } from './estates.ts';
 import { collectGarbage, mb, now, round } from './measure.ts';
-import { type BenchContext, coreFunction, MEASUREMENTS } from './measurements.ts';
+import { type BenchContext, coreFunction, fillFailed, MEASUREMENTS } from './measurements.ts';
 import { PhaseProfiler } from './profile.ts';
 import type { TierResult, WorkerJob, WorkerMessage } from './types.ts';
 
@@ -20,6 +22,8 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     date: new Date().toISOString(),
     completed: false,
     maxOldSpaceMb: job.maxOldSpaceMb,
+    timeoutS: job.timeoutS,
+    ...(job.nodeFlags.length ? { nodeFlags: job.nodeFlags } : {}),
     files: files.length,
     inputBytes: files.reduce((n, f) => n + statSync(f).size, 0),
     notImplemented: [],
@@ -35,15 +39,29 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
       if (job.progress) void send({ type: 'progress', line: `[${job.tier}] ${line}` });
     },
   };
+  const gcPauses: { start: number; ms: number; major: boolean }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = ((e as unknown as { detail?: { kind?: number } | null }).detail)?.kind ?? 0;
+      gcPauses.push({ start: e.startTime, ms: e.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const loadStart = loadavg()[0] ?? 0;
+  result.gc = {};
   const profiler = job.profileDir ? new PhaseProfiler(job.profileDir, job.tier, fileURLToPath(new URL('..', import.meta.url))) : undefined;
   await profiler?.open();
+  const skip = new Set(job.skip ?? []);
   for (const m of MEASUREMENTS) {
+    if (skip.has(m.name)) continue;
     if (m.needs && !coreFunction(m.needs)) {
       result.notImplemented!.push(m.name);
       Object.assign(result, m.absent);
+      await send({ type: 'partial', result });
       continue;
     }
     ctx.progress(`${m.name}...`);
+    await send({ type: 'start', name: m.name });
     collectGarbage();
     const t0 = now();
     await profiler?.begin();
@@ -51,16 +69,28 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
       Object.assign(result, await m.run(ctx));
     } catch (e) {
       result.errors![m.name] = e instanceof Error ? e.message : String(e);
-      Object.assign(result, m.absent);
+      fillFailed(result, m.name);
     }
     await profiler?.end(m.name);
-    result.phaseMs![m.name] = round(now() - t0, 1);
+    const t1 = now();
+    result.phaseMs![m.name] = round(t1 - t0, 1);
+    // GC entries are delivered on the event loop: let them arrive, then keep this phase's.
+    await new Promise<void>((r) => setTimeout(r, 20));
+    const pauses = gcPauses.filter((g) => g.start >= t0 && g.start <= t1);
+    result.gc[m.name] = {
+      ms: round(pauses.reduce((a, g) => a + g.ms, 0), 1),
+      count: pauses.length,
+      maxPauseMs: round(pauses.reduce((a, g) => Math.max(a, g.ms), 0), 1),
+      majorMs: round(pauses.filter((g) => g.major).reduce((a, g) => a + g.ms, 0), 1),
+      majorCount: pauses.filter((g) => g.major).length,
+    };
     result.peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
     await send({ type: 'partial', result });
   }
   await profiler?.close();
-  result.completed = Object.keys(result.errors!).length === 0;
-  if (!result.completed) result.error = `measurements failed: ${Object.keys(result.errors!).join(', ')}`;
+  observer.disconnect();
+  result.loadAvg = { start: round(loadStart, 2), end: round(loadavg()[0] ?? 0, 2) };
+  result.completed = true;
   result.peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
   result.wallMs = round(now() - started, 1);
   await send({ type: 'done', result });

@@ -6,6 +6,12 @@ import { register } from 'tsx/esm/api';
 
 register();
 
+// `npm run bench | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (e) => {
+  if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 try {
   const { cli } = await import('../bench/run.ts');
   process.exitCode = await cli(process.argv.slice(2));

@@ -14,15 +14,24 @@ import { verifyCommand } from './commands/verify.ts';
 import { traceCommand } from './commands/trace.ts';
 import { reachCommand } from './commands/reach.ts';
 import { firewallCommand } from './commands/firewall.ts';
+import { serveCommand } from './commands/serve.ts';
+import { reportCommand } from './commands/report.ts';
+import { diffCommand } from './commands/diff.ts';
+import { whatifCommand } from './commands/whatif.ts';
+import { findingsCommand } from './commands/findings.ts';
+import { checkCommand } from './commands/check.ts';
+import { exposureCommand } from './commands/exposure.ts';
+import { blastCommand } from './commands/blast.ts';
+import { matrixCommand } from './commands/matrix.ts';
 import { CliError, type CliIo, usageError } from './io.ts';
 
 export type { CliIo } from './io.ts';
 export { CliError } from './io.ts';
 
-export const COMMANDS: Command[] = [summaryCommand, routesCommand, rulesCommand, verifyCommand, nextHopCommand, traceCommand, reachCommand, firewallCommand, synthCommand, tourCommand];
+export const COMMANDS: Command[] = [summaryCommand, routesCommand, rulesCommand, verifyCommand, nextHopCommand, traceCommand, reachCommand, firewallCommand, exposureCommand, blastCommand, matrixCommand, findingsCommand, checkCommand, diffCommand, whatifCommand, serveCommand, reportCommand, synthCommand, tourCommand];
 
 /** Verbs of the design (DESIGN.md) that this version does not have yet. */
-export const PLANNED = ['exposure', 'blast', 'matrix', 'findings', 'check', 'diff', 'whatif', 'serve', 'report'];
+export const PLANNED: string[] = [];
 
 export function version(): string {
   try {

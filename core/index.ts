@@ -29,3 +29,17 @@ export { evaluateFirewall, computeFirewallPermits } from './firewall/evaluate-fi
 export type { FirewallDecision, FirewallQuery } from './firewall/evaluate-firewall.ts';
 export { computeEndpointClasses, endpointKey } from './dataplane/equivalence.ts';
 export type { EndpointClass, EndpointClasses } from './dataplane/equivalence.ts';
+export { computeWhatIf, diffSnapshots, summarizeChanges, applySnapshotEdits, SnapshotEditError, deriveDataPlane } from './analysis/diff/index.ts';
+export type { WhatIfAnswer, WhatIfOptions, WhatIfTarget, WhatIfParty, WhatIfExample, WhatIfStats, FlowChange, ExposureChange, FindingLike, RouteChange, RuleChange, ResourceChangeSummary, SnapshotDiff, ResourceChange, SnapshotEdit } from './analysis/diff/index.ts';
+export { computeFindings, compareFindings, CATALOG, catalogEntry, SEVERITIES, severityRank, severityAtLeast, MANAGEMENT_PORTS, SUBNETS_WITHOUT_NSG_SUPPORT } from './analysis/findings/index.ts';
+export type { CatalogEntry, Finding, FindingEvidence, FindingLocation, FindingsAnswer, FindingsOptions, Severity, RelatedResource, EvidenceRoute, EvidenceRule } from './analysis/findings/index.ts';
+export { parsePolicy, checkPolicy, POLICY_VERBS } from './analysis/check/index.ts';
+export type { Policy, PolicyIntent, PolicyIssue, PolicyPath, PolicySelector, PolicyVerb, IntentResult, PolicyCheckAnswer, PolicyViolation, ViolationKind } from './analysis/check/index.ts';
+export { computeExposure, internetCandidates, INTERNET_SOURCES } from './analysis/exposure.ts';
+export type { ExposureAnswer, ExposureOptions, ExposureSource, ExposedItem, ExposureEntry, ExposureAllowed } from './analysis/exposure.ts';
+export { computeBlastRadius } from './analysis/blast.ts';
+export type { BlastAnswer, BlastOptions, BlastReached, BlastStep, BlastExit, BlastCritical } from './analysis/blast.ts';
+export { computeMatrix } from './analysis/matrix.ts';
+export type { MatrixAnswer, MatrixOptions, MatrixGrouping, MatrixGroup, MatrixCell } from './analysis/matrix.ts';
+export { parsePortList } from './analysis/blast-walk.ts';
+export type { AllowedPorts, FlowExample } from './analysis/blast-walk.ts';

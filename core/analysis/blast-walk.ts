@@ -1,15 +1,24 @@
-// The reach toolkit shared by blast radius, the matrix and on-premises exposure: the engine's own
-// forwarding walk (trace/run-path.ts, the code `reach` and `trace` run) with filters that memoise
-// what many questions share, plus cheap necessary conditions that rule most pairs out before any
-// walk. Nothing here decides differently from computeReach: NSG and firewall filters are pointwise
-// (each packet's fate depends on that packet only), so the permits of a larger query restricted to
-// a smaller one are the permits of the smaller one; the memo tables only exploit that.
+// The reach toolkit shared by blast radius, the matrix and exposure: the engine's own forwarding
+// walk (trace/run-path.ts, the code `reach` and `trace` run) with filters that memoise what many
+// questions share, plus cheap necessary conditions that rule most pairs out before any walk.
+//
+// Nothing here decides differently from computeReach. NSG and firewall filters are pointwise (a
+// packet's fate depends on that packet only), so the permits of a larger query restricted to a
+// smaller one are the permits of the smaller one; and a rule, route or firewall rule treats every
+// address between two of its boundaries alike. Three things follow and are used:
+// - memo tables keyed by "atoms" (the interval between two boundaries that holds an address);
+// - source batches: NICs of one subnet behind the same NSGs leave through the same filter point and
+//   route table, so one walk with all their addresses as the source set answers for all of them;
+// - walk templates: a walk to one destination also answers for every destination of the same VNet
+//   and kind that sits in the same atom of every route table, firewall and NSG the walk consulted
+//   (except the destination's own inbound NSGs, applied per destination).
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
-import type { EffectiveRouteTable, RouteMatch } from '../dataplane/effective-routes.ts';
+import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
+import { normalizeId } from '../model/ids.ts';
 import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { filterPointFor } from '../policy/evaluate-endpoint.ts';
 import { computeNsgPermits } from '../policy/symbolic-nsg.ts';
@@ -17,7 +26,7 @@ import { ruleBox, type CompiledNsg, type CompiledRule } from '../policy/compile-
 import { compiledFirewall, computeFirewallPermits } from '../firewall/evaluate-firewall.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
-import { formatIPv4 } from '../sets/ipv4.ts';
+import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { formatPorts } from '../sets/ports.ts';
 import { PROTOCOL_NUMBERS } from '../sets/protocols.ts';
 import type { Filters } from '../trace/filters.ts';
@@ -84,6 +93,8 @@ export interface PairReach {
   nsgOnPath: boolean;
 }
 
+export const NO_REACH: PairReach = { space: PacketSpace.EMPTY, allowed: [], ports: new Map(), nsgOnPath: false };
+
 export interface WalkRun {
   outcomes: Outcome[];
   entries: EntryDescription[];
@@ -102,11 +113,8 @@ export interface SourcedPart {
   dstLabel: string;
 }
 
-export const NO_REACH: PairReach = { space: PacketSpace.EMPTY, allowed: [], ports: new Map(), nsgOnPath: false };
-
 const NAMED: [string, number][] = [['Tcp', PROTOCOL_NUMBERS.Tcp], ['Udp', PROTOCOL_NUMBERS.Udp], ['Icmp', PROTOCOL_NUMBERS.Icmp], ['Esp', PROTOCOL_NUMBERS.Esp], ['Ah', PROTOCOL_NUMBERS.Ah]];
 const NAMED_SET = IntervalSet.fromRanges(NAMED.map(([, n]) => [n, n] as [number, number]));
-const NAME_OF = new Map(NAMED.map(([name, n]) => [n, name]));
 
 export function isPortProtocol(n: number): boolean {
   return n === 6 || n === 17;
@@ -133,21 +141,53 @@ export function mergePorts(into: Map<number, IntervalSet>, from: Map<number, Int
 interface RouteInterval {
   lo: number;
   hi: number;
-  match: RouteMatch | undefined;
+  nextHopType?: string;
+  nextHopIp?: number;
+  /** What the walk does with a packet in this interval (next hop type, appliance, peered VNet). */
+  decision: string;
 }
 
 /**
- * Which NSG allows count: all rules; only default rules (`default`: every NSG); only default rules
- * at inbound NSGs (`default-inbound`: the destination side admits the traffic by default rules).
+ * Which NSG allows count: all rules; only default rules (`default`: at every NSG); only default
+ * rules at inbound NSGs (`default-inbound`: the destination side admits the traffic by default
+ * rules). Denies always apply.
  */
 export type FilterMode = 'all' | 'default' | 'default-inbound';
 
 export interface KitStats {
   walks: number;
+  templated: number;
   fastPaths: number;
-  pruned: number;
   nsgComputations: number;
   firewallComputations: number;
+}
+
+/** NICs that leave through one filter point and one route table: one walk answers for all. */
+export interface SourceBatch {
+  rep: Extract<Endpoint, { kind: 'nic' }>;
+  src: IntervalSet;
+  key: string;
+}
+
+/** What a walk to one destination says about its look-alikes. */
+interface Template {
+  vnetId: ResourceId;
+  kind: Endpoint['kind'];
+  /**
+   * Boundary lists and the index of the atom that held the walked destination; for route tables,
+   * the decision each atom stands for (the same decision is enough: the routes differ only in name).
+   */
+  checks: { cuts: number[]; atom: number; decisions?: string[] }[];
+  /** The packets arriving at the destination's own NSGs (undefined: stopped before). */
+  arrival?: PacketSpace;
+  nsgBefore: boolean;
+}
+
+interface NsgCall {
+  point: FilterPoint;
+  direction: Direction;
+  input: PacketSpace;
+  hasNsg: boolean;
 }
 
 /**
@@ -156,16 +196,16 @@ export interface KitStats {
  */
 export class ReachKit {
   readonly caveats = new CaveatSet();
-  readonly stats: KitStats = { walks: 0, fastPaths: 0, pruned: 0, nsgComputations: 0, firewallComputations: 0 };
+  readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0 };
   private readonly nsgCache = new Map<string, PacketSpace>();
   private readonly nsgCuts = new Map<string, number[]>();
   private readonly fwCache = new Map<string, { network: PacketSpace; notes: string[] }>();
-  private readonly fwCuts = new Map<ResourceId, number[]>();
-  private readonly partitions = new WeakMap<EffectiveRouteTable, RouteInterval[]>();
-  private readonly outDstCache = new Map<string, IntervalSet>();
-  private readonly inSrcCache = new Map<string, IntervalSet>();
-  private readonly reachableCache = new Map<string, IntervalSet>();
-  private readonly firewallByIp = new Map<string, AzureFirewall | null>();
+  private readonly fwCuts = new Map<string, number[]>();
+  private readonly partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
+  private readonly setCache = new Map<string, IntervalSet>();
+  private readonly templates = new Map<string, Template[]>();
+  private readonly subnetByDisplay = new Map<string, ResourceId>();
+  private readonly sigCache = new Map<string, string>();
   readonly scopeBox: Box;
 
   constructor(readonly dp: DataPlane, readonly scope: PortScope) {
@@ -184,21 +224,20 @@ export class ReachKit {
     return list.filter((x): x is ResourceId => x !== undefined && this.dp.compiledNsg(x) !== undefined);
   }
 
-  /** Address boundaries the NSGs at `point` draw on the pinned dimension. */
-  private cutsOf(point: FilterPoint, direction: Direction, vnetTag: IntervalSet): number[] {
-    const key = `${direction}|${point.subnetId}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}`;
+  hasNsg(point: FilterPoint, direction: Direction): boolean {
+    return this.nsgOrder(point, direction).length > 0;
+  }
+
+  /** Address boundaries the NSGs at `point` draw, in `direction`, on the source or destination. */
+  nsgCutsOf(point: FilterPoint, direction: Direction, dim: 'src' | 'dst'): number[] {
+    const key = `${direction}|${dim}|${point.subnetId}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}`;
     let cuts = this.nsgCuts.get(key);
     if (cuts) return cuts;
+    const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
     const set = new Set<number>();
     for (const id of this.nsgOrder(point, direction)) {
       const nsg = this.dp.compiledNsg(id)!;
-      for (const c of direction === 'Inbound' ? nsg.inbound : nsg.outbound) {
-        const b = ruleBox(c, vnetTag);
-        for (const [lo, hi] of (direction === 'Inbound' ? b.dst : b.src).ranges()) {
-          set.add(lo);
-          if (hi < 0xffffffff) set.add(hi + 1);
-        }
-      }
+      for (const c of direction === 'Inbound' ? nsg.inbound : nsg.outbound) addCuts(set, ruleBox(c, vnetTag)[dim]);
     }
     cuts = [...set].sort((a, b) => a - b);
     this.nsgCuts.set(key, cuts);
@@ -206,167 +245,151 @@ export class ReachKit {
   }
 
   /**
-   * The packets the NSGs at `point` let through in `direction`, for every packet whose pinned
-   * address (the source outbound, the destination inbound) is in `pin`. `mode: 'default'` keeps
-   * only what default rules allow at every NSG (rules that a user wrote are treated as absent
-   * allows, their denies still apply).
+   * The packets the NSGs at `point` let through in `direction`, for every packet whose source is
+   * in `srcPin` and destination in `dstPin` (each widened to its atom when it fits in one).
+   * `mode: 'default'` keeps only what default rules allow at every NSG (a custom allow counts as
+   * a deny); `default-inbound` does so for inbound NSGs only.
    */
-  nsgPermits(point: FilterPoint, direction: Direction, pin: IntervalSet, requested: FilterMode = 'all'): PacketSpace {
+  nsgPermits(point: FilterPoint, direction: Direction, srcPin: IntervalSet, dstPin: IntervalSet, requested: FilterMode = 'all'): PacketSpace {
     const mode = requested === 'default-inbound' ? (direction === 'Inbound' ? 'default' : 'all') : requested;
-    const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
-    const cuts = this.cutsOf(point, direction, vnetTag);
-    const atom = atomRange(cuts, pin);
-    const pinned = atom ?? pin;
-    const key = `${mode}|${direction}|${point.subnetId}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${pinned.key()}`;
+    const src = atomRange(this.nsgCutsOf(point, direction, 'src'), srcPin) ?? srcPin;
+    const dst = atomRange(this.nsgCutsOf(point, direction, 'dst'), dstPin) ?? dstPin;
+    const key = `${mode}|${direction}|${point.subnetId}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${src.key()}|${dst.key()}`;
     const hit = this.nsgCache.get(key);
     if (hit) return hit;
     this.stats.nsgComputations++;
-    const dim = direction === 'Inbound' ? 'dst' : 'src';
-    let cur = PacketSpace.of({ protocols: ALL_PROTOCOLS, src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS, [dim]: pinned });
+    const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
+    let cur = PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS });
     for (const id of this.nsgOrder(point, direction)) {
       const nsg = this.dp.compiledNsg(id)!;
-      // Only rules that can match the pinned addresses matter (the others never intersect the query).
-      const relevant = (direction === 'Inbound' ? nsg.inbound : nsg.outbound).filter((c) => ruleBox(c, vnetTag)[dim].intersects(pinned));
+      // Only rules that can match the pinned addresses matter (the others never meet the query).
+      const relevant = (direction === 'Inbound' ? nsg.inbound : nsg.outbound).filter((c) => {
+        const b = ruleBox(c, vnetTag);
+        return b.src.intersects(src) && b.dst.intersects(dst);
+      });
       const reduced: CompiledNsg = { nsg: nsg.nsg, inbound: direction === 'Inbound' ? relevant : [], outbound: direction === 'Outbound' ? relevant : [] };
       const r = computeNsgPermits(reduced, direction, cur, vnetTag);
       cur = mode === 'all' ? r.allowed : new PacketSpace(r.allowedBy.filter((p) => isDefaultRule(p.rule)).flatMap((p) => p.space.boxes));
       if (cur.isEmpty()) break;
     }
+    if (this.nsgCache.size > 400_000) this.nsgCache.clear();
     this.nsgCache.set(key, cur);
     return cur;
   }
 
-  outPermits(e: Endpoint, mode: FilterMode = 'all'): PacketSpace {
-    return this.nsgPermits(this.pointOf(e), 'Outbound', IntervalSet.point(e.ip), mode);
-  }
-
-  inPermits(e: Endpoint, mode: FilterMode = 'all'): PacketSpace {
-    return this.nsgPermits(this.pointOf(e), 'Inbound', IntervalSet.point(e.ip), mode);
-  }
-
-  /** Destinations the source's own NSGs let it send to (within the port scope). */
-  outDestinations(e: Endpoint): IntervalSet {
-    const key = `${e.vnetId}|${e.ip}`;
-    let s = this.outDstCache.get(key);
-    if (!s) {
-      s = this.outPermits(e).intersectBox({ ...this.scopeBox, src: IntervalSet.point(e.ip) }).project('dst');
-      this.outDstCache.set(key, s);
-    }
-    return s;
-  }
-
-  /** Sources the destination's NSGs admit (within the port scope). */
-  inSources(e: Endpoint): IntervalSet {
-    const key = `${e.vnetId}|${e.ip}`;
-    let s = this.inSrcCache.get(key);
-    if (!s) {
-      s = this.inPermits(e).intersectBox({ ...this.scopeBox, dst: IntervalSet.point(e.ip) }).project('src');
-      this.inSrcCache.set(key, s);
-    }
-    return s;
-  }
-
   // ---- Azure Firewall ------------------------------------------------------------------------------
 
-  private firewallCuts(fw: AzureFirewall): number[] {
-    let cuts = this.fwCuts.get(fw.id);
+  private firewallCutsOf(fw: AzureFirewall, dim: 'src' | 'dst'): number[] {
+    const key = `${fw.id}|${dim}`;
+    let cuts = this.fwCuts.get(key);
     if (cuts) return cuts;
     const set = new Set<number>();
     const c = compiledFirewall(this.dp, fw);
-    for (const { rules } of [...c.network, ...c.application]) {
-      for (const r of rules) {
-        for (const [lo, hi] of r.box.src.ranges()) {
-          set.add(lo);
-          if (hi < 0xffffffff) set.add(hi + 1);
-        }
-      }
-    }
+    for (const { rules } of [...c.network, ...c.application]) for (const r of rules) addCuts(set, r.box[dim]);
     cuts = [...set].sort((a, b) => a - b);
-    this.fwCuts.set(fw.id, cuts);
+    this.fwCuts.set(key, cuts);
     return cuts;
   }
 
-  /** What the firewall's network rules allow from sources in `pin` (no FQDN: application rules do not apply). */
-  firewallPermits(fw: AzureFirewall, pin: IntervalSet): { network: PacketSpace; notes: string[] } {
-    const atom = atomRange(this.firewallCuts(fw), pin);
-    const pinned = atom ?? pin;
-    const key = `${fw.id}|${pinned.key()}`;
+  /**
+   * What the firewall's network rules allow from sources in `srcPin` to destinations in `dstPin`
+   * (each widened to its atom); no FQDN, so application rules do not apply.
+   */
+  firewallPermits(fw: AzureFirewall, srcPin: IntervalSet, dstPin: IntervalSet): { network: PacketSpace; notes: string[] } {
+    const src = atomRange(this.firewallCutsOf(fw, 'src'), srcPin) ?? srcPin;
+    const dst = atomRange(this.firewallCutsOf(fw, 'dst'), dstPin) ?? dstPin;
+    const key = `${fw.id}|${src.key()}|${dst.key()}`;
     let hit = this.fwCache.get(key);
     if (!hit) {
       this.stats.firewallComputations++;
-      const r = computeFirewallPermits(this.dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS, src: pinned, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS }), {});
+      const r = computeFirewallPermits(this.dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS }), {});
       hit = { network: r.network, notes: r.notes };
+      if (this.fwCache.size > 200_000) this.fwCache.clear();
       this.fwCache.set(key, hit);
     }
     return hit;
   }
 
-  /** The Azure Firewall that owns `ip` as seen from `vnetId` (its VNet or a directly peered one). */
-  firewallAt(vnetId: ResourceId, ip: number): AzureFirewall | undefined {
-    const key = `${vnetId}|${ip}`;
-    const cached = this.firewallByIp.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    let found: AzureFirewall | undefined;
-    const look = (v: ResourceId) => {
-      const e = this.dp.addresses.byVnet.get(v)?.get(ip);
-      return e?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(e.firewallId) : undefined;
-    };
-    found = look(vnetId);
-    if (!found && !this.dp.addresses.byVnet.get(vnetId)?.has(ip)) {
-      for (const p of this.dp.topology.vnets.get(vnetId)?.peers ?? []) {
-        if (!p.connected) continue;
-        if (this.dp.addresses.byVnet.get(p.remoteVnetId)?.has(ip)) {
-          found = look(p.remoteVnetId);
-          break;
-        }
+  /**
+   * A superset of the destinations the firewall's network rules may allow from `src` within the
+   * port scope: every allow rule that can match (earlier denies ignored). For pruning only.
+   */
+  private firewallDestinations(fw: AzureFirewall, src: IntervalSet): IntervalSet {
+    const key = `fd|${fw.id}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
+    let hit = this.setCache.get(key);
+    if (hit) return hit;
+    const ranges: [number, number][] = [];
+    for (const { oc, rules } of compiledFirewall(this.dp, fw).network) {
+      if (oc.collection.action === 'Deny') continue;
+      for (const r of rules) {
+        if (!r.box.src.intersects(src) || !r.box.protocols.intersects(this.scope.protocols)) continue;
+        if (!r.box.dstPorts.intersects(this.scope.dstPorts) && !r.box.protocols.subtract(TCP_UDP).intersects(this.scope.protocols)) continue;
+        for (const x of r.box.dst.ranges()) ranges.push(x);
       }
     }
-    this.firewallByIp.set(key, found ?? null);
-    return found;
+    hit = IntervalSet.fromRanges(ranges);
+    this.setCache.set(key, hit);
+    return hit;
   }
 
   // ---- filters for the walk --------------------------------------------------------------------------
 
-  /** Filters with the engine's reach semantics, memoised; `seen.nsg` tells whether an NSG applied. */
-  filters(mode: FilterMode, seen: { nsg: boolean }): Filters {
+  /** Filters with the engine's reach semantics, memoised; every NSG and firewall consulted is recorded. */
+  filters(mode: FilterMode, log: { nsg: NsgCall[]; firewalls: AzureFirewall[] }): Filters {
     return {
       mode: 'reach',
       nsg: (point, direction, space) => {
-        if (space.isEmpty() || (!point.subnetNsgId && !point.nicNsgId)) return { space, steps: [] };
-        if (this.nsgOrder(point, direction).length === 0) return { space, steps: [] };
-        seen.nsg = true;
-        const pin = space.project(direction === 'Inbound' ? 'dst' : 'src');
-        return { space: space.intersect(this.nsgPermits(point, direction, pin, mode)), steps: [] };
+        const hasNsg = this.hasNsg(point, direction);
+        log.nsg.push({ point, direction, input: space, hasNsg });
+        if (space.isEmpty() || !hasNsg) return { space, steps: [] };
+        return { space: space.intersect(this.nsgPermits(point, direction, space.project('src'), space.project('dst'), mode)), steps: [] };
       },
       firewall: (fw, space, q) => {
+        log.firewalls.push(fw);
         if (q.fqdn || q.toPublicIp) {
           const r = computeFirewallPermits(this.dp, fw, space, q);
           return { network: r.network, application: r.application, steps: [], notes: r.notes };
         }
-        const p = this.firewallPermits(fw, space.project('src'));
+        const p = this.firewallPermits(fw, space.project('src'), space.project('dst'));
         return { network: space.intersect(p.network), application: PacketSpace.EMPTY, steps: [], notes: p.notes };
       },
     };
   }
 
-  /** The engine's runPath with the memoised filters: the outcomes that get through. */
-  run(q: PathQuery, mode: FilterMode = 'all'): WalkRun {
+  private runLogged(q: PathQuery, mode: FilterMode, srcOverride?: IntervalSet): { run: ReturnType<typeof runPath>; log: { nsg: NsgCall[]; firewalls: AzureFirewall[] } } {
     this.stats.walks++;
-    const seen = { nsg: false };
-    const run = runPath(this.dp, q, this.filters(mode, seen), (src, dst) =>
-      PacketSpace.of({ protocols: this.scope.protocols, src: q.sources ?? src, srcPorts: ALL_PORTS, dst: IntervalSet.point(dst), dstPorts: this.scope.dstPorts }),
+    const log = { nsg: [] as NsgCall[], firewalls: [] as AzureFirewall[] };
+    const run = runPath(this.dp, q, this.filters(mode, log), (src, dst) =>
+      PacketSpace.of({ protocols: this.scope.protocols, src: srcOverride ?? q.sources ?? src, srcPorts: ALL_PORTS, dst: IntervalSet.point(dst), dstPorts: this.scope.dstPorts }),
     );
     this.caveats.addAll(run.caveats.list());
-    if (run.error) return { outcomes: [], entries: [], dstLabel: run.dstLabel, nsgOnPath: seen.nsg, error: run.error };
+    return { run, log };
+  }
+
+  /** The engine's runPath with the memoised filters: the outcomes that get through. */
+  run(q: PathQuery, mode: FilterMode = 'all'): WalkRun {
+    const { run, log } = this.runLogged(q, mode);
+    const nsgOnPath = log.nsg.some((c) => c.hasNsg);
+    if (run.error) return { outcomes: [], entries: [], dstLabel: run.dstLabel, nsgOnPath, error: run.error };
     const dstExternal = q.to.kind === 'external' || q.to.kind === 'internet';
-    return { outcomes: run.outcomes.filter((o) => isReachable(o, dstExternal)), entries: run.entries, dstLabel: run.dstLabel, nsgOnPath: seen.nsg };
+    return { outcomes: run.outcomes.filter((o) => isReachable(o, dstExternal)), entries: run.entries, dstLabel: run.dstLabel, nsgOnPath };
+  }
+
+  /** A walk from every NIC of a batch at once (to storage, the internet, on-premises...). */
+  runBatch(batch: SourceBatch, to: ResolvedRef): WalkRun {
+    const q: PathQuery = { from: endpointRef(batch.rep), to };
+    const { run, log } = this.runLogged(q, 'all', batch.src);
+    const nsgOnPath = log.nsg.some((c) => c.hasNsg);
+    if (run.error) return { outcomes: [], entries: [], dstLabel: run.dstLabel, nsgOnPath, error: run.error };
+    const dstExternal = to.kind === 'external' || to.kind === 'internet';
+    return { outcomes: run.outcomes.filter((o) => isReachable(o, dstExternal)), entries: run.entries, dstLabel: run.dstLabel, nsgOnPath };
   }
 
   /** A walk: what gets from q.from to q.to within the port scope. */
   walk(q: PathQuery, mode: FilterMode = 'all'): PairReach {
     const r = this.run(q, mode);
     if (r.error) return NO_REACH;
-    return this.summarize(r.outcomes, r.dstLabel, r.nsgOnPath);
+    return this.summarize(r.outcomes.map((o) => ({ space: o.space, frontendPort: o.label?.frontendPort })), r.dstLabel, r.nsgOnPath);
   }
 
   /**
@@ -389,158 +412,373 @@ export class ReachKit {
         if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
       }
     }
-    if (other) this.caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
+    if (other) this.caveats.add(OTHER_PROTOCOLS);
     return [...groups.values()].filter((g) => !isPortProtocol(g.protocolNumber) || !g.portSet.isEmpty());
   }
 
   /** Ports per protocol of what got through (frontend ports where a translation happened). */
-  summarize(outcomes: Outcome[], dstLabel: string, nsgOnPath: boolean): PairReach {
+  summarize(pieces: { space: PacketSpace; frontendPort?: number }[], dstLabel: string, nsgOnPath: boolean): PairReach {
     const ports = new Map<number, IntervalSet>();
-    let space = PacketSpace.EMPTY;
+    const boxes: Box[] = [];
     let other = false;
-    for (const o of outcomes) {
-      space = new PacketSpace([...space.boxes, ...o.space.boxes]);
+    for (const o of pieces) {
       for (const b of o.space.boxes) {
+        boxes.push(b);
         for (const [, n] of NAMED) {
           if (!b.protocols.has(n)) continue;
-          const p = !isPortProtocol(n) ? IntervalSet.EMPTY : o.label?.frontendPort !== undefined ? IntervalSet.point(o.label.frontendPort) : b.dstPorts;
+          const p = !isPortProtocol(n) ? IntervalSet.EMPTY : o.frontendPort !== undefined ? IntervalSet.point(o.frontendPort) : b.dstPorts;
           ports.set(n, (ports.get(n) ?? IntervalSet.EMPTY).union(p));
         }
         if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
       }
     }
-    if (other) this.caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
+    if (other) this.caveats.add(OTHER_PROTOCOLS);
     for (const [n, p] of [...ports]) if (isPortProtocol(n) && p.isEmpty()) ports.delete(n);
     const allowed = allowedOf(ports);
     if (allowed.length === 0) return { ...NO_REACH, nsgOnPath };
+    const space = new PacketSpace(boxes);
     const first = allowed[0];
     const n = PROTOCOL_NUMBERS[first.protocol as keyof typeof PROTOCOL_NUMBERS];
-    const box = space.boxes.find((b) => b.protocols.has(n));
-    const example: FlowExample = {
-      src: formatIPv4(box?.src.min() ?? 0),
-      dst: dstLabel,
-      protocol: first.protocol,
-      ...(isPortProtocol(n) ? { dstPort: ports.get(n)!.min() } : {}),
-    };
+    const box = boxes.find((b) => b.protocols.has(n));
+    const example: FlowExample = { src: formatIPv4(box?.src.min() ?? 0), dst: dstLabel, protocol: first.protocol, ...(isPortProtocol(n) ? { dstPort: ports.get(n)!.min() } : {}) };
     return { space, allowed, ports, example, nsgOnPath };
   }
 
   // ---- routing -------------------------------------------------------------------------------------
 
   /** The longest-prefix-match partition of a route table: the next hop is constant on each interval. */
-  partition(table: EffectiveRouteTable): RouteInterval[] {
+  partition(table: EffectiveRouteTable): { iv: RouteInterval[]; cuts: number[]; decisions: string[] } {
     let p = this.partitions.get(table);
     if (p) return p;
-    const cuts = new Set<number>([0]);
+    const set = new Set<number>([0]);
     for (const e of table.entries) {
-      cuts.add(e.cidr.start);
-      if (e.cidr.end < 0xffffffff) cuts.add(e.cidr.end + 1);
+      set.add(e.cidr.start);
+      if (e.cidr.end < 0xffffffff) set.add(e.cidr.end + 1);
     }
-    const sorted = [...cuts].sort((a, b) => a - b);
-    p = sorted.map((lo, i) => ({ lo, hi: i + 1 < sorted.length ? sorted[i + 1] - 1 : 0xffffffff, match: table.lookup(lo) }));
+    const cuts = [...set].sort((a, b) => a - b);
+    const iv = cuts.map((lo, i) => {
+      const m = table.lookup(lo);
+      const nh = m?.route.nextHopIpAddress[0];
+      const origin = m?.route.origin;
+      const decision = `${m?.route.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
+      return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: m?.route.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision };
+    });
+    p = { iv, cuts, decisions: iv.map((x) => x.decision) };
     this.partitions.set(table, p);
     return p;
   }
 
-  /**
-   * A superset of the addresses inside the estate that packets from `e` can reach within the port
-   * scope: its outbound NSGs' destinations, the routes of its subnet that deliver (VnetLocal in its
-   * VNet, peerings, private endpoints, appliances) and, for routes to an Azure Firewall, what the
-   * firewall's network rules allow from it. A necessary condition, checked before any walk.
-   * With `outside`, routes that leave the estate (gateway, internet) count too: for exits.
-   */
-  reachableDestinations(e: Endpoint, outside = false): IntervalSet {
-    const key = `${outside ? 'x' : 'i'}|${e.vnetId}|${e.ip}`;
-    const cached = this.reachableCache.get(key);
-    if (cached) return cached;
-    const out = this.outDestinations(e);
-    const table = this.dp.routesForSubnet(e.subnetId);
-    const vnetSet = this.dp.topology.vnets.get(e.vnetId)?.addressSet ?? IntervalSet.EMPTY;
-    const ranges: [number, number][] = [];
-    if (table && !out.isEmpty()) {
-      for (const iv of this.partition(table)) {
-        if (!iv.match || !out.intersects(IntervalSet.range(iv.lo, iv.hi))) continue;
-        const r = iv.match.route;
-        let part: IntervalSet;
-        switch (r.nextHopType) {
-          case 'VnetLocal':
-            part = IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet);
-            break;
-          case 'VNetPeering':
-          case 'InterfaceEndpoint':
-            part = IntervalSet.range(iv.lo, iv.hi);
-            break;
-          case 'VirtualAppliance': {
-            part = IntervalSet.range(iv.lo, iv.hi);
-            const nh = r.nextHopIpAddress[0];
-            const nhIp = nh ? parseDotted(nh) : undefined;
-            const fw = nhIp !== undefined ? this.firewallAt(e.vnetId, nhIp) : undefined;
-            if (fw) part = part.intersect(this.firewallPermits(fw, IntervalSet.point(e.ip)).network.intersectBox({ ...this.scopeBox, src: IntervalSet.point(e.ip) }).project('dst'));
-            break;
-          }
-          case 'VirtualNetworkGateway':
-          case 'Internet':
-            // Leaves the estate: on-premises, the internet (a private address is dropped there).
-            part = outside ? IntervalSet.range(iv.lo, iv.hi) : IntervalSet.EMPTY;
-            break;
-          default:
-            part = IntervalSet.EMPTY;
-        }
-        for (const rr of part.ranges()) ranges.push(rr);
-      }
+  /** The endpoint a VirtualAppliance next hop names, in the VNet or a directly peered one. */
+  applianceAt(vnetId: ResourceId, ip: number): Endpoint | undefined {
+    const own = this.dp.addresses.byVnet.get(vnetId)?.get(ip);
+    if (own) return own;
+    for (const p of this.dp.topology.vnets.get(vnetId)?.peers ?? []) {
+      if (!p.connected) continue;
+      const e = this.dp.addresses.byVnet.get(p.remoteVnetId)?.get(ip);
+      if (e) return e;
     }
-    const result = IntervalSet.fromRanges(ranges).intersect(out);
-    this.reachableCache.set(key, result);
+    return undefined;
+  }
+
+  /**
+   * Addresses a packet routed out of `subnetId` can be delivered to inside the estate, whatever
+   * the filters (VnetLocal in its VNet, peerings, private endpoints, further appliances); with
+   * `outside`, also the routes that leave the estate (gateway, internet).
+   */
+  deliverableFrom(subnetId: ResourceId, vnetId: ResourceId, outside = false): IntervalSet {
+    const key = `d|${outside ? 'x' : 'i'}|${subnetId}`;
+    const cached = this.setCache.get(key);
+    if (cached) return cached;
+    const table = this.dp.routesForSubnet(subnetId);
+    const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
+    const ranges: [number, number][] = [];
+    for (const iv of table ? this.partition(table).iv : []) {
+      const t = iv.nextHopType;
+      if (t === 'VnetLocal') for (const r of IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet).ranges()) ranges.push(r);
+      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) ranges.push([iv.lo, iv.hi]);
+    }
+    const result = IntervalSet.fromRanges(ranges);
+    this.setCache.set(key, result);
     return result;
   }
 
   /**
-   * What gets from NIC `a` to endpoint `b` (an endpoint inside the estate). Rules pairs out with
-   * necessary conditions, answers NIC-to-NIC traffic inside one VNet directly (outbound NSGs, the
-   * VnetLocal route, inbound NSGs: exactly the walk's steps) and walks the rest.
+   * A superset of the addresses packets from `src` (addresses of NICs in `subnetId`) can reach:
+   * the routes of the subnet that deliver (VnetLocal in its VNet, peerings, private endpoints,
+   * appliances) and, for routes to an Azure Firewall, what its network rules allow from `src` and
+   * what the firewall's subnet delivers. With `outside`, routes that leave the estate count too.
+   * A necessary condition, checked before any walk; shared by every source in one firewall atom.
    */
-  pair(a: Endpoint, b: Endpoint, mode: FilterMode = 'all'): PairReach {
-    // Load balancer frontends, firewalls and gateways are filtered elsewhere than at their own address.
-    if (b.kind !== 'nic' && b.kind !== 'privateEndpoint') return this.walk({ from: endpointRef(a), to: endpointRef(b) }, mode);
-    const aIp = IntervalSet.point(a.ip);
-    const bIp = IntervalSet.point(b.ip);
-    if (!this.inSources(b).has(a.ip)) {
-      this.stats.pruned++;
-      return NO_REACH;
+  routeReachable(subnetId: ResourceId, vnetId: ResourceId, src: IntervalSet, outside = false): IntervalSet {
+    const table = this.dp.routesForSubnet(subnetId);
+    if (!table) return IntervalSet.EMPTY;
+    const p = this.partition(table);
+    // The firewall atoms of the source decide the firewall part; key the memo by them.
+    const fwKeys: string[] = [];
+    for (const iv of p.iv) {
+      if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
+      const hop = this.applianceAt(vnetId, iv.nextHopIp);
+      if (hop?.kind !== 'firewall') continue;
+      const fw = this.dp.snapshot.azureFirewalls.get(hop.firewallId);
+      if (fw) fwKeys.push(`${fw.id}:${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`);
     }
-    const start: Box = { ...this.scopeBox, src: aIp, dst: bIp };
-    const joint = this.outPermits(a, mode).intersectBox(start).intersect(this.inPermits(b, mode));
-    if (joint.isEmpty()) {
-      this.stats.pruned++;
-      return NO_REACH;
+    const key = `r|${outside ? 'x' : 'i'}|${subnetId}|${[...new Set(fwKeys)].join(';')}`;
+    const cached = this.setCache.get(key);
+    if (cached) return cached;
+    const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
+    const ranges: [number, number][] = [];
+    for (const iv of p.iv) {
+      let part: IntervalSet;
+      switch (iv.nextHopType) {
+        case 'VnetLocal':
+          part = IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet);
+          break;
+        case 'VNetPeering':
+        case 'InterfaceEndpoint':
+          part = IntervalSet.range(iv.lo, iv.hi);
+          break;
+        case 'VirtualAppliance': {
+          part = IntervalSet.range(iv.lo, iv.hi);
+          const hop = iv.nextHopIp !== undefined ? this.applianceAt(vnetId, iv.nextHopIp) : undefined;
+          if (hop?.kind === 'firewall') {
+            const fw = this.dp.snapshot.azureFirewalls.get(hop.firewallId);
+            if (fw) part = part.intersect(this.firewallDestinations(fw, src));
+          }
+          // The appliance routes onwards from its own subnet: only what that subnet delivers.
+          if (hop) part = part.intersect(this.deliverableFrom(hop.subnetId, hop.vnetId, outside));
+          break;
+        }
+        case 'VirtualNetworkGateway':
+        case 'Internet':
+          // Leaves the estate: on-premises, the internet (a private address is dropped there).
+          part = outside ? IntervalSet.range(iv.lo, iv.hi) : IntervalSet.EMPTY;
+          break;
+        default:
+          part = IntervalSet.EMPTY;
+      }
+      for (const r of part.ranges()) ranges.push(r);
     }
+    const result = IntervalSet.fromRanges(ranges);
+    this.setCache.set(key, result);
+    return result;
+  }
+
+  // ---- NICs to endpoints ---------------------------------------------------------------------------
+
+  /** A batch of NICs that share subnet and NSGs (the caller groups them); `rep` walks for all. */
+  batch(members: Extract<Endpoint, { kind: 'nic' }>[]): SourceBatch {
+    const rep = members.reduce((a, b) => (b.ip < a.ip ? b : a));
+    const src = IntervalSet.fromRanges(members.map((m) => [m.ip, m.ip] as [number, number]));
+    return { rep, src, key: `${rep.vnetId}|${rep.ip}|${src.key()}` };
+  }
+
+  /** Every destination `batch` might reach (a necessary condition), see routeReachable. */
+  batchReachable(batch: SourceBatch, outside = false): IntervalSet {
+    return this.routeReachable(batch.rep.subnetId, batch.rep.vnetId, batch.src, outside);
+  }
+
+  /** Forget the walk templates of a batch (when it is done); templates shared by look-alike batches stay. */
+  forget(batch: SourceBatch): void {
+    for (const mode of ['all', 'default', 'default-inbound']) this.templates.delete(`${mode}|${batch.key}`);
+  }
+
+  /**
+   * What decides a batch's walks before the destination's own NSGs: its route table, VirtualNetwork
+   * tag, NSGs, and the atoms its addresses fall in for its outbound NSGs and the firewalls its
+   * routes lead to. Batches with the same signature get the same answers (their addresses
+   * substituted); undefined when the batch straddles an atom.
+   */
+  private signature(batch: SourceBatch): string | undefined {
+    const cached = this.sigCache.get(batch.key);
+    if (cached !== undefined) return cached || undefined;
+    const a = batch.rep;
     const table = this.dp.routesForSubnet(a.subnetId);
-    const m = table?.lookup(b.ip);
-    if (b.kind === 'nic' && b.vnetId === a.vnetId && m?.route.nextHopType === 'VnetLocal' && this.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) {
-      this.stats.fastPaths++;
-      this.caveats.addAll(table!.caveats);
-      const nsgOnPath = this.nsgOrder(this.pointOf(a), 'Outbound').length + this.nsgOrder(this.pointOf(b), 'Inbound').length > 0;
-      const dummy: Outcome = { space: joint, disposition: 'ACCEPTED', hops: [], stoppedBy: null };
-      return this.summarize([dummy], b.ipText, nsgOnPath);
+    const point = this.pointOf(a);
+    let sig: string | undefined;
+    if (table) {
+      const parts = [`t${objectId(table)}`, `v${objectId(this.dp.virtualNetworkTag(a.subnetId))}`, point.subnetNsgId ?? '', point.nicNsgId ?? ''];
+      const out = atomRange(this.nsgCutsOf(point, 'Outbound', 'src'), batch.src);
+      if (out) parts.push(out.key());
+      else parts.length = 0;
+      for (const iv of parts.length ? this.partition(table).iv : []) {
+        if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
+        const hop = this.applianceAt(a.vnetId, iv.nextHopIp);
+        const fw = hop?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(hop.firewallId) : undefined;
+        if (!fw) continue;
+        const atom = atomRange(this.firewallCutsOf(fw, 'src'), batch.src);
+        if (!atom) {
+          parts.length = 0;
+          break;
+        }
+        parts.push(`${fw.id}:${atom.key()}`);
+      }
+      sig = parts.length ? [...new Set(parts)].join('|') : undefined;
     }
-    return this.walk({ from: endpointRef(a), to: endpointRef(b) }, mode);
+    this.sigCache.set(batch.key, sig ?? '');
+    return sig;
+  }
+
+  /**
+   * The packets from the batch's NICs (sources in `batch.src`) that reach `b`, a NIC or a private
+   * endpoint. NIC-to-NIC traffic inside one VNet is the source's outbound NSGs and the
+   * destination's inbound NSGs (the VnetLocal route has nothing else on it); anything else is a
+   * walk, or a template of an earlier walk of this batch that answers for `b` too.
+   */
+  reachFromBatch(batch: SourceBatch, b: Endpoint, mode: FilterMode = 'all'): { space: PacketSpace; nsgOnPath: boolean } {
+    const a = batch.rep;
+    const start: Box = { ...this.scopeBox, src: batch.src, dst: IntervalSet.point(b.ip) };
+    const table = this.dp.routesForSubnet(a.subnetId);
+    const bPoint = this.pointOf(b);
+    if (b.kind === 'nic' && b.vnetId === a.vnetId && table?.lookup(b.ip)?.route.nextHopType === 'VnetLocal' && this.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) {
+      this.stats.fastPaths++;
+      this.caveats.addAll(table.caveats);
+      const aPoint = this.pointOf(a);
+      let space = this.hasNsg(aPoint, 'Outbound') ? PacketSpace.of(start).intersect(this.nsgPermits(aPoint, 'Outbound', batch.src, start.dst, mode)) : PacketSpace.of(start);
+      if (!space.isEmpty() && this.hasNsg(bPoint, 'Inbound')) space = space.intersect(this.nsgPermits(bPoint, 'Inbound', space.project('src'), start.dst, mode));
+      return { space, nsgOnPath: this.hasNsg(aPoint, 'Outbound') || this.hasNsg(bPoint, 'Inbound') };
+    }
+    const own = `${mode}|${batch.key}`;
+    const sig = this.signature(batch);
+    const shared = sig ? `${mode}|s|${sig}` : undefined;
+    for (const key of shared ? [own, shared] : [own]) {
+      for (const t of this.templates.get(key) ?? []) {
+        if (t.vnetId !== b.vnetId || t.kind !== b.kind || !t.checks.every((c) => sameAtom(c, b.ip))) continue;
+        this.stats.templated++;
+        if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore };
+        const arrival = key === own ? t.arrival : new PacketSpace(t.arrival.boxes.map((x) => ({ ...x, src: batch.src })));
+        return this.finish(arrival, b, bPoint, mode, t.nsgBefore);
+      }
+    }
+    const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
+    const reached = run.error ? [] : run.outcomes.filter((o) => isReachable(o, false));
+    let space = PacketSpace.EMPTY;
+    for (const o of reached) space = new PacketSpace([...space.boxes, ...o.space.boxes]);
+    const nsgOnPath = log.nsg.some((c) => c.hasNsg);
+    if (!run.error && run.outcomes.length === 1) {
+      const t = this.template(run.outcomes[0], log, b, bPoint);
+      if (t) {
+        // Shared with look-alike batches when every address of the batch fared alike.
+        const generic = shared && (!t.arrival || t.arrival.isEmpty() || t.arrival.boxes.every((x) => x.src.equals(batch.src)));
+        const key = generic ? shared : own;
+        const list = this.templates.get(key) ?? [];
+        list.push(t);
+        this.templates.set(key, list);
+      }
+    }
+    return { space, nsgOnPath };
+  }
+
+  /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
+  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, nsgBefore: boolean): { space: PacketSpace; nsgOnPath: boolean } {
+    let space = new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) })));
+    const inbound = this.hasNsg(point, 'Inbound');
+    if (inbound && !space.isEmpty()) space = space.intersect(this.nsgPermits(point, 'Inbound', space.project('src'), IntervalSet.point(b.ip), mode));
+    if (b.kind === 'privateEndpoint' && !space.isEmpty()) {
+      // As walk.ts privateEndpointService: an approved connection to a storage account serves TCP 443.
+      const pe = this.dp.snapshot.privateEndpoints.get(b.privateEndpointId);
+      const conn = pe?.connections[0];
+      if (conn && conn.status && conn.status.toLowerCase() !== 'approved') space = PacketSpace.EMPTY;
+      else if (conn && this.dp.snapshot.storageAccounts.has(conn.targetId)) space = space.intersectBox({ protocols: IntervalSet.point(6), src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: IntervalSet.point(443) });
+    }
+    return { space, nsgOnPath: nsgBefore || inbound };
+  }
+
+  /** What a walk to `b` says about every destination in the same atoms (undefined: nothing safe). */
+  private template(o: Outcome, log: { nsg: NsgCall[]; firewalls: AzureFirewall[] }, b: Endpoint, bPoint: FilterPoint): Template | undefined {
+    const last = log.nsg[log.nsg.length - 1];
+    const atB = o.hops.some((h) => h.ip === b.ipText);
+    const final = last && last.direction === 'Inbound' && samePoint(last.point, bPoint) && atB ? log.nsg.length - 1 : -1;
+    // A private endpoint's walk ends in its service; anything else after the NSGs is not known here.
+    if (final >= 0 && !(o.disposition === 'ACCEPTED' || o.disposition === 'DENIED_IN' || o.disposition === 'DENIED_BY_SERVICE')) return undefined;
+    if (final < 0 && (o.disposition === 'ACCEPTED' || o.disposition === 'EXITS_NETWORK' || o.disposition === 'UNKNOWN')) return undefined;
+    const checks: Template['checks'] = [];
+    const add = (cuts: number[]) => checks.push({ cuts, atom: atomIndex(cuts, b.ip) });
+    log.nsg.forEach((c, i) => {
+      if (i !== final && c.hasNsg) add(this.nsgCutsOf(c.point, c.direction, 'dst'));
+    });
+    for (const fw of new Set(log.firewalls)) add(this.firewallCutsOf(fw, 'dst'));
+    for (const h of o.hops) {
+      for (const s of h.steps) {
+        if (s.kind !== 'route') continue;
+        const subnetId = this.subnetIdOf(s.subnet);
+        const table = subnetId ? this.dp.routesForSubnet(subnetId) : undefined;
+        if (!table) return undefined;
+        const p = this.partition(table);
+        checks.push({ cuts: p.cuts, atom: atomIndex(p.cuts, b.ip), decisions: p.decisions });
+      }
+    }
+    return { vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: log.nsg.some((c, i) => i !== final && c.hasNsg) };
+  }
+
+  private subnetIdOf(display: string): ResourceId | undefined {
+    let id = this.subnetByDisplay.get(display);
+    if (id === undefined) {
+      const n = normalizeId(display);
+      id = this.dp.snapshot.subnets.has(n) ? n : '';
+      this.subnetByDisplay.set(display, id);
+    }
+    return id || undefined;
+  }
+
+  /**
+   * What gets from NIC `a` to endpoint `b` (inside the estate), as computeReach answers it, within
+   * the port scope.
+   */
+  pair(a: Extract<Endpoint, { kind: 'nic' }>, b: Endpoint, mode: FilterMode = 'all'): PairReach {
+    if (b.kind !== 'nic' && b.kind !== 'privateEndpoint') return this.walk({ from: endpointRef(a), to: endpointRef(b) }, mode);
+    const r = this.reachFromBatch(this.batch([a]), b, mode);
+    return this.summarize([{ space: r.space }], b.ipText, r.nsgOnPath);
   }
 }
 
+const OTHER_PROTOCOLS = { code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' };
+
 export function endpointRef(e: Endpoint): ResolvedRef {
   return { kind: 'endpoint', endpoint: e, label: e.ipText };
+}
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+/** A stable number for a shared object (route tables and tags are shared by look-alike subnets). */
+function objectId(o: object): number {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
 }
 
 function isDefaultRule(c: CompiledRule): boolean {
   return c.rule.collection === 'defaultSecurityRules';
 }
 
-function parseDotted(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text.trim());
-  if (!m) return undefined;
-  const p = m.slice(1).map(Number);
-  if (p.some((x) => x > 255)) return undefined;
-  return ((p[0] * 256 + p[1]) * 256 + p[2]) * 256 + p[3];
+function samePoint(a: FilterPoint, b: FilterPoint): boolean {
+  return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
+}
+
+function addCuts(set: Set<number>, s: IntervalSet): void {
+  const b = s.bounds;
+  for (let i = 0; i < b.length; i += 2) {
+    set.add(b[i]);
+    if (b[i + 1] < 0xffffffff) set.add(b[i + 1] + 1);
+  }
+}
+
+function sameAtom(c: { cuts: number[]; atom: number; decisions?: string[] }, ip: number): boolean {
+  const i = atomIndex(c.cuts, ip);
+  if (i === c.atom) return true;
+  // Atom i is the interval starting at cuts[i - 1]; the partition's interval index is i - 1.
+  return !!c.decisions && i > 0 && c.atom > 0 && c.decisions[i - 1] === c.decisions[c.atom - 1];
+}
+
+/** Index of the first cut greater than `ip` (the atom number of `ip`). */
+export function atomIndex(cuts: number[], ip: number): number {
+  let l = 0;
+  let h = cuts.length;
+  while (l < h) {
+    const mid = (l + h) >> 1;
+    if (cuts[mid] <= ip) l = mid + 1;
+    else h = mid;
+  }
+  return l;
 }
 
 /** The elementary interval between two cuts that holds every member of `pin`, if one does. */
@@ -549,18 +787,9 @@ function atomRange(cuts: number[], pin: IntervalSet): IntervalSet | undefined {
   if (lo === undefined) return undefined;
   const b = pin.bounds;
   const hi = b[b.length - 1];
-  // Index of the first cut > lo.
-  let l = 0;
-  let h = cuts.length;
-  while (l < h) {
-    const mid = (l + h) >> 1;
-    if (cuts[mid] <= lo) l = mid + 1;
-    else h = mid;
-  }
+  const l = atomIndex(cuts, lo);
   const start = l === 0 ? 0 : cuts[l - 1];
   const end = l < cuts.length ? cuts[l] - 1 : 0xffffffff;
   if (hi > end) return undefined;
   return IntervalSet.range(start, end);
 }
-
-export { NAME_OF as PROTOCOL_NAME_OF };

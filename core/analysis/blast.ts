@@ -19,10 +19,11 @@ import { computeEndpointClasses, type EndpointClasses } from '../dataplane/equiv
 import type { ResourceId, StorageAccount } from '../model/types.ts';
 import { cidrsToSet, setToCidrStrings } from '../sets/cidr.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
+import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
 import { endpointHop } from '../trace/walk.ts';
-import { ReachKit, endpointRef, portScope, type AllowedPorts, type PairReach, type KitStats } from './blast-walk.ts';
+import { ReachKit, portScope, type AllowedPorts, type PairReach, type KitStats } from './blast-walk.ts';
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 
@@ -104,7 +105,7 @@ export interface BlastAnswer {
   caveats: Caveat[];
   error?: string;
   /** How much work the answer took (not part of the stable JSON). */
-  stats?: KitStats & { footholds: number; classes: number };
+  stats?: KitStats & { footholds: number; batches: number; classes: number };
 }
 
 const classCache = new WeakMap<DataPlane, EndpointClasses>();
@@ -215,97 +216,124 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   const onPremSet = cidrsToSet([...dp.snapshot.localNetworkGateways.values()].flatMap((l) => l.addressPrefixes)).set;
   const internetIp = parseIPv4(INTERNET_EXAMPLE)!;
 
-  const queue: Foothold[] = [{ endpoint: e0, node: ROOT, depth: 0 }];
   let footholds = 0;
-  for (let qi = 0; qi < queue.length; qi++) {
-    const f = queue[qi];
-    if (f.depth >= maxDepth) continue;
-    footholds++;
-    const reachable = kit.reachableDestinations(f.endpoint);
+  let batches = 0;
+  let unvisited = n - (selfClass >= 0 ? 1 : 0);
+  const done = () => unvisited === 0 && reachedStorage.size === storage.total && exits.has('internet') && (exits.has('onPremises') || onPremSet.isEmpty());
+  /** The foothold a batch result came from (the lowest address that gets through), and its edge. */
+  const edgeFrom = (members: Foothold[], space: PacketSpace, dstLabel: string, nsgOnPath: boolean): { from: Foothold; reach: PairReach } | undefined => {
+    const srcs = space.project('src');
+    const from = members.find((m) => srcs.has(m.endpoint.ip));
+    if (!from) return undefined;
+    const own = space.intersectBox({ protocols: ALL_PROTOCOLS, src: IntervalSet.point(from.endpoint.ip), srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
+    const reach = kit.summarize([{ space: own }], dstLabel, nsgOnPath);
+    return reach.allowed.length ? { from, reach } : undefined;
+  };
 
-    // The other members of the foothold's own class (same subnet, same rules).
-    if (f.node === ROOT && selfClass >= 0) {
-      const other = classes.classes[selfClass].members.find((m) => m !== e0);
-      if (other && reachable.has(other.ip)) {
-        const r = kit.pair(e0, other);
-        if (r.allowed.length) {
-          graph.addNode(`c${selfClass}`, { target: other });
-          link(ROOT, `c${selfClass}`, r);
-          if (other.kind === 'nic') queue.push({ endpoint: other, node: `c${selfClass}`, depth: 1 });
-        }
-      }
-    }
-
-    // Unvisited classes whose address the foothold can send to.
-    for (const [lo, hi] of reachable.ranges()) {
-      for (let i = lowerBound(index.ips, lo); i < index.ips.length && index.ips[i] <= hi; i++) {
-        const c = index.cls[i];
-        if (visited[c]) continue;
-        const rep = classes.classes[c].representative;
-        const r = kit.pair(f.endpoint, rep);
-        if (r.allowed.length === 0) continue;
+  // Breadth first, one layer (depth) at a time; the footholds of a layer that leave through the
+  // same subnet, NSGs and egress are asked about together (one walk for all of them).
+  let layer: Foothold[] = [{ endpoint: e0, node: ROOT, depth: 0 }];
+  for (let depth = 0; layer.length > 0 && depth < maxDepth && !done(); depth++) {
+    const next: Foothold[] = [];
+    footholds += layer.length;
+    for (const members of batchesOf(dp, layer)) {
+      if (done()) break;
+      batches++;
+      const batch = kit.batch(members.map((m) => m.endpoint));
+      const reachable = kit.batchReachable(batch);
+      const reach = (target: Endpoint, c: number) => {
+        const r = kit.reachFromBatch(batch, target);
+        if (r.space.isEmpty()) return;
+        const e = edgeFrom(members, r.space, target.ipText, r.nsgOnPath);
+        if (!e) return;
         visited[c] = 1;
+        unvisited--;
         const node = `c${c}`;
-        graph.addNode(node, { target: rep });
-        link(f.node, node, r);
-        if (rep.kind === 'nic') queue.push({ endpoint: rep, node, depth: f.depth + 1 });
-        else if (rep.kind === 'privateEndpoint') {
-          const sa = storage.byPrivateEndpoint.get(rep.privateEndpointId);
+        graph.addNode(node, { target });
+        link(e.from.node, node, e.reach);
+        if (target.kind === 'nic') next.push({ endpoint: target, node, depth: depth + 1 });
+        else if (target.kind === 'privateEndpoint') {
+          const sa = storage.byPrivateEndpoint.get(target.privateEndpointId);
           if (sa && !reachedStorage.has(sa)) reachedStorage.set(sa, { node, via: 'privateEndpoint' });
         }
-      }
-    }
-
-    // Storage accounts through their public endpoint or a service endpoint.
-    for (const a of storage.publicCandidates(f.endpoint.subnetId)) {
-      if (reachedStorage.has(a.id)) continue;
-      const run = kit.run({ from: endpointRef(f.endpoint), to: { kind: 'storageAccount', storageAccountId: a.id, label: a.name } });
-      if (run.outcomes.length === 0) continue;
-      const r = kit.summarize(run.outcomes, run.dstLabel, run.nsgOnPath);
-      if (r.allowed.length === 0) continue;
-      const node = `sa:${a.id}`;
-      graph.addNode(node, { account: a.id });
-      link(f.node, node, r);
-      const hops = run.outcomes[0].hops;
-      const via: BlastReached['via'] = hops.some((h) => h.kind === 'privateEndpoint') ? 'privateEndpoint' : hops.some((h) => h.steps.some((s) => s.kind === 'service' && s.rule.startsWith('networkAcls.virtualNetworkRules'))) ? 'serviceEndpoint' : 'publicEndpoint';
-      reachedStorage.set(a.id, { node, via });
-    }
-
-    // Exits: the internet and on-premises, found once (at the smallest depth).
-    if (!exits.has('internet') || (!exits.has('onPremises') && !onPremSet.isEmpty())) {
-      const outside = kit.reachableDestinations(f.endpoint, true);
-      if (!exits.has('internet') && outside.has(internetIp)) {
-        const r = kit.walk({ from: endpointRef(f.endpoint), to: { kind: 'internet', label: 'internet' } });
-        if (r.allowed.length) {
-          const node = 'exit:internet';
-          graph.addNode(node);
-          link(f.node, node, r);
-          exits.set('internet', { node, target: INTERNET_EXAMPLE, destinations: [] });
-        }
-      }
-      if (!exits.has('onPremises') && !onPremSet.isEmpty()) {
-        const targets = outside.intersect(onPremSet).ranges().slice(0, 16);
-        let node: string | undefined;
-        const destinations: string[] = [];
-        for (const [lo, hi] of targets) {
-          const ref: ResolvedRef = { kind: 'external', ip: lo, ipText: formatIPv4(lo), where: 'onPremises', label: formatIPv4(lo) };
-          const r = kit.walk({ from: endpointRef(f.endpoint), to: ref });
-          if (r.allowed.length === 0) continue;
-          destinations.push(...setToCidrStrings(IntervalSet.range(lo, hi)));
-          if (!node) {
-            node = 'exit:onPremises';
-            graph.addNode(node, { target: formatIPv4(lo) });
-            link(f.node, node, r);
+      };
+      // The other members of the foothold's own class (same subnet, same rules).
+      if (depth === 0 && selfClass >= 0) {
+        const other = classes.classes[selfClass].members.find((m) => m !== e0);
+        if (other && reachable.has(other.ip)) {
+          visited[selfClass] = 0;
+          unvisited++;
+          reach(other, selfClass);
+          if (!visited[selfClass]) {
+            visited[selfClass] = 1;
+            unvisited--;
           }
         }
-        if (node) exits.set('onPremises', { node, target: String(graph.getNodeAttribute(node, 'target')), destinations });
+      }
+      // Unvisited classes whose address the batch can route to.
+      for (const [lo, hi] of reachable.ranges()) {
+        for (let i = lowerBound(index.ips, lo); i < index.ips.length && index.ips[i] <= hi; i++) {
+          const c = index.cls[i];
+          if (!visited[c]) reach(classes.classes[c].representative, c);
+        }
+      }
+      kit.forget(batch);
+
+      // Storage accounts through their public endpoint or a service endpoint.
+      for (const a of storage.publicCandidates(batch.rep.subnetId)) {
+        if (reachedStorage.has(a.id)) continue;
+        const run = kit.runBatch(batch, { kind: 'storageAccount', storageAccountId: a.id, label: a.name });
+        if (run.outcomes.length === 0) continue;
+        const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
+        if (!e) continue;
+        const node = `sa:${a.id}`;
+        graph.addNode(node, { account: a.id });
+        link(e.from.node, node, e.reach);
+        const hops = run.outcomes[0].hops;
+        const via: BlastReached['via'] = hops.some((h) => h.kind === 'privateEndpoint') ? 'privateEndpoint' : hops.some((h) => h.steps.some((st) => st.kind === 'service' && st.rule.startsWith('networkAcls.virtualNetworkRules'))) ? 'serviceEndpoint' : 'publicEndpoint';
+        reachedStorage.set(a.id, { node, via });
+      }
+
+      // Exits: the internet and on-premises, found once (at the smallest depth).
+      if (!exits.has('internet') || (!exits.has('onPremises') && !onPremSet.isEmpty())) {
+        const outside = kit.batchReachable(batch, true);
+        if (!exits.has('internet') && outside.has(internetIp)) {
+          const run = kit.runBatch(batch, { kind: 'internet', label: 'internet' });
+          const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
+          if (e) {
+            const node = 'exit:internet';
+            graph.addNode(node);
+            link(e.from.node, node, e.reach);
+            exits.set('internet', { node, target: INTERNET_EXAMPLE, destinations: [] });
+          }
+        }
+        if (!exits.has('onPremises') && !onPremSet.isEmpty()) {
+          const targets = outside.intersect(onPremSet).ranges().slice(0, 16);
+          let node: string | undefined;
+          const destinations: string[] = [];
+          for (const [lo, hi] of targets) {
+            const ref: ResolvedRef = { kind: 'external', ip: lo, ipText: formatIPv4(lo), where: 'onPremises', label: formatIPv4(lo) };
+            const run = kit.runBatch(batch, ref);
+            const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
+            if (!e) continue;
+            destinations.push(...setToCidrStrings(IntervalSet.range(lo, hi)));
+            if (!node) {
+              node = 'exit:onPremises';
+              graph.addNode(node, { address: formatIPv4(lo) });
+              link(e.from.node, node, e.reach);
+            }
+          }
+          if (node) exits.set('onPremises', { node, target: String(graph.getNodeAttribute(node, 'address')), destinations });
+        }
       }
     }
+    layer = next;
   }
 
   // ---- paths (shortest, from the BFS tree) ----
   const paths = singleSource(graph, ROOT);
   const nodeEndpoint = (node: string): Endpoint | undefined => (node === ROOT ? e0 : (graph.getNodeAttribute(node, 'target') as Endpoint | undefined));
+  void storage;
   const stepsTo = (node: string, last?: Endpoint): BlastStep[] => {
     const p = paths[node] ?? [];
     const steps: BlastStep[] = [];
@@ -315,7 +343,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
       const info = edges.get(`${a}>${b}`)!;
       const fe = nodeEndpoint(a)!;
       const first = info.reach.allowed[0];
-      const to = describeNode(dp, b, i === p.length - 1 && last ? last : undefined, nodeEndpoint(b), storage);
+      const to = describeNode(dp, b, i === p.length - 1 && last ? last : undefined, nodeEndpoint(b), graph.getNodeAttribute(b, 'address') as string | undefined);
       steps.push({ from: endpointHop(dp, fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: info.reach.allowed });
     }
     return steps;
@@ -371,23 +399,48 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
       unmatchedSelectors: matcher.unmatched,
     },
     caveats: kit.caveats.list(),
-    stats: { ...kit.stats, footholds, classes: n },
+    stats: { ...kit.stats, footholds, batches, classes: n },
   };
 }
 
-function describeNode(dp: DataPlane, node: string, member: Endpoint | undefined, target: Endpoint | undefined, storage: StorageIndex): { name: string; ip: string } {
+const ALL_PROTOCOLS = IntervalSet.range(0, 255);
+const ALL_PORTS = IntervalSet.range(0, 65535);
+const ALL_IPS = IntervalSet.range(0, 0xffffffff);
+
+/**
+ * Footholds grouped so that one walk answers for each group: same subnet (route table, VirtualNetwork
+ * tag), same NIC NSG, same egress (public IP, load balancer pools). In address order.
+ */
+function batchesOf(dp: DataPlane, layer: Foothold[]): (Foothold & { endpoint: Extract<Endpoint, { kind: 'nic' }> })[][] {
+  const groups = new Map<string, (Foothold & { endpoint: Extract<Endpoint, { kind: 'nic' }> })[]>();
+  for (const f of layer) {
+    const e = f.endpoint;
+    if (e.kind !== 'nic') continue;
+    const nic = dp.snapshot.networkInterfaces.get(e.nicId);
+    const ipc = nic?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
+    const primary = nic?.ipConfigurations.find((c) => c.primary) ?? nic?.ipConfigurations[0];
+    const key = `${e.subnetId}|${nic?.nsgId ?? ''}|${primary?.publicIpId ?? ''}|${[...(primary?.loadBalancerBackendPoolIds ?? [])].sort().join(',')}|${ipc === primary ? '' : ipc?.id}`;
+    const list = groups.get(key);
+    const item = { ...f, endpoint: e };
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()].map((l) => l.sort((a, b) => a.endpoint.ip - b.endpoint.ip));
+}
+
+function describeNode(dp: DataPlane, node: string, member: Endpoint | undefined, target: Endpoint | undefined, address: string | undefined): { name: string; ip: string } {
   if (node.startsWith('sa:')) {
     const a = dp.snapshot.storageAccounts.get(node.slice(3));
-    void storage;
     return { name: a?.name ?? node.slice(3), ip: `${a?.name ?? ''}.blob.core.windows.net` };
   }
   if (node === 'exit:internet') return { name: 'internet', ip: INTERNET_EXAMPLE };
-  if (node === 'exit:onPremises') return { name: 'on-premises', ip: '' };
+  if (node === 'exit:onPremises') return { name: 'on-premises', ip: address ?? '' };
   const e = member ?? target;
   return e ? { name: endpointHop(dp, e).name, ip: e.ipText } : { name: node, ip: '' };
 }
 
 interface StorageIndex {
+  total: number;
   byPrivateEndpoint: Map<ResourceId, ResourceId>;
   /** Accounts a NIC in `subnetId` might reach without a private endpoint. */
   publicCandidates(subnetId: ResourceId): StorageAccount[];
@@ -399,11 +452,15 @@ function storageIndex(dp: DataPlane): StorageIndex {
     const c = pe.connections.find((x) => dp.snapshot.storageAccounts.has(x.targetId) && (!x.status || x.status.toLowerCase() === 'approved'));
     if (c) byPrivateEndpoint.set(pe.id, c.targetId);
   }
+  // With defaultAction Deny, IP rules admit a client only by its public address: the estate's
+  // egress addresses (NAT gateways, instance and firewall public IPs...) are among its public IPs.
+  const egress = cidrsToSet([...dp.snapshot.publicIpAddresses.values()].flatMap((p) => (p.ipAddress ? [`${p.ipAddress}/32`] : []))).set;
   const open: StorageAccount[] = [];
   const byRule = new Map<ResourceId, StorageAccount[]>();
   for (const a of dp.snapshot.storageAccounts.values()) {
     if (a.publicNetworkAccess?.toLowerCase() === 'disabled') continue;
-    if (a.networkAcls.defaultAction === 'Allow' || a.networkAcls.ipRules.length > 0) {
+    const ipRules = cidrsToSet(a.networkAcls.ipRules.filter((r) => r.action.toLowerCase() === 'allow').map((r) => (r.value.includes('/') ? r.value : `${r.value}/32`))).set;
+    if (a.networkAcls.defaultAction === 'Allow' || ipRules.intersects(egress)) {
       open.push(a);
       continue;
     }
@@ -412,5 +469,8 @@ function storageIndex(dp: DataPlane): StorageIndex {
       byRule.set(r.subnetId, [...(byRule.get(r.subnetId) ?? []), a]);
     }
   }
-  return { byPrivateEndpoint, publicCandidates: (subnetId) => [...open, ...(byRule.get(subnetId) ?? [])] };
+  // A virtual network rule admits a subnet only through its service endpoint (rule 10.1); without
+  // one the subnet reaches the public endpoint from a public address, which the IP rules refuse.
+  const hasStorageEndpoint = (subnetId: ResourceId) => dp.snapshot.subnets.get(subnetId)?.serviceEndpoints.some((e) => e.service.toLowerCase().startsWith('microsoft.storage')) ?? false;
+  return { total: dp.snapshot.storageAccounts.size, byPrivateEndpoint, publicCandidates: (subnetId) => [...open, ...(hasStorageEndpoint(subnetId) ? byRule.get(subnetId) ?? [] : [])] };
 }

@@ -311,7 +311,8 @@ function onPremisesExposure(dp: DataPlane, kit: ReachKit, override: IntervalSet 
       // Necessary conditions: a route from the gateway subnet, and NSGs that admit some on-premises source.
       const m = gwTable?.lookup(rep.ip);
       if (gwTable && (!m || m.route.nextHopType === 'None' || m.route.nextHopType === 'Internet')) continue;
-      if (!kit.inSources(rep).intersects(sources)) continue;
+      const point = kit.pointOf(rep);
+      if (kit.hasNsg(point, 'Inbound') && kit.nsgPermits(point, 'Inbound', sources, IntervalSet.point(rep.ip)).isEmpty()) continue;
       const run = kit.run({ from, to: endpointRef(rep), sources });
       if (run.outcomes.length === 0) continue;
       const parts = kit.parts(run.outcomes, run.dstLabel);

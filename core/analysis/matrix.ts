@@ -16,7 +16,8 @@ import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
 import type { ResourceId } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type FlowExample, type KitStats, type PairReach } from './blast-walk.ts';
+import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type FlowExample, type KitStats } from './blast-walk.ts';
+import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
@@ -131,48 +132,64 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   const G = groups.length;
   let pairs = 0;
   let sources = 0;
-  const record = (ca: number, cb: number, t: PairReach, a: Endpoint, b: Endpoint) => {
-    // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
-    const din = kit.pair(a, b, 'default-inbound');
-    const inboundDefaultOnly = t.space.subtract(din.space).isEmpty();
-    const defaultOnly = inboundDefaultOnly && t.space.subtract(kit.pair(a, b, 'default').space).isEmpty();
-    for (const ga of groupsOfClass[ca]) {
-      for (const gb of groupsOfClass[cb]) {
-        const key = ga * G + gb;
-        let cell = cells.get(key);
-        if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: t.example }));
-        mergePorts(cell.ports, t.ports);
-        cell.defaultOnly &&= defaultOnly;
-        cell.inboundDefaultOnly &&= inboundDefaultOnly;
-        cell.nsg ||= t.nsgOnPath;
-      }
-    }
-  };
+  const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
+  const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
 
-  for (let ca = 0; ca < classes.classes.length; ca++) {
-    const a = classes.classes[ca].representative;
-    if (a.kind !== 'nic' || groupsOfClass[ca].length === 0) continue;
-    sources++;
-    const reachable = kit.reachableDestinations(a);
-    if (reachable.isEmpty()) continue;
-    // Within the class: the representative to another member.
-    const other = classes.classes[ca].members.find((m) => m !== a);
-    if (other && reachable.has(other.ip)) {
+  // Sources in batches: the classes of one subnet behind the same NIC NSG leave through the same
+  // filter point and route table, so one walk answers for all of them (split by source address).
+  const batches = new Map<string, number[]>();
+  classes.classes.forEach((c, i) => {
+    const e = c.representative;
+    if (e.kind !== 'nic' || groupsOfClass[i].length === 0) return;
+    const key = `${e.subnetId}|${dp.snapshot.networkInterfaces.get(e.nicId)?.nsgId ?? ''}`;
+    batches.set(key, [...(batches.get(key) ?? []), i]);
+  });
+  for (const members of batches.values()) {
+    sources += members.length;
+    const reps = members.map((i) => classes.classes[i].representative as Extract<Endpoint, { kind: 'nic' }>);
+    const batch = kit.batch(reps);
+    const reachable = kit.batchReachable(batch);
+    const visit = (cb: number) => {
+      const klass = classes.classes[cb];
+      // A host is not its own destination: inside a source class, aim at another member.
+      const target = members.includes(cb) ? klass.members.find((m) => m !== klass.representative) ?? klass.representative : klass.representative;
       pairs++;
-      const t = kit.pair(a, other);
-      if (t.allowed.length) record(ca, ca, t, a, other);
-    }
-    for (const [lo, hi] of reachable.ranges()) {
-      let i = lowerBound(ips, lo);
-      for (; i < ips.length && ips[i] <= hi; i++) {
-        const cb = cls[i];
-        if (cb === ca) continue;
-        const b = classes.classes[cb].representative;
-        pairs++;
-        const t = kit.pair(a, b);
-        if (t.allowed.length) record(ca, cb, t, a, b);
+      const t = kit.reachFromBatch(batch, target);
+      if (t.space.isEmpty()) return;
+      let din: PacketSpace | undefined;
+      let dall: PacketSpace | undefined;
+      for (const ca of members) {
+        const a = classes.classes[ca].representative;
+        if (a === target) continue;
+        const mine = only(t.space, a.ip);
+        if (mine.isEmpty()) continue;
+        const reach = kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
+        if (reach.allowed.length === 0) continue;
+        // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
+        din ??= kit.reachFromBatch(batch, target, 'default-inbound').space;
+        const inboundDefaultOnly = mine.subtract(only(din, a.ip)).isEmpty();
+        let defaultOnly = false;
+        if (inboundDefaultOnly) {
+          dall ??= kit.reachFromBatch(batch, target, 'default').space;
+          defaultOnly = mine.subtract(only(dall, a.ip)).isEmpty();
+        }
+        for (const ga of groupsOfClass[ca]) {
+          for (const gb of groupsOfClass[cb]) {
+            const key = ga * G + gb;
+            let cell = cells.get(key);
+            if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: reach.example }));
+            mergePorts(cell.ports, reach.ports);
+            cell.defaultOnly &&= defaultOnly;
+            cell.inboundDefaultOnly &&= inboundDefaultOnly;
+            cell.nsg ||= t.nsgOnPath;
+          }
+        }
       }
+    };
+    for (const [lo, hi] of reachable.ranges()) {
+      for (let i = lowerBound(ips, lo); i < ips.length && ips[i] <= hi; i++) visit(cls[i]);
     }
+    kit.forget(batch);
   }
 
   const out: MatrixCell[] = [...cells.values()]

@@ -161,7 +161,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     title: 'Endpoint with one of the largest blast radii',
     severity: 'info',
     summary: 'If this endpoint were compromised, it could reach more of the estate than any other.',
-    help: 'Uses the blast-radius computation (transitive reach from the endpoint); lists the top endpoints. Skipped, with a note, when that computation is not available.',
+    help:
+      'Uses the blast-radius computation (everything reachable from the endpoint, transitively, through every NSG, route and firewall). Each one is a walk ' +
+      'over the estate, so it runs from a bounded set of footholds: the endpoints reachable from the internet first, then one NIC per VNet (at most 4); the ' +
+      'largest 3 are reported, ranked, as information.',
     fix: 'Segment the endpoint: restrict its outbound NSG rules and the firewall rules for its subnet to the flows it needs.',
   },
 ];

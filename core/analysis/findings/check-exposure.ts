@@ -40,6 +40,9 @@ export const MANAGEMENT_PORTS: readonly { protocol: 'Tcp' | 'Udp'; port: number;
   { protocol: 'Tcp', port: 27017, service: 'MongoDB' },
 ];
 
+/** Which exposed port makes the example flow, most telling first. */
+const EXAMPLE_ORDER = [22, 3389, 5985, 5986, 23, 5900, 445, 1433, 3306, 5432];
+
 function managementSet(protocol: number): IntervalSet {
   const name = protocol === TCP ? 'Tcp' : protocol === UDP ? 'Udp' : '';
   return IntervalSet.fromRanges(MANAGEMENT_PORTS.filter((m) => m.protocol === name).map((m) => [m.port, m.port] as [number, number]));
@@ -101,7 +104,7 @@ function inboundRules(ev: { allowedBy: { nsg?: string; rule: string; side?: stri
 
 export function checkExposure(ctx: FindingsContext, exposure: ExposureAnswer): Finding[] {
   const out: Finding[] = [];
-  for (const x of exposure.items) {
+  for (const x of [...exposure.items, ...exposure.latent]) {
     out.push(...managementFindings(ctx, x));
     if (x.entry.via === 'publicIp' && x.endpoint.kind === 'nic') {
       const f = directFinding(ctx, x);
@@ -114,15 +117,16 @@ export function checkExposure(ctx: FindingsContext, exposure: ExposureAnswer): F
 function managementFindings(ctx: FindingsContext, x: ExposedEndpoint): Finding[] {
   // An Application Gateway proxies HTTP(S) only: a management port behind it is not reachable as such.
   if (x.entry.via === 'applicationGateway') return [];
-  const hits: { protocol: number; port: number; sources: IntervalSet }[] = [];
+  const hits: { protocol: number; port: number; sources: IntervalSet; rules: Set<string> }[] = [];
   for (const p of x.parts) {
     if (p.protocol !== TCP && p.protocol !== UDP) continue;
     const m = p.backendPorts.intersect(managementSet(p.protocol));
     for (const [lo, hi] of m.ranges()) {
       for (let port = lo; port <= hi; port++) {
-        const h = hits.find((y) => y.protocol === p.protocol && y.port === port);
+        let h = hits.find((y) => y.protocol === p.protocol && y.port === port);
         if (h) h.sources = h.sources.union(p.sources);
-        else hits.push({ protocol: p.protocol, port, sources: p.sources });
+        else hits.push((h = { protocol: p.protocol, port, sources: p.sources, rules: new Set() }));
+        for (const r of p.rules ?? []) h.rules.add(r);
       }
     }
   }
@@ -130,7 +134,10 @@ function managementFindings(ctx: FindingsContext, x: ExposedEndpoint): Finding[]
   hits.sort((a, b) => a.port - b.port || a.protocol - b.protocol);
   let sources = IntervalSet.EMPTY;
   for (const h of hits) sources = sources.union(h.sources);
-  const first = hits.find((h) => h.sources.size() === Math.max(...hits.map((y) => y.sources.size()))) ?? hits[0];
+  // The example: the broadest sources, then the most telling service (remote administration first).
+  const widest = Math.max(...hits.map((y) => y.sources.size()));
+  const rank = (h: { port: number }) => { const i = EXAMPLE_ORDER.indexOf(h.port); return i < 0 ? EXAMPLE_ORDER.length + h.port : i; };
+  const first = hits.filter((h) => h.sources.size() === widest).sort((a, b) => rank(a) - rank(b))[0] ?? hits[0];
   const fp = frontendFor(x, first.protocol, first.port) ?? first.port;
   const src = pickAddress(first.sources, [0xc6336407 /* 198.51.100.7 */])!;
   const traced = traceEvidence(ctx.dp, { from: externalRef(src, 'internet'), to: endpointRef(x.endpoint), protocol: first.protocol, dstPort: fp, viaPublicIp: true });
@@ -141,15 +148,23 @@ function managementFindings(ctx: FindingsContext, x: ExposedEndpoint): Finding[]
     return `${serviceOf(h.protocol, h.port)} (${protocolName(h.protocol)} ${h.port}${f !== undefined && f !== h.port ? ` via frontend port ${f}` : ''})`;
   });
   const uniqueServices = [...new Set(services)];
+  const servicesText = uniqueServices.length <= 6 ? uniqueServices.join(', ') : `${uniqueServices.slice(0, 6).join(', ')} and ${uniqueServices.length - 6} more management or database ports`;
+  const latentRules = [...new Set(hits.flatMap((h) => [...h.rules]))].sort();
   const res = ctx.endpointResource(x.endpoint);
-  const rules = inboundRules(evidence);
-  const severity = breadthSeverity(sources, 'high', 'medium', 'low');
+  const rules = x.latent ? [...new Set(hits.flatMap((h) => [...h.rules]))].sort() : inboundRules(evidence);
+  const severity = x.latent ? 'low' : breadthSeverity(sources, 'high', 'medium', 'low');
   evidence.details = {
     ports: hits.map((h) => `${protocolName(h.protocol)} ${h.port}`),
     sources: describeAddresses(sources),
     entryPoint: entryText(x),
+    ...(x.latent ? { latent: latentText(x) } : {}),
   };
-  const fixRules = rules.length ? `Remove or narrow ${rules.join(' and ')}` : 'Remove the allow';
+  const custom = rules.filter((r) => !r.includes('defaultSecurityRules/'));
+  const byDefault = rules.some((r) => r.includes('defaultSecurityRules/AllowVnetInBound'));
+  const fixRules = [
+    custom.length ? `Remove or narrow ${custom.join(', ')}` : '',
+    byDefault ? `add a Deny-All-Inbound rule (priority 4096) so that defaultSecurityRules/AllowVnetInBound, whose VirtualNetwork tag includes 0.0.0.0/0 here, no longer admits internet sources` : '',
+  ].filter(Boolean).join('; ') || 'Remove the allow';
   const fixEntry = x.entry.via === 'publicIp' ? ` and dissociate ${x.entry.name}` : x.entry.via === 'inboundNatRule' ? ` or delete the NAT rule ${x.entry.name}` : '';
   return [
     ctx.finding({
@@ -158,11 +173,13 @@ function managementFindings(ctx: FindingsContext, x: ExposedEndpoint): Finding[]
       resource: res.resource,
       name: res.name,
       location: res.location,
-      message: `${uniqueServices.join(', ')} on ${ctx.endpointLabel(x.endpoint)} ${hits.length === 1 ? 'is' : 'are'} reachable from ${describeAddresses(sources)} through ${entryText(x)}${restriction(sources)}.`,
+      message: x.latent
+        ? `The NSGs of ${ctx.endpointLabel(x.endpoint)} admit ${servicesText} from ${describeAddresses(sources)} through ${entryText(x)} (by ${latentRules.join(', ')}), but ${latentText(x)}.`
+        : `${servicesText} on ${ctx.endpointLabel(x.endpoint)} ${hits.length === 1 ? 'is' : 'are'} reachable from ${describeAddresses(sources)} through ${entryText(x)}${restriction(sources)}.`,
       evidence: { ...evidence, entry: { via: x.entry.via, resource: x.entry.resource, name: x.entry.name, ...(x.entry.publicIp ? { publicIp: x.entry.publicIp } : {}), ...(x.entry.frontendPort !== undefined ? { frontendPort: x.entry.frontendPort } : {}), ...(x.entry.backendPort !== undefined ? { backendPort: x.entry.backendPort } : {}) } },
       fix: `${fixRules}${fixEntry}; reach the machine through Azure Bastion, a VPN or just-in-time access from named addresses.`,
       related: [entryRelated(ctx, x), ...ctx.relatedFromEvidence(evidence)],
-      key: `${x.entry.name}|${hits.map((h) => `${h.protocol}/${h.port}`).join(',')}`,
+      key: `${x.entry.name}|${hits.map((h) => `${h.protocol}/${h.port}`).join(',')}${x.latent ? '|latent' : ''}`,
     }),
   ];
 }
@@ -186,16 +203,26 @@ function directFinding(ctx: FindingsContext, x: ExposedEndpoint): Finding | unde
   const evidence = traced?.evidence ?? { allowedBy: [], routes: [] };
   evidence.details = { traffic, sources: describeAddresses(sources), publicIp: x.entry.publicIp ?? '' };
   const res = ctx.endpointResource(x.endpoint);
+  if (x.latent) evidence.details.latent = latentText(x);
   return ctx.finding({
     id: 'ZT-EXPOSED-DIRECT',
-    severity: breadthSeverity(sources, 'medium', 'medium', 'low'),
+    severity: x.latent ? 'low' : breadthSeverity(sources, 'medium', 'medium', 'low'),
     resource: res.resource,
     name: res.name,
     location: res.location,
-    message: `${ctx.endpointLabel(x.endpoint)} accepts ${traffic} from ${describeAddresses(sources)} on its own ${entryText(x)}, not behind an Application Gateway, a load balancer or the firewall${restriction(sources)}.`,
+    message: x.latent
+      ? `${ctx.endpointLabel(x.endpoint)} has its own ${entryText(x)} and its NSGs admit ${traffic} from ${describeAddresses(sources)}, but ${latentText(x)}.`
+      : `${ctx.endpointLabel(x.endpoint)} accepts ${traffic} from ${describeAddresses(sources)} on its own ${entryText(x)}, not behind an Application Gateway, a load balancer or the firewall${restriction(sources)}.`,
     evidence,
     fix: `Dissociate ${x.entry.name} from ${res.name}; publish the service through Application Gateway (WAF), a load balancer or an Azure Firewall DNAT rule, and administer it through Azure Bastion.`,
     related: [entryRelated(ctx, x), ...ctx.relatedFromEvidence(evidence)],
-    key: x.entry.name,
+    key: `${x.entry.name}${x.latent ? '|latent' : ''}`,
   });
+}
+
+/** Why a latent exposure does not connect today. */
+function latentText(x: ExposedEndpoint): string {
+  const s = x.latent;
+  const via = s?.nextHopType ? ` to ${s.nextHopType}` : '';
+  return `connections fail today because replies follow the 0.0.0.0/0 route${s?.route ? ` ${s.route}` : ''}${via} instead of the public path (asymmetric routing, rule 7.6); the exposure becomes real as soon as that route changes`;
 }

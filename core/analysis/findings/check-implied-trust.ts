@@ -7,8 +7,8 @@
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import { AZURE_HOST_VIP_SET } from '../../dataplane/well-known-addresses.ts';
 import { computeEndpointPermits, filterPointFor } from '../../policy/evaluate-endpoint.ts';
+import { ruleBox, type CompiledNsg } from '../../policy/compile-nsg.ts';
 import { computeFirewallPermits } from '../../firewall/evaluate-firewall.ts';
-import type { SymbolicPart } from '../../policy/symbolic-nsg.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
 import { PacketSpace } from '../../sets/packet-space.ts';
 import { cidrsToSet } from '../../sets/cidr.ts';
@@ -21,16 +21,20 @@ import {
   ALL_PROTOCOLS_SET,
   describeAddresses,
   describeTraffic,
+  describeWithin,
+  TrafficSummary,
   endpointRef,
   externalRef,
   pickPacket,
+  boxesOverlap,
+  spacesOverlap,
   traceEvidence,
   walkFlows,
 } from './flows.ts';
 import type { Finding, FindingEvidence } from './types.ts';
 
-const WALKS_PER_NSG = 32;
-const GROUPS_PER_NSG = 6;
+const WALKS_PER_NSG = 16;
+const GROUPS_PER_NSG = 4;
 
 interface Dest {
   e: Endpoint;
@@ -45,47 +49,89 @@ interface FoundGroup {
   example: { from: 'endpoint' | 'onPremises'; src: Endpoint | number; dest: Endpoint; space: PacketSpace };
 }
 
-function isDefaultVnetRule(p: SymbolicPart): boolean {
-  return p.rule.rule.collection === 'defaultSecurityRules' && p.rule.rule.name === 'AllowVnetInBound';
+/**
+ * The part of `query` that reaches defaultSecurityRules/AllowVnetInBound and matches it: the same
+ * first-match walk as computeNsgPermits, keeping only that part (fewer packet sets built).
+ */
+function admittedByDefault(nsg: CompiledNsg, query: PacketSpace, tag: IntervalSet): PacketSpace {
+  let rest = query;
+  for (const c of nsg.inbound) {
+    if (rest.isEmpty()) return rest;
+    const box = ruleBox(c, tag);
+    if (c.rule.collection === 'defaultSecurityRules' && c.rule.name === 'AllowVnetInBound') return rest.intersectBox(box);
+    if (!rest.boxes.some((b) => boxesOverlap(b, box))) continue;
+    rest = rest.subtractBox(box);
+  }
+  return PacketSpace.EMPTY;
 }
 
 function nicIdOf(e: Endpoint): ResourceId | undefined {
   return e.kind === 'nic' || e.kind === 'privateEndpoint' ? e.nicId : undefined;
 }
 
+export const T = { sym: 0, walk: 0, build: 0, walks: 0, groups: 0, dests: 0, fw: 0, cand: 0 };
 export function checkImpliedTrust(ctx: FindingsContext): Finding[] {
   const dp = ctx.dp;
-  const byNsg = new Map<ResourceId, Dest[]>();
+  // Destinations behind the same NSGs with the same VirtualNetwork tag are evaluated together: one
+  // symbolic pass over all their addresses, split per destination afterwards. Groups are collected
+  // per reported NSG (the subnet's, else the NIC's) and each NSG is finished before the next, so
+  // that only one NSG's packet sets are held at a time.
+  type Group = { point: ReturnType<typeof filterPointFor>; members: { e: Endpoint; count: number }[] };
+  const byNsg = new Map<ResourceId, Map<string, Group>>();
   for (const c of ctx.classes) {
     const e = c.representative;
     if (e.kind !== 'nic' && e.kind !== 'privateEndpoint') continue;
     const point = filterPointFor(dp, e.subnetId, nicIdOf(e), e.kind === 'privateEndpoint');
-    if (!point.subnetNsgId && !point.nicNsgId) continue;
-    const src = ALL_ADDRESSES_SET.subtract(AZURE_HOST_VIP_SET).subtract(ctx.subnetSet(e.subnetId));
-    const query = PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src, srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(e.ip), dstPorts: ALL_PORTS_SET });
-    const perm = computeEndpointPermits(dp, point, 'Inbound', query);
-    if (perm.allowed.isEmpty()) continue;
-    let implied = perm.allowed;
-    const nsgIds: ResourceId[] = [];
-    for (const p of perm.perNsg) {
-      const byDefault = new PacketSpace(p.result.allowedBy.filter(isDefaultVnetRule).flatMap((x) => x.space.boxes));
-      implied = implied.intersect(byDefault);
-      nsgIds.push(p.nsgId);
-      if (implied.isEmpty()) break;
-    }
-    if (implied.isEmpty()) continue;
-    const key = nsgIds[0];
-    const list = byNsg.get(key) ?? [];
-    list.push({ e, members: c.members.length, implied, nsgIds });
-    byNsg.set(key, list);
+    const owner = point.subnetNsgId ?? point.nicNsgId;
+    if (!owner) continue;
+    const key = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${dp.virtualNetworkTag(e.subnetId).set.key()}`;
+    let groups = byNsg.get(owner);
+    if (!groups) byNsg.set(owner, (groups = new Map()));
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { point, members: [] }));
+    g.members.push({ e, count: c.members.length });
   }
-
+  // Tiers are inside the estate (VNets, on-premises): the internet reaches private addresses only
+  // through entry points, which the exposure checks judge.
+  const notVip = ctx.internalSources().subtract(AZURE_HOST_VIP_SET);
   const onPrem = onPremisesSet(ctx);
   const out: Finding[] = [];
-  for (const nsgId of [...byNsg.keys()].sort(cmp)) {
-    const dests = byNsg.get(nsgId)!;
-    const found = findFlows(ctx, dests, onPrem);
-    out.push(buildFinding(ctx, nsgId, dests, found));
+  for (const owner of [...byNsg.keys()].sort(cmp)) {
+    const dests: Dest[] = [];
+    const t0 = performance.now();
+    for (const g of byNsg.get(owner)!.values()) {
+      T.groups++;
+      const dsts = IntervalSet.fromRanges(g.members.map((m) => [m.e.ip, m.e.ip] as [number, number]));
+      // Feed each NSG (subnet, then NIC) only what the previous one admitted by AllowVnetInBound:
+      // what is left at the end was admitted by the default rule everywhere (implied trust).
+      let implied = PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: notVip, srcPorts: ALL_PORTS_SET, dst: dsts, dstPorts: ALL_PORTS_SET });
+      const nsgIds: ResourceId[] = [];
+      const tag = dp.virtualNetworkTag(g.point.subnetId).set;
+      for (const nsgId of [g.point.subnetNsgId, g.point.nicNsgId]) {
+        if (!nsgId) continue;
+        const nsg = dp.compiledNsg(nsgId);
+        if (!nsg) continue;
+        implied = admittedByDefault(nsg, implied, tag);
+        nsgIds.push(nsgId);
+        if (implied.isEmpty()) break;
+      }
+      if (implied.isEmpty() || nsgIds[0] !== owner) continue;
+      for (const m of g.members) {
+        // Between tiers: sources outside the destination's own subnet.
+        const mine = implied.intersectBox({ protocols: ALL_PROTOCOLS_SET, src: notVip.subtract(ctx.subnetSet(m.e.subnetId)), srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(m.e.ip), dstPorts: ALL_PORTS_SET });
+        if (!mine.isEmpty()) dests.push({ e: m.e, members: m.count, implied: mine, nsgIds });
+      }
+    }
+    T.sym += performance.now() - t0;
+    if (dests.length === 0) continue;
+    T.dests += dests.length;
+    dests.sort((a, b) => cmp(a.e.subnetId, b.e.subnetId) || a.e.ip - b.e.ip);
+    const t1 = performance.now();
+    const ff = findFlows(ctx, dests, onPrem);
+    const t2 = performance.now();
+    T.walk += t2 - t1;
+    out.push(buildFinding(ctx, owner, dests, ff));
+    T.build += performance.now() - t2;
   }
   return out;
 }
@@ -114,12 +160,27 @@ function* candidateSubnets(ctx: FindingsContext, d: Dest, srcSet: IntervalSet): 
   const hasNva = [...ctx.applianceNics].some((id) => dp.snapshot.networkInterfaces.get(id)?.enableIpForwarding);
   let passing = hasNva ? srcSet : IntervalSet.EMPTY;
   if (!hasNva) {
-    for (const fw of dp.snapshot.azureFirewalls.values()) {
+    const tf = performance.now();
+  for (const fw of dp.snapshot.azureFirewalls.values()) {
       const p = computeFirewallPermits(dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: srcSet, srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(d.e.ip), dstPorts: ALL_PORTS_SET }));
       passing = passing.union(p.network.project('src'));
     }
+    T.fw += performance.now() - tf;
   }
   for (const s of ctx.subnetsIntersecting(passing.intersect(srcSet))) if (!seen.has(s) && usable(s)) yield s;
+}
+
+/**
+ * Cheap necessary conditions before a walk: the source subnet has a route to the destination that
+ * does not drop it, and the source's outbound NSGs let some of the implied traffic out.
+ */
+function mayLeave(ctx: FindingsContext, src: Endpoint, d: Dest): boolean {
+  const m = ctx.dp.routesForSubnet(src.subnetId)?.lookup(d.e.ip);
+  if (!m || m.route.nextHopType === 'None' || m.route.nextHopType === 'Internet') return false;
+  const point = filterPointFor(ctx.dp, src.subnetId, nicIdOf(src), false);
+  if (!point.subnetNsgId && !point.nicNsgId) return true;
+  const q = d.implied.intersectBox({ protocols: ALL_PROTOCOLS_SET, src: IntervalSet.point(src.ip), srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(d.e.ip), dstPorts: ALL_PORTS_SET });
+  return !q.isEmpty() && !computeEndpointPermits(ctx.dp, point, 'Outbound', q).allowed.isEmpty();
 }
 
 function findFlows(ctx: FindingsContext, dests: Dest[], onPrem: IntervalSet): FoundGroup[] {
@@ -135,11 +196,11 @@ function findFlows(ctx: FindingsContext, dests: Dest[], onPrem: IntervalSet): Fo
       if (found.has(label) || tried.has(`${subnetId}|${d.e.subnetId}`)) continue;
       tried.add(`${subnetId}|${d.e.subnetId}`);
       const src = ctx.sourceOf(subnetId);
-      if (!src) continue;
-      walks++;
+      if (!src || !mayLeave(ctx, src, d)) continue;
+      walks++; T.walks++;
       const w = walkFlows(ctx.dp, { from: endpointRef(src), to: endpointRef(d.e) });
       let hit = PacketSpace.EMPTY;
-      for (const o of w.reachable) hit = hit.union(o.space.intersect(d.implied));
+      for (const o of w.reachable) if (spacesOverlap(o.space, d.implied)) hit = hit.union(o.space.intersect(d.implied));
       if (!hit.isEmpty()) found.set(label, { label, traffic: hit, example: { from: 'endpoint', src, dest: d.e, space: hit } });
     }
     const fromOnPrem = srcSet.intersect(onPrem);
@@ -164,11 +225,10 @@ function buildFinding(ctx: FindingsContext, nsgId: ResourceId, dests: Dest[], fo
   const otherNsgs = [...new Set(dests.flatMap((d) => d.nsgIds))].filter((id) => id !== nsgId).map((id) => nameFromId(id));
   const subnets = [...new Set(dests.map((d) => ctx.subnetLabel(d.e.subnetId)))].sort(cmp);
   const names = dests.map((d) => ctx.endpointName(d.e) + (d.members > 1 ? ` (+${d.members - 1} like it)` : ''));
-  let breadth = PacketSpace.EMPTY;
-  for (const d of dests) breadth = breadth.union(rewriteDst(d.implied));
-  const breadthSources = breadth.project('src');
+  const breadth = new TrafficSummary();
+  for (const d of dests) breadth.add(d.implied);
   const widened = [...new Set(dests.map((d) => d.e.subnetId))].some((s) => !dp.virtualNetworkTag(s).fromUserRoutes.isEmpty());
-  const breadthText = `${describeTraffic(breadth)} from ${describeAddresses(breadthSources, 4)}${widened ? ' (the VirtualNetwork tag includes user-route prefixes here)' : ''}`;
+  const breadthText = `${breadth.describe()} from ${describeWithin(breadth.src, ctx.internalSources(), 'address of the estate (VNets and on-premises)', 4)}${widened ? ' (the VirtualNetwork tag includes user-route prefixes here)' : ''}`;
 
   let evidence: FindingEvidence = { allowedBy: [], routes: [] };
   const ex = found[0]?.example;
@@ -205,9 +265,4 @@ function buildFinding(ctx: FindingsContext, nsgId: ResourceId, dests: Dest[], fo
     fix: `Add explicit inbound allows to ${nsg.name} for the flows each tier needs (${found.length ? `e.g. ${found.slice(0, 2).map((g) => `${g.label} ${describeTraffic(g.traffic)}`).join(', ')}` : 'by ASG or prefix and port'}), then a Deny-All-Inbound rule at priority 4096 so that AllowVnetInBound no longer decides.`,
     related: ctx.relatedFromEvidence(evidence),
   });
-}
-
-/** Destinations differ only by address; drop it so that breadth unions stay small. */
-function rewriteDst(s: PacketSpace): PacketSpace {
-  return new PacketSpace(s.boxes.map((b) => ({ ...b, dst: ALL_ADDRESSES_SET })));
 }

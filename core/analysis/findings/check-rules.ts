@@ -10,7 +10,7 @@ import { ruleBox } from '../../policy/compile-nsg.ts';
 import { AZURE_HOST_VIP_SET } from '../../dataplane/well-known-addresses.ts';
 import type { Direction, ResourceId } from '../../model/types.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
-import { PacketSpace, intersectBox, type Box } from '../../sets/packet-space.ts';
+import { PacketSpace, type Box } from '../../sets/packet-space.ts';
 import { TCP_UDP } from '../../sets/protocols.ts';
 import { cidrsToSet } from '../../sets/cidr.ts';
 import { type FindingsContext, cmp, loc } from './context.ts';
@@ -33,6 +33,19 @@ const WALKS_PER_RULE = 16;
 interface Context {
   key: string;
   tag: IntervalSet;
+  /** Rule boxes in this context, computed once per rule list (`box`) and as covering rules (`cover`). */
+  boxes: Map<CompiledRule, { box: Box; cover: Box }>;
+}
+
+function boxesOf(c: Context, r: CompiledRule): { box: Box; cover: Box } {
+  let b = c.boxes.get(r);
+  if (!b) c.boxes.set(r, (b = { box: ruleBox(r, c.tag), cover: coveringBox(r, c.tag) }));
+  return b;
+}
+
+/** Do two boxes overlap? (no allocation, unlike intersectBox) */
+function overlaps(a: Box, b: Box): boolean {
+  return a.protocols.intersects(b.protocols) && a.dstPorts.intersects(b.dstPorts) && a.src.intersects(b.src) && a.dst.intersects(b.dst) && a.srcPorts.intersects(b.srcPorts);
 }
 
 function boxEmpty(b: Box): boolean {
@@ -81,7 +94,7 @@ function contextsOf(ctx: FindingsContext, nsgId: ResourceId): Context[] {
   for (const s of [...subnets].sort(cmp)) {
     const tag = dp.virtualNetworkTag(s).set;
     const key = tag.key();
-    if (!out.has(key)) out.set(key, { key, tag });
+    if (!out.has(key)) out.set(key, { key, tag, boxes: new Map() });
   }
   return [...out.values()];
 }
@@ -104,7 +117,7 @@ function endpointsOf(ctx: FindingsContext, nsgId: ResourceId): Endpoint[] {
 }
 
 interface Verdict {
-  /** Earlier rules that intersect the rule's box (in some context). */
+  /** Earlier rules that decide some of the rule's packets (in some context). */
   covering: Set<number>;
   /** A covering rule names a service tag that is not loaded: a "covered" verdict would be unsound. */
   unsure: boolean;
@@ -122,14 +135,14 @@ function judge(rules: CompiledRule[], i: number, contexts: Context[]): Verdict |
   let anyBox = false;
   let unsure = false;
   for (const c of list) {
-    const box = ruleBox(r, c.tag);
+    const box = boxesOf(c, r).box;
     if (boxEmpty(box)) continue;
     anyBox = true;
     let rest = PacketSpace.of(box);
     for (let j = 0; j < i && !rest.isEmpty(); j++) {
-      const eb = coveringBox(rules[j], c.tag);
-      if (!intersectBox(box, eb)) continue;
-      covering.add(j);
+      const eb = boxesOf(c, rules[j]).cover;
+      if (!overlaps(box, eb) || !rest.boxes.some((b) => overlaps(b, eb))) continue;
+      covering.add(j); // j decides some of the rule's packets (first match)
       if (approximate(rules[j])) unsure = true;
       rest = rest.subtractBox(eb);
     }
@@ -188,17 +201,22 @@ function shadowFinding(ctx: FindingsContext, nsg: CompiledNsg, rules: CompiledRu
   const r = rules[i];
   const covering = [...v.covering].sort((a, b) => a - b).map((j) => rules[j]);
   const conflicting = covering.filter((c) => c.rule.access !== r.rule.access);
+  const same = covering.filter((c) => c.rule.access === r.rule.access);
   const name = `${nsg.nsg.name}/${r.rule.name}`;
   const coverText = covering.map(ruleLabel).join(', ');
   const evidenceRules = [evidenceRule(nsg, r), ...covering.map((c) => evidenceRule(nsg, c))];
-  if (conflicting.length === 0) {
+  // A deny is shadowed as soon as an allow decides some of its packets. An allow below a deny
+  // (a block list) is the deny doing its job: it is shadowed only when no earlier allow shares its
+  // packets, else it is redundant.
+  if (conflicting.length === 0 || (r.rule.access === 'Allow' && same.length > 0)) {
+    const rest = conflicting.length ? `; ${conflicting.map((c) => c.rule.name).join(', ')} ${conflicting.length === 1 ? 'denies' : 'deny'} the rest first` : '';
     return ctx.finding({
       id: 'ZT-REDUNDANT-RULE',
       severity: 'low',
       resource: r.rule.displayId,
       name,
       location: loc(r.rule.source),
-      message: `${direction} rule ${ruleLabel(r)} of ${nsg.nsg.name} never matches: ${coverText} (same access) already decide${covering.length === 1 ? 's' : ''} all its packets.`,
+      message: `${direction} rule ${ruleLabel(r)} of ${nsg.nsg.name} never matches: ${same.map(ruleLabel).join(', ')} (same access) already decide${same.length === 1 ? 's' : ''} its packets${rest}.`,
       evidence: { allowedBy: [], routes: [], rules: evidenceRules },
       fix: `Delete ${r.rule.name} from ${nsg.nsg.name}, or narrow the rules above it if it was meant to decide something.`,
       related: related(ctx, nsg, covering, 'covering rule'),
@@ -309,15 +327,17 @@ function redundantWithLater(rules: CompiledRule[], i: number, v: Verdict): Set<n
     let allowed = PacketSpace.EMPTY;
     for (let j = i + 1; j < rules.length && !rest.isEmpty(); j++) {
       if (rules[j].rule.collection !== 'securityRules') break;
-      const b = coveringBox(rules[j], m.ctx.tag);
+      const { box: full, cover: b } = boxesOf(m.ctx, rules[j]);
+      if (!rest.boxes.some((x) => overlaps(x, full))) continue;
+      // A later deny decides some of the rule's packets: removing the rule would change them.
+      if (rules[j].rule.access === 'Deny') return undefined;
       const hit = rest.intersectBox(b);
-      if (hit.isEmpty()) continue;
-      if (rules[j].rule.access === 'Allow') {
+      if (!hit.isEmpty()) {
         allowed = allowed.union(hit);
         by.add(j);
         if (approximate(rules[j])) unsure = true;
       }
-      rest = rest.subtractBox(ruleBox(rules[j], m.ctx.tag));
+      rest = rest.subtractBox(full);
     }
     if (!m.space.subtract(allowed).isEmpty()) return undefined;
   }
@@ -347,17 +367,17 @@ function broadFinding(ctx: FindingsContext, nsg: CompiledNsg, r: CompiledRule, v
     const b = m.box;
     const peer = direction === 'Inbound' ? b.src : b.dst;
     if (!b.dstPorts.contains(ALL_PORTS_SET) || !b.protocols.contains(TCP_UDP)) continue;
-    const any = peer.contains(anyAddress) || peer.contains(INTERNET_CLIENTS);
+    const everyone = peer.contains(anyAddress) || peer.contains(INTERNET_CLIENTS);
     // Inbound, a whole /8 or more of sources on every port is broad too (e.g. 10.0.0.0/8), if less so.
     const wide = direction === 'Inbound' && peer.size() >= 0x1000000;
-    if (!any && !wide) continue;
+    if (!everyone && !wide) continue;
     const words = direction === 'Inbound' ? r.rule.sourceAddressPrefixes : r.rule.destinationAddressPrefixes;
     const widened = (direction === 'Inbound' ? r.src.virtualNetwork : r.dst.virtualNetwork) && !ctx.dp.virtualNetworkTag(firstSubnet(ctx, nsg.nsg.id) ?? '').fromUserRoutes.isEmpty();
     const target = direction === 'Inbound' ? describeAddresses(b.dst.subtract(AZURE_HOST_VIP_SET), 3) : describeAddresses(b.src, 3);
     const traffic = describeTraffic(new PacketSpace([b]));
     return ctx.finding({
       id: 'ZT-BROAD-ALLOW',
-      severity: any ? (direction === 'Inbound' ? 'medium' : 'low') : 'low',
+      severity: everyone ? (direction === 'Inbound' ? 'medium' : 'low') : 'low',
       resource: r.rule.displayId,
       name: `${nsg.nsg.name}/${r.rule.name}`,
       location: loc(r.rule.source),

@@ -14,7 +14,7 @@ import { parseCidr } from '../../sets/cidr.ts';
 import { nameFromId } from '../../model/ids.ts';
 import type { DataPlane } from '../../dataplane/compile.ts';
 import { type FindingsContext, cmp, loc } from './context.ts';
-import { ALL_ADDRESSES_SET, ALL_PORTS_SET, ALL_PROTOCOLS_SET, describeAddresses, describeTraffic } from './flows.ts';
+import { ALL_PORTS_SET, ALL_PROTOCOLS_SET, TrafficSummary, describeAddresses, spacesOverlap } from './flows.ts';
 import type { Finding, RelatedResource } from './types.ts';
 
 function orderOf(point: FilterPoint, direction: Direction): ResourceId[] {
@@ -37,87 +37,106 @@ function permitsWithTag(dp: DataPlane, point: FilterPoint, direction: Direction,
   return { allowed, parts };
 }
 
-function flatten(s: PacketSpace, keep: 'src' | 'dst'): PacketSpace {
-  return new PacketSpace(s.boxes.map((b) => ({ ...b, [keep === 'src' ? 'dst' : 'src']: ALL_ADDRESSES_SET })));
-}
-
 export function checkVnetTag(ctx: FindingsContext): Finding[] {
   const dp = ctx.dp;
   const s = dp.snapshot;
-  const out: Finding[] = [];
+  // The tag is the same for every subnet of one VNet with one route table: one finding per such
+  // group, and one evaluation per distinct pair of NSGs in it (the first class that shows an effect).
+  const groups = new Map<string, ResourceId[]>();
   for (const subnetId of [...ctx.classesBySubnet.keys()].sort(cmp)) {
     const sub = s.subnets.get(subnetId);
-    if (!sub) continue;
-    const tag = dp.virtualNetworkTag(subnetId);
+    if (!sub?.routeTableId || dp.virtualNetworkTag(subnetId).fromUserRoutes.isEmpty()) continue;
+    const k = `${sub.vnetId}|${sub.routeTableId}`;
+    groups.set(k, [...(groups.get(k) ?? []), subnetId]);
+  }
+  const out: Finding[] = [];
+  for (const subnets of groups.values()) {
+    const first = s.subnets.get(subnets[0])!;
+    const tag = dp.virtualNetworkTag(first.id);
     const widened = tag.fromUserRoutes;
-    if (widened.isEmpty()) continue;
     const real = tag.set.subtract(widened);
-    let inbound = PacketSpace.EMPTY;
-    let outbound = PacketSpace.EMPTY;
+    const inbound = new TrafficSummary();
+    const outbound = new TrafficSummary();
     const rules = new Set<string>();
     const nsgs = new Set<ResourceId>();
-    let endpoints = 0;
-    for (const c of ctx.classesBySubnet.get(subnetId)!) {
-      const e = c.representative;
-      if (e.kind !== 'nic' && e.kind !== 'privateEndpoint') continue;
-      const point = filterPointFor(dp, subnetId, e.nicId, e.kind === 'privateEndpoint');
-      if (!point.subnetNsgId && !point.nicNsgId) continue;
-      const me = IntervalSet.point(e.ip);
-      const qIn = PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: widened.subtract(AZURE_HOST_VIP_SET), srcPorts: ALL_PORTS_SET, dst: me, dstPorts: ALL_PORTS_SET });
-      const qOut = PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: me, srcPorts: ALL_PORTS_SET, dst: widened, dstPorts: ALL_PORTS_SET });
-      let hit = false;
-      for (const [dir, q] of [['Inbound', qIn], ['Outbound', qOut]] as const) {
-        const wide = permitsWithTag(dp, point, dir, q, tag.set);
-        const narrow = permitsWithTag(dp, point, dir, q, real);
-        const effect = wide.allowed.subtract(narrow.allowed);
-        if (effect.isEmpty()) continue;
-        hit = true;
-        for (const p of wide.parts) if (!p.space.intersect(effect).isEmpty()) rules.add(p.rule);
-        if (dir === 'Inbound') inbound = inbound.union(flatten(effect, 'src'));
-        else outbound = outbound.union(flatten(effect, 'dst'));
-      }
-      if (hit) {
-        endpoints += c.members.length;
-        orderOf(point, 'Inbound').forEach((n) => nsgs.add(n));
+    const affected = new Set<ResourceId>();
+    const donePairs = new Set<string>();
+    for (const subnetId of subnets) {
+      for (const c of ctx.classesBySubnet.get(subnetId)!) {
+        const e = c.representative;
+        if (e.kind !== 'nic' && e.kind !== 'privateEndpoint') continue;
+        const point = filterPointFor(dp, subnetId, e.nicId, e.kind === 'privateEndpoint');
+        if (!point.subnetNsgId && !point.nicNsgId) continue;
+        const pair = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}`;
+        if (donePairs.has(pair)) {
+          if (nsgs.has(point.subnetNsgId ?? point.nicNsgId ?? '')) affected.add(subnetId);
+          continue;
+        }
+        const me = IntervalSet.point(e.ip);
+        // Inbound, the sources that can address the endpoint directly (internet clients come through
+        // entry points, judged by the exposure checks); outbound, every widened destination.
+        const qIn = PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: widened.intersect(ctx.internalSources()).subtract(AZURE_HOST_VIP_SET), srcPorts: ALL_PORTS_SET, dst: me, dstPorts: ALL_PORTS_SET });
+        const qOut = PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: me, srcPorts: ALL_PORTS_SET, dst: widened, dstPorts: ALL_PORTS_SET });
+        let hit = false;
+        for (const [dir, q] of [['Inbound', qIn], ['Outbound', qOut]] as const) {
+          const wide = permitsWithTag(dp, point, dir, q, tag.set);
+          const narrow = permitsWithTag(dp, point, dir, q, real);
+          const effect = wide.allowed.subtract(narrow.allowed);
+          if (effect.isEmpty()) continue;
+          hit = true;
+          for (const p of wide.parts) if (!rules.has(p.rule) && spacesOverlap(p.space, effect)) rules.add(p.rule);
+          (dir === 'Inbound' ? inbound : outbound).add(effect);
+        }
+        if (hit) {
+          donePairs.add(pair);
+          affected.add(subnetId);
+          orderOf(point, 'Inbound').forEach((n) => nsgs.add(n));
+        }
       }
     }
-    if (inbound.isEmpty() && outbound.isEmpty()) continue;
-    const rt = sub.routeTableId ? s.routeTables.get(sub.routeTableId) : undefined;
-    const routes = (rt?.routes ?? []).filter((r) => {
+    if (inbound.empty && outbound.empty) continue;
+    const rt = s.routeTables.get(first.routeTableId!)!;
+    const routes = rt.routes.filter((r) => {
       const p = parseCidr(r.addressPrefix);
       return p.ok && !real.contains(IntervalSet.range(p.cidr.start, p.cidr.end));
     });
-    const label = ctx.subnetLabel(subnetId);
+    const labels = [...affected].map((id) => ctx.subnetLabel(id)).sort(cmp);
     const routeText = routes.map((r) => `${r.addressPrefix} (${r.name})`).join(', ');
     const effects: string[] = [];
-    if (!inbound.isEmpty()) effects.push(`admits inbound ${describeTraffic(inbound)} from ${describeAddresses(inbound.project('src'), 4)}`);
-    if (!outbound.isEmpty()) effects.push(`lets out ${describeTraffic(outbound)} to ${describeAddresses(outbound.project('dst'), 4)}`);
+    if (!inbound.empty) effects.push(`admit${nsgs.size === 1 ? 's' : ''} inbound ${inbound.describe()} from ${describeAddresses(inbound.src, 4)}`);
+    if (!outbound.empty) effects.push(`let${nsgs.size === 1 ? 's' : ''} out ${outbound.describe()} to ${describeAddresses(outbound.dst, 4)}`);
     const nsgNames = [...nsgs].map((n) => nameFromId(n)).sort(cmp);
     const related: RelatedResource[] = [];
-    if (rt) related.push({ resource: rt.displayId, name: rt.name, role: 'route table that widens the tag', location: loc(rt.source) });
+    for (const id of [...affected].sort(cmp)) {
+      const sub = s.subnets.get(id)!;
+      related.push({ resource: sub.displayId, name: ctx.subnetLabel(id), role: 'subnet whose tag is widened', location: loc(sub.source) });
+    }
     for (const n of [...nsgs].sort(cmp)) {
       const info = ctx.resourceInfo(n);
       related.push({ resource: info.resource, name: info.name, role: 'NSG whose VirtualNetwork rules widen', location: info.location });
     }
+    const subnetsText = labels.length <= 4 ? labels.join(', ') : `${labels.slice(0, 4).join(', ')} and ${labels.length - 4} more subnets`;
     out.push(
       ctx.finding({
         id: 'ZT-VNET-TAG-WIDENED',
-        resource: sub.displayId,
-        name: label,
-        location: loc(sub.source),
-        message: `The user routes of ${label} (${rt?.name ?? 'its route table'}: ${routeText}) put ${describeAddresses(widened, 3)} into its VirtualNetwork tag, so ${nsgNames.join(' and ')} ${effects.join(', and ')} by ${[...rules].sort(cmp).join(', ')}, which would otherwise be denied (${endpoints} endpoint${endpoints === 1 ? '' : 's'}). This is how Azure builds the tag (issues #22178, #124192).`,
+        resource: rt.displayId,
+        name: rt.name,
+        location: loc(rt.source),
+        message: `The routes of ${rt.name} (${routeText}) put ${describeAddresses(widened, 3)} into the VirtualNetwork tag of ${subnetsText}, so ${nsgNames.join(' and ')} ${effects.join(', and ')} by ${[...rules].sort(cmp).join(', ')}, which would otherwise be denied. This is how Azure builds the tag (issues #22178, #124192).`,
         evidence: {
           allowedBy: [],
           routes: [],
           details: {
             widenedBy: routes.map((r) => `${r.addressPrefix} ${r.nextHopType}${r.nextHopIpAddress ? ` ${r.nextHopIpAddress}` : ''} (${r.name})`),
+            subnets: labels,
             rules: [...rules].sort(cmp),
-            ...(inbound.isEmpty() ? {} : { inbound: `${describeTraffic(inbound)} from ${describeAddresses(inbound.project('src'), 8)}` }),
-            ...(outbound.isEmpty() ? {} : { outbound: `${describeTraffic(outbound)} to ${describeAddresses(outbound.project('dst'), 8)}` }),
+            ...(inbound.empty ? {} : { inbound: `${inbound.describe()} from ${describeAddresses(inbound.src, 8)}` }),
+            ...(outbound.empty ? {} : { outbound: `${outbound.describe()} to ${describeAddresses(outbound.dst, 8)}` }),
           },
         },
-        fix: `Add explicit Deny-All-Inbound and Deny-All-Outbound rules (priority 4096) to ${nsgNames.join(' and ')} after explicit allows, so that rules naming VirtualNetwork no longer decide for ${label}.`,
+        fix: `Add explicit Deny-All-Inbound and Deny-All-Outbound rules (priority 4096) to ${nsgNames.join(' and ')} after explicit allows, so that rules naming VirtualNetwork no longer decide for ${subnetsText}.`,
         related,
+        key: first.vnetId,
       }),
     );
   }

@@ -5,7 +5,7 @@
 import type { DataPlane } from '../../dataplane/compile.ts';
 import { FindingsContext, cmp } from './context.ts';
 import { CATALOG } from './catalog.ts';
-import { internetExposure } from './exposure-source.ts';
+import { internetExposure, type ExposureAnswer } from './exposure-source.ts';
 import { checkExposure } from './check-exposure.ts';
 import { checkImpliedTrust } from './check-implied-trust.ts';
 import { checkSubnetNsgs } from './check-subnet-nsg.ts';
@@ -26,8 +26,11 @@ interface Check {
 export function computeFindings(dp: DataPlane, options: FindingsOptions = {}): FindingsAnswer {
   const ctx = new FindingsContext(dp);
   const wanted = (ids: string[]) => !options.only || ids.some((id) => options.only!.includes(id));
+  // The exposure answer feeds the exposure findings and picks the blast-radius footholds.
+  let exposure: ExposureAnswer | undefined;
+  const exposureOf = (c: FindingsContext) => (exposure ??= internetExposure(c));
   const checks: Check[] = [
-    { name: 'exposure', ids: ['ZT-EXPOSED-MGMT-PORT', 'ZT-EXPOSED-DIRECT'], run: (c) => checkExposure(c, internetExposure(c)) },
+    { name: 'exposure', ids: ['ZT-EXPOSED-MGMT-PORT', 'ZT-EXPOSED-DIRECT'], run: (c) => checkExposure(c, exposureOf(c)) },
     { name: 'implied-trust', ids: ['ZT-IMPLIED-TRUST'], run: checkImpliedTrust },
     { name: 'subnet-nsg', ids: ['ZT-SUBNET-NO-NSG', 'ZT-FORWARDER-NO-NSG'], run: checkSubnetNsgs },
     { name: 'egress', ids: ['ZT-EGRESS-BYPASSES-FIREWALL', 'ZT-DEFAULT-OUTBOUND'], run: checkEgress },
@@ -35,7 +38,7 @@ export function computeFindings(dp: DataPlane, options: FindingsOptions = {}): F
     { name: 'paas', ids: ['ZT-PAAS-PUBLIC-ACCESS'], run: checkPaas },
     { name: 'vnet-tag', ids: ['ZT-VNET-TAG-WIDENED'], run: checkVnetTag },
     { name: 'rules', ids: ['ZT-SHADOWED-RULE', 'ZT-REDUNDANT-RULE', 'ZT-BROAD-ALLOW'], run: checkRules },
-    { name: 'blast-radius', ids: ['ZT-LARGEST-BLAST-RADIUS'], run: (c) => (options.skipBlast ? (c.notes.push('ZT-LARGEST-BLAST-RADIUS: skipped on request.'), []) : checkBlastRadius(c, options.blastTop ?? 5)) },
+    { name: 'blast-radius', ids: ['ZT-LARGEST-BLAST-RADIUS'], run: (c) => (options.skipBlast ? (c.notes.push('ZT-LARGEST-BLAST-RADIUS: skipped on request.'), []) : checkBlastRadius(c, options.blastTop ?? 3, exposureOf(c), options.blastFootholds)) },
   ];
   const timings: Record<string, number> = {};
   const all: Finding[] = [];

@@ -22,12 +22,15 @@ export interface SubnetRange {
 
 export class FindingsContext {
   readonly classes: EndpointClass[];
+  /** Class of an endpoint, by `vnetId|ip`. */
+  readonly classByKey = new Map<string, EndpointClass>();
   /** Classes by subnet, in address order. */
   readonly classesBySubnet = new Map<ResourceId, EndpointClass[]>();
   readonly caveats = new CaveatSet();
   readonly notes: string[] = [];
   /** Subnet prefixes sorted by start, for "which subnets intersect this set". */
   private readonly subnetRanges: SubnetRange[] = [];
+  private readonly maxSubnetSize: number;
   /** Firewall ids and appliance NIC ids that some route sends traffic to. */
   readonly firewallVnets = new Set<ResourceId>();
   readonly applianceNics = new Set<ResourceId>();
@@ -41,6 +44,7 @@ export class FindingsContext {
       .slice()
       .sort((a, b) => cmp(a.representative.subnetId, b.representative.subnetId) || a.representative.ip - b.representative.ip);
     for (const c of this.classes) {
+      for (const m of c.members) this.classByKey.set(`${m.vnetId}|${m.ip}`, c);
       const list = this.classesBySubnet.get(c.representative.subnetId) ?? [];
       list.push(c);
       this.classesBySubnet.set(c.representative.subnetId, list);
@@ -52,6 +56,7 @@ export class FindingsContext {
       }
     }
     this.subnetRanges.sort((a, b) => a.lo - b.lo || a.hi - b.hi);
+    this.maxSubnetSize = Math.max(1, ...this.subnetRanges.map((r) => r.hi - r.lo + 1));
 
     // Inspection points: Azure Firewalls, and NICs that a user route names as VirtualAppliance
     // next hop (directly, or through an internal load balancer frontend).
@@ -91,6 +96,27 @@ export class FindingsContext {
     }
   }
 
+  private internal?: IntervalSet;
+
+  /**
+   * Addresses that can send to a private address directly: the VNets' address spaces and the
+   * on-premises prefixes the gateways learn. Internet clients only reach private addresses through
+   * entry points (the exposure checks), where they arrive translated or by their own path.
+   */
+  internalSources(): IntervalSet {
+    if (!this.internal) {
+      let s = IntervalSet.EMPTY;
+      const learned: string[] = [];
+      for (const v of this.dp.topology.vnets.values()) {
+        s = s.union(v.addressSet);
+        for (const l of v.learned) learned.push(l.prefix);
+        for (const p of v.peers) s = s.union(p.remoteSet);
+      }
+      this.internal = s.union(cidrsToSet(learned).set);
+    }
+    return this.internal;
+  }
+
   /** True when the estate has an inspection point (Azure Firewall or a routed appliance). */
   get hasInspection(): boolean {
     return this.dp.snapshot.azureFirewalls.size > 0 || [...this.applianceNics].some((id) => this.dp.snapshot.networkInterfaces.get(id)?.enableIpForwarding);
@@ -107,9 +133,8 @@ export class FindingsContext {
     const out = new Set<ResourceId>();
     const list = this.subnetRanges;
     for (const [lo, hi] of set.ranges()) {
-      // Sorted by start, and a subnet is at most a /8 (rule 14.2): a subnet that overlaps [lo, hi]
-      // starts between lo - 2^24 and hi.
-      const from = Math.max(0, lo - 0x1000000);
+      // Sorted by start: a subnet that overlaps [lo, hi] starts between lo - (largest subnet) and hi.
+      const from = Math.max(0, lo - this.maxSubnetSize + 1);
       let a = 0;
       let b = list.length;
       while (a < b) {

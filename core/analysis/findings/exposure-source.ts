@@ -1,15 +1,24 @@
 // What the internet can reach, per endpoint and entry point, for the exposure findings. One switch:
-// `internetExposure` computes it here (a symbolic walk from the internet through every entry point
-// of every endpoint that has one); when the engine's own exposure question is available it can
-// answer instead, converted to the same shape.
+// `internetExposure` asks the engine's exposure question (computeExposure) and converts its answer;
+// `walkExposure` is the same computation done here (a symbolic walk from the internet through every
+// entry point of every endpoint that has one), still used for latent exposure (asymmetric routing),
+// which computeExposure does not report, and as the fallback.
 
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import type { EntryDescription } from '../../trace/entry-points.ts';
 import type { ResourceId } from '../../model/types.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
+import { PacketSpace } from '../../sets/packet-space.ts';
+import { computeEndpointPermits, filterPointFor } from '../../policy/evaluate-endpoint.ts';
+import type { Outcome } from '../../trace/walk.ts';
+import type { StoppedBy } from '../../trace/types.ts';
 import { parseIPv4 } from '../../sets/ipv4.ts';
 import type { FindingsContext } from './context.ts';
-import { ICMP, TCP, UDP, endpointRef, walkFlows } from './flows.ts';
+import { ICMP, INTERNET_CLIENTS, TCP, UDP, endpointRef, spacesOverlap, walkFlows } from './flows.ts';
+import { computeExposure } from '../exposure.ts';
+import { cidrsToSet } from '../../sets/cidr.ts';
+import { parsePortRanges } from '../../sets/ports.ts';
+import { parseProtocolName } from '../../sets/protocols.ts';
 
 export interface ExposurePart {
   protocol: number;
@@ -18,16 +27,25 @@ export interface ExposurePart {
   /** Ports that arrive at the endpoint after translation. */
   backendPorts: IntervalSet;
   sources: IntervalSet;
+  /** For latent exposure: the NSG rules that admit these packets (`nsg securityRules/NAME`). */
+  rules?: string[];
 }
 
 export interface ExposedEndpoint {
   endpoint: Endpoint;
   entry: EntryDescription;
   parts: ExposurePart[];
+  /**
+   * Latent exposure: the NSGs admit these packets, but the connection fails today because replies
+   * follow a 0.0.0.0/0 route to an appliance or gateway (asymmetric return, rule 7.6).
+   */
+  latent?: StoppedBy;
 }
 
 export interface ExposureAnswer {
   items: ExposedEndpoint[];
+  /** Entry points whose traffic the NSGs admit but asymmetric routing breaks today. */
+  latent: ExposedEndpoint[];
   /** Which implementation answered. */
   via: 'findings-walk' | 'computeExposure';
 }
@@ -85,19 +103,99 @@ function hasEntry(e: Endpoint, t: { ipcs: Set<ResourceId>; ips: Set<number> }): 
 }
 
 /** The exposure of every endpoint to the internet, through each of its entry points. */
+/** Use the engine's computeExposure (true) or this file's own walk (false) for effective exposure. */
+const USE_COMPUTE_EXPOSURE = true;
+
 export function internetExposure(ctx: FindingsContext): ExposureAnswer {
-  return { items: walkExposure(ctx), via: 'findings-walk' };
+  if (!USE_COMPUTE_EXPOSURE) {
+    const w = walkExposure(ctx, false);
+    return { items: w.items, latent: w.latent, via: 'findings-walk' };
+  }
+  const latent = walkExposure(ctx, true).latent;
+  return { items: fromComputeExposure(ctx), latent, via: 'computeExposure' };
 }
 
-function walkExposure(ctx: FindingsContext): ExposedEndpoint[] {
+const VIAS: readonly EntryDescription['via'][] = ['publicIp', 'loadBalancerRule', 'inboundNatRule', 'applicationGateway', 'firewallDnat'];
+
+/** computeExposure's answer in this file's shape: ports as the client sends them and as they arrive. */
+function fromComputeExposure(ctx: FindingsContext): ExposedEndpoint[] {
+  const ans = computeExposure(ctx.dp, { from: 'internet', storage: false });
+  ans.caveats.forEach((c) => ctx.caveats.add(c));
+  const out: ExposedEndpoint[] = [];
+  for (const x of ans.exposed) {
+    const via = VIAS.find((v) => v === x.entry.via);
+    const ip = x.ip ? parseIPv4(x.ip) : undefined;
+    if (!via || ip === undefined) continue;
+    const candidates = ctx.dp.addresses.byIp.get(ip) ?? [];
+    const endpoint = candidates.find((e) => ctx.endpointResource(e).resource === x.resource) ?? candidates[0];
+    if (!endpoint) continue;
+    const entry: EntryDescription = {
+      via,
+      resource: x.entry.resource,
+      name: x.entry.name,
+      ...(x.entry.publicIp ? { publicIp: x.entry.publicIp } : {}),
+      ...(x.entry.frontendPort !== undefined ? { frontendPort: x.entry.frontendPort } : {}),
+      ...(x.entry.backendPort !== undefined ? { backendPort: x.entry.backendPort } : {}),
+      ...(x.entry.protocol ? { protocol: x.entry.protocol } : {}),
+    };
+    const parts: ExposurePart[] = [];
+    for (const a of x.allowed) {
+      const protocol = parseProtocolName(a.protocol);
+      if (protocol === undefined) continue;
+      const parsed = parsePortRanges(a.ports);
+      const frontendPorts = parsed.ok ? parsed.set : IntervalSet.EMPTY;
+      const sources = a.anySource ? INTERNET_CLIENTS : cidrsToSet(a.sources).set;
+      // Ports are the client's; translate to what arrives at the endpoint.
+      let backendPorts = frontendPorts;
+      const translated = entry.backendPort !== undefined && entry.frontendPort !== undefined && entry.frontendPort !== 0 && frontendPorts.equals(IntervalSet.point(entry.frontendPort));
+      if (translated || ((via === 'firewallDnat' || via === 'applicationGateway') && entry.backendPort !== undefined)) backendPorts = IntervalSet.point(entry.backendPort!);
+      parts.push({ protocol, frontendPorts, backendPorts, sources });
+    }
+    if (parts.length) out.push({ endpoint, entry, parts });
+  }
+  return out;
+}
+
+/** The packets an endpoint's inbound NSGs admit, after the entry's port translation, with the admitting rules. */
+function admitted(ctx: FindingsContext, e: Endpoint, entry: EntryDescription, space: PacketSpace): { allowed: PacketSpace; parts: { space: PacketSpace; rule: string }[] } {
+  const translate = (entry.via === 'loadBalancerRule' || entry.via === 'inboundNatRule') && entry.backendPort !== undefined && entry.frontendPort !== 0;
+  const q = translate ? new PacketSpace(space.boxes.map((b) => ({ ...b, dstPorts: IntervalSet.point(entry.backendPort!) }))) : space;
+  const nicId = e.kind === 'nic' || e.kind === 'privateEndpoint' ? e.nicId : undefined;
+  const r = computeEndpointPermits(ctx.dp, filterPointFor(ctx.dp, e.subnetId, nicId, e.kind === 'privateEndpoint'), 'Inbound', q);
+  const parts = r.perNsg.flatMap((n) => n.result.allowedBy.map((a) => ({ space: a.space, rule: `${ctx.dp.snapshot.networkSecurityGroups.get(n.nsgId)?.name ?? n.nsgId} ${a.rule.rule.collection}/${a.rule.rule.name}` })));
+  return { allowed: r.allowed, parts };
+}
+
+function isAsymmetric(o: Outcome): boolean {
+  return o.disposition === 'NO_ROUTE' && o.stoppedBy?.stage === 'route' && (o.stoppedBy.detail ?? '').includes('asymmetric');
+}
+
+function entryOf(o: Outcome, entries: EntryDescription[]): EntryDescription | undefined {
+  if (o.label?.entry) return entries.find((x) => x.name === o.label!.entry);
+  for (const h of o.hops) for (const s of h.steps) if (s.kind === 'entry') return entries.find((x) => x.via === s.via && x.resource === s.resource);
+  return undefined;
+}
+
+/** Does the subnet send 0.0.0.0/0 somewhere other than the internet (replies to internet clients go astray)? */
+function forcedTunnel(ctx: FindingsContext, subnetId: ResourceId): boolean {
+  const def = ctx.dp.routesForSubnet(subnetId)?.routes.find((r) => r.state === 'Active' && r.addressPrefix.includes('0.0.0.0/0'));
+  return !!def && def.nextHopType !== 'Internet';
+}
+
+function walkExposure(ctx: FindingsContext, latentOnly: boolean): { items: ExposedEndpoint[]; latent: ExposedEndpoint[] } {
   const targets = entryTargets(ctx);
   const out: ExposedEndpoint[] = [];
+  const latent: ExposedEndpoint[] = [];
   for (const c of ctx.classes) {
+    if (latentOnly && !forcedTunnel(ctx, c.representative.subnetId)) continue;
     const candidates = c.members.filter((m) => hasEntry(m, targets));
     if (candidates.length === 0) continue;
     // Members of a class share NSGs, pools and routes; entry points of their own (public IP, NAT
-    // rule, DNAT target) put a NIC in a class of its own. Walk each candidate: they are few.
-    for (const e of candidates.sort((a, b) => a.ip - b.ip)) {
+    // rule, DNAT target) put a NIC in a class of its own. So one walk answers for the class, and
+    // its items are repeated for every member that has the entry point.
+    const sorted = candidates.sort((a, b) => a.ip - b.ip);
+    {
+      const e = sorted[0];
       const w = walkFlows(ctx.dp, { from: { kind: 'internet', label: 'internet' }, to: endpointRef(e), viaPublicIp: true });
       w.run.caveats.list().forEach((cv) => ctx.caveats.add(cv));
       const byEntry = new Map<string, ExposedEndpoint>();
@@ -121,8 +219,37 @@ function walkExposure(ctx: FindingsContext): ExposedEndpoint[] {
           if (b.protocols.has(ICMP)) item.parts.push({ protocol: ICMP, frontendPorts: IntervalSet.EMPTY, backendPorts: IntervalSet.EMPTY, sources: b.src });
         }
       }
-      out.push(...[...byEntry.values()].sort((a, b) => (a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0)));
+      const items = [...byEntry.values()].sort(byEntryName);
+      for (const m of sorted) out.push(...items.map((x) => ({ ...x, endpoint: m })));
+      // Latent exposure behind asymmetric routing: what the NSGs would admit.
+      const byLatent = new Map<string, ExposedEndpoint>();
+      for (const o of w.outcomes) {
+        if (!isAsymmetric(o)) continue;
+        const entry = entryOf(o, w.run.entries);
+        if (!entry) continue;
+        const { allowed, parts } = admitted(ctx, e, entry, o.space);
+        if (allowed.isEmpty()) continue;
+        let item = byLatent.get(entry.name);
+        if (!item) byLatent.set(entry.name, (item = { endpoint: e, entry, parts: [], latent: o.stoppedBy ?? undefined }));
+        for (const b of allowed.boxes) {
+          for (const p of [TCP, UDP]) {
+            if (!b.protocols.has(p)) continue;
+            const fp = o.label?.frontendPort ?? entry.frontendPort;
+            const translated = (entry.via === 'loadBalancerRule' || entry.via === 'inboundNatRule') && fp !== undefined && fp !== 0;
+            const box = new PacketSpace([b]);
+            const rules = parts.filter((x) => spacesOverlap(x.space, box)).map((x) => x.rule);
+            item.parts.push({ protocol: p, frontendPorts: translated ? IntervalSet.point(fp) : b.dstPorts, backendPorts: b.dstPorts, sources: b.src, rules: [...new Set(rules)] });
+          }
+          if (b.protocols.has(ICMP)) item.parts.push({ protocol: ICMP, frontendPorts: IntervalSet.EMPTY, backendPorts: IntervalSet.EMPTY, sources: b.src });
+        }
+      }
+      const latentItems = [...byLatent.values()].sort(byEntryName);
+      for (const m of sorted) latent.push(...latentItems.map((x) => ({ ...x, endpoint: m })));
     }
   }
-  return out;
+  return { items: out, latent };
+}
+
+function byEntryName(a: ExposedEndpoint, b: ExposedEndpoint): number {
+  return a.entry.name < b.entry.name ? -1 : a.entry.name > b.entry.name ? 1 : 0;
 }

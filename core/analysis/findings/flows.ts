@@ -6,7 +6,7 @@ import type { DataPlane } from '../../dataplane/compile.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../../dataplane/well-known-addresses.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
-import { PacketSpace } from '../../sets/packet-space.ts';
+import { PacketSpace, type Box } from '../../sets/packet-space.ts';
 import { setToCidrStrings } from '../../sets/cidr.ts';
 import { formatIPv4 } from '../../sets/ipv4.ts';
 import { formatPorts } from '../../sets/ports.ts';
@@ -70,6 +70,17 @@ export function reachableSpace(w: WalkResult): PacketSpace {
   return s;
 }
 
+/** Do two boxes overlap? (no allocation) */
+export function boxesOverlap(a: Box, b: Box): boolean {
+  return a.protocols.intersects(b.protocols) && a.dstPorts.intersects(b.dstPorts) && a.src.intersects(b.src) && a.dst.intersects(b.dst) && a.srcPorts.intersects(b.srcPorts);
+}
+
+/** Do two packet spaces share a packet? (no allocation) */
+export function spacesOverlap(a: PacketSpace, b: PacketSpace): boolean {
+  for (const x of a.boxes) for (const y of b.boxes) if (boxesOverlap(x, y)) return true;
+  return false;
+}
+
 /** True when a hop of the outcome is a firewall or a virtual appliance (an inspection point). */
 export function passesInspection(o: Outcome): boolean {
   return o.hops.some((h) => h.kind === 'firewall' || h.kind === 'virtualAppliance');
@@ -80,8 +91,8 @@ export function passesInspection(o: Outcome): boolean {
 /** Ports worth showing first in an example, most telling first. */
 const PREFERRED_PORTS = [22, 3389, 443, 1433, 445, 5985, 5986, 80, 8443, 8080, 3306, 5432, 53, 123];
 
-export function pickPort(ports: IntervalSet): number | undefined {
-  for (const p of PREFERRED_PORTS) if (ports.has(p)) return p;
+export function pickPort(ports: IntervalSet, prefer: number[] = []): number | undefined {
+  for (const p of [...prefer, ...PREFERRED_PORTS]) if (ports.has(p)) return p;
   return ports.min();
 }
 
@@ -94,13 +105,13 @@ export function pickAddress(set: IntervalSet, prefer: number[] = []): number | u
 }
 
 /** One concrete packet of a space: (protocol, source, destination port), preferring TCP and telling ports. */
-export function pickPacket(space: PacketSpace, preferSources: number[] = []): { protocol: number; src: number; dstPort?: number } | undefined {
+export function pickPacket(space: PacketSpace, preferSources: number[] = [], preferPorts: number[] = []): { protocol: number; src: number; dstPort?: number } | undefined {
   if (space.isEmpty()) return undefined;
   const protocols = space.project('protocols');
   const protocol = protocols.has(TCP) ? TCP : protocols.has(UDP) ? UDP : protocols.has(ICMP) ? ICMP : protocols.min()!;
   const sub = space.intersectBox({ protocols: IntervalSet.point(protocol), src: ALL_ADDRESSES_SET, srcPorts: ALL_PORTS_SET, dst: ALL_ADDRESSES_SET, dstPorts: ALL_PORTS_SET });
   const usesPorts = protocol === TCP || protocol === UDP;
-  const dstPort = usesPorts ? pickPort(sub.project('dstPorts')) : undefined;
+  const dstPort = usesPorts ? pickPort(sub.project('dstPorts'), preferPorts) : undefined;
   const withPort = dstPort === undefined ? sub : sub.intersectBox({ protocols: ALL_PROTOCOLS_SET, src: ALL_ADDRESSES_SET, srcPorts: ALL_PORTS_SET, dst: ALL_ADDRESSES_SET, dstPorts: IntervalSet.point(dstPort) });
   const src = pickAddress(withPort.project('src'), preferSources)!;
   return { protocol, src, dstPort };
@@ -116,10 +127,15 @@ export function describeAddresses(set: IntervalSet, max = 6): string {
   if (set.isEmpty()) return 'no address';
   const universe = ALL_ADDRESSES_SET.subtract(AZURE_HOST_VIP_SET);
   if (set.contains(universe)) return 'any address (0.0.0.0/0)';
-  const missing = setToCidrStrings(universe.subtract(set));
-  if (missing.length <= Math.max(6, max)) return `any address except ${missing.join(', ')}`;
+  // Each range is at least one CIDR: count ranges before spelling the complement out.
+  const few = (s: IntervalSet) => s.rangeCount <= Math.max(6, max);
+  const rest = universe.subtract(set);
+  if (few(rest)) {
+    const missing = setToCidrStrings(rest);
+    if (missing.length <= Math.max(6, max)) return `any address except ${missing.join(', ')}`;
+  }
   const nonPublic = universe.subtract(INTERNET_SET);
-  if (set.subtract(nonPublic).isEmpty()) {
+  if (set.subtract(nonPublic).isEmpty() && few(nonPublic.subtract(set))) {
     const gaps = setToCidrStrings(nonPublic.subtract(set));
     if (gaps.length <= Math.max(6, max)) return `any non-internet address except ${gaps.join(', ')}`;
   }
@@ -127,28 +143,73 @@ export function describeAddresses(set: IntervalSet, max = 6): string {
     const extra = set.subtract(INTERNET_SET);
     return extra.isEmpty() ? 'any internet address' : `any internet address and ${describeAddresses(extra, max)}`;
   }
-  const cidrs = setToCidrStrings(set);
+  if (set.subtract(INTERNET_SET).isEmpty() && few(INTERNET_CLIENTS.subtract(set))) {
+    const gaps = setToCidrStrings(INTERNET_CLIENTS.subtract(set));
+    if (gaps.length <= Math.max(6, max)) return `any internet address except ${gaps.join(', ')}`;
+  }
+  const cidrs = set.rangeCount > 4 * max ? setToCidrStrings(IntervalSet.fromRanges(set.ranges().slice(0, max))) : setToCidrStrings(set);
+  if (set.rangeCount > 4 * max) return `${cidrs.slice(0, max).join(', ')} and more (${set.rangeCount} ranges)`;
   return cidrs.length <= max ? cidrs.join(', ') : `${cidrs.slice(0, max).join(', ')} and ${cidrs.length - max} more prefixes`;
+}
+
+/** What a set of packets carries, by projection: protocols, TCP and UDP ports, sources, destinations. */
+export class TrafficSummary {
+  protocols = IntervalSet.EMPTY;
+  tcp = IntervalSet.EMPTY;
+  udp = IntervalSet.EMPTY;
+  src = IntervalSet.EMPTY;
+  dst = IntervalSet.EMPTY;
+
+  static of(space: PacketSpace): TrafficSummary {
+    return new TrafficSummary().add(space);
+  }
+
+  add(space: PacketSpace): this {
+    for (const b of space.boxes) {
+      this.protocols = this.protocols.union(b.protocols);
+      if (b.protocols.has(TCP)) this.tcp = this.tcp.union(b.dstPorts);
+      if (b.protocols.has(UDP)) this.udp = this.udp.union(b.dstPorts);
+      this.src = this.src.union(b.src);
+      this.dst = this.dst.union(b.dst);
+    }
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.protocols.isEmpty();
+  }
+
+  /** `Tcp 22, 3389; Udp 3389`, or `all protocols and ports`. */
+  describe(): string {
+    if (this.empty) return 'nothing';
+    if (this.protocols.contains(ALL_PROTOCOLS_SET) && this.tcp.contains(ALL_PORTS_SET) && this.udp.contains(ALL_PORTS_SET)) return 'all protocols and ports';
+    const parts: string[] = [];
+    for (const [p, ports] of [[TCP, this.tcp], [UDP, this.udp]] as const) {
+      if (!this.protocols.has(p)) continue;
+      parts.push(`${protocolName(p)} ${ports.contains(ALL_PORTS_SET) ? 'all ports' : formatPorts(ports).join(', ')}`);
+    }
+    const others = this.protocols.subtract(IntervalSet.fromRanges([[TCP, TCP], [UDP, UDP]]));
+    if (others.has(ICMP)) parts.push('Icmp');
+    if (!others.subtract(IntervalSet.point(ICMP)).isEmpty()) parts.push('other IP protocols');
+    return parts.join('; ');
+  }
+}
+
+/** Like describeAddresses, but relative to a named universe: `any address in the estate except ...`. */
+export function describeWithin(set: IntervalSet, universe: IntervalSet, name: string, max = 6): string {
+  const u = universe.subtract(AZURE_HOST_VIP_SET);
+  if (!u.isEmpty() && set.subtract(u).isEmpty()) {
+    const rest = u.subtract(set);
+    if (rest.isEmpty()) return `any ${name}`;
+    const missing = rest.rangeCount <= max ? setToCidrStrings(rest) : [];
+    if (missing.length && missing.length <= max) return `any ${name} except ${missing.join(', ')}`;
+  }
+  return describeAddresses(set, max);
 }
 
 /** `Tcp 22, 3389; Udp 3389` or `all protocols and ports` for a packet space. */
 export function describeTraffic(space: PacketSpace): string {
-  if (space.isEmpty()) return 'nothing';
-  const protocols = space.project('protocols');
-  if (protocols.contains(ALL_PROTOCOLS_SET) && space.project('dstPorts').contains(ALL_PORTS_SET)) {
-    const allPortsEverywhere = [TCP, UDP].every((p) => portsOf(space, p).contains(ALL_PORTS_SET));
-    if (allPortsEverywhere) return 'all protocols and ports';
-  }
-  const parts: string[] = [];
-  for (const p of [TCP, UDP]) {
-    if (!protocols.has(p)) continue;
-    const ports = portsOf(space, p);
-    parts.push(`${protocolName(p)} ${ports.contains(ALL_PORTS_SET) ? 'all ports' : formatPorts(ports).join(', ')}`);
-  }
-  const others = protocols.subtract(IntervalSet.fromRanges([[TCP, TCP], [UDP, UDP]]));
-  if (others.has(ICMP)) parts.push('Icmp');
-  if (!others.subtract(IntervalSet.point(ICMP)).isEmpty()) parts.push('other IP protocols');
-  return parts.join('; ');
+  return TrafficSummary.of(space).describe();
 }
 
 export function portsOf(space: PacketSpace, protocol: number): IntervalSet {

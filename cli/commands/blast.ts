@@ -1,0 +1,97 @@
+// `ztpath blast PATHS --from REF [--ports LIST|any] [--depth N] [--critical SELECTOR]...`: what an
+// attacker who holds REF can reach, transitively, with the shortest attack path to each endpoint.
+
+import { computeBlastRadius, parsePortList, type BlastStep } from '../../core/index.ts';
+import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, requireFlag, stringFlag } from '../command.ts';
+import { loadForCommand } from '../common.ts';
+import { CliError, usageError } from '../io.ts';
+import { renderJson } from '../render/json.ts';
+import { paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
+import { resolveOrFail } from '../resolve.ts';
+
+function stepText(s: BlastStep): string {
+  return `${s.to} (${s.protocol}${s.ports.length ? ' ' + s.ports.join(',') : ''})`;
+}
+
+function pathText(path: BlastStep[]): string {
+  if (path.length === 0) return '';
+  return [path[0].from, ...path.map(stepText)].join(' -> ');
+}
+
+function criticalValues(v: string | boolean | string[] | undefined): string[] {
+  if (Array.isArray(v)) return v;
+  return typeof v === 'string' ? [v] : [];
+}
+
+export const blastCommand: Command = {
+  name: 'blast',
+  summary: 'blast radius: what a compromised endpoint can reach, transitively, with the shortest attack paths',
+  usage: ['blast PATHS... --from REF [--ports 22,3389,...|any] [--depth N] [--critical SELECTOR]... [--json]'],
+  description: [
+    'Every host reached becomes a new foothold. Each endpoint reached is listed with its depth (hops',
+    'from REF) and the shortest attack path, each step with the protocol and ports open between the',
+    'two hosts; storage accounts (through a private endpoint, a service endpoint or the public',
+    'endpoint) and the exits (internet, on-premises) reached are listed too.',
+    '--critical marks assets and lists those reached: a name or resource id, VNET/SUBNET,',
+    'tag:KEY=VALUE (or tag:KEY; tags of the NIC, its VM or the storage account) or asg:NAME;',
+    'repeat the flag for several selectors.',
+    '',
+    'JSON: {"reached": [{"resource", "name", "kind", "ip", "depth", "path": [{"from", "to",',
+    '"protocol", "ports", "allowed"}]}], "exits": [...], "critical": [...], "summary": {...}, "caveats": []}.',
+    'Blast radius is a question, not a gate: it exits 0 whatever it finds.',
+    '',
+    ...EXIT_CODES_HELP,
+  ],
+  flags: [
+    { name: 'from', type: 'string', value: 'REF', description: 'the compromised endpoint: a NIC, a VM (its primary NIC), a private IP, or a subnet (its first NIC)' },
+    { name: 'ports', type: 'string', value: 'LIST', description: 'destination ports the attacker uses, e.g. 22,3389,5985-5986 (TCP and UDP), or any (default: every protocol and port)' },
+    { name: 'depth', type: 'string', value: 'N', description: 'stop after N hops from REF (default: no limit)' },
+    { name: 'critical', type: 'string', value: 'SELECTOR', multiple: true, description: 'a critical asset: NAME, resource id, VNET/SUBNET, tag:KEY=VALUE or asg:NAME (repeatable)' },
+    SERVICE_TAGS_FLAG,
+    JSON_FLAG,
+    QUIET_FLAG,
+  ],
+  examples: ['blast examples/hub-spoke --from vm-legacy03', 'blast examples/hub-spoke --from vm-web01 --ports 22,3389,1433 --critical vnet-data-weu/snet-db --json'],
+  async run(args, io) {
+    const fromText = requireFlag(this, args, 'from');
+    const portsText = stringFlag(args, 'ports');
+    const ports = portsText === undefined ? undefined : parsePortList(portsText);
+    if (typeof ports === 'string') throw usageError(this.name, `--ports ${portsText}: ${ports} (write e.g. 22,3389,8000-8100 or any)`);
+    const depthText = stringFlag(args, 'depth');
+    const depth = depthText === undefined ? undefined : Number(depthText.trim());
+    if (depth !== undefined && !(Number.isInteger(depth) && depth > 0)) throw usageError(this.name, `--depth ${depthText}: expected a positive whole number`);
+    const critical = criticalValues(args.values.critical);
+    const { dp, json } = await loadForCommand(this, args, io);
+    const from = resolveOrFail(dp, '--from', fromText);
+    const r = computeBlastRadius(dp, { from, ports, depth, critical });
+    if (r.error) throw new CliError(`blast: ${r.error}`);
+    if (json) {
+      io.stdout(renderJson({ reached: r.reached, exits: r.exits, critical: r.critical, summary: { from: r.from, ports: r.ports, ...(depth !== undefined ? { depthLimit: depth } : {}), ...r.summary }, caveats: r.caveats }));
+      return 0;
+    }
+    const color = useColor(io);
+    const out: string[] = [];
+    const s = r.summary;
+    out.push(`Blast radius of ${r.from.name} (${r.from.ip} in ${r.from.subnet}), ports ${r.ports === 'any' ? 'any' : r.ports.join(',')}${depth !== undefined ? `, depth <= ${depth}` : ''}:`);
+    out.push(`  ${s.hosts} host(s), ${s.privateEndpoints} private endpoint(s), ${s.storageAccounts} storage account(s); exits: ${s.exits.length ? s.exits.join(', ') : 'none'}; deepest path ${s.maxDepth} hop(s).`);
+    if (s.unmatchedSelectors.length) out.push(paint(`  --critical matched nothing: ${s.unmatchedSelectors.join(', ')}`, 'warn', color));
+    let text = out.join('\n') + '\n';
+    if (r.reached.length) {
+      text += '\n' + renderTable(
+        [{ header: 'Depth', align: 'right' }, { header: 'Reached' }, { header: 'Kind' }, { header: 'Address' }, { header: 'Critical' }, { header: 'Shortest path' }],
+        r.reached.map((x) => [String(x.depth), x.name, x.kind, x.ip ?? x.via ?? '', x.critical ? { text: x.critical, tone: 'bad' as const } : '', pathText(x.path)]),
+        { color },
+      );
+    }
+    if (r.exits.length) {
+      text += '\nExits:\n' + renderTable(
+        [{ header: 'Depth', align: 'right' }, { header: 'Exit' }, { header: 'Destinations' }, { header: 'Shortest path' }],
+        r.exits.map((x) => [String(x.depth), x.kind, x.destinations.length ? x.destinations.join(', ') : x.target, pathText(x.path)]),
+        { color },
+      );
+    }
+    if (r.critical.length) text += `\n${paint(`Critical assets reached: ${r.critical.length}`, 'bad', color)} (${r.critical.map((c) => c.name).join(', ')})\n`;
+    io.stdout(text + renderCaveats(r.caveats, color));
+    return 0;
+  },
+};

@@ -1,0 +1,140 @@
+// `ztpath findings PATHS [--format table|json|sarif|junit] [--fail-on high|medium|low|info]`:
+// zero-trust findings (issue 4) from the catalog, each with its evidence and a fix. Exit 1 when a
+// finding is at or above --fail-on.
+
+import type { Finding, FindingsAnswer, Severity } from '../../core/index.ts';
+import { CATALOG, SEVERITIES, computeFindings, severityAtLeast } from '../../core/index.ts';
+import { type Command, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
+import { loadForCommand, shortName } from '../common.ts';
+import { usageError, type CliIo } from '../io.ts';
+import { renderJson } from '../render/json.ts';
+import { renderFindingsJunit } from '../render/junit.ts';
+import { fileRegionResolver, renderFindingsSarif, toolVersion } from '../render/sarif.ts';
+import { paint, renderCaveats, renderTable, useColor, type Tone } from '../render/table.ts';
+
+const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
+type Format = (typeof FORMATS)[number];
+
+const TONE: Record<Severity, Tone> = { high: 'bad', medium: 'warn', low: 'dim', info: 'dim' };
+
+export function parseSeverity(verb: string, text: string): Severity {
+  const t = text.trim().toLowerCase();
+  if ((SEVERITIES as readonly string[]).includes(t)) return t as Severity;
+  throw usageError(verb, `--fail-on ${text}: expected one of ${SEVERITIES.join(', ')}`);
+}
+
+export function parseFormat<T extends string>(verb: string, text: string | undefined, allowed: readonly T[], json: boolean, dflt: T): T {
+  if (text === undefined) return json ? ('json' as T) : dflt;
+  const t = text.trim().toLowerCase();
+  if ((allowed as readonly string[]).includes(t)) {
+    if (json && t !== 'json') throw usageError(verb, `--json and --format ${t} contradict each other`);
+    return t as T;
+  }
+  throw usageError(verb, `--format ${text}: expected one of ${allowed.join(', ')}`);
+}
+
+function flowText(f: Finding): string | undefined {
+  const e = f.evidence;
+  if (!e.flow) return undefined;
+  return `${e.flow.src} -> ${e.flow.dst} ${e.flow.protocol}${e.flow.dstPort !== undefined ? `/${e.flow.dstPort}` : ''}  ${e.disposition ?? ''}${e.path?.length ? `  via ${e.path.join(' > ')}` : ''}`;
+}
+
+export function renderFindingsText(a: FindingsAnswer, color: boolean): string {
+  const out: string[] = [];
+  const counts = SEVERITIES.map((s) => `${a.counts[s]} ${s}`).join(', ');
+  out.push(`${a.findings.length} finding${a.findings.length === 1 ? '' : 's'}: ${counts}`);
+  if (a.findings.length) {
+    out.push('');
+    out.push(
+      renderTable(
+        [{ header: '#', align: 'right' }, { header: 'SEVERITY' }, { header: 'ID' }, { header: 'RESOURCE' }, { header: 'TITLE' }],
+        a.findings.map((f, i) => [String(i + 1), { text: f.severity, tone: TONE[f.severity] }, f.id, f.name, f.title]),
+        { color },
+      ).trimEnd(),
+    );
+    a.findings.forEach((f, i) => {
+      out.push('');
+      out.push(`${i + 1}. ${paint(`[${f.severity}]`, TONE[f.severity], color)} ${paint(f.id, 'bold', color)}  ${f.name}`);
+      out.push(`   ${f.message}`);
+      const flow = flowText(f);
+      if (flow) out.push(`   flow:    ${flow}`);
+      for (const a2 of f.evidence.allowedBy) {
+        out.push(`   allowed: ${'nsg' in a2 ? `${shortName(a2.nsg)} ${a2.rule} (${a2.side})` : 'firewall' in a2 ? `${shortName(a2.firewall)} ${a2.ruleCollection ? `${a2.ruleCollection}/` : ''}${a2.rule}` : `${shortName(a2.paasFirewall)} ${a2.rule}`}`);
+      }
+      for (const r of f.evidence.routes) out.push(`   route:   ${r.addressPrefix} -> ${r.nextHopType}${r.nextHopIpAddress ? ` ${r.nextHopIpAddress}` : ''} (${r.source}${r.route ? ` ${r.route}` : ''}, ${shortName(r.subnet)})`);
+      if (f.evidence.stoppedBy) out.push(`   stopped: ${f.evidence.stoppedBy.stage}${f.evidence.stoppedBy.rule ? ` ${f.evidence.stoppedBy.rule}` : ''}${f.evidence.stoppedBy.detail ? ` — ${f.evidence.stoppedBy.detail}` : ''}`);
+      for (const r of f.evidence.rules ?? []) out.push(`   rule:    ${shortName(r.nsg)} ${r.rule} (${r.direction}, ${r.priority}, ${r.access})`);
+      out.push(`   fix:     ${f.fix}`);
+      if (f.location) out.push(`   where:   ${f.location.file} ${f.location.jsonPath}`);
+    });
+  }
+  let text = out.join('\n') + '\n';
+  if (a.notes.length) text += ['', paint('Notes:', 'warn', color), ...a.notes.map((n) => `  - ${n}`)].join('\n') + '\n';
+  text += renderCaveats(a.caveats, color);
+  return text;
+}
+
+export const findingsCommand: Command = {
+  name: 'findings',
+  summary: 'zero-trust findings: exposed management ports, implied trust, missing NSGs, bypassed firewalls, ...',
+  usage: ['findings PATHS... [--format table|json|sarif|junit] [--fail-on high|medium|low|info] [--only IDS] [--blast N]'],
+  description: [
+    'Runs the findings catalog over the estate. Every finding judges the effective result of',
+    'NSGs, routes, firewalls and entry points together, and carries an example flow with the',
+    'rules and routes involved, a fix, and the input file and JSON path of the resource.',
+    '',
+    'Catalog (stable ids, highest severity):',
+    ...CATALOG.map((c) => `  ${c.id.padEnd(28)} ${c.severity.padEnd(6)} ${c.title}`),
+    '',
+    '--format sarif writes SARIF 2.1.0 for GitHub code scanning; --format junit a JUnit report',
+    '(findings at or above --fail-on, default low, are failures).',
+    '',
+    'Exit codes: 0 ok (findings are the answer); 1 a finding at or above --fail-on; 2 usage or',
+    'input error.',
+  ],
+  flags: [
+    { name: 'format', type: 'string', value: 'FORMAT', description: 'table (default), json, sarif or junit' },
+    { name: 'fail-on', type: 'string', value: 'SEVERITY', description: 'exit 1 when a finding is at or above this severity: high, medium, low or info' },
+    { name: 'blast', type: 'string', value: 'N', description: 'blast-radius ranking from N footholds (default 4; 0 skips it; estates over 10,000 NICs skip it unless given)' },
+    { name: 'only', type: 'string', value: 'IDS', description: 'run only these catalog ids (comma-separated), e.g. ZT-EXPOSED-MGMT-PORT,ZT-SUBNET-NO-NSG' },
+    { name: 'json', type: 'boolean', description: 'print JSON (the same as --format json)' },
+    SERVICE_TAGS_FLAG,
+    QUIET_FLAG,
+  ],
+  examples: ['findings examples/hub-spoke', 'findings examples/hub-spoke --fail-on high', 'findings examples/hub-spoke --format sarif > findings.sarif'],
+  async run(args, io: CliIo) {
+    const format: Format = parseFormat(this.name, stringFlag(args, 'format'), FORMATS, boolFlag(args, 'json'), 'table');
+    const failOnText = stringFlag(args, 'fail-on');
+    const failOn = failOnText !== undefined ? parseSeverity(this.name, failOnText) : undefined;
+    const onlyText = stringFlag(args, 'only');
+    const only = onlyText?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+    for (const id of only ?? []) if (!CATALOG.some((c) => c.id === id)) throw usageError(this.name, `--only ${id}: not a catalog id (see 'ztpath findings --help')`);
+    const blastText = stringFlag(args, 'blast');
+    const blast = blastText === undefined ? undefined : /^\d{1,3}$/.test(blastText.trim()) ? Number(blastText.trim()) : NaN;
+    if (blast !== undefined && Number.isNaN(blast)) throw usageError(this.name, `--blast ${blastText}: expected a number of footholds (0 skips the ranking)`);
+    const machine = format !== 'table';
+    const { dp } = await loadForCommand(this, { ...args, values: { ...args.values, ...(machine ? { json: true } : {}) } }, io);
+    const answer = computeFindings(dp, { ...(only ? { only } : {}), ...(blast !== undefined ? { blastFootholds: blast } : {}) });
+    switch (format) {
+      case 'json': {
+        const { timings: _t, ...rest } = answer;
+        void _t;
+        io.stdout(renderJson({ findings: rest.findings, counts: rest.counts, notes: rest.notes, caveats: rest.caveats }));
+        break;
+      }
+      case 'sarif':
+        io.stdout(renderFindingsSarif(answer, CATALOG, toolVersion(), fileRegionResolver(io.cwd)));
+        break;
+      case 'junit':
+        io.stdout(renderFindingsJunit(answer, failOn ?? 'low'));
+        break;
+      default:
+        io.stdout(renderFindingsText(answer, useColor(io)));
+    }
+    if (failOn && answer.findings.some((f) => severityAtLeast(f.severity, failOn))) {
+      if (!machine && !boolFlag(args, 'quiet')) io.stderr(`ztpath: ${answer.findings.filter((f) => severityAtLeast(f.severity, failOn)).length} finding(s) at or above ${failOn}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};

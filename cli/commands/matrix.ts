@@ -1,0 +1,84 @@
+// `ztpath matrix PATHS [--by subnet|asg|vnet] [--ports LIST] [--json|--csv]`: which group can open
+// connections to which, on which ports; cells that rely only on default NSG rules are marked.
+
+import { computeMatrix, parsePortList, type MatrixCell } from '../../core/index.ts';
+import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
+import { loadForCommand } from '../common.ts';
+import { usageError } from '../io.ts';
+import { renderJson } from '../render/json.ts';
+import { renderCaveats, renderTable, useColor } from '../render/table.ts';
+
+function allowedText(c: MatrixCell): string {
+  return c.allowed.map((a) => (a.ports.length ? `${a.protocol} ${a.ports.join(',')}` : a.protocol)).join('; ');
+}
+
+function csvField(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export function renderMatrixCsv(cells: MatrixCell[]): string {
+  const lines = ['from,to,protocol,ports,defaultRulesOnly,inboundDefaultRulesOnly,nsgOnPath'];
+  for (const c of cells) {
+    for (const a of c.allowed) lines.push([c.from, c.to, a.protocol, a.ports.join(' '), String(c.defaultRulesOnly), String(c.inboundDefaultRulesOnly), String(c.nsgOnPath)].map(csvField).join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const matrixCommand: Command = {
+  name: 'matrix',
+  summary: 'reachability between every pair of subnets (or ASGs, VNets), with default-rule reliance marked',
+  usage: ['matrix PATHS... [--by subnet|asg|vnet] [--ports LIST|any] [--json | --csv]'],
+  description: [
+    'A cell lists what the endpoints of one group can open to the endpoints of another: per protocol',
+    'the destination ports. Cells are marked when every NSG allow on the path is a default rule',
+    '(defaultRulesOnly), when the destination side admits the traffic by default rules only',
+    '(inboundDefaultRulesOnly, e.g. AllowVnetInBound), and when no NSG is on the path (nsgOnPath false).',
+    'Only pairs with something allowed are listed.',
+    '',
+    'JSON: {"by", "groups": [...], "cells": [{"from", "to", "allowed": [{"protocol", "ports"}],',
+    '"defaultRulesOnly", "inboundDefaultRulesOnly", "nsgOnPath", "example"}], "summary", "caveats"}.',
+    'CSV: one row per cell and protocol.',
+    '',
+    ...EXIT_CODES_HELP,
+  ],
+  flags: [
+    { name: 'by', type: 'string', value: 'subnet|asg|vnet', description: 'how endpoints are grouped (default subnet)' },
+    { name: 'ports', type: 'string', value: 'LIST', description: 'only these destination ports, e.g. 22,3389,1433 (TCP and UDP), or any (default)' },
+    { name: 'csv', type: 'boolean', description: 'print CSV (one row per cell and protocol) instead of text' },
+    SERVICE_TAGS_FLAG,
+    JSON_FLAG,
+    QUIET_FLAG,
+  ],
+  examples: ['matrix examples/hub-spoke', 'matrix examples/hub-spoke --by asg --json', 'matrix examples/hub-spoke --ports 22,3389 --csv'],
+  async run(args, io) {
+    const byText = (stringFlag(args, 'by') ?? 'subnet').trim().toLowerCase();
+    if (byText !== 'subnet' && byText !== 'asg' && byText !== 'vnet') throw usageError(this.name, `--by ${byText}: expected subnet, asg or vnet`);
+    const portsText = stringFlag(args, 'ports');
+    const ports = portsText === undefined ? undefined : parsePortList(portsText);
+    if (typeof ports === 'string') throw usageError(this.name, `--ports ${portsText}: ${ports} (write e.g. 22,3389,8000-8100 or any)`);
+    const csv = boolFlag(args, 'csv');
+    if (csv && boolFlag(args, 'json')) throw usageError(this.name, '--json and --csv cannot be used together');
+    const { dp, json } = await loadForCommand(this, { ...args, values: { ...args.values, quiet: csv || args.values.quiet } }, io);
+    const r = computeMatrix(dp, { by: byText, ports });
+    if (json) {
+      io.stdout(renderJson({ by: r.by, ports: r.ports, groups: r.groups, cells: r.cells, summary: r.summary, caveats: r.caveats }));
+      return 0;
+    }
+    if (csv) {
+      io.stdout(renderMatrixCsv(r.cells));
+      return 0;
+    }
+    const color = useColor(io);
+    const s = r.summary;
+    let text = `Reachability by ${r.by}${r.ports === 'any' ? '' : ` (ports ${r.ports.join(',')})`}: ${s.cells} connected pair(s) among ${s.groups} group(s); ${s.defaultRulesOnly} rely only on default rules, ${s.inboundDefaultRulesOnly} are admitted by default rules only, ${s.withoutNsg} have no NSG on the path.\n`;
+    if (r.cells.length) {
+      text += '\n' + renderTable(
+        [{ header: 'From' }, { header: 'To' }, { header: 'Allowed' }, { header: 'Default rules only' }, { header: 'Admitted by default' }, { header: 'NSG' }],
+        r.cells.map((c) => [c.from, c.to, allowedText(c), c.defaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.inboundDefaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.nsgOnPath ? '' : { text: 'none', tone: 'bad' as const }]),
+        { color },
+      );
+    }
+    io.stdout(text + renderCaveats(r.caveats, color));
+    return 0;
+  },
+};

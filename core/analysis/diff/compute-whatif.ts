@@ -1,0 +1,375 @@
+// computeWhatIf(before, after): the flows a change newly allows and newly blocks, exactly (issue
+// "What-if before a change"; Batfish's differential reachability).
+//
+// Incremental (default): change detection (snapshot-diff.ts) names the changed resources;
+// affected.ts turns them into the (source, destination) pairs whose answer can differ; only those
+// pairs are walked, before and after, and compared as packet sets. Full: every pair is walked on
+// both sides, without change detection (the reference the incremental answer must equal, and the
+// benchmark's baseline). Endpoints that no rule, route or tag tells apart (equivalence classes,
+// refined so that they are equivalent both before and after) are walked once.
+
+import type { DataPlane } from '../../dataplane/compile.ts';
+import { compile } from '../../dataplane/compile.ts';
+import { CaveatSet } from '../../dataplane/caveats.ts';
+import { computeEndpointClasses, endpointKey } from '../../dataplane/equivalence.ts';
+import type { Endpoint } from '../../dataplane/address-index.ts';
+import { IntervalSet } from '../../sets/interval-set.ts';
+import { PacketSpace } from '../../sets/packet-space.ts';
+import { computeCandidates, type Candidates } from './affected.ts';
+import { deriveDataPlane } from './derive-dataplane.ts';
+import { computeGroupReach, computePairReach, isPair, NO_REACH, withSource, type PairReach } from './pair-reach.ts';
+import { filterPointOfEndpoint } from '../../trace/walk.ts';
+import { doorFilters } from './transit.ts';
+import { renderDeltas, renderExposure, type GroupingContext, type PairDelta } from './render-delta.ts';
+import { diffSnapshots, summarizeChanges, type SnapshotDiff } from './snapshot-diff.ts';
+import { applySnapshotEdits } from './snapshot-edits.ts';
+import type { FindingLike, WhatIfAnswer, WhatIfOptions, WhatIfTarget } from './types.ts';
+import { endpointItemKey, universeOf, type DestItem, type SourceItem, type Universe } from './universe.ts';
+import { internetEntryIndex, mayEnterFromInternet, type EntryIndex } from './entry-index.ts';
+import { routeChanges, ruleChanges } from './views-delta.ts';
+
+const DEFAULT_FULL_BUDGET_MS = 60_000;
+const DEFAULT_MAX_TRACES = 25;
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+function isDataPlane(t: WhatIfTarget): t is DataPlane {
+  return 'snapshot' in t && 'routesForSubnet' in t;
+}
+
+interface Side {
+  dp: DataPlane;
+  u: Universe;
+  entries: () => EntryIndex;
+}
+
+/** Equivalence class keys per item key, both sides (refined: equivalent before and after). */
+function refinedClasses(before: Side, after: Side): (key: string, item: SourceItem | DestItem) => string {
+  const classKey = (side: Side) => {
+    const cls = computeEndpointClasses(side.dp, (e) => e.kind !== 'firewall' && e.kind !== 'applicationGateway');
+    return (e: Endpoint) => {
+      const i = cls.classOf.get(endpointKey(e));
+      return i === undefined ? undefined : cls.classes[i].key;
+    };
+  };
+  const kb = classKey(before);
+  const ka = classKey(after);
+  return (key, item) => {
+    if (item.kind !== 'endpoint') return key;
+    const b = before.u.dest(key) ?? before.u.source(key);
+    const a = after.u.dest(key) ?? after.u.source(key);
+    const cb = b?.kind === 'endpoint' ? kb(b.endpoint) : undefined;
+    const ca = a?.kind === 'endpoint' ? ka(a.endpoint) : undefined;
+    return `${item.endpoint.kind}#${cb ?? '-'}#${ca ?? '-'}`;
+  };
+}
+
+function rebase(r: PairReach, src: SourceItem): PairReach {
+  if (src.kind !== 'endpoint' || r.space.isEmpty()) return r;
+  const ip = IntervalSet.point(src.endpoint.ip);
+  return { space: withSource(r.space, ip), pieces: r.pieces.map((p) => ({ ...p, space: withSource(p.space, ip) })), caveats: r.caveats };
+}
+
+function pairReach(side: Side, sKey: string, dKey: string, region?: PacketSpace): PairReach {
+  const s = side.u.source(sKey);
+  const d = side.u.dest(dKey);
+  if (!s || !d) return NO_REACH;
+  // The internet reaches only endpoints with an entry point (exactly what the walk would find).
+  if (s.kind === 'internet' && d.kind === 'endpoint' && !mayEnterFromInternet(side.entries(), d.endpoint)) return NO_REACH;
+  const r = computePairReach(side.dp, s, d, region);
+  // Inside the estate the answer is about the source endpoint, whatever proxies rewrote on the way.
+  return rebase(r, s);
+}
+
+export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: WhatIfOptions = {}): WhatIfAnswer {
+  const t0 = now();
+  const full = opts.mode === 'full' || opts.incremental === false;
+  let after: DataPlane;
+  let diff: SnapshotDiff;
+  if (isDataPlane(target)) {
+    after = target;
+    diff = diffSnapshots(before.snapshot, after.snapshot);
+  } else {
+    const s = applySnapshotEdits(before.snapshot, target.changes);
+    diff = diffSnapshots(before.snapshot, s);
+    after = full ? compile(s) : deriveDataPlane(before, s, diff).dp;
+  }
+  const B: Side = { dp: before, u: universeOf(before), entries: () => internetEntryIndex(before) };
+  const A: Side = { dp: after, u: universeOf(after, before), entries: () => internetEntryIndex(after, before) };
+  const caveats = new CaveatSet();
+
+  // ---- which pairs ----
+  const keysOf = (a: { key: string }[], b: { key: string }[]) => (a === b ? a.map((x) => x.key) : [...new Set([...a.map((x) => x.key), ...b.map((x) => x.key)])]);
+  let sk: string[] | undefined;
+  let dk: string[] | undefined;
+  const sourceKeys = () => (sk ??= keysOf(B.u.allSources(), A.u.allSources()));
+  const destKeys = () => (dk ??= keysOf(B.u.allDests(), A.u.allDests()));
+  const item = (k: string, kind: 'src' | 'dst'): SourceItem | DestItem | undefined => (kind === 'src' ? (A.u.source(k) ?? B.u.source(k)) : (A.u.dest(k) ?? B.u.dest(k)));
+  let cands: Candidates | undefined;
+  let everyPair = full;
+  /**
+   * Incremental: the candidate sources of each destination, each with the packets its answer can
+   * differ on (null: any). `all` covers every source.
+   */
+  /**
+   * What a candidate pair needs: the packets its answer can differ on (`region`, null: any), and
+   * when only the destination's own inbound NSGs differ, by how much (`door`, null: not only).
+   */
+  interface Need {
+    region?: PacketSpace | null;
+    door?: { plus: PacketSpace; minus: PacketSpace } | null;
+  }
+  interface DestCandidates {
+    all?: Need;
+    srcs: Map<string, Need>;
+  }
+  const join = (x: PacketSpace, y: PacketSpace) => new PacketSpace([...x.boxes, ...y.boxes]);
+  const merge = (n: Need | undefined, r: { region?: PacketSpace; door?: { plus: PacketSpace; minus: PacketSpace } }): Need => {
+    const region = n?.region === null || r.region === undefined ? null : n?.region === undefined ? r.region : join(n.region, r.region);
+    const door = n?.door === null || !r.door ? null : n?.door === undefined ? r.door : { plus: join(n.door.plus, r.door.plus), minus: join(n.door.minus, r.door.minus) };
+    return { region, door };
+  };
+  const perDest = new Map<string, DestCandidates>();
+  if (!full) {
+    cands = computeCandidates(before, after, diff);
+    if (cands.everything) everyPair = true;
+    else {
+      for (const r of cands.rects) {
+        for (const d of r.dsts === 'all' ? destKeys() : r.dsts) {
+          let cur = perDest.get(d);
+          if (!cur) perDest.set(d, (cur = { srcs: new Map() }));
+          if (r.srcs === 'all') cur.all = merge(cur.all, r);
+          else for (const x of r.srcs) cur.srcs.set(x, merge(cur.srcs.get(x), r));
+        }
+      }
+    }
+  }
+
+  const budget = full ? (opts.budgetMs ?? DEFAULT_FULL_BUDGET_MS) : Infinity;
+  const allowed: PairDelta[] = [];
+  const blocked: PairDelta[] = [];
+  let considered = 0;
+  let done = 0;
+  let walks = 0;
+  let complete = true;
+  let totalPairs = 0;
+  const record = (sk: string, dk: string, b: PairReach, a: PairReach) => {
+    if (b.space.isEmpty() && a.space.isEmpty()) return;
+    const plus = a.space.subtract(b.space);
+    const minus = b.space.subtract(a.space);
+    if (plus.isEmpty() && minus.isEmpty()) return;
+    const si = item(sk, 'src') as SourceItem;
+    const di = item(dk, 'dst') as DestItem;
+    const base = { src: si, dst: di, srcBefore: B.u.source(sk), srcAfter: A.u.source(sk), dstBefore: B.u.dest(dk), dstAfter: A.u.dest(dk), before: b, after: a };
+    if (!plus.isEmpty()) allowed.push({ ...base, delta: plus });
+    if (!minus.isEmpty()) blocked.push({ ...base, delta: minus });
+    caveats.addAll(b.caveats);
+    caveats.addAll(a.caveats);
+  };
+  const live = (sk: string, dk: string) => {
+    const si = item(sk, 'src');
+    const di = item(dk, 'dst');
+    return !!si && !!di && isPair(si as SourceItem, di as DestItem);
+  };
+
+  if (everyPair) {
+    // Every pair, once per pair of (refined) equivalence classes; members share the answer.
+    const classOf = refinedClasses(B, A);
+    const groupBy = (keys: string[], kind: 'src' | 'dst') => {
+      const m = new Map<string, string[]>();
+      for (const k of keys) {
+        const it = item(k, kind);
+        if (!it) continue;
+        const c = classOf(k, it);
+        const l = m.get(c);
+        if (l) l.push(k);
+        else m.set(c, [k]);
+      }
+      return [...m.values()];
+    };
+    const srcClasses = groupBy(sourceKeys(), 'src');
+    const dstClasses = groupBy(destKeys(), 'dst');
+    for (const ss of srcClasses) for (const ds of dstClasses) totalPairs += ss.length * ds.length;
+    outer: for (const ss of srcClasses) {
+      for (const ds of dstClasses) {
+        if ((done & 15) === 0 && now() - t0 > budget) {
+          complete = false;
+          break outer;
+        }
+        done++;
+        considered += ss.length * ds.length;
+        // A representative pair that is a question (not an endpoint to itself).
+        let rep: [string, string] | undefined;
+        for (const x of ss) {
+          const y = ds.find((d) => live(x, d));
+          if (y) {
+            rep = [x, y];
+            break;
+          }
+        }
+        if (!rep) continue;
+        const b = pairReach(B, rep[0], rep[1]);
+        const a = pairReach(A, rep[0], rep[1]);
+        walks++;
+        if (b.space.isEmpty() && a.space.isEmpty()) continue;
+        if (a.space.subtract(b.space).isEmpty() && b.space.subtract(a.space).isEmpty()) continue;
+        for (const x of ss) {
+          const si = item(x, 'src') as SourceItem;
+          for (const y of ds) if (live(x, y)) record(x, y, rebase(b, si), rebase(a, si));
+        }
+      }
+    }
+  } else {
+    // The candidates, per destination; sources that share their filter point and routes are
+    // walked together to an endpoint.
+    const groupKey = (s: string): string | undefined => {
+      const b = B.u.source(s);
+      const a = A.u.source(s);
+      if (b?.kind !== 'endpoint' || a?.kind !== 'endpoint') return undefined;
+      const pk = (dp: DataPlane, e: Endpoint) => {
+        const p = filterPointOfEndpoint(dp, e);
+        return `${p.subnetId}|${p.subnetNsgId ?? ''}|${p.nicNsgId ?? ''}`;
+      };
+      return `${pk(before, b.endpoint)}#${pk(after, a.endpoint)}`;
+    };
+    const ownEgress = (x: string): boolean => {
+      for (const u of [B.u, A.u]) {
+        const it = u.source(x);
+        if (it?.kind !== 'endpoint' || it.endpoint.kind !== 'nic') continue;
+        const nic = u.dp.snapshot.networkInterfaces.get(it.endpoint.nicId);
+        if (nic?.ipConfigurations.some((c) => c.publicIpId || c.loadBalancerBackendPoolIds.length)) return true;
+      }
+      return false;
+    };
+    for (const [dk, c] of perDest) {
+      const needOf = (x: string): Need => {
+        const own = c.srcs.get(x);
+        if (!c.all) return own ?? {};
+        if (!own) return c.all;
+        return merge(c.all, { region: own.region ?? undefined, door: own.door ?? undefined });
+      };
+      const srcs = (c.all ? sourceKeys() : [...c.srcs.keys()]).filter((x) => live(x, dk));
+      considered += srcs.length;
+      const destKind = (A.u.dest(dk) ?? B.u.dest(dk))?.kind;
+      const groups = new Map<string, string[]>();
+      const single: string[] = [];
+      for (const x of srcs) {
+        // To a storage account, the source NIC's own egress (public IP, load balancer) matters too.
+        const g = destKind === 'endpoint' ? groupKey(x) : destKind === 'storage' && !ownEgress(x) ? groupKey(x) : undefined;
+        if (!g) {
+          single.push(x);
+          continue;
+        }
+        const k = `${needOf(x).door ? 'door' : 'reach'}#${g}`;
+        const l = groups.get(k);
+        if (l) l.push(x);
+        else groups.set(k, [x]);
+      }
+      const walkGroup = (members: string[]) => {
+        let need: Need | undefined;
+        for (const k of members) {
+          const n = needOf(k);
+          need = need === undefined ? n : merge(need, { region: n.region ?? undefined, door: n.door ?? undefined });
+        }
+        const region = need?.region ?? undefined;
+        const items = (x: Side) => members.map((k) => x.u.source(k)).filter((i): i is Extract<SourceItem, { kind: 'endpoint' }> => i?.kind === 'endpoint');
+        walks++;
+        const door = need?.door;
+        const db = B.u.dest(dk);
+        const arrived = door && db?.kind === 'endpoint' ? computeGroupReach(before, items(B), db, region, doorFilters(before, db.endpoint)) : undefined;
+        if (door && arrived) {
+          // Only the destination's inbound NSGs differ: one walk on the snapshot before, to the
+          // door, tells both answers (what arrives, filtered by the permits before and after).
+          for (const k of members) {
+            const r = arrived.get(k) ?? NO_REACH;
+            record(k, dk, { space: r.space.intersect(door.minus), pieces: [], caveats: r.caveats }, { space: r.space.intersect(door.plus), pieces: [], caveats: r.caveats });
+          }
+          return;
+        }
+        const side = (x: Side) => {
+          const dd = x.u.dest(dk);
+          return dd ? computeGroupReach(x.dp, items(x), dd, region) : new Map<string, PairReach>();
+        };
+        const rb = side(B);
+        const ra = rb && side(A);
+        if (!rb || !ra) {
+          // Re-sourced by a proxy on one side: one walk per member.
+          for (const k of members) record(k, dk, pairReach(B, k, dk, region), pairReach(A, k, dk, region));
+          walks += members.length;
+          return;
+        }
+        for (const k of members) record(k, dk, rb.get(k) ?? NO_REACH, ra.get(k) ?? NO_REACH);
+      };
+      for (const members of groups.values()) walkGroup(members);
+      for (const x of single) {
+        walks++;
+        const region = needOf(x).region ?? undefined;
+        record(x, dk, pairReach(B, x, dk, region), pairReach(A, x, dk, region));
+      }
+    }
+  }
+
+  // ---- the answer ----
+  const inSubnet = (subnetId: string, sources: boolean): Set<string> => {
+    const out = new Set<string>();
+    for (const u of B.u === A.u ? [B.u] : [B.u, A.u]) {
+      for (const e of u.endpointsInSubnet(subnetId)) if (!sources || e.kind === 'nic') out.add(endpointItemKey(e));
+    }
+    return out;
+  };
+  const ctx: GroupingContext = { before, after, subnetSources: (id) => inSubnet(id, true), subnetDests: (id) => inSubnet(id, false), traces: opts.traces ?? true, traceBudget: { left: opts.maxTraces ?? DEFAULT_MAX_TRACES, skipped: 0 } };
+  const na = renderDeltas(ctx, allowed, 'allowed');
+  const nb = renderDeltas(ctx, blocked, 'blocked');
+  if (ctx.traceBudget.skipped) caveats.add({ code: 'whatif.traces-limited', message: `The examples of the first ${opts.maxTraces ?? DEFAULT_MAX_TRACES} changed flows are traced before and after; ${ctx.traceBudget.skipped} more carry their example flow only (ztpath trace with it shows the path).` });
+  if (na.otherProtocols || nb.otherProtocols) caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols change too (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
+  caveats.add({ code: 'whatif.representative-destinations', message: `The internet as a destination is represented by ${'203.0.113.1'} and each on-premises site by one address of its first prefix; storage accounts by their blob endpoint.` });
+
+  const c = cands ?? computeCandidates(before, after, diff);
+  const findings = { added: [] as FindingLike[], resolved: [] as FindingLike[] };
+  let findingsMs: number | undefined;
+  if (opts.findings) {
+    const tf = now();
+    const fb = opts.findings(before).findings;
+    const fa = opts.findings(after).findings;
+    const kb = new Set(fb.map((f) => f.fingerprint));
+    const ka = new Set(fa.map((f) => f.fingerprint));
+    findings.added = fa.filter((f) => !kb.has(f.fingerprint));
+    findings.resolved = fb.filter((f) => !ka.has(f.fingerprint));
+    findingsMs = Math.round((now() - tf) * 10) / 10;
+  } else {
+    caveats.add({ code: 'whatif.partial', message: 'Findings were not compared (no findings engine was given, or --no-findings); the findings section is empty.' });
+  }
+  if (!complete) {
+    caveats.add({ code: 'whatif.partial', message: `The full comparison stopped after ${Math.round(budget)} ms, having compared ${considered} of ${totalPairs} source/destination pairs; the answer lists what those pairs showed.` });
+  }
+  const routes = routeChanges(before, after, c.routeSubnets);
+  const rules = ruleChanges(before, after, c.ruleSites);
+  const elapsedMs = now() - t0;
+  return {
+    newlyAllowed: na.items,
+    newlyBlocked: nb.items,
+    exposure: { added: renderExposure(ctx, allowed, 'allowed'), removed: renderExposure(ctx, blocked, 'blocked') },
+    findings,
+    routes,
+    rules,
+    changes: summarizeChanges(diff),
+    caveats: caveats.list(),
+    stats: {
+      mode: full ? 'full' : 'incremental',
+      complete,
+      sources: sk ? sk.length : A.u.counts().sources,
+      destinations: dk ? dk.length : A.u.counts().dests,
+      pairsComputed: walks,
+      pairsConsidered: considered,
+      reasons: cands ? (cands.everything ? ['every pair: ' + cands.reasons.join('; ')] : cands.reasons) : ['full comparison: every pair'],
+      elapsedMs: Math.round(elapsedMs * 10) / 10,
+      ...(findingsMs !== undefined ? { findingsMs } : {}),
+      ...(complete ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / Math.max(1, considered)) }),
+    },
+  };
+}
+
+
+export { PacketSpace };

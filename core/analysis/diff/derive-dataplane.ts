@@ -1,0 +1,209 @@
+// The data plane after a change, recompiling only what the change touches (DESIGN.md: "What-if
+// recompiles only what a change touches"). When the change leaves VNets, peerings, gateways and
+// every address where they were (NSGs, rules, associations, route tables, firewall rules, storage
+// firewalls, public IPs...), the topology and the address index of the snapshot before are reused,
+// compiled NSGs and effective routes of untouched NSGs and subnets come from its caches, and only
+// the rest is compiled, lazily, from the snapshot after. Any other change compiles from scratch.
+
+import type { DataPlane } from '../../dataplane/compile.ts';
+import { compile } from '../../dataplane/compile.ts';
+import { computeEffectiveRoutes, type EffectiveRouteTable, type RouteContext } from '../../dataplane/effective-routes.ts';
+import { computeVirtualNetworkTag, type VirtualNetworkTag } from '../../dataplane/virtual-network-tag.ts';
+import type { IpConfiguration, ModelResource, NetworkSecurityGroup, ResourceId, Snapshot, Subnet } from '../../model/types.ts';
+import { compileNsg, type AsgMembers, type CompiledNsg } from '../../policy/compile-nsg.ts';
+import { IntervalSet } from '../../sets/interval-set.ts';
+import { parseIPv4 } from '../../sets/ipv4.ts';
+import { modelEqual, type ResourceChange, type SnapshotDiff } from './snapshot-diff.ts';
+
+/** Subnet fields read only at walk time (or by NSG association), never by routes or addresses. */
+const SUBNET_LIGHT = new Set(['nsgId', 'natGatewayId', 'defaultOutboundAccess', 'delegations', 'tags', 'routeTableId', 'serviceEndpoints']);
+const NIC_LIGHT = new Set(['nsgId', 'tags', 'vmId', 'enableIpForwarding', 'ipConfigurations', 'location']);
+const IPC_HEAVY: (keyof IpConfiguration)[] = ['privateIp', 'subnetId', 'nicId', 'id'];
+
+function ipConfigsLight(a: IpConfiguration[], b: IpConfiguration[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) for (const k of IPC_HEAVY) if (a[i][k] !== b[i][k]) return false;
+  return true;
+}
+
+function asgKey(ipcs: IpConfiguration[]): string {
+  return ipcs.map((c) => `${c.privateIp ?? ''}:${[...c.asgIds].sort().join(',')}`).join(';');
+}
+
+interface Plan {
+  /** The change can reuse the topology and address index of the snapshot before. */
+  reusable: boolean;
+  nsgIds: Set<ResourceId>;
+  asgChanged: boolean;
+  /** Subnets whose effective routes and VirtualNetwork tag must be recomputed. */
+  routeSubnets: Set<ResourceId>;
+  routeTables: Set<ResourceId>;
+  associationsChanged: boolean;
+}
+
+function plan(diff: SnapshotDiff): Plan {
+  const p: Plan = { reusable: !diff.serviceTagsChanged, nsgIds: new Set(), asgChanged: false, routeSubnets: new Set(), routeTables: new Set(), associationsChanged: false };
+  const heavy = (c: ResourceChange) => {
+    void c;
+    p.reusable = false;
+  };
+  for (const c of diff.changes) {
+    const before = c.before as ModelResource | undefined;
+    const after = c.after as ModelResource | undefined;
+    switch (c.collection) {
+      case 'networkSecurityGroups':
+        p.nsgIds.add(c.id);
+        break;
+      case 'applicationSecurityGroups':
+      case 'storageAccounts':
+      case 'publicIpAddresses':
+      case 'natGateways':
+      case 'firewallPolicies':
+      case 'firewallPolicyRuleCollectionGroups':
+      case 'ipGroups':
+      case 'virtualMachines':
+        break;
+      case 'routeTables':
+        p.routeTables.add(c.id);
+        break;
+      case 'subnets':
+        if (c.change !== 'modified' || !c.fields.every((f) => SUBNET_LIGHT.has(f))) heavy(c);
+        else {
+          if (c.fields.includes('nsgId')) p.associationsChanged = true;
+          if (c.fields.includes('routeTableId') || c.fields.includes('serviceEndpoints')) p.routeSubnets.add(c.id);
+        }
+        break;
+      case 'networkInterfaces':
+        if (c.change !== 'modified' || !c.fields.every((f) => NIC_LIGHT.has(f)) || before?.kind !== 'networkInterface' || after?.kind !== 'networkInterface') heavy(c);
+        else {
+          if (!ipConfigsLight(before.ipConfigurations, after.ipConfigurations)) heavy(c);
+          if (asgKey(before.ipConfigurations) !== asgKey(after.ipConfigurations)) p.asgChanged = true;
+          if (c.fields.includes('nsgId')) p.associationsChanged = true;
+        }
+        break;
+      case 'azureFirewalls':
+        if (c.change !== 'modified' || before?.kind !== 'azureFirewall' || after?.kind !== 'azureFirewall' || !modelEqual(before.ipConfigurations, after.ipConfigurations)) heavy(c);
+        break;
+      case 'loadBalancers':
+        if (c.change !== 'modified' || before?.kind !== 'loadBalancer' || after?.kind !== 'loadBalancer' || !modelEqual(before.frontends, after.frontends)) heavy(c);
+        break;
+      case 'applicationGateways':
+        if (c.change !== 'modified' || before?.kind !== 'applicationGateway' || after?.kind !== 'applicationGateway' || !modelEqual(before.frontends, after.frontends) || before.subnetId !== after.subnetId) heavy(c);
+        break;
+      default:
+        heavy(c);
+    }
+  }
+  return p;
+}
+
+function buildAsgMembers(snapshot: Snapshot): AsgMembers {
+  const ranges = new Map<ResourceId, [number, number][]>();
+  for (const nic of snapshot.networkInterfaces.values()) {
+    for (const ipc of nic.ipConfigurations) {
+      const ip = ipc.privateIp ? parseIPv4(ipc.privateIp.split('/')[0]) : undefined;
+      if (ip === undefined) continue;
+      for (const asg of ipc.asgIds) {
+        const list = ranges.get(asg) ?? [];
+        list.push([ip, ip]);
+        ranges.set(asg, list);
+      }
+    }
+  }
+  const out: AsgMembers = new Map();
+  for (const [id, r] of ranges) out.set(id, IntervalSet.fromRanges(r));
+  return out;
+}
+
+function associations(snapshot: Snapshot): { subnetsByNsg: Map<ResourceId, ResourceId[]>; nicsByNsg: Map<ResourceId, ResourceId[]> } {
+  const subnetsByNsg = new Map<ResourceId, ResourceId[]>();
+  for (const s of snapshot.subnets.values()) {
+    if (!s.nsgId) continue;
+    const l = subnetsByNsg.get(s.nsgId) ?? [];
+    l.push(s.id);
+    subnetsByNsg.set(s.nsgId, l);
+  }
+  const nicsByNsg = new Map<ResourceId, ResourceId[]>();
+  for (const n of snapshot.networkInterfaces.values()) {
+    if (!n.nsgId) continue;
+    const l = nicsByNsg.get(n.nsgId) ?? [];
+    l.push(n.id);
+    nicsByNsg.set(n.nsgId, l);
+  }
+  return { subnetsByNsg, nicsByNsg };
+}
+
+function routeKey(s: Subnet): string {
+  const se = s.serviceEndpoints.map((e) => `${e.service.toLowerCase()}@${e.locations.join('+').toLowerCase()}`).sort().join(',');
+  return `${s.vnetId}|${s.routeTableId ?? ''}|${se}`;
+}
+
+export interface DerivedDataPlane {
+  dp: DataPlane;
+  /** True when caches of the data plane before were reused. */
+  reused: boolean;
+}
+
+/** The data plane of `after`, reusing what `before` compiled where the change allows it. */
+export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: SnapshotDiff): DerivedDataPlane {
+  const p = plan(diff);
+  if (!p.reusable) return { dp: compile(after), reused: false };
+  const asgMembers = p.asgChanged ? buildAsgMembers(after) : before.asgMembers;
+  const { subnetsByNsg, nicsByNsg } = p.associationsChanged ? associations(after) : { subnetsByNsg: before.subnetsByNsg, nicsByNsg: before.nicsByNsg };
+  const fresh = (s: Subnet | undefined): boolean => !!s && (p.routeSubnets.has(s.id) || (!!s.routeTableId && p.routeTables.has(s.routeTableId)));
+  const privateEndpointsByVnet: RouteContext['privateEndpointsByVnet'] = new Map();
+  for (const list of before.addresses.byVnet.values()) {
+    for (const e of list.values()) {
+      if (e.kind !== 'privateEndpoint') continue;
+      const arr = privateEndpointsByVnet.get(e.vnetId) ?? [];
+      arr.push({ ip: e.ipText, privateEndpointId: e.privateEndpointId, nicId: e.nicId, subnetId: e.subnetId });
+      privateEndpointsByVnet.set(e.vnetId, arr);
+    }
+  }
+  const routeCtx: RouteContext = { snapshot: after, topology: before.topology, tags: before.tags, privateEndpointsByVnet };
+  const routeCache = new Map<string, EffectiveRouteTable>();
+  const tagCache = new Map<string, VirtualNetworkTag>();
+  const nsgCache = new Map<ResourceId, CompiledNsg>();
+  const dp: DataPlane = {
+    ...before,
+    snapshot: after,
+    asgMembers,
+    subnetsByNsg,
+    nicsByNsg,
+    routesForSubnet(subnetId) {
+      const s = after.subnets.get(subnetId);
+      if (!s) return undefined;
+      if (!fresh(s)) return before.routesForSubnet(subnetId);
+      const k = routeKey(s);
+      let t = routeCache.get(k);
+      if (!t) routeCache.set(k, (t = computeEffectiveRoutes(routeCtx, s)));
+      return t;
+    },
+    virtualNetworkTag(subnetId) {
+      const s = after.subnets.get(subnetId);
+      if (!s) return { set: IntervalSet.EMPTY, fromUserRoutes: IntervalSet.EMPTY };
+      if (!fresh(s)) return before.virtualNetworkTag(subnetId);
+      const k = `${s.vnetId}|${s.routeTableId ?? ''}`;
+      let t = tagCache.get(k);
+      if (!t) tagCache.set(k, (t = computeVirtualNetworkTag(after, before.topology, s)));
+      return t;
+    },
+    compiledNsg(nsgId) {
+      if (!p.asgChanged && !p.nsgIds.has(nsgId)) return before.compiledNsg(nsgId);
+      let c = nsgCache.get(nsgId);
+      if (c) return c;
+      const nsg: NetworkSecurityGroup | undefined = after.networkSecurityGroups.get(nsgId);
+      if (!nsg) return undefined;
+      nsgCache.set(nsgId, (c = compileNsg(nsg, before.tags, asgMembers)));
+      return c;
+    },
+    compileAll() {
+      for (const id of after.subnets.keys()) {
+        dp.routesForSubnet(id);
+        dp.virtualNetworkTag(id);
+      }
+      for (const id of after.networkSecurityGroups.keys()) dp.compiledNsg(id);
+    },
+  };
+  return { dp, reused: true };
+}

@@ -1,0 +1,139 @@
+// Everything that gets from one source to one destination, as a packet set (the engine's reach walk,
+// trace/run-path.ts, with the symbolic filters), normalised for comparison: the destination
+// dimension is dropped (it is the pair's) and translated ports are shown as the client addressed
+// them. The same walk as `ztpath reach`, so what-if and reach never disagree.
+
+import type { DataPlane } from '../../dataplane/compile.ts';
+import type { Caveat } from '../../dataplane/caveats.ts';
+import { IntervalSet } from '../../sets/interval-set.ts';
+import { ALL_ADDRESSES, ALL_PROTOCOLS, PacketSpace, type Box } from '../../sets/packet-space.ts';
+import { ALL_PORTS } from '../../sets/ports.ts';
+import { formatIPv4 } from '../../sets/ipv4.ts';
+import { reachFilters, type Filters } from '../../trace/filters.ts';
+import { runPath, type PathQuery } from '../../trace/run-path.ts';
+import { isReachable } from '../../trace/trace-flow.ts';
+import type { ResolvedRef } from '../resolve-ref.ts';
+import { INTERNET_SOURCES, type DestItem, type SourceItem } from './universe.ts';
+
+export interface ReachPiece {
+  space: PacketSpace;
+  /** The entry point the outside client used. */
+  via?: string;
+}
+
+export interface PairReach {
+  /** Union of the pieces. */
+  space: PacketSpace;
+  pieces: ReachPiece[];
+  caveats: Caveat[];
+}
+
+export const NO_REACH: PairReach = { space: PacketSpace.EMPTY, pieces: [], caveats: [] };
+
+export function sourceRef(s: SourceItem): ResolvedRef {
+  if (s.kind === 'endpoint') return { kind: 'endpoint', endpoint: s.endpoint, label: s.endpoint.ipText };
+  if (s.kind === 'internet') return { kind: 'internet', label: 'internet' };
+  const ip = s.sources.min()!;
+  return { kind: 'external', ip, ipText: formatIPv4(ip), where: 'onPremises', label: s.name };
+}
+
+export function destRef(d: DestItem): ResolvedRef {
+  if (d.kind === 'endpoint') return { kind: 'endpoint', endpoint: d.endpoint, label: d.endpoint.ipText };
+  if (d.kind === 'storage') return { kind: 'storageAccount', storageAccountId: d.accountId, label: d.name };
+  if (d.kind === 'internet') return { kind: 'internet', label: 'internet' };
+  return { kind: 'external', ip: d.ip, ipText: formatIPv4(d.ip), where: 'onPremises', label: d.name };
+}
+
+/** Pairs that are not a question (both ends outside, or one endpoint to itself). */
+export function isPair(s: SourceItem, d: DestItem): boolean {
+  const outside = (x: SourceItem | DestItem) => x.kind === 'internet' || x.kind === 'onPremises';
+  if (outside(s) && outside(d)) return false;
+  if (s.kind === 'endpoint' && d.kind === 'endpoint' && s.endpoint.vnetId === d.endpoint.vnetId && s.endpoint.ip === d.endpoint.ip) return false;
+  return true;
+}
+
+export function pathQuery(s: SourceItem, d: DestItem): PathQuery {
+  return {
+    from: sourceRef(s),
+    to: destRef(d),
+    viaPublicIp: s.kind === 'internet',
+    ...(s.kind === 'internet' ? { sources: INTERNET_SOURCES } : s.kind === 'onPremises' ? { sources: s.sources } : {}),
+  };
+}
+
+/** The walk's first packet set: every packet from the source(s) to the destination, within `region`. */
+function initialSpace(src: IntervalSet, dst: number, region?: PacketSpace): PacketSpace {
+  const box = { protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst: IntervalSet.point(dst), dstPorts: ALL_PORTS };
+  return region ? region.intersectBox(box) : PacketSpace.of(box);
+}
+
+/**
+ * `region`: only these packets (as the source sends them) are asked about, when the caller knows
+ * the answers can differ nowhere else; the answer is then the reach within the region.
+ */
+export function computePairReach(dp: DataPlane, s: SourceItem, d: DestItem, region?: PacketSpace): PairReach {
+  if (!isPair(s, d)) return NO_REACH;
+  const q = pathQuery(s, d);
+  const run = runPath(dp, q, reachFilters(dp), (src, dst) => initialSpace(q.sources ?? src, dst, region));
+  if (run.error) return NO_REACH;
+  const dstExternal = d.kind === 'internet' || d.kind === 'onPremises';
+  const pieces: ReachPiece[] = [];
+  let all: Box[] = [];
+  for (const o of run.outcomes) {
+    if (!isReachable(o, dstExternal)) continue;
+    const fp = o.label?.frontendPort;
+    const boxes = o.space.boxes.map((b) => ({ protocols: b.protocols, src: b.src, srcPorts: b.srcPorts, dst: ALL_ADDRESSES, dstPorts: fp !== undefined ? IntervalSet.point(fp) : b.dstPorts }));
+    if (!boxes.length) continue;
+    pieces.push({ space: new PacketSpace(boxes), via: o.label?.entry });
+    all = all.concat(boxes);
+  }
+  return { space: new PacketSpace(all), pieces, caveats: run.caveats.list() };
+}
+
+/**
+ * Sources that share a subnet and a NIC NSG walked together to one endpoint (or storage account):
+ * the walk starts where they all start (their outbound NSGs, their subnet's routes, its DNS view of
+ * private endpoints) with every one of their addresses as the source set; routing reads only the
+ * destination and filters are set operations, so each member's answer is the part of the outcome
+ * with its own address. Undefined when a proxy re-sourced packets on the way.
+ */
+export function computeGroupReach(dp: DataPlane, members: Extract<SourceItem, { kind: 'endpoint' }>[], d: DestItem, region?: PacketSpace, filters?: Filters): Map<string, PairReach> | undefined {
+  const out = new Map<string, PairReach>();
+  const live = members.filter((m) => isPair(m, d));
+  if (!live.length || (d.kind !== 'endpoint' && d.kind !== 'storage')) return out;
+  const rep = live[0];
+  const srcSet = IntervalSet.fromRanges(live.map((m) => [m.endpoint.ip, m.endpoint.ip] as [number, number]));
+  const q = pathQuery(rep, d);
+  const run = runPath(dp, q, filters ?? reachFilters(dp), (_src, dst) => initialSpace(srcSet, dst, region));
+  if (run.error) return out;
+  const pieces: ReachPiece[] = [];
+  for (const o of run.outcomes) {
+    if (!isReachable(o, false)) continue;
+    // A proxy re-sourced the packets (Azure Firewall application rules, on the way to a storage
+    // account): they can no longer be told apart by source; the caller walks the members one by one.
+    if (o.space.boxes.some((b) => !srcSet.contains(b.src))) return undefined;
+    const fp = o.label?.frontendPort;
+    const boxes = o.space.boxes.map((b) => ({ protocols: b.protocols, src: b.src, srcPorts: b.srcPorts, dst: ALL_ADDRESSES, dstPorts: fp !== undefined ? IntervalSet.point(fp) : b.dstPorts }));
+    if (boxes.length) pieces.push({ space: new PacketSpace(boxes), via: o.label?.entry });
+  }
+  const caveats = run.caveats.list();
+  for (const m of live) {
+    const mine = (sp: PacketSpace) => sp.intersectBox({ protocols: ALL_PROTOCOLS, src: IntervalSet.point(m.endpoint.ip), srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
+    const ps = pieces.map((p) => ({ ...p, space: mine(p.space) })).filter((p) => !p.space.isEmpty());
+    out.set(m.key, { space: new PacketSpace(ps.flatMap((p) => p.space.boxes)), pieces: ps, caveats });
+  }
+  return out;
+}
+
+/** The entry point of the pieces that overlap `space` (for examples). */
+export function viaOf(r: PairReach, space: PacketSpace): string | undefined {
+  for (const p of r.pieces) if (p.via && !p.space.intersect(space).isEmpty()) return p.via;
+  return undefined;
+}
+
+/** Replace the source dimension (an endpoint's result stands for its whole equivalence class). */
+export function withSource(space: PacketSpace, src: IntervalSet): PacketSpace {
+  return new PacketSpace(space.boxes.map((b) => ({ ...b, src })));
+}
+
+export { ALL_PROTOCOLS };

@@ -1,0 +1,73 @@
+// `ztpath blast`: golden JSON on the sample estate (mistake 5 from vm-legacy03; web01 with ports and
+// critical assets), the pivot-chain fixture, the text output, help and usage errors.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SAMPLE, repoPath, run } from './helpers.ts';
+
+const PIVOT = 'test/fixtures/analysis/pivot-chain';
+
+/** The command's stdout equals test/cli/golden/NAME (UPDATE_GOLDEN=1 rewrites it). */
+async function golden(name: string, argv: string[]): Promise<string> {
+  const r = await run(argv);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const file = repoPath('test', 'cli', 'golden', name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`golden file test/cli/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/cli`);
+    writeFileSync(file, r.stdout);
+  }
+  expect(r.stdout).toBe(readFileSync(file, 'utf8'));
+  return r.stdout;
+}
+
+describe('ztpath blast', () => {
+  it('golden: from vm-legacy03 (mistake 5)', async () => {
+    const out = JSON.parse(await golden('blast-legacy03.json', ['blast', SAMPLE, '--from', 'vm-legacy03', '--json'])) as { reached: { name: string; depth: number }[]; summary: Record<string, unknown> };
+    expect(out.reached.filter((x) => x.depth === 1).map((x) => x.name)).toEqual(expect.arrayContaining(['vm-sql01', 'stdataweu01']));
+    expect(Object.keys(out)).toEqual(['reached', 'exits', 'critical', 'summary', 'caveats']);
+  });
+
+  it('golden: from vm-web01 on management and SQL ports, the data tier critical', async () => {
+    await golden('blast-web01-ports.json', ['blast', SAMPLE, '--from', 'vm-web01', '--ports', '22,3389,1433,8443', '--critical', 'vnet-data-weu/snet-db', '--critical', 'asg:asg-app', '--json']);
+  });
+
+  it('the pivot chain: paths and depth in text', async () => {
+    const r = await run(['blast', PIVOT, '--from', 'nic-a', '--critical', 'tag:tier=crown-jewel']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('nic-a -> nic-b (Tcp 22) -> nic-c (Tcp 3389) -> nic-d (Tcp 1433)');
+    expect(r.stdout).toMatch(/ +3 +nic-d +nic +10\.61\.4\.4 +tag:tier=crown-jewel/);
+    expect(r.stdout).toContain('Critical assets reached: 1 (nic-d)');
+  });
+
+  it('--depth and --ports', async () => {
+    const r = await run(['blast', PIVOT, '--from', 'nic-a', '--depth', '1', '--json']);
+    const out = JSON.parse(r.stdout) as { reached: { name: string }[]; summary: { depthLimit: number } };
+    expect(out.reached.map((x) => x.name)).toEqual(['nic-b', 'nic-b2']);
+    expect(out.summary.depthLimit).toBe(1);
+    const p = JSON.parse((await run(['blast', PIVOT, '--from', 'nic-a', '--ports', '22', '--json'])).stdout) as { reached: unknown[]; summary: { ports: string[] } };
+    expect(p.reached).toHaveLength(2);
+    expect(p.summary.ports).toEqual(['22']);
+  });
+
+  it('usage and input errors exit 2', async () => {
+    for (const [argv, text] of [
+      [['blast', PIVOT], '--from'],
+      [['blast', PIVOT, '--from', 'nic-a', '--ports', '22,abc'], "--ports 22,abc: 'abc' is not a port"],
+      [['blast', PIVOT, '--from', 'nic-a', '--depth', '0'], '--depth 0: expected a positive whole number'],
+      [['blast', PIVOT, '--from', 'nic-zzz'], 'nic-zzz'],
+      [['blast', SAMPLE, '--from', 'pe-stdata-blob'], 'private endpoint'],
+    ] as [string[], string][]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain(text);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('--help lists every flag and an example', async () => {
+    const r = await run(['blast', '--help']);
+    expect(r.code).toBe(0);
+    for (const f of ['--from', '--ports', '--depth', '--critical', '--json']) expect(r.stdout).toContain(f);
+    expect(r.stdout).toMatch(/Examples?:\n  \$ ztpath blast /);
+  });
+});

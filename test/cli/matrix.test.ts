@@ -1,0 +1,60 @@
+// `ztpath matrix`: golden JSON and CSV on the sample estate, the text table, help and usage errors.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { SAMPLE, repoPath, run } from './helpers.ts';
+
+/** The command's stdout equals test/cli/golden/NAME (UPDATE_GOLDEN=1 rewrites it). */
+async function golden(name: string, argv: string[]): Promise<string> {
+  const r = await run(argv);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const file = repoPath('test', 'cli', 'golden', name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`golden file test/cli/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/cli`);
+    writeFileSync(file, r.stdout);
+  }
+  expect(r.stdout).toBe(readFileSync(file, 'utf8'));
+  return r.stdout;
+}
+
+describe('ztpath matrix', () => {
+  it('golden: by subnet', async () => {
+    const out = JSON.parse(await golden('matrix-subnet.json', ['matrix', SAMPLE, '--json'])) as { cells: { from: string; to: string; inboundDefaultRulesOnly: boolean }[] };
+    expect(out.cells.find((c) => c.from === 'vnet-web-weu/snet-web' && c.to === 'vnet-app-weu/snet-app')?.inboundDefaultRulesOnly).toBe(true);
+  });
+
+  it('golden: by ASG', async () => {
+    await golden('matrix-asg.json', ['matrix', SAMPLE, '--by', 'asg', '--json']);
+  });
+
+  it('golden: CSV by VNet', async () => {
+    const out = await golden('matrix-vnet.csv', ['matrix', SAMPLE, '--by', 'vnet', '--csv']);
+    expect(out.split('\n')[0]).toBe('from,to,protocol,ports,defaultRulesOnly,inboundDefaultRulesOnly,nsgOnPath');
+  });
+
+  it('text: a table with the marks', async () => {
+    const r = await run(['matrix', SAMPLE, '--ports', '8443']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Reachability by subnet \(ports 8443\)/);
+    expect(r.stdout).toMatch(/vnet-web-weu\/snet-web +vnet-app-weu\/snet-app +Tcp 8443 +yes/);
+  });
+
+  it('usage errors exit 2', async () => {
+    for (const [argv, text] of [
+      [['matrix', SAMPLE, '--by', 'tag'], '--by tag: expected subnet, asg or vnet'],
+      [['matrix', SAMPLE, '--json', '--csv'], '--json and --csv'],
+      [['matrix', SAMPLE, '--ports', 'x'], "--ports x: 'x' is not a port"],
+    ] as [string[], string][]) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain(text);
+    }
+  });
+
+  it('--help lists every flag and an example', async () => {
+    const r = await run(['matrix', '--help']);
+    expect(r.code).toBe(0);
+    for (const f of ['--by', '--ports', '--json', '--csv']) expect(r.stdout).toContain(f);
+    expect(r.stdout).toMatch(/Examples?:\n  \$ ztpath matrix /);
+  });
+});

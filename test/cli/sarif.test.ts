@@ -1,0 +1,124 @@
+// SARIF 2.1.0 output: the essentials GitHub code scanning needs (checked structurally), and, when
+// the Microsoft SARIF Multitool is installed (devDependency @microsoft/sarif-multitool), its own
+// validation with the SARIF and GitHub rule sets.
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Log } from 'sarif';
+import { describe, expect, it } from 'vitest';
+import { parseJsonPath } from '../../cli/render/sarif.ts';
+import { SAMPLE, repoPath, run } from './helpers.ts';
+
+async function sarif(argv: string[]): Promise<{ log: Log; text: string }> {
+  const r = await run(argv);
+  expect(r.stderr).toBe('');
+  return { log: JSON.parse(r.stdout) as Log, text: r.stdout };
+}
+
+function multitool(): string | undefined {
+  try {
+    const bin = createRequire(import.meta.url)('@microsoft/sarif-multitool') as string;
+    if (!existsSync(bin)) return undefined;
+    execFileSync(bin, ['--version'], { stdio: 'pipe' });
+    return bin;
+  } catch {
+    return undefined;
+  }
+}
+
+const sampleExists = existsSync(repoPath(SAMPLE));
+
+describe.skipIf(!sampleExists)('SARIF 2.1.0 essentials', () => {
+  it('findings: version, schema, a driver with rules (ids, help, levels), results that point into the input', async () => {
+    const { log } = await sarif(['findings', SAMPLE, '--format', 'sarif']);
+    expect(log.version).toBe('2.1.0');
+    expect(log.$schema).toMatch(/sarif-2\.1\.0/);
+    expect(log.runs).toHaveLength(1);
+    const run0 = log.runs[0];
+    const driver = run0.tool.driver;
+    expect(driver.name).toBe('ztpath');
+    expect(driver.version).toMatch(/^\d+\.\d+\.\d+/);
+    const rules = driver.rules ?? [];
+    expect(rules.length).toBeGreaterThanOrEqual(14);
+    for (const r of rules) {
+      expect(r.id).toMatch(/^ZT-/);
+      expect(r.shortDescription?.text).toBeTruthy();
+      expect(r.fullDescription?.text).toBeTruthy();
+      expect(r.help?.text).toBeTruthy();
+      expect(['error', 'warning', 'note']).toContain(r.defaultConfiguration?.level);
+      expect(Number(r.properties?.['security-severity'])).toBeGreaterThan(0);
+    }
+    const results = run0.results ?? [];
+    expect(results).toHaveLength(20);
+    for (const res of results) {
+      expect(rules[res.ruleIndex!].id).toBe(res.ruleId);
+      expect(['error', 'warning', 'note']).toContain(res.level);
+      expect(res.message.text).toBeTruthy();
+      const loc = res.locations![0];
+      const uri = loc.physicalLocation!.artifactLocation!.uri!;
+      expect(uri).toMatch(/^examples\/hub-spoke\/rg-[a-z]+\.json$/);
+      expect(loc.physicalLocation!.artifactLocation!.uriBaseId).toBe('%SRCROOT%');
+      const region = loc.physicalLocation!.region!;
+      expect(region.startLine).toBeGreaterThan(0);
+      expect(region.startColumn).toBeGreaterThan(0);
+      expect(loc.logicalLocations![0].fullyQualifiedName).toMatch(/^\/subscriptions\//);
+      expect(Object.values(res.partialFingerprints ?? {})[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(res.properties?.jsonPath).toMatch(/^\$\.value\[\d+\]/);
+    }
+  });
+
+  it('the region of a result is the resource at its JSON path', async () => {
+    const { log } = await sarif(['findings', SAMPLE, '--format', 'sarif', '--only', 'ZT-PAAS-PUBLIC-ACCESS']);
+    const res = log.runs[0].results![0];
+    const loc = res.locations![0].physicalLocation!;
+    const text = readFileSync(repoPath(loc.artifactLocation!.uri!), 'utf8').split('\n');
+    const line = text[loc.region!.startLine! - 1];
+    expect(line.slice(loc.region!.startColumn! - 1).trimStart().startsWith('{')).toBe(true);
+    // The object that starts there is the storage account.
+    const after = text.slice(loc.region!.startLine! - 1, loc.region!.startLine! + 3).join('\n');
+    expect(after).toContain('stlogsweu01');
+  });
+
+  it('check: one result per violation, on the policy rules, with the intent in the policy file as a related location', async () => {
+    const r = await run(['check', SAMPLE, '--policy', 'examples/policy.yaml', '--format', 'sarif']);
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stdout) as Log;
+    const run0 = log.runs[0];
+    expect(run0.tool.driver.rules!.map((x) => x.id)).toEqual(['ZT-POLICY-DENY', 'ZT-POLICY-ALLOW', 'ZT-POLICY-VIA']);
+    expect(run0.results!.length).toBe(10);
+    for (const res of run0.results!) {
+      expect(res.level).toBe('error');
+      const rel = res.relatedLocations![0].physicalLocation!;
+      expect(rel.artifactLocation!.uri).toBe('examples/policy.yaml');
+      expect(rel.region!.startLine).toBeGreaterThan(0);
+    }
+  });
+
+  it('JSON paths parse the way the importer writes them', () => {
+    expect(parseJsonPath('$.value[0].properties.subnets[1]')).toEqual(['value', 0, 'properties', 'subnets', 1]);
+    expect(parseJsonPath("$['a b'].c[2]")).toEqual(['a b', 'c', 2]);
+    expect(parseJsonPath('value[0]')).toBeUndefined();
+  });
+});
+
+const bin = multitool();
+
+describe.skipIf(!sampleExists || !bin)('Microsoft SARIF Multitool validation', () => {
+  it.each([
+    ['findings', ['findings', SAMPLE, '--format', 'sarif']],
+    ['check', ['check', SAMPLE, '--policy', 'examples/policy.yaml', '--format', 'sarif']],
+  ])('%s output has no error or warning under the SARIF and GitHub rules', async (name, argv) => {
+    const r = await run(argv);
+    const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-sarif-'));
+    const input = path.join(dir, `${name}.sarif`);
+    const output = path.join(dir, `${name}.validation.sarif`);
+    writeFileSync(input, r.stdout);
+    execFileSync(bin!, ['validate', input, '--output', output, '--log', 'ForceOverwrite', '--rule-kind', 'Sarif;Gh', '--level', 'Error;Warning'], { stdio: 'pipe' });
+    const v = JSON.parse(readFileSync(output, 'utf8')) as Log;
+    const problems = (v.runs[0].results ?? []).map((x) => `${x.ruleId} ${x.level} ${JSON.stringify(x.message)}`);
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+// `ztpath whatif` and `ztpath diff`: change files on the sample estate, CI gates (--fail-on, exit
+// 1), SARIF and JUnit output, and bad change files (exit 2 naming the file, the JSON path and what
+// is wrong). Text answers on the sample estate are golden files (test/cli/golden/whatif/), the
+// ones docs/whatif.md shows. Regenerate with: UPDATE_GOLDEN=1 npx vitest run test/cli/whatif.test.ts
+
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { WhatIfAnswer } from '../../core/index.ts';
+import { SAMPLE, repoPath, run } from './helpers.ts';
+
+const GOLDEN = repoPath('test', 'cli', 'golden', 'whatif');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const CHANGES = 'test/fixtures/whatif/sample';
+const PAIR = (name: string, side: 'before' | 'after') => `test/fixtures/whatif/${name}/${side}`;
+
+/** Timings vary from run to run; everything else in the text is stable. */
+function normalize(text: string): string {
+  return text.replace(/; [\d.]+ m?s(, of which findings [\d.]+ m?s)?\)/g, '; N ms)');
+}
+
+function golden(name: string, text: string): void {
+  const file = path.join(GOLDEN, name);
+  const got = normalize(text);
+  if (UPDATE || !existsSync(file)) {
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(file, got);
+  }
+  expect(got).toBe(readFileSync(file, 'utf8'));
+}
+
+async function json(argv: string[]): Promise<{ code: number; answer: WhatIfAnswer & { gate?: { failOn: string[]; tripped: string[] } }; stderr: string }> {
+  const r = await run([...argv, '--json']);
+  if (r.code === 2) throw new Error(r.stderr);
+  return { code: r.code, answer: JSON.parse(r.stdout) as WhatIfAnswer & { gate?: { failOn: string[]; tripped: string[] } }, stderr: r.stderr };
+}
+
+describe('ztpath whatif on the sample estate', () => {
+  it('lock-down-nsg-db: what removing Allow-Internal-Any closes (golden)', async () => {
+    const r = await run(['whatif', SAMPLE, '--change', `${CHANGES}/lock-down-nsg-db.json`]);
+    expect(r.code).toBe(0);
+    golden('lock-down-nsg-db.txt', r.stdout);
+  });
+
+  it('remove-legacy-peering: flows, routes and rules that change (golden)', async () => {
+    const r = await run(['whatif', SAMPLE, '--change', `${CHANGES}/remove-legacy-peering.json`]);
+    expect(r.code).toBe(0);
+    golden('remove-legacy-peering.txt', r.stdout);
+  });
+
+  it('close-stlogs: an upsert in the az CLI shape; exposure removed and a finding resolved (golden)', async () => {
+    const r = await run(['whatif', SAMPLE, '--change', `${CHANGES}/close-stlogs.json`]);
+    expect(r.code).toBe(0);
+    golden('close-stlogs.txt', r.stdout);
+  });
+
+  it('--json: the answer the contract names', async () => {
+    const { code, answer } = await json(['whatif', SAMPLE, '--change', `${CHANGES}/close-stlogs.json`, '--no-traces']);
+    expect(code).toBe(0);
+    expect(Object.keys(answer)).toEqual(['newlyAllowed', 'newlyBlocked', 'exposure', 'findings', 'routes', 'rules', 'changes', 'caveats', 'stats']);
+    expect(answer.newlyAllowed).toEqual([]);
+    expect(answer.newlyBlocked.map((x) => `${x.from} -> ${x.to} ${x.protocol} ${x.ports.join(',')}`)).toContain('vnet-legacy-weu/snet-legacy -> stlogsweu01 Tcp 443');
+    expect(answer.exposure.removed).toEqual([expect.objectContaining({ name: 'stlogsweu01', kind: 'storageAccount', protocol: 'Tcp', ports: ['443'] })]);
+    expect(answer.findings.resolved).toContainEqual(expect.objectContaining({ id: 'ZT-PAAS-PUBLIC-ACCESS', resource: expect.stringContaining('stlogsweu01') }));
+    expect(answer.newlyBlocked[0].example).not.toHaveProperty('before');
+  });
+
+  it('--fail-on trips (exit 1) only on what the change does', async () => {
+    const change = ['whatif', SAMPLE, '--change', `${CHANGES}/lock-down-nsg-db.json`, '--no-findings'];
+    expect((await run([...change, '--fail-on', 'newly-allowed,new-exposure'])).code).toBe(0);
+    const r = await run([...change, '--fail-on', 'newly-blocked']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Gate tripped: newly-blocked: 2 flows newly blocked');
+    const j = await json([...change, '--fail-on', 'newly-blocked', '--fail-on', 'new-findings:high']);
+    expect(j.code).toBe(1);
+    expect(j.answer.gate).toEqual({ failOn: ['newly-blocked', 'new-findings:high'], tripped: ['newly-blocked: 2 flows newly blocked'] });
+    expect(j.stderr).toContain('gate tripped: newly-blocked');
+  });
+
+  it('bad change files exit 2 and say where and what', async () => {
+    const r = await run(['whatif', SAMPLE, '--change', `${CHANGES}/../nsg-rule-added/after/estate.json`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cannot be applied');
+    expect(r.stderr).toContain("unknown key 'value'");
+    const missing = await run(['whatif', SAMPLE, '--change', 'no/such/change.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('cannot read --change no/such/change.json: no such file');
+    const usage = await run(['whatif', SAMPLE]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('missing required flag --change FILE');
+    const gate = await run(['whatif', SAMPLE, '--change', `${CHANGES}/close-stlogs.json`, '--fail-on', 'new-findings:critical']);
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toContain("unknown severity 'critical'");
+  });
+
+  it('an unknown reference names the file, the edit and the field', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-whatif-'));
+    const file = path.join(dir, 'bad-change.json');
+    writeFileSync(file, JSON.stringify({ edits: [{ op: 'removeSecurityRule', nsg: 'nsg-nope', name: 'x' }] }));
+    const r = await run(['whatif', SAMPLE, '--change', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad-change.json: error change.unknown-ref: no network security group named \'nsg-nope\' (field $.edits[0].nsg)');
+  });
+
+  it('--format sarif and --format junit', async () => {
+    const change = ['whatif', SAMPLE, '--change', `${CHANGES}/lock-down-nsg-db.json`, '--no-findings'];
+    const sarif = await run([...change, '--format', 'sarif']);
+    expect(sarif.code).toBe(0);
+    const log = JSON.parse(sarif.stdout) as { version: string; runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; level: string; message: { text: string }; locations: unknown[] }[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].tool.driver.rules.map((r) => r.id)).toEqual(['ZT-WHATIF-NEW-EXPOSURE', 'ZT-WHATIF-NEWLY-ALLOWED', 'ZT-WHATIF-NEWLY-BLOCKED']);
+    expect(log.runs[0].results).toHaveLength(2);
+    expect(log.runs[0].results[0]).toMatchObject({ ruleId: 'ZT-WHATIF-NEWLY-BLOCKED', level: 'note' });
+    expect(log.runs[0].results[0].message.text).toContain('Newly blocked: vnet-data-weu/snet-db -> vnet-data-weu/snet-db Any');
+    const junit = await run([...change, '--format', 'junit', '--fail-on', 'newly-blocked']);
+    expect(junit.code).toBe(1);
+    expect(junit.stdout).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ztpath whatif" tests="4" failures="1" errors="0">/);
+    expect(junit.stdout).toContain('<testcase classname="ztpath.whatif" name="newly-blocked">\n      <failure message="2 newly-blocked" type="newly-blocked">');
+    expect(junit.stdout).toContain('<testcase classname="ztpath.whatif" name="newly-allowed">\n      <system-out>none</system-out>');
+  });
+});
+
+describe('ztpath diff', () => {
+  it('the sample estate against an override of nsg-db (golden)', async () => {
+    const r = await run(['diff', '--before', SAMPLE, '--after', SAMPLE, `${CHANGES}/nsg-db-after.json`, '--no-findings']);
+    expect(r.code).toBe(0);
+    golden('diff-nsg-db.txt', r.stdout);
+  });
+
+  it('fixture pairs: newly allowed and exposure, with gates', async () => {
+    const { code, answer } = await json(['diff', '--before', PAIR('public-ip-attached', 'before'), '--after', PAIR('public-ip-attached', 'after'), '--fail-on', 'new-exposure', '--no-traces']);
+    expect(code).toBe(1);
+    expect(answer.exposure.added).toEqual([expect.objectContaining({ name: 'vm-a1-nic', protocol: 'Tcp', ports: ['443'], via: 'pip-a1' })]);
+    expect(answer.gate?.tripped).toEqual(['new-exposure: 1 new internet exposure']);
+  });
+
+  it('--before and --after take several paths, in either spelling', async () => {
+    const a = await json(['diff', '--before', PAIR('storage-closed', 'before'), '--after', PAIR('storage-closed', 'after'), '--no-findings', '--no-traces']);
+    const b = await json(['diff', `--before=${PAIR('storage-closed', 'before')}`, `--after=${PAIR('storage-closed', 'after')}`, '--no-findings', '--no-traces']);
+    expect(a.answer.newlyBlocked.length).toBe(5);
+    expect(b.answer.newlyBlocked).toEqual(a.answer.newlyBlocked);
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await run(['diff', '--before', SAMPLE])).stderr).toContain('missing --after PATHS');
+    expect((await run(['diff', '--after', SAMPLE])).stderr).toContain('missing --before PATHS');
+    const stray = await run(['diff', SAMPLE, '--before', SAMPLE, '--after', SAMPLE]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('unexpected argument examples/hub-spoke');
+    const flag = await run(['diff', '--before', SAMPLE, '--after', SAMPLE, '--frob']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("unknown flag --frob for 'diff'");
+  });
+
+  it('both verbs are listed in the help', async () => {
+    const r = await run(['--help']);
+    expect(r.stdout).toMatch(/\n {2}diff +compare two snapshots/);
+    expect(r.stdout).toMatch(/\n {2}whatif +what a change would open and close/);
+  });
+});

@@ -1,0 +1,63 @@
+// `ztpath report`: one self-contained HTML file. Everything is inline, the CSP allows exactly the
+// two inline scripts (by hash) and no connection, and the data blocks cannot break out of their
+// <script> elements.
+
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonForScript, scriptSafe, sha256 } from '../../cli/web-report.ts';
+import { run } from '../cli/helpers.ts';
+import { SAMPLE, SAMPLE_TAGS } from './helpers.ts';
+
+let html = '';
+let file = '';
+
+beforeAll(async () => {
+  file = path.join(mkdtempSync(path.join(tmpdir(), 'ztpath-report-')), 'report.html');
+  const r = await run(['report', SAMPLE, '--service-tags', SAMPLE_TAGS, '-o', file, '--quiet']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('fetches nothing');
+  html = readFileSync(file, 'utf8');
+});
+
+describe('the report file', () => {
+  it('references nothing outside itself', () => {
+    for (const m of html.matchAll(/<(?:script|link|img|iframe)\b[^>]*>/gi)) expect(m[0]).not.toMatch(/\s(src|href)="(?!data:)/);
+    expect(html).not.toMatch(/<link[^>]+stylesheet/);
+  });
+
+  it('has a CSP that allows only its two inline scripts, by hash, and no connection', () => {
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("connect-src 'none'");
+    expect(csp).not.toContain('unsafe-inline\' \'sha');
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const scripts = [...html.matchAll(/<script(?: type="module")?>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    expect(scripts).toHaveLength(2);
+    const hashes = /script-src ([^;]+)/.exec(csp)![1].trim().split(/\s+/);
+    expect(hashes.sort()).toEqual(scripts.map(sha256).sort());
+  });
+
+  it('carries the answers and the engine input as JSON', () => {
+    const answers = JSON.parse(/<script type="application\/json" id="ztpath-answers">([\s\S]*?)<\/script>/.exec(html)![1]) as Record<string, unknown>;
+    expect(Object.keys(answers)).toEqual(expect.arrayContaining(['/api/meta', '/api/topology']));
+    expect((answers['/api/meta'] as { mode: string }).mode).toBe('report');
+    const inputs = JSON.parse(/<script type="application\/json" id="ztpath-inputs">([\s\S]*?)<\/script>/.exec(html)![1]) as { documents: { file: string }[]; serviceTags?: { file: string } };
+    expect(inputs.documents.map((d) => d.file)).toContain('examples/hub-spoke/rg-hub.json');
+    expect(inputs.serviceTags?.file).toContain('ServiceTags_Public_sample.json');
+  });
+
+  it('escapes what could end a <script> element early', () => {
+    expect(jsonForScript({ name: '</script><img src=x onerror=alert(1)><!--' })).not.toMatch(/<\/script|<img|<!--/i);
+    expect(JSON.parse(jsonForScript({ name: '</script>' }))).toEqual({ name: '</script>' });
+    expect(scriptSafe('a = "</script>"; b = "<!--"')).toBe('a = "<\\/script>"; b = "<\\!--"');
+  });
+
+  it('needs -o', async () => {
+    const r = await run(['report', SAMPLE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--out');
+  });
+});
