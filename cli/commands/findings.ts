@@ -95,7 +95,7 @@ export const findingsCommand: Command = {
   flags: [
     { name: 'format', type: 'string', value: 'FORMAT', description: 'table (default), json, sarif or junit' },
     { name: 'fail-on', type: 'string', value: 'SEVERITY', description: 'exit 1 when a finding is at or above this severity: high, medium, low or info' },
-    { name: 'blast', type: 'string', value: 'N', description: 'blast-radius ranking from N footholds (default 4; 0 skips it; estates over 10,000 NICs skip it unless given)' },
+    { name: 'blast', type: 'string', value: 'N', description: 'blast-radius ranking from N footholds (default 4; 0 skips it; estates over 2,000 NICs skip it unless given)' },
     { name: 'only', type: 'string', value: 'IDS', description: 'run only these catalog ids (comma-separated), e.g. ZT-EXPOSED-MGMT-PORT,ZT-SUBNET-NO-NSG' },
     { name: 'json', type: 'boolean', description: 'print JSON (the same as --format json)' },
     SERVICE_TAGS_FLAG,

@@ -115,6 +115,17 @@ export const serveCommand: Command = {
       if (code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${host}: no such address on this machine`);
       throw e;
     }
+    // Ctrl+C stops the server; listen for it before telling anyone the URL.
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        if (!quiet) io.stderr('\nztpath: stopping\n');
+        void Promise.all([running.close(), closeDev?.()]).then(() => resolve());
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
     const counts = data.meta().counts;
     if (boolFlag(args, 'json')) {
       io.stdout(JSON.stringify({ url: running.url, host, port: running.port, loopback: isLoopback(host) }) + '\n');
@@ -125,16 +136,7 @@ export const serveCommand: Command = {
     }
     if (boolFlag(args, 'open')) openBrowser(running.url, io);
 
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        if (!quiet) io.stderr('\nztpath: stopping\n');
-        void Promise.all([running.close(), closeDev?.()]).then(() => resolve());
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await stopped;
     return 0;
   },
 };

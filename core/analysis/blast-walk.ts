@@ -181,6 +181,21 @@ interface Template {
   /** The packets arriving at the destination's own NSGs (undefined: stopped before). */
   arrival?: PacketSpace;
   nsgBefore: boolean;
+  /** The NSGs applied before the destination's own (where and in which direction). */
+  calls: NsgUse[];
+}
+
+/** One NSG filter point met on a path. */
+export interface NsgUse {
+  point: FilterPoint;
+  direction: Direction;
+}
+
+/** What gets from a batch to a destination, and the NSGs on the way (for default-rule questions). */
+export interface BatchReach {
+  space: PacketSpace;
+  nsgOnPath: boolean;
+  nsgs: NsgUse[];
 }
 
 interface NsgCall {
@@ -252,8 +267,9 @@ export class ReachKit {
    */
   nsgPermits(point: FilterPoint, direction: Direction, srcPin: IntervalSet, dstPin: IntervalSet, requested: FilterMode = 'all'): PacketSpace {
     const mode = requested === 'default-inbound' ? (direction === 'Inbound' ? 'default' : 'all') : requested;
-    const src = atomRange(this.nsgCutsOf(point, direction, 'src'), srcPin) ?? srcPin;
-    const dst = atomRange(this.nsgCutsOf(point, direction, 'dst'), dstPin) ?? dstPin;
+    // A pin that straddles atoms is widened to everything: computed once, shared by every caller.
+    const src = atomRange(this.nsgCutsOf(point, direction, 'src'), srcPin) ?? ALL_IPS;
+    const dst = atomRange(this.nsgCutsOf(point, direction, 'dst'), dstPin) ?? ALL_IPS;
     const key = `${mode}|${direction}|${point.subnetId}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${src.key()}|${dst.key()}`;
     const hit = this.nsgCache.get(key);
     if (hit) return hit;
@@ -572,6 +588,17 @@ export class ReachKit {
     return { rep, src, key: `${rep.vnetId}|${rep.ip}|${src.key()}` };
   }
 
+  /**
+   * NICs with the same key leave through the same route table, VirtualNetwork tag and NSGs (their
+   * subnets may differ): one walk to a NIC or private endpoint answers for all of them. (Walks to
+   * storage or out of the estate also depend on the subnet and the NIC's egress.)
+   */
+  walkGroupKey(e: Extract<Endpoint, { kind: 'nic' }>): string {
+    const table = this.dp.routesForSubnet(e.subnetId);
+    const point = this.pointOf(e);
+    return `${table ? objectId(table) : e.subnetId}|${objectId(this.dp.virtualNetworkTag(e.subnetId))}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}`;
+  }
+
   /** Every destination `batch` might reach (a necessary condition), see routeReachable. */
   batchReachable(batch: SourceBatch, outside = false): IntervalSet {
     return this.routeReachable(batch.rep.subnetId, batch.rep.vnetId, batch.src, outside);
@@ -624,7 +651,7 @@ export class ReachKit {
    * destination's inbound NSGs (the VnetLocal route has nothing else on it); anything else is a
    * walk, or a template of an earlier walk of this batch that answers for `b` too.
    */
-  reachFromBatch(batch: SourceBatch, b: Endpoint, mode: FilterMode = 'all'): { space: PacketSpace; nsgOnPath: boolean } {
+  reachFromBatch(batch: SourceBatch, b: Endpoint, mode: FilterMode = 'all'): BatchReach {
     const a = batch.rep;
     const start: Box = { ...this.scopeBox, src: batch.src, dst: IntervalSet.point(b.ip) };
     const table = this.dp.routesForSubnet(a.subnetId);
@@ -635,7 +662,10 @@ export class ReachKit {
       const aPoint = this.pointOf(a);
       let space = this.hasNsg(aPoint, 'Outbound') ? PacketSpace.of(start).intersect(this.nsgPermits(aPoint, 'Outbound', batch.src, start.dst, mode)) : PacketSpace.of(start);
       if (!space.isEmpty() && this.hasNsg(bPoint, 'Inbound')) space = space.intersect(this.nsgPermits(bPoint, 'Inbound', space.project('src'), start.dst, mode));
-      return { space, nsgOnPath: this.hasNsg(aPoint, 'Outbound') || this.hasNsg(bPoint, 'Inbound') };
+      const nsgs: NsgUse[] = [];
+      if (this.hasNsg(aPoint, 'Outbound')) nsgs.push({ point: aPoint, direction: 'Outbound' });
+      if (this.hasNsg(bPoint, 'Inbound')) nsgs.push({ point: bPoint, direction: 'Inbound' });
+      return { space, nsgOnPath: nsgs.length > 0, nsgs };
     }
     const own = `${mode}|${batch.key}`;
     const sig = this.signature(batch);
@@ -644,9 +674,9 @@ export class ReachKit {
       for (const t of this.templates.get(key) ?? []) {
         if (t.vnetId !== b.vnetId || t.kind !== b.kind || !t.checks.every((c) => sameAtom(c, b.ip))) continue;
         this.stats.templated++;
-        if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore };
+        if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
         const arrival = key === own ? t.arrival : new PacketSpace(t.arrival.boxes.map((x) => ({ ...x, src: batch.src })));
-        return this.finish(arrival, b, bPoint, mode, t.nsgBefore);
+        return this.finish(arrival, b, bPoint, mode, t.calls);
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -654,6 +684,7 @@ export class ReachKit {
     let space = PacketSpace.EMPTY;
     for (const o of reached) space = new PacketSpace([...space.boxes, ...o.space.boxes]);
     const nsgOnPath = log.nsg.some((c) => c.hasNsg);
+    const nsgs = log.nsg.filter((c) => c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
     if (!run.error && run.outcomes.length === 1) {
       const t = this.template(run.outcomes[0], log, b, bPoint);
       if (t) {
@@ -665,11 +696,11 @@ export class ReachKit {
         this.templates.set(key, list);
       }
     }
-    return { space, nsgOnPath };
+    return { space, nsgOnPath, nsgs };
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
-  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, nsgBefore: boolean): { space: PacketSpace; nsgOnPath: boolean } {
+  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[]): BatchReach {
     let space = new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) })));
     const inbound = this.hasNsg(point, 'Inbound');
     if (inbound && !space.isEmpty()) space = space.intersect(this.nsgPermits(point, 'Inbound', space.project('src'), IntervalSet.point(b.ip), mode));
@@ -680,7 +711,23 @@ export class ReachKit {
       if (conn && conn.status && conn.status.toLowerCase() !== 'approved') space = PacketSpace.EMPTY;
       else if (conn && this.dp.snapshot.storageAccounts.has(conn.targetId)) space = space.intersectBox({ protocols: IntervalSet.point(6), src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: IntervalSet.point(443) });
     }
-    return { space, nsgOnPath: nsgBefore || inbound };
+    const nsgs = inbound ? [...before, { point, direction: 'Inbound' as const }] : before;
+    return { space, nsgOnPath: nsgs.length > 0, nsgs };
+  }
+
+  /**
+   * The part of `r`'s traffic that every NSG on its path allows by a default rule (`default`), or
+   * every inbound NSG (`default-inbound`). Paths between NICs and private endpoints translate no
+   * address, so this is `r.space` filtered again by the default-only permits of the same NSGs.
+   */
+  defaultOnly(r: BatchReach, mode: 'default' | 'default-inbound'): PacketSpace {
+    let space = r.space;
+    for (const c of r.nsgs) {
+      if (space.isEmpty()) break;
+      if (mode === 'default-inbound' && c.direction !== 'Inbound') continue;
+      space = space.intersect(this.nsgPermits(c.point, c.direction, space.project('src'), space.project('dst'), 'default'));
+    }
+    return space;
   }
 
   /** What a walk to `b` says about every destination in the same atoms (undefined: nothing safe). */
@@ -707,7 +754,8 @@ export class ReachKit {
         checks.push({ cuts: p.cuts, atom: atomIndex(p.cuts, b.ip), decisions: p.decisions });
       }
     }
-    return { vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: log.nsg.some((c, i) => i !== final && c.hasNsg) };
+    const calls = log.nsg.filter((c, i) => i !== final && c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
+    return { vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
   }
 
   private subnetIdOf(display: string): ResourceId | undefined {

@@ -3,12 +3,19 @@
 // path (each step: the pivot, the next host and the ports open between them), the storage accounts
 // and the exits (internet, on-premises) reached, and the critical assets on the way.
 //
-// Breadth-first search over endpoint equivalence classes (NICs that no rule, route or tag tells
-// apart are reached together and pivot alike), with a visited set so every class is reached once,
-// at its smallest depth. From each foothold only unvisited classes whose address passes cheap
-// necessary conditions (its own outbound NSGs, its subnet's routes, the firewall's network rules,
-// the destination's inbound NSGs) are walked. Paths come from the BFS tree through
-// graphology-shortest-path.
+// Breadth-first search, one depth at a time, over endpoint equivalence classes (NICs that no rule,
+// route or tag tells apart are reached together and pivot alike), with a visited set so every
+// class is reached once, at its smallest depth. The footholds of one depth that leave through the
+// same route table, VirtualNetwork tag and NSGs are asked about together (one walk, their
+// addresses as the source set); only unvisited classes whose address their routes and firewalls
+// can deliver to are asked about, and a walk to one destination answers for its look-alikes
+// (ReachKit). Every reached class records the foothold it came from; the shortest paths are read
+// from that tree with graphology-shortest-path.
+//
+// Cost: one pass over the classes per batch of footholds (cut down by the route/firewall
+// condition) plus, per destination class, one inbound NSG evaluation and at most one walk per
+// (batch, VNet, atom) group. Storage accounts and exits are asked per subnet-level batch until
+// found; the search stops as soon as everything is reached.
 
 import Graph from 'graphology';
 import { singleSource } from 'graphology-shortest-path/unweighted.js';
@@ -236,7 +243,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   for (let depth = 0; layer.length > 0 && depth < maxDepth && !done(); depth++) {
     const next: Foothold[] = [];
     footholds += layer.length;
-    for (const members of batchesOf(dp, layer)) {
+    for (const members of walkGroups(kit, layer)) {
       if (done()) break;
       batches++;
       const batch = kit.batch(members.map((m) => m.endpoint));
@@ -278,6 +285,11 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
         }
       }
       kit.forget(batch);
+    }
+    // Storage and exits depend on the subnet and the NIC's egress: finer batches.
+    for (const members of batchesOf(dp, layer)) {
+      if (done()) break;
+      const batch = kit.batch(members.map((m) => m.endpoint));
 
       // Storage accounts through their public endpoint or a service endpoint.
       for (const a of storage.publicCandidates(batch.rep.subnetId)) {
@@ -333,7 +345,6 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   // ---- paths (shortest, from the BFS tree) ----
   const paths = singleSource(graph, ROOT);
   const nodeEndpoint = (node: string): Endpoint | undefined => (node === ROOT ? e0 : (graph.getNodeAttribute(node, 'target') as Endpoint | undefined));
-  void storage;
   const stepsTo = (node: string, last?: Endpoint): BlastStep[] => {
     const p = paths[node] ?? [];
     const steps: BlastStep[] = [];
@@ -411,6 +422,21 @@ const ALL_IPS = IntervalSet.range(0, 0xffffffff);
  * Footholds grouped so that one walk answers for each group: same subnet (route table, VirtualNetwork
  * tag), same NIC NSG, same egress (public IP, load balancer pools). In address order.
  */
+/** Footholds that one walk to a NIC or private endpoint answers for (see ReachKit.walkGroupKey). */
+function walkGroups(kit: ReachKit, layer: Foothold[]): (Foothold & { endpoint: Extract<Endpoint, { kind: 'nic' }> })[][] {
+  const groups = new Map<string, (Foothold & { endpoint: Extract<Endpoint, { kind: 'nic' }> })[]>();
+  for (const f of layer) {
+    const e = f.endpoint;
+    if (e.kind !== 'nic') continue;
+    const key = kit.walkGroupKey(e);
+    const item = { ...f, endpoint: e };
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()].map((l) => l.sort((a, b) => a.endpoint.ip - b.endpoint.ip));
+}
+
 function batchesOf(dp: DataPlane, layer: Foothold[]): (Foothold & { endpoint: Extract<Endpoint, { kind: 'nic' }> })[][] {
   const groups = new Map<string, (Foothold & { endpoint: Extract<Endpoint, { kind: 'nic' }> })[]>();
   for (const f of layer) {

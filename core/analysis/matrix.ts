@@ -135,13 +135,13 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
   const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
 
-  // Sources in batches: the classes of one subnet behind the same NIC NSG leave through the same
-  // filter point and route table, so one walk answers for all of them (split by source address).
+  // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
+  // same way, so one walk answers for all of them (split by source address afterwards).
   const batches = new Map<string, number[]>();
   classes.classes.forEach((c, i) => {
     const e = c.representative;
     if (e.kind !== 'nic' || groupsOfClass[i].length === 0) return;
-    const key = `${e.subnetId}|${dp.snapshot.networkInterfaces.get(e.nicId)?.nsgId ?? ''}`;
+    const key = kit.walkGroupKey(e);
     batches.set(key, [...(batches.get(key) ?? []), i]);
   });
   for (const members of batches.values()) {
@@ -166,11 +166,11 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
         const reach = kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
         if (reach.allowed.length === 0) continue;
         // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
-        din ??= kit.reachFromBatch(batch, target, 'default-inbound').space;
+        din ??= kit.defaultOnly(t, 'default-inbound');
         const inboundDefaultOnly = mine.subtract(only(din, a.ip)).isEmpty();
         let defaultOnly = false;
         if (inboundDefaultOnly) {
-          dall ??= kit.reachFromBatch(batch, target, 'default').space;
+          dall ??= kit.defaultOnly(t, 'default');
           defaultOnly = mine.subtract(only(dall, a.ip)).isEmpty();
         }
         for (const ga of groupsOfClass[ca]) {

@@ -24,7 +24,7 @@ beforeAll(async () => {
   writeFileSync(out, JSON.stringify({ machine: {}, tiers: { L: { tier: 'L', seed: 1, date: '2000-01-01', completed: true, maxOldSpaceMb: 1, parseMs: 123 } } }));
   writeFileSync(markdown, `# page\n\nhand-written intro\n\n${START}\nold\n${END}\n\n## History\nhand-written history\n`);
   exitCode = await main(
-    ['--tier', 's', '--seed', '7', '--json', '--out', out, '--markdown', markdown, '--estates', join(root, 'estates'), '--flows', String(FLOWS), '--pairs', String(PAIRS), '--blast', '1', '--whatif-budget', '500', '--timeout', '15'],
+    ['--tier', 's', '--seed', '7', '--json', '--out', out, '--markdown', markdown, '--estates', join(root, 'estates'), '--flows', String(FLOWS), '--pairs', String(PAIRS), '--blast', '1', '--whatif-budget', '500', '--timeout', '10'],
     { stdout: (s) => void (stdout += s), stderr: (s) => void (stderr += s), stderrIsTTY: true, env: {}, cwd: root },
   );
 }, 120_000);

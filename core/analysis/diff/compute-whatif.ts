@@ -17,7 +17,7 @@ import { IntervalSet } from '../../sets/interval-set.ts';
 import { PacketSpace } from '../../sets/packet-space.ts';
 import { computeCandidates, type Candidates } from './affected.ts';
 import { deriveDataPlane } from './derive-dataplane.ts';
-import { computeGroupReach, computePairReach, isPair, NO_REACH, withSource, type PairReach } from './pair-reach.ts';
+import { computeGroupReach, computePairReach, fastDoorArrival, isPair, NO_REACH, withSource, type PairReach } from './pair-reach.ts';
 import { filterPointOfEndpoint } from '../../trace/walk.ts';
 import { doorFilters } from './transit.ts';
 import { renderDeltas, renderExposure, type GroupingContext, type PairDelta } from './render-delta.ts';
@@ -278,15 +278,18 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
         walks++;
         const door = need?.door;
         const db = B.u.dest(dk);
-        const arrived = door && db?.kind === 'endpoint' ? computeGroupReach(before, items(B), db, region, doorFilters(before, db.endpoint)) : undefined;
-        if (door && arrived) {
-          // Only the destination's inbound NSGs differ: one walk on the snapshot before, to the
-          // door, tells both answers (what arrives, filtered by the permits before and after).
-          for (const k of members) {
-            const r = arrived.get(k) ?? NO_REACH;
-            record(k, dk, { space: r.space.intersect(door.minus), pieces: [], caveats: r.caveats }, { space: r.space.intersect(door.plus), pieces: [], caveats: r.caveats });
+        if (door && db?.kind === 'endpoint') {
+          // Only the destination's inbound NSGs differ: what arrives at its door on the snapshot
+          // before, filtered by the permits before and after, tells both answers.
+          const fast = fastDoorArrival(before, items(B), db, region);
+          const arrived = fast ? undefined : computeGroupReach(before, items(B), db, region, doorFilters(before, db.endpoint));
+          if (fast || arrived) {
+            for (const k of members) {
+              const r = fast ? { space: fast.arrived.get(k) ?? PacketSpace.EMPTY, caveats: fast.caveats } : (arrived!.get(k) ?? NO_REACH);
+              record(k, dk, { space: r.space.intersect(door.minus), pieces: [], caveats: r.caveats }, { space: r.space.intersect(door.plus), pieces: [], caveats: r.caveats });
+            }
+            return;
           }
-          return;
         }
         const side = (x: Side) => {
           const dd = x.u.dest(dk);
@@ -355,7 +358,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     routes,
     rules,
     changes: summarizeChanges(diff),
-    caveats: caveats.list(),
+    caveats: caveats.list().sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
     stats: {
       mode: full ? 'full' : 'incremental',
       complete,

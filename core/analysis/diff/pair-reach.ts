@@ -10,6 +10,8 @@ import { ALL_ADDRESSES, ALL_PROTOCOLS, PacketSpace, type Box } from '../../sets/
 import { ALL_PORTS } from '../../sets/ports.ts';
 import { formatIPv4 } from '../../sets/ipv4.ts';
 import { reachFilters, type Filters } from '../../trace/filters.ts';
+import { computeEndpointPermits } from '../../policy/evaluate-endpoint.ts';
+import { filterPointOfEndpoint } from '../../trace/walk.ts';
 import { runPath, type PathQuery } from '../../trace/run-path.ts';
 import { isReachable } from '../../trace/trace-flow.ts';
 import type { ResolvedRef } from '../resolve-ref.ts';
@@ -123,6 +125,49 @@ export function computeGroupReach(dp: DataPlane, members: Extract<SourceItem, { 
     out.set(m.key, { space: new PacketSpace(ps.flatMap((p) => p.space.boxes)), pieces: ps, caveats });
   }
   return out;
+}
+
+/**
+ * What arrives at `d`'s door (its own inbound NSGs not applied) from sources that share a subnet and
+ * a NIC NSG, for the two common one-step paths, without a walk: the destination NIC in the sources'
+ * VNet (a VnetLocal route), or in a directly peered VNet (a VNetPeering route). The same decisions
+ * as trace/walk.ts: the sources' outbound NSGs, the route, the peering's access and forwarded-traffic
+ * rules (8.5, 8.6), delivery. Undefined for any other path (the caller walks).
+ */
+export function fastDoorArrival(dp: DataPlane, members: Extract<SourceItem, { kind: 'endpoint' }>[], d: DestItem, region?: PacketSpace): { arrived: Map<string, PacketSpace>; caveats: Caveat[] } | undefined {
+  if (d.kind !== 'endpoint' || d.endpoint.kind !== 'nic') return undefined;
+  const live = members.filter((m) => isPair(m, d));
+  if (!live.length) return { arrived: new Map(), caveats: [] };
+  const rep = live[0].endpoint;
+  const table = dp.routesForSubnet(rep.subnetId);
+  const m = table?.lookup(d.endpoint.ip);
+  if (!table || !m) return undefined;
+  const caveats: Caveat[] = [...table.caveats];
+  const r = m.route;
+  const local = r.nextHopType === 'VnetLocal' && d.endpoint.vnetId === rep.vnetId;
+  const peered = r.nextHopType === 'VNetPeering' && r.origin.kind === 'peering' && r.origin.remoteVnetId === d.endpoint.vnetId;
+  if (!local && !peered) return undefined;
+  if (dp.addresses.byVnet.get(d.endpoint.vnetId)?.get(d.endpoint.ip) !== d.endpoint) return undefined;
+  const srcSet = IntervalSet.fromRanges(live.map((x) => [x.endpoint.ip, x.endpoint.ip] as [number, number]));
+  let space = computeEndpointPermits(dp, filterPointOfEndpoint(dp, rep), 'Outbound', initialSpace(srcSet, d.endpoint.ip, region)).allowed;
+  if (peered && !space.isEmpty()) {
+    const info = dp.topology.vnets.get(rep.vnetId);
+    const link = info?.peers.find((p) => p.remoteVnetId === d.endpoint.vnetId && p.connected);
+    if (!link) space = PacketSpace.EMPTY;
+    else if (!link.local.allowVirtualNetworkAccess) {
+      space = PacketSpace.EMPTY;
+      caveats.push({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic (A11).' });
+    } else if (!(link.remote?.allowForwardedTraffic ?? false) && info) {
+      space = space.intersectBox({ protocols: ALL_PROTOCOLS, src: info.addressSet, srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
+      if (space.isEmpty()) caveats.push({ code: 'peering.forwarded', message: "allowForwardedTraffic is read on the receiving VNet's peering (rule 8.6; the REST text says the opposite, A12)." });
+    }
+  }
+  const out = new Map<string, PacketSpace>();
+  for (const x of live) {
+    const mine = space.intersectBox({ protocols: ALL_PROTOCOLS, src: IntervalSet.point(x.endpoint.ip), srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
+    out.set(x.key, new PacketSpace(mine.boxes.map((b) => ({ ...b, dst: ALL_ADDRESSES }))));
+  }
+  return { arrived: out, caveats };
 }
 
 /** The entry point of the pieces that overlap `space` (for examples). */

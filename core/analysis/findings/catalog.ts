@@ -163,8 +163,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     summary: 'If this endpoint were compromised, it could reach more of the estate than any other.',
     help:
       'Uses the blast-radius computation (everything reachable from the endpoint, transitively, through every NSG, route and firewall). Each one is a walk ' +
-      'over the estate, so it runs from a bounded set of footholds: the endpoints reachable from the internet first, then one NIC per VNet (at most 4); the ' +
-      'largest 3 are reported, ranked, as information.',
+      'over the estate, so it runs from a bounded set of footholds: the endpoints reachable from the internet first, then one NIC per VNet (at most 4, or ' +
+      '--blast N); the largest 3 are reported, ranked, as information. Estates with more than 2,000 NICs skip it unless --blast asks for it.',
     fix: 'Segment the endpoint: restrict its outbound NSG rules and the firewall rules for its subnet to the flows it needs.',
   },
 ];

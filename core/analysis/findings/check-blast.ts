@@ -41,7 +41,7 @@ function size(a: BlastAnswer): number {
 }
 
 /** Above this many NICs the check runs only on request (each blast radius walks the whole estate). */
-export const BLAST_AUTO_MAX_NICS = 10000;
+export const BLAST_AUTO_MAX_NICS = 2000;
 
 export function checkBlastRadius(ctx: FindingsContext, top: number, exposure?: ExposureAnswer, count?: number): Finding[] {
   const nics = ctx.dp.snapshot.networkInterfaces.size;

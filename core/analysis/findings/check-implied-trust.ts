@@ -6,7 +6,7 @@
 
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import { AZURE_HOST_VIP_SET } from '../../dataplane/well-known-addresses.ts';
-import { computeEndpointPermits, filterPointFor } from '../../policy/evaluate-endpoint.ts';
+import { filterPointFor } from '../../policy/evaluate-endpoint.ts';
 import { ruleBox, type CompiledNsg } from '../../policy/compile-nsg.ts';
 import { computeFirewallPermits } from '../../firewall/evaluate-firewall.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
@@ -33,8 +33,8 @@ import {
 } from './flows.ts';
 import type { Finding, FindingEvidence } from './types.ts';
 
-const WALKS_PER_NSG = 16;
-const GROUPS_PER_NSG = 4;
+const WALKS_PER_NSG = 12;
+const GROUPS_PER_NSG = 3;
 
 interface Dest {
   e: Endpoint;
@@ -69,7 +69,6 @@ function nicIdOf(e: Endpoint): ResourceId | undefined {
   return e.kind === 'nic' || e.kind === 'privateEndpoint' ? e.nicId : undefined;
 }
 
-export const T = { sym: 0, walk: 0, build: 0, walks: 0, groups: 0, dests: 0, fw: 0, cand: 0 };
 export function checkImpliedTrust(ctx: FindingsContext): Finding[] {
   const dp = ctx.dp;
   // Destinations behind the same NSGs with the same VirtualNetwork tag are evaluated together: one
@@ -98,9 +97,7 @@ export function checkImpliedTrust(ctx: FindingsContext): Finding[] {
   const out: Finding[] = [];
   for (const owner of [...byNsg.keys()].sort(cmp)) {
     const dests: Dest[] = [];
-    const t0 = performance.now();
     for (const g of byNsg.get(owner)!.values()) {
-      T.groups++;
       const dsts = IntervalSet.fromRanges(g.members.map((m) => [m.e.ip, m.e.ip] as [number, number]));
       // Feed each NSG (subnet, then NIC) only what the previous one admitted by AllowVnetInBound:
       // what is left at the end was admitted by the default rule everywhere (implied trust).
@@ -122,16 +119,9 @@ export function checkImpliedTrust(ctx: FindingsContext): Finding[] {
         if (!mine.isEmpty()) dests.push({ e: m.e, members: m.count, implied: mine, nsgIds });
       }
     }
-    T.sym += performance.now() - t0;
     if (dests.length === 0) continue;
-    T.dests += dests.length;
     dests.sort((a, b) => cmp(a.e.subnetId, b.e.subnetId) || a.e.ip - b.e.ip);
-    const t1 = performance.now();
-    const ff = findFlows(ctx, dests, onPrem);
-    const t2 = performance.now();
-    T.walk += t2 - t1;
-    out.push(buildFinding(ctx, owner, dests, ff));
-    T.build += performance.now() - t2;
+    out.push(buildFinding(ctx, owner, dests, findFlows(ctx, dests, onPrem)));
   }
   return out;
 }
@@ -160,27 +150,18 @@ function* candidateSubnets(ctx: FindingsContext, d: Dest, srcSet: IntervalSet): 
   const hasNva = [...ctx.applianceNics].some((id) => dp.snapshot.networkInterfaces.get(id)?.enableIpForwarding);
   let passing = hasNva ? srcSet : IntervalSet.EMPTY;
   if (!hasNva) {
-    const tf = performance.now();
-  for (const fw of dp.snapshot.azureFirewalls.values()) {
+    for (const fw of dp.snapshot.azureFirewalls.values()) {
       const p = computeFirewallPermits(dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS_SET, src: srcSet, srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(d.e.ip), dstPorts: ALL_PORTS_SET }));
       passing = passing.union(p.network.project('src'));
     }
-    T.fw += performance.now() - tf;
   }
   for (const s of ctx.subnetsIntersecting(passing.intersect(srcSet))) if (!seen.has(s) && usable(s)) yield s;
 }
 
-/**
- * Cheap necessary conditions before a walk: the source subnet has a route to the destination that
- * does not drop it, and the source's outbound NSGs let some of the implied traffic out.
- */
+/** A cheap necessary condition before a walk: the source subnet routes the destination somewhere that does not drop it. */
 function mayLeave(ctx: FindingsContext, src: Endpoint, d: Dest): boolean {
   const m = ctx.dp.routesForSubnet(src.subnetId)?.lookup(d.e.ip);
-  if (!m || m.route.nextHopType === 'None' || m.route.nextHopType === 'Internet') return false;
-  const point = filterPointFor(ctx.dp, src.subnetId, nicIdOf(src), false);
-  if (!point.subnetNsgId && !point.nicNsgId) return true;
-  const q = d.implied.intersectBox({ protocols: ALL_PROTOCOLS_SET, src: IntervalSet.point(src.ip), srcPorts: ALL_PORTS_SET, dst: IntervalSet.point(d.e.ip), dstPorts: ALL_PORTS_SET });
-  return !q.isEmpty() && !computeEndpointPermits(ctx.dp, point, 'Outbound', q).allowed.isEmpty();
+  return !!m && m.route.nextHopType !== 'None' && m.route.nextHopType !== 'Internet';
 }
 
 function findFlows(ctx: FindingsContext, dests: Dest[], onPrem: IntervalSet): FoundGroup[] {
@@ -197,7 +178,7 @@ function findFlows(ctx: FindingsContext, dests: Dest[], onPrem: IntervalSet): Fo
       tried.add(`${subnetId}|${d.e.subnetId}`);
       const src = ctx.sourceOf(subnetId);
       if (!src || !mayLeave(ctx, src, d)) continue;
-      walks++; T.walks++;
+      walks++;
       const w = walkFlows(ctx.dp, { from: endpointRef(src), to: endpointRef(d.e) });
       let hit = PacketSpace.EMPTY;
       for (const o of w.reachable) if (spacesOverlap(o.space, d.implied)) hit = hit.union(o.space.intersect(d.implied));

@@ -74,8 +74,13 @@ function search(ctx: FindingsContext, from: ResourceId, to: ResourceId): Found[]
 
 function buildFinding(ctx: FindingsContext, a: ResourceId, b: ResourceId, local: VirtualNetworkPeering, other: VirtualNetworkPeering | undefined, found: Found[]): Finding {
   const dp = ctx.dp;
-  const fws = [...dp.snapshot.azureFirewalls.values()].map((f) => f.name).sort(cmp);
-  const inspection = fws.length ? fws.join(', ') : 'the hub appliance';
+  // The firewalls of the hubs these VNets are peered with (else every firewall in the estate).
+  const near = new Set([a, b].flatMap((v) => (dp.topology.vnets.get(v)?.peers ?? []).filter((p) => p.connected).map((p) => p.remoteVnetId)));
+  const all = [...dp.snapshot.azureFirewalls.values()];
+  const vnetOf = (f: (typeof all)[number]) => f.ipConfigurations.map((c) => (c.subnetId ? dp.snapshot.subnets.get(c.subnetId)?.vnetId : undefined)).find((x) => x);
+  const nearFws = all.filter((f) => near.has(vnetOf(f) ?? ''));
+  const fws = (nearFws.length ? nearFws : all).map((f) => f.name).sort(cmp);
+  const inspection = fws.length ? (fws.length <= 3 ? fws.join(', ') : `${fws.slice(0, 3).join(', ')} and ${fws.length - 3} more firewalls`) : 'the hub appliance';
   let evidence: FindingEvidence = { allowedBy: [], routes: [] };
   const first = found[0];
   if (first) {

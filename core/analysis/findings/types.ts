@@ -93,7 +93,7 @@ export interface FindingsOptions {
   only?: string[];
   /** Skip the blast-radius ranking (the most expensive check). */
   skipBlast?: boolean;
-  /** How many footholds the blast-radius ranking evaluates (default 4; 0 skips it; estates with more than 10,000 NICs skip it unless this is set). */
+  /** How many footholds the blast-radius ranking evaluates (default 4; 0 skips it; estates with more than 2,000 NICs skip it unless this is set). */
   blastFootholds?: number;
   /** How many endpoints the blast-radius finding lists. */
   blastTop?: number;

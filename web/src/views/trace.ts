@@ -31,6 +31,11 @@ export function traceView(app: App): View {
   const setPick = (which: 'from' | 'to', p: Pick) => {
     state[which] = p;
     if (inputs) inputs[which].value = p.text;
+    // From the internet, a newcomer means "through its public IP": preset it (it can be unticked).
+    if (which === 'from' && /^(@?internet)$/i.test(p.ref.trim())) {
+      state.viaPublicIp = true;
+      if (inputs) inputs.via.checked = true;
+    }
   };
 
   const activate = (which: 'from' | 'to') => {
@@ -53,6 +58,7 @@ export function traceView(app: App): View {
     via.checked = state.viaPublicIp;
     from.addEventListener('focus', () => activate('from'));
     to.addEventListener('focus', () => activate('to'));
+    from.addEventListener('change', () => setPick('from', { text: from.value, ref: from.value }));
     from.addEventListener('input', () => (state.from = { text: from.value, ref: from.value }));
     to.addEventListener('input', () => (state.to = { text: to.value, ref: to.value }));
     protocol.addEventListener('change', () => {
