@@ -111,10 +111,10 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   let everyPair = full;
   /**
    * Incremental: the candidate sources of each destination, each with the packets its answer can
-   * differ on (null: any). `all` covers every source.
+   * differ on (null means any). `all` covers every source.
    */
   /**
-   * What a candidate pair needs: the packets its answer can differ on (`region`, null: any), and
+   * What a candidate pair needs: the packets its answer can differ on (`region`, null means any), and
    * when only the destination's own inbound NSGs differ, by how much (`door`, null: not only).
    */
   interface Need {
