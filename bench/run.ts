@@ -232,7 +232,10 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
       ...(args.profile ? { profileDir: args.profile } : {}),
     };
     progress(`[${tier}] measuring ${estate.dir} in a worker (--max-old-space-size=${job.maxOldSpaceMb})`);
+    const t0 = performance.now();
     const fresh = await superviseTier(job, progress, args.timeoutS * 1000);
+    // Wall time of the whole tier, restarted workers included (the workers' own clocks stop when killed).
+    fresh.wallMs = Math.round(performance.now() - t0);
     const stored = args.only ? readResults(args.out)?.tiers[tier] : undefined;
     const result = args.only && stored ? overrideTier(stored, fresh, args.only) : fresh;
     results.push(result);

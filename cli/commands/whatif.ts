@@ -119,9 +119,13 @@ function sourcesText(sources: string[], max = 3): string {
   return sources.join(',') === INTERNET_CIDRS ? 'Internet (all public addresses)' : listCell(sources, max);
 }
 
+/** Rows shown per section in text; --json has them all. */
+const MAX_ROWS = 40;
+
 function flowTable(items: FlowChange[], color: boolean): string {
-  const rows = items.map((x) => [x.from, x.to, x.protocol, x.protocol === 'Any' ? 'all' : x.ports.length ? listCell(x.ports, 4) : '-', sourcesText(x.sources), x.via ?? '', exampleText(x)]);
-  return renderTable([{ header: 'From' }, { header: 'To' }, { header: 'Protocol' }, { header: 'Ports' }, { header: 'Sources' }, { header: 'Via' }, { header: 'Example: before -> after' }], rows, { color, indent: '  ' });
+  const rows = items.slice(0, MAX_ROWS).map((x) => [x.from, x.to, x.protocol, x.protocol === 'Any' ? 'all' : x.ports.length ? listCell(x.ports, 4) : '-', sourcesText(x.sources), x.via ?? '', exampleText(x)]);
+  const table = renderTable([{ header: 'From' }, { header: 'To' }, { header: 'Protocol' }, { header: 'Ports' }, { header: 'Sources' }, { header: 'Via' }, { header: 'Example: before -> after' }], rows, { color, indent: '  ' });
+  return items.length > MAX_ROWS ? `${table}  ... and ${items.length - MAX_ROWS} more (see --json)\n` : table;
 }
 
 export function renderWhatIfText(a: WhatIfAnswer, title: string, color: boolean, tripped: string[] = []): string {

@@ -20,7 +20,7 @@ import { CaveatSet } from '../dataplane/caveats.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
 import { normalizeId } from '../model/ids.ts';
 import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
-import { filterPointFor } from '../policy/evaluate-endpoint.ts';
+import { computeEndpointPermits, filterPointFor } from '../policy/evaluate-endpoint.ts';
 import { computeNsgPermits } from '../policy/symbolic-nsg.ts';
 import { ruleBox, type CompiledNsg, type CompiledRule } from '../policy/compile-nsg.ts';
 import { compiledFirewall, computeFirewallPermits } from '../firewall/evaluate-firewall.ts';
@@ -293,6 +293,17 @@ export class ReachKit {
     return cur;
   }
 
+  /**
+   * `space` filtered by the NSGs at `point`. Outbound (the source side, shared by every destination
+   * of a batch) through the memo table; inbound (the destination side, asked about once or twice per
+   * destination) directly on the packets at hand, which is cheaper than a memoised wide query.
+   */
+  applyNsgs(point: FilterPoint, direction: Direction, space: PacketSpace, mode: FilterMode): PacketSpace {
+    if (space.isEmpty() || !this.hasNsg(point, direction)) return space;
+    if (direction === 'Inbound' && mode === 'all') return computeEndpointPermits(this.dp, point, direction, space).allowed;
+    return space.intersect(this.nsgPermits(point, direction, space.project('src'), space.project('dst'), mode));
+  }
+
   // ---- Azure Firewall ------------------------------------------------------------------------------
 
   private firewallCutsOf(fw: AzureFirewall, dim: 'src' | 'dst'): number[] {
@@ -358,7 +369,7 @@ export class ReachKit {
         const hasNsg = this.hasNsg(point, direction);
         log.nsg.push({ point, direction, input: space, hasNsg });
         if (space.isEmpty() || !hasNsg) return { space, steps: [] };
-        return { space: space.intersect(this.nsgPermits(point, direction, space.project('src'), space.project('dst'), mode)), steps: [] };
+        return { space: this.applyNsgs(point, direction, space, mode), steps: [] };
       },
       firewall: (fw, space, q) => {
         log.firewalls.push(fw);
@@ -661,7 +672,7 @@ export class ReachKit {
       this.caveats.addAll(table.caveats);
       const aPoint = this.pointOf(a);
       let space = this.hasNsg(aPoint, 'Outbound') ? PacketSpace.of(start).intersect(this.nsgPermits(aPoint, 'Outbound', batch.src, start.dst, mode)) : PacketSpace.of(start);
-      if (!space.isEmpty() && this.hasNsg(bPoint, 'Inbound')) space = space.intersect(this.nsgPermits(bPoint, 'Inbound', space.project('src'), start.dst, mode));
+      space = this.applyNsgs(bPoint, 'Inbound', space, mode);
       const nsgs: NsgUse[] = [];
       if (this.hasNsg(aPoint, 'Outbound')) nsgs.push({ point: aPoint, direction: 'Outbound' });
       if (this.hasNsg(bPoint, 'Inbound')) nsgs.push({ point: bPoint, direction: 'Inbound' });
@@ -703,7 +714,7 @@ export class ReachKit {
   private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[]): BatchReach {
     let space = new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) })));
     const inbound = this.hasNsg(point, 'Inbound');
-    if (inbound && !space.isEmpty()) space = space.intersect(this.nsgPermits(point, 'Inbound', space.project('src'), IntervalSet.point(b.ip), mode));
+    space = this.applyNsgs(point, 'Inbound', space, mode);
     if (b.kind === 'privateEndpoint' && !space.isEmpty()) {
       // As walk.ts privateEndpointService: an approved connection to a storage account serves TCP 443.
       const pe = this.dp.snapshot.privateEndpoints.get(b.privateEndpointId);

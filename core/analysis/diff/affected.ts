@@ -12,7 +12,11 @@
 //   Application Gateway (their addresses make every source a candidate), so the candidates are the
 //   sources whose address is in the difference's source projection, and the destinations whose
 //   address is in its destination projection; at an endpoint (not an appliance) only the pairs
-//   that start or end there.
+//   that start or end there. Inbound at an endpoint, a source outside the endpoint's VNet and its
+//   peers arrives only through a firewall or appliance next to it (transit.ts): one symbolic walk
+//   from each, with every source address, says which remote sources can; on-premises sites count
+//   only when a gateway next to it learns them. The difference is also the region the pairs' walks
+//   are restricted to, and when only the door differs the pair is answered from what arrives there.
 // - Routes: the effective routes of each affected subnet are compared; walks route out of a subnet
 //   only from a source in it or from an appliance, firewall, gateway or Application Gateway in it,
 //   and only destinations whose route differs can go elsewhere.
@@ -77,12 +81,6 @@ export interface Candidates {
 }
 
 const FULL_SPACE = PacketSpace.of({ protocols: ALL_PROTOCOLS, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
-
-function symmetricDifference(a: PacketSpace, b: PacketSpace): PacketSpace {
-  const x = a.subtract(b);
-  const y = b.subtract(a);
-  return new PacketSpace([...x.boxes, ...y.boxes]);
-}
 
 class Collector {
   everything = false;
@@ -714,26 +712,14 @@ function changedRegion(before: DataPlane, pb: FilterPoint, after: DataPlane, pa:
   return new PacketSpace(boxes.filter((b) => !b.protocols.isEmpty() && !b.src.isEmpty() && !b.srcPorts.isEmpty() && !b.dst.isEmpty() && !b.dstPorts.isEmpty()));
 }
 
-/** The first backend member a load balancer frontend forwards to (trace/walk.ts backendMember). */
+/** The backend member a load balancer frontend forwards to (trace/walk.ts backendMember). */
 function lbBackend(dp: DataPlane, e: Extract<Endpoint, { kind: 'loadBalancerFrontend' }>): Endpoint | undefined {
-  const s = dp.snapshot;
-  const lb = s.loadBalancers.get(e.loadBalancerId);
+  const lb = dp.snapshot.loadBalancers.get(e.loadBalancerId);
   const pools = new Set((lb?.loadBalancingRules ?? []).filter((r) => r.frontendIpConfigurationId === e.frontendId).flatMap((r) => r.backendPoolIds));
-  if (!pools.size) return undefined;
-  const u = universeOf(dp);
-  for (const nic of s.networkInterfaces.values()) {
-    for (const ipc of nic.ipConfigurations) {
-      if (!ipc.loadBalancerBackendPoolIds.some((p) => pools.has(p))) continue;
-      const m = u.endpointsOfNic(nic.id).find((x) => x.kind === 'nic' && x.ipConfigurationId === ipc.id);
-      if (m) return m;
-    }
+  let best: Endpoint | undefined;
+  for (const p of pools) {
+    const first = dp.backendPoolMembers(p)[0];
+    if (first && (!best || first.ip < best.ip)) best = first;
   }
-  return undefined;
-}
-
-/** Does a pair belong to the candidates? */
-export function isCandidate(c: Candidates, s: SourceItem, d: DestItem): boolean {
-  if (c.everything) return true;
-  for (const r of c.rects) if ((r.srcs === 'all' || r.srcs.has(s.key)) && (r.dsts === 'all' || r.dsts.has(d.key))) return true;
-  return false;
+  return best;
 }

@@ -2,11 +2,14 @@
 // "What-if before a change"; Batfish's differential reachability).
 //
 // Incremental (default): change detection (snapshot-diff.ts) names the changed resources;
-// affected.ts turns them into the (source, destination) pairs whose answer can differ; only those
-// pairs are walked, before and after, and compared as packet sets. Full: every pair is walked on
-// both sides, without change detection (the reference the incremental answer must equal, and the
-// benchmark's baseline). Endpoints that no rule, route or tag tells apart (equivalence classes,
-// refined so that they are equivalent both before and after) are walked once.
+// affected.ts turns them into the (source, destination) pairs whose answer can differ, and the
+// packets it can differ on; only those pairs are walked, before and after, and compared as packet
+// sets. Sources that share their NSGs and routes are walked together; when only the destination's
+// own inbound NSGs differ, what arrives at its door (one walk on the snapshot before, or none for
+// one-step paths) filtered by the permits before and after gives both answers.
+// Full: every pair is walked on both sides without change detection (the reference the incremental
+// answer must equal, and the benchmark's baseline), once per pair of endpoint classes (endpoints no
+// rule, route or tag tells apart, refined so that they are equivalent both before and after).
 
 import type { DataPlane } from '../../dataplane/compile.ts';
 import { compile } from '../../dataplane/compile.ts';
@@ -14,13 +17,14 @@ import { CaveatSet } from '../../dataplane/caveats.ts';
 import { computeEndpointClasses, endpointKey } from '../../dataplane/equivalence.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
-import { PacketSpace } from '../../sets/packet-space.ts';
+import { ALL_ADDRESSES, ALL_PROTOCOLS, PacketSpace } from '../../sets/packet-space.ts';
+import { ALL_PORTS } from '../../sets/ports.ts';
 import { computeCandidates, type Candidates } from './affected.ts';
 import { deriveDataPlane } from './derive-dataplane.ts';
-import { computeGroupReach, computePairReach, fastDoorArrival, isPair, NO_REACH, withSource, type PairReach } from './pair-reach.ts';
+import { computeGroupReach, computePairReach, fastDoorArrivals, isPair, NO_REACH, withSource, type PairReach } from './pair-reach.ts';
 import { filterPointOfEndpoint } from '../../trace/walk.ts';
 import { doorFilters } from './transit.ts';
-import { renderDeltas, renderExposure, type GroupingContext, type PairDelta } from './render-delta.ts';
+import { partsOf, renderDeltas, renderExposure, signatureOf, type GroupingContext, type PairDelta } from './render-delta.ts';
 import { diffSnapshots, summarizeChanges, type SnapshotDiff } from './snapshot-diff.ts';
 import { applySnapshotEdits } from './snapshot-edits.ts';
 import type { FindingLike, WhatIfAnswer, WhatIfOptions, WhatIfTarget } from './types.ts';
@@ -109,10 +113,6 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   const item = (k: string, kind: 'src' | 'dst'): SourceItem | DestItem | undefined => (kind === 'src' ? (A.u.source(k) ?? B.u.source(k)) : (A.u.dest(k) ?? B.u.dest(k)));
   let cands: Candidates | undefined;
   let everyPair = full;
-  /**
-   * Incremental: the candidate sources of each destination, each with the packets its answer can
-   * differ on (null means any). `all` covers every source.
-   */
   /**
    * What a candidate pair needs: the packets its answer can differ on (`region`, null means any), and
    * when only the destination's own inbound NSGs differ, by how much (`door`, null: not only).
@@ -243,6 +243,15 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       }
       return false;
     };
+    // 1. Work units: per destination, its candidate sources in groups that share their filter
+    //    point and routes (and whether only the destination's door differs for them).
+    interface Unit {
+      dk: string;
+      members: string[];
+      need: Need;
+      groupKey?: string;
+    }
+    const units: Unit[] = [];
     for (const [dk, c] of perDest) {
       const needOf = (x: string): Need => {
         const own = c.srcs.get(x);
@@ -254,12 +263,11 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       considered += srcs.length;
       const destKind = (A.u.dest(dk) ?? B.u.dest(dk))?.kind;
       const groups = new Map<string, string[]>();
-      const single: string[] = [];
       for (const x of srcs) {
         // To a storage account, the source NIC's own egress (public IP, load balancer) matters too.
         const g = destKind === 'endpoint' ? groupKey(x) : destKind === 'storage' && !ownEgress(x) ? groupKey(x) : undefined;
         if (!g) {
-          single.push(x);
+          units.push({ dk, members: [x], need: needOf(x) });
           continue;
         }
         const k = `${needOf(x).door ? 'door' : 'reach'}#${g}`;
@@ -267,50 +275,126 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
         if (l) l.push(x);
         else groups.set(k, [x]);
       }
-      const walkGroup = (members: string[]) => {
+      for (const [k, members] of groups) {
         let need: Need | undefined;
-        for (const k of members) {
-          const n = needOf(k);
+        for (const m of members) {
+          const n = needOf(m);
           need = need === undefined ? n : merge(need, { region: n.region ?? undefined, door: n.door ?? undefined });
         }
-        const region = need?.region ?? undefined;
-        const items = (x: Side) => members.map((k) => x.u.source(k)).filter((i): i is Extract<SourceItem, { kind: 'endpoint' }> => i?.kind === 'endpoint');
-        walks++;
-        const door = need?.door;
-        const db = B.u.dest(dk);
-        if (door && db?.kind === 'endpoint') {
-          // Only the destination's inbound NSGs differ: what arrives at its door on the snapshot
-          // before, filtered by the permits before and after, tells both answers.
-          const fast = fastDoorArrival(before, items(B), db, region);
-          const arrived = fast ? undefined : computeGroupReach(before, items(B), db, region, doorFilters(before, db.endpoint));
-          if (fast || arrived) {
-            for (const k of members) {
-              const r = fast ? { space: fast.arrived.get(k) ?? PacketSpace.EMPTY, caveats: fast.caveats } : (arrived!.get(k) ?? NO_REACH);
-              record(k, dk, { space: r.space.intersect(door.minus), pieces: [], caveats: r.caveats }, { space: r.space.intersect(door.plus), pieces: [], caveats: r.caveats });
-            }
-            return;
+        units.push({ dk, members, need: need ?? {}, groupKey: k });
+      }
+    }
+
+    const items = (x: Side, members: string[]) => members.map((k) => x.u.source(k)).filter((i): i is Extract<SourceItem, { kind: 'endpoint' }> => i?.kind === 'endpoint');
+    /**
+     * Door units: `arrived` holds the packets of all members (their addresses as sources). Members
+     * whose addresses fall in the same boxes of a difference share its shape: the parts are
+     * computed once for them (large changes have thousands of such pairs).
+     */
+    const recordDoor = (u: Unit, arrived: PacketSpace, caveatsOf: PairReach['caveats']) => {
+      const door = u.need.door!;
+      const d = B.u.dest(u.dk);
+      const di = item(u.dk, 'dst') as DestItem | undefined;
+      if (d?.kind !== 'endpoint' || !di) return;
+      // The door's difference for this destination only (rules may name some addresses of a subnet).
+      const mine = (sp: PacketSpace) => sp.intersectBox({ protocols: ALL_PROTOCOLS, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst: IntervalSet.point(d.endpoint.ip), dstPorts: ALL_PORTS });
+      const flat = (sp: PacketSpace) => new PacketSpace(sp.boxes.map((b) => ({ ...b, dst: ALL_ADDRESSES })));
+      const plus = flat(arrived.intersect(mine(door.plus)));
+      const minus = flat(arrived.intersect(mine(door.minus)));
+      if (plus.isEmpty() && minus.isEmpty()) return;
+      caveats.addAll(caveatsOf);
+      for (const [delta, list] of [[plus, allowed], [minus, blocked]] as const) {
+        if (delta.isEmpty()) continue;
+        const atoms = new Map<string, { keys: string[]; ips: [number, number][]; boxes: number[] }>();
+        for (const k of u.members) {
+          const si = item(k, 'src');
+          if (si?.kind !== 'endpoint' || !isPair(si, di)) continue;
+          const ip = si.endpoint.ip;
+          const boxes: number[] = [];
+          delta.boxes.forEach((b, i) => {
+            if (b.src.has(ip)) boxes.push(i);
+          });
+          if (!boxes.length) continue;
+          const key = boxes.join(',');
+          const a = atoms.get(key);
+          if (a) {
+            a.keys.push(k);
+            a.ips.push([ip, ip]);
+          } else atoms.set(key, { keys: [k], ips: [[ip, ip]], boxes });
+        }
+        for (const a of atoms.values()) {
+          const src = IntervalSet.fromRanges(a.ips);
+          const atomDelta = new PacketSpace(a.boxes.map((i) => ({ ...delta.boxes[i], src })));
+          const r = partsOf(atomDelta);
+          const shared = { parts: r.parts, sig: signatureOf(r.parts, false), otherProtocols: r.otherProtocols };
+          for (const k of a.keys) {
+            const reach: PairReach = { space: atomDelta, pieces: [], caveats: caveatsOf };
+            list.push({ src: item(k, 'src') as SourceItem, dst: di, srcBefore: B.u.source(k), srcAfter: A.u.source(k), dstBefore: B.u.dest(u.dk), dstAfter: A.u.dest(u.dk), before: reach, after: reach, delta: atomDelta, shared });
           }
         }
-        const side = (x: Side) => {
-          const dd = x.u.dest(dk);
-          return dd ? computeGroupReach(x.dp, items(x), dd, region) : new Map<string, PairReach>();
-        };
-        const rb = side(B);
-        const ra = rb && side(A);
-        if (!rb || !ra) {
-          // Re-sourced by a proxy on one side: one walk per member.
-          for (const k of members) record(k, dk, pairReach(B, k, dk, region), pairReach(A, k, dk, region));
-          walks += members.length;
-          return;
-        }
-        for (const k of members) record(k, dk, rb.get(k) ?? NO_REACH, ra.get(k) ?? NO_REACH);
-      };
-      for (const members of groups.values()) walkGroup(members);
-      for (const x of single) {
-        walks++;
-        const region = needOf(x).region ?? undefined;
-        record(x, dk, pairReach(B, x, dk, region), pairReach(A, x, dk, region));
       }
+    };
+
+    // 2. Door units to NICs one step away: without walks, all destinations of a group at once.
+    const done = new Set<Unit>();
+    const byGroup = new Map<string, Unit[]>();
+    for (const u of units) {
+      if (!u.groupKey?.startsWith('door#') || !u.need.door) continue;
+      const l = byGroup.get(u.groupKey);
+      if (l) l.push(u);
+      else byGroup.set(u.groupKey, [u]);
+    }
+    for (const list of byGroup.values()) {
+      const members = [...new Set(list.flatMap((u) => u.members))];
+      const dests = list.flatMap((u) => {
+        const d = B.u.dest(u.dk);
+        return d ? [{ d, region: u.need.region ?? undefined }] : [];
+      });
+      const r = fastDoorArrivals(before, items(B, members), dests);
+      if (r.arrived.size) walks++;
+      for (const u of list) {
+        const got = r.arrived.get(u.dk);
+        if (!got) continue;
+        recordDoor(u, got.intersectBox({ protocols: ALL_PROTOCOLS, src: IntervalSet.fromRanges(items(B, u.members).map((x) => [x.endpoint.ip, x.endpoint.ip] as [number, number])), srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS }), r.caveats);
+        done.add(u);
+      }
+    }
+
+    // 3. The rest: walks.
+    for (const u of units) {
+      if (done.has(u)) continue;
+      const { dk, members } = u;
+      const region = u.need.region ?? undefined;
+      walks++;
+      if (!u.groupKey) {
+        record(members[0], dk, pairReach(B, members[0], dk, region), pairReach(A, members[0], dk, region));
+        continue;
+      }
+      const door = u.need.door;
+      const db = B.u.dest(dk);
+      if (door && db?.kind === 'endpoint') {
+        // Only the destination's inbound NSGs differ: what arrives at its door on the snapshot
+        // before, filtered by the permits before and after, tells both answers.
+        const arrived = computeGroupReach(before, items(B, members), db, region, doorFilters(before, db.endpoint));
+        if (arrived) {
+          const all = new PacketSpace([...arrived.values()].flatMap((r) => r.space.boxes));
+          recordDoor(u, all, [...arrived.values()][0]?.caveats ?? []);
+          continue;
+        }
+      }
+      const side = (x: Side) => {
+        const dd = x.u.dest(dk);
+        return dd ? computeGroupReach(x.dp, items(x, members), dd, region) : new Map<string, PairReach>();
+      };
+      const rb = side(B);
+      const ra = rb && side(A);
+      if (!rb || !ra) {
+        // Re-sourced by a proxy on one side: one walk per member.
+        for (const k of members) record(k, dk, pairReach(B, k, dk, region), pairReach(A, k, dk, region));
+        walks += members.length;
+        continue;
+      }
+      for (const k of members) record(k, dk, rb.get(k) ?? NO_REACH, ra.get(k) ?? NO_REACH);
     }
   }
 
@@ -322,7 +406,14 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     }
     return out;
   };
-  const ctx: GroupingContext = { before, after, subnetSources: (id) => inSubnet(id, true), subnetDests: (id) => inSubnet(id, false), traces: opts.traces ?? true, traceBudget: { left: opts.maxTraces ?? DEFAULT_MAX_TRACES, skipped: 0 } };
+  const vnetSubnets = (vnetId: string, sources: boolean): Set<string> => {
+    const out = new Set<string>();
+    for (const dp of before === after ? [before] : [before, after]) {
+      for (const id of dp.snapshot.virtualNetworks.get(vnetId)?.subnetIds ?? []) if (inSubnet(id, sources).size) out.add(id);
+    }
+    return out;
+  };
+  const ctx: GroupingContext = { before, after, subnetSources: (id) => inSubnet(id, true), subnetDests: (id) => inSubnet(id, false), vnetSubnets, traces: opts.traces ?? true, traceBudget: { left: opts.maxTraces ?? DEFAULT_MAX_TRACES, skipped: 0 } };
   const na = renderDeltas(ctx, allowed, 'allowed');
   const nb = renderDeltas(ctx, blocked, 'blocked');
   if (ctx.traceBudget.skipped) caveats.add({ code: 'whatif.traces-limited', message: `The examples of the first ${opts.maxTraces ?? DEFAULT_MAX_TRACES} changed flows are traced before and after; ${ctx.traceBudget.skipped} more carry their example flow only (ztpath trace with it shows the path).` });
@@ -375,4 +466,3 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
 }
 
 
-export { PacketSpace };

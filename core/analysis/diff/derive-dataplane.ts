@@ -6,6 +6,7 @@
 // the rest is compiled, lazily, from the snapshot after. Any other change compiles from scratch.
 
 import type { DataPlane } from '../../dataplane/compile.ts';
+import type { Endpoint } from '../../dataplane/address-index.ts';
 import { compile } from '../../dataplane/compile.ts';
 import { computeEffectiveRoutes, type EffectiveRouteTable, type RouteContext } from '../../dataplane/effective-routes.ts';
 import { computeVirtualNetworkTag, type VirtualNetworkTag } from '../../dataplane/virtual-network-tag.ts';
@@ -164,6 +165,21 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
   const routeCache = new Map<string, EffectiveRouteTable>();
   const tagCache = new Map<string, VirtualNetworkTag>();
   const nsgCache = new Map<ResourceId, CompiledNsg>();
+  // Load balancer pool members (as compile.ts indexes them) when NICs changed, else the old index.
+  const nicsChanged = diff.byCollection.has('networkInterfaces');
+  let poolIndex: Map<ResourceId, Endpoint[]> | undefined;
+  const buildPoolIndex = (): Map<ResourceId, Endpoint[]> => {
+    const m = new Map<ResourceId, Endpoint[]>();
+    for (const byIp of before.addresses.byVnet.values()) {
+      for (const e of byIp.values()) {
+        if (e.kind !== 'nic') continue;
+        const ipc = after.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
+        for (const pool of ipc?.loadBalancerBackendPoolIds ?? []) m.set(pool, [...(m.get(pool) ?? []), e]);
+      }
+    }
+    for (const list of m.values()) list.sort((a, b) => a.ip - b.ip);
+    return m;
+  };
   const dp: DataPlane = {
     ...before,
     snapshot: after,
@@ -196,6 +212,11 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
       if (!nsg) return undefined;
       nsgCache.set(nsgId, (c = compileNsg(nsg, before.tags, asgMembers)));
       return c;
+    },
+    backendPoolMembers(poolId) {
+      if (!nicsChanged) return before.backendPoolMembers(poolId);
+      poolIndex ??= buildPoolIndex();
+      return poolIndex.get(poolId) ?? [];
     },
     compileAll() {
       for (const id of after.subnets.keys()) {

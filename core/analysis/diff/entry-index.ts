@@ -5,8 +5,8 @@
 
 import type { DataPlane } from '../../dataplane/compile.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
-import { firewallNatRules } from '../../firewall/evaluate-firewall.ts';
-import type { ResourceId } from '../../model/types.ts';
+import type { NetworkInterface, ResourceId } from '../../model/types.ts';
+import { parseIPv4 } from '../../sets/ipv4.ts';
 import { sameEntries } from './universe.ts';
 
 export interface EntryIndex {
@@ -15,6 +15,8 @@ export interface EntryIndex {
   /** Addresses in Application Gateway pools and firewall DNAT translations. */
   ips: Set<string>;
   dnatIps: Set<number>;
+  /** The snapshot's NICs (their own public IPs and pools are read from them). */
+  nics: Map<ResourceId, NetworkInterface>;
 }
 
 const cache = new WeakMap<DataPlane, EntryIndex>();
@@ -26,7 +28,7 @@ export function internetEntryIndex(dp: DataPlane, reuse?: DataPlane): EntryIndex
     const a = reuse.snapshot;
     const b = dp.snapshot;
     if (
-      sameEntries(a.networkInterfaces, b.networkInterfaces) &&
+      a.networkInterfaces === b.networkInterfaces &&
       sameEntries(a.loadBalancers, b.loadBalancers) &&
       sameEntries(a.applicationGateways, b.applicationGateways) &&
       sameEntries(a.azureFirewalls, b.azureFirewalls) &&
@@ -40,14 +42,11 @@ export function internetEntryIndex(dp: DataPlane, reuse?: DataPlane): EntryIndex
     }
   }
   const s = dp.snapshot;
+  // NIC-side entries are read from the NIC itself (mayEnterFromInternet); here only what other
+  // resources say: NAT rules naming an ip configuration, Application Gateway pools, DNAT targets.
   const ipConfigurations = new Set<ResourceId>();
   const ips = new Set<string>();
   const dnatIps = new Set<number>();
-  for (const nic of s.networkInterfaces.values()) {
-    for (const c of nic.ipConfigurations) {
-      if (c.publicIpId || c.loadBalancerBackendPoolIds.length || c.loadBalancerInboundNatRuleIds.length || c.applicationGatewayBackendPoolIds.length) ipConfigurations.add(c.id);
-    }
-  }
   for (const lb of s.loadBalancers.values()) for (const r of lb.inboundNatRules) if (r.backendIpConfigurationId) ipConfigurations.add(r.backendIpConfigurationId);
   for (const agw of s.applicationGateways.values()) {
     for (const p of agw.backendPools) {
@@ -55,13 +54,24 @@ export function internetEntryIndex(dp: DataPlane, reuse?: DataPlane): EntryIndex
       for (const a of p.addresses) if (a.ipAddress) ips.add(a.ipAddress.trim());
     }
   }
-  for (const fw of s.azureFirewalls.values()) for (const { rule } of firewallNatRules(dp, fw)) if (rule.translatedIp !== undefined) dnatIps.add(rule.translatedIp);
-  const idx = { ipConfigurations, ips, dnatIps };
+  // DNAT targets as written (no firewall compile): translated addresses of NAT rules.
+  const natWords: string[] = [];
+  for (const fw of s.azureFirewalls.values()) for (const c of fw.classicCollections) for (const r of c.rules) if (r.kind === 'nat' && r.translatedAddress) natWords.push(r.translatedAddress);
+  for (const g of s.firewallPolicyRuleCollectionGroups.values()) for (const c of g.ruleCollections) for (const r of c.rules) if (r.kind === 'nat' && r.translatedAddress) natWords.push(r.translatedAddress);
+  for (const w of natWords) {
+    const ip = parseIPv4(w.trim().split('/')[0]);
+    if (ip !== undefined) dnatIps.add(ip);
+  }
+  const idx = { ipConfigurations, ips, dnatIps, nics: s.networkInterfaces };
   cache.set(dp, idx);
   return idx;
 }
 
 export function mayEnterFromInternet(idx: EntryIndex, e: Endpoint): boolean {
-  if (e.kind === 'nic' && idx.ipConfigurations.has(e.ipConfigurationId)) return true;
+  if (e.kind === 'nic') {
+    if (idx.ipConfigurations.has(e.ipConfigurationId)) return true;
+    const c = idx.nics.get(e.nicId)?.ipConfigurations.find((x) => x.id === e.ipConfigurationId);
+    if (c && (c.publicIpId || c.loadBalancerBackendPoolIds.length || c.loadBalancerInboundNatRuleIds.length || c.applicationGatewayBackendPoolIds.length)) return true;
+  }
   return idx.ips.has(e.ipText) || idx.dnatIps.has(e.ip);
 }

@@ -128,46 +128,65 @@ export function computeGroupReach(dp: DataPlane, members: Extract<SourceItem, { 
 }
 
 /**
- * What arrives at `d`'s door (its own inbound NSGs not applied) from sources that share a subnet and
- * a NIC NSG, for the two common one-step paths, without a walk: the destination NIC in the sources'
- * VNet (a VnetLocal route), or in a directly peered VNet (a VNetPeering route). The same decisions
- * as trace/walk.ts: the sources' outbound NSGs, the route, the peering's access and forwarded-traffic
- * rules (8.5, 8.6), delivery. Undefined for any other path (the caller walks).
+ * What arrives at the doors of NIC destinations (their own inbound NSGs not applied) from sources
+ * that share a subnet and a NIC NSG, for the two common one-step paths, without a walk and for many
+ * destinations at once: a destination in the sources' VNet (a VnetLocal route), or in a directly
+ * peered VNet (a VNetPeering route). The same decisions as trace/walk.ts: the sources' outbound
+ * NSGs, the route, the peering's access and forwarded-traffic rules (8.5, 8.6), delivery.
+ * Destinations on any other path are left out of the result (the caller walks them). The result
+ * holds, per destination, the packets of all the members (their addresses as sources).
  */
-export function fastDoorArrival(dp: DataPlane, members: Extract<SourceItem, { kind: 'endpoint' }>[], d: DestItem, region?: PacketSpace): { arrived: Map<string, PacketSpace>; caveats: Caveat[] } | undefined {
-  if (d.kind !== 'endpoint' || d.endpoint.kind !== 'nic') return undefined;
-  const live = members.filter((m) => isPair(m, d));
-  if (!live.length) return { arrived: new Map(), caveats: [] };
-  const rep = live[0].endpoint;
+export function fastDoorArrivals(dp: DataPlane, members: Extract<SourceItem, { kind: 'endpoint' }>[], dests: { d: DestItem; region?: PacketSpace }[]): { arrived: Map<string, PacketSpace>; caveats: Caveat[] } {
+  const arrived = new Map<string, PacketSpace>();
+  const caveats: Caveat[] = [];
+  if (!members.length) return { arrived, caveats };
+  const rep = members[0].endpoint;
   const table = dp.routesForSubnet(rep.subnetId);
-  const m = table?.lookup(d.endpoint.ip);
-  if (!table || !m) return undefined;
-  const caveats: Caveat[] = [...table.caveats];
-  const r = m.route;
-  const local = r.nextHopType === 'VnetLocal' && d.endpoint.vnetId === rep.vnetId;
-  const peered = r.nextHopType === 'VNetPeering' && r.origin.kind === 'peering' && r.origin.remoteVnetId === d.endpoint.vnetId;
-  if (!local && !peered) return undefined;
-  if (dp.addresses.byVnet.get(d.endpoint.vnetId)?.get(d.endpoint.ip) !== d.endpoint) return undefined;
-  const srcSet = IntervalSet.fromRanges(live.map((x) => [x.endpoint.ip, x.endpoint.ip] as [number, number]));
-  let space = computeEndpointPermits(dp, filterPointOfEndpoint(dp, rep), 'Outbound', initialSpace(srcSet, d.endpoint.ip, region)).allowed;
-  if (peered && !space.isEmpty()) {
-    const info = dp.topology.vnets.get(rep.vnetId);
-    const link = info?.peers.find((p) => p.remoteVnetId === d.endpoint.vnetId && p.connected);
-    if (!link) space = PacketSpace.EMPTY;
-    else if (!link.local.allowVirtualNetworkAccess) {
-      space = PacketSpace.EMPTY;
-      caveats.push({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic (A11).' });
-    } else if (!(link.remote?.allowForwardedTraffic ?? false) && info) {
-      space = space.intersectBox({ protocols: ALL_PROTOCOLS, src: info.addressSet, srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
-      if (space.isEmpty()) caveats.push({ code: 'peering.forwarded', message: "allowForwardedTraffic is read on the receiving VNet's peering (rule 8.6; the REST text says the opposite, A12)." });
+  if (!table) return { arrived, caveats };
+  // Destinations by path: `local`, or `peer:<remote VNet>`.
+  const buckets = new Map<string, { d: Extract<DestItem, { kind: 'endpoint' }>; region?: PacketSpace }[]>();
+  for (const x of dests) {
+    const d = x.d;
+    if (d.kind !== 'endpoint' || d.endpoint.kind !== 'nic') continue;
+    const m = table.lookup(d.endpoint.ip);
+    if (!m) continue;
+    const r = m.route;
+    const local = r.nextHopType === 'VnetLocal' && d.endpoint.vnetId === rep.vnetId;
+    const peered = r.nextHopType === 'VNetPeering' && r.origin.kind === 'peering' && r.origin.remoteVnetId === d.endpoint.vnetId;
+    if (!local && !peered) continue;
+    if (dp.addresses.byVnet.get(d.endpoint.vnetId)?.get(d.endpoint.ip) !== d.endpoint) continue;
+    const k = local ? 'local' : `peer:${d.endpoint.vnetId}`;
+    const l = buckets.get(k);
+    if (l) l.push({ d, region: x.region });
+    else buckets.set(k, [{ d, region: x.region }]);
+  }
+  if (!buckets.size) return { arrived, caveats };
+  caveats.push(...table.caveats);
+  const srcSet = IntervalSet.fromRanges(members.map((x) => [x.endpoint.ip, x.endpoint.ip] as [number, number]));
+  const point = filterPointOfEndpoint(dp, rep);
+  for (const [k, list] of buckets) {
+    const initial = new PacketSpace(list.flatMap((x) => initialSpace(srcSet, x.d.endpoint.ip, x.region).boxes));
+    let space = computeEndpointPermits(dp, point, 'Outbound', initial).allowed;
+    if (k !== 'local' && !space.isEmpty()) {
+      const remoteVnetId = k.slice(5);
+      const info = dp.topology.vnets.get(rep.vnetId);
+      const link = info?.peers.find((p) => p.remoteVnetId === remoteVnetId && p.connected);
+      if (!link) space = PacketSpace.EMPTY;
+      else if (!link.local.allowVirtualNetworkAccess) {
+        space = PacketSpace.EMPTY;
+        caveats.push({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic (A11).' });
+      } else if (!(link.remote?.allowForwardedTraffic ?? false) && info) {
+        space = space.intersectBox({ protocols: ALL_PROTOCOLS, src: info.addressSet, srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
+        if (space.isEmpty()) caveats.push({ code: 'peering.forwarded', message: "allowForwardedTraffic is read on the receiving VNet's peering (rule 8.6; the REST text says the opposite, A12)." });
+      }
+    }
+    for (const { d } of list) {
+      // The packets to this destination, from every member but itself.
+      const others = srcSet.subtract(IntervalSet.point(d.endpoint.ip));
+      arrived.set(d.key, space.intersectBox({ protocols: ALL_PROTOCOLS, src: others, srcPorts: ALL_PORTS, dst: IntervalSet.point(d.endpoint.ip), dstPorts: ALL_PORTS }));
     }
   }
-  const out = new Map<string, PacketSpace>();
-  for (const x of live) {
-    const mine = space.intersectBox({ protocols: ALL_PROTOCOLS, src: IntervalSet.point(x.endpoint.ip), srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
-    out.set(x.key, new PacketSpace(mine.boxes.map((b) => ({ ...b, dst: ALL_ADDRESSES }))));
-  }
-  return { arrived: out, caveats };
+  return { arrived, caveats };
 }
 
 /** The entry point of the pieces that overlap `space` (for examples). */
@@ -181,4 +200,3 @@ export function withSource(space: PacketSpace, src: IntervalSet): PacketSpace {
   return new PacketSpace(space.boxes.map((b) => ({ ...b, src })));
 }
 
-export { ALL_PROTOCOLS };

@@ -89,6 +89,11 @@ export interface PairDelta {
   delta: PacketSpace;
   before: PairReach;
   after: PairReach;
+  /**
+   * Precomputed for sources whose differences have the same shape (they share the parts, which then
+   * carry all their addresses as the source set; `delta` likewise).
+   */
+  shared?: { parts: Part[]; sig: string; otherProtocols: boolean };
 }
 
 interface Group {
@@ -96,9 +101,43 @@ interface Group {
   to: WhatIfParty;
   fromKey: string;
   toKey: string;
+  sig: string;
   pairs: PairDelta[];
   parts: Part[];
   sourceIps: IntervalSet;
+}
+
+/** A whole VNet as one side: every subnet of it that has sources (or destinations). */
+function vnetParty(dp: DataPlane, vnetId: string, ips: string[]): WhatIfParty {
+  const v = dp.snapshot.virtualNetworks.get(vnetId);
+  return { kind: 'vnet', name: v?.name ?? vnetId, id: v?.displayId ?? vnetId, ips };
+}
+
+/**
+ * Subnet-level groups that together cover every subnet of a VNet (that has members) merge into a
+ * VNet-level group: a change that hits a whole spoke reads as one line.
+ */
+function mergeVnets<T extends { key: string; vnetId?: string; subnetId?: string; party: WhatIfParty }>(list: T[], keyOf: (x: T) => string, subnetsWithMembers: (vnetId: string) => Set<string>, merge: (xs: T[], vnetId: string) => T): T[] {
+  const buckets = new Map<string, T[]>();
+  const out: T[] = [];
+  for (const x of list) {
+    if (!x.vnetId || !x.subnetId) {
+      out.push(x);
+      continue;
+    }
+    const k = `${keyOf(x)}|${x.vnetId}`;
+    const l = buckets.get(k);
+    if (l) l.push(x);
+    else buckets.set(k, [x]);
+  }
+  for (const xs of buckets.values()) {
+    const vnetId = xs[0].vnetId!;
+    const want = subnetsWithMembers(vnetId);
+    const have = new Set(xs.map((x) => x.subnetId!));
+    if (xs.length > 1 && have.size === want.size && [...want].every((id) => have.has(id))) out.push(merge(xs, vnetId));
+    else out.push(...xs);
+  }
+  return out;
 }
 
 /** A whole subnet as one side; `ips` are the addresses of all its sources (or destinations). */
@@ -115,6 +154,8 @@ export interface GroupingContext {
   /** Endpoint keys of a subnet (NIC sources, and all endpoint destinations), over both snapshots. */
   subnetSources: (subnetId: string) => Set<string>;
   subnetDests: (subnetId: string) => Set<string>;
+  /** Subnets of a VNet that have sources (or destinations), over both snapshots. */
+  vnetSubnets: (vnetId: string, sources: boolean) => Set<string>;
   traces: boolean;
   /** How many more items get their example traced (the rest keep the example flow only). */
   traceBudget: { left: number; skipped: number };
@@ -132,6 +173,10 @@ function dpFor(ctx: GroupingContext, p: PairDelta): DataPlane {
 export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], direction: 'allowed' | 'blocked'): { items: FlowChange[]; otherProtocols: boolean } {
   let otherProtocols = false;
   const withParts = deltas.map((p) => {
+    if (p.shared) {
+      if (p.shared.otherProtocols) otherProtocols = true;
+      return { p, parts: p.shared.parts, sig: p.shared.sig };
+    }
     const r = partsOf(p.delta);
     if (r.otherProtocols) otherProtocols = true;
     return { p, parts: r.parts, sig: signatureOf(r.parts, p.src.kind !== 'endpoint') };
@@ -166,8 +211,26 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
     }
   }
 
+  // 1b. Whole VNets of sources.
+  {
+    type SG = (typeof srcGroups)[number] & { key: string; vnetId?: string; subnetId?: string; party: WhatIfParty; dstKey: string };
+    const tagged: SG[] = srcGroups.map((g) => {
+      const subnetId = g.fromKey.startsWith('subnet:') ? g.fromKey.slice(7) : undefined;
+      const dp = dpFor(ctx, g.pairs[0]);
+      return { ...g, key: g.fromKey, subnetId, vnetId: subnetId ? dp.snapshot.subnets.get(subnetId)?.vnetId : undefined, party: g.from, dstKey: g.pairs[0].dst.key };
+    });
+    const merged = mergeVnets(tagged, (x) => `${x.dstKey}|${x.sig}`, (vnetId) => ctx.vnetSubnets(vnetId, true), (xs, vnetId) => {
+      const dp = dpFor(ctx, xs[0].pairs[0]);
+      const ips = xs.flatMap((x) => x.from.ips ?? []);
+      const from = vnetParty(dp, vnetId, ips);
+      return { ...xs[0], fromKey: `vnet:${vnetId}`, key: `vnet:${vnetId}`, from, party: from, pairs: xs.flatMap((x) => x.pairs), subnetId: undefined, vnetId: undefined };
+    });
+    srcGroups.length = 0;
+    for (const m of merged) srcGroups.push({ fromKey: m.fromKey, from: m.from, sig: m.sig, pairs: m.pairs, parts: m.parts });
+  }
+
   // 2. Destinations: per (source group, signature, destination subnet).
-  const byDest = new Map<string, { fromKey: string; from: WhatIfParty; pairs: PairDelta[]; parts: Part[]; dsts: Map<string, DestItem> }>();
+  const byDest = new Map<string, { fromKey: string; from: WhatIfParty; sig: string; pairs: PairDelta[]; parts: Part[]; dsts: Map<string, DestItem> }>();
   for (const g of srcGroups) {
     const d = g.pairs[0].dst;
     const k = d.kind === 'endpoint' ? `${g.fromKey}|${g.sig}|subnet:${d.endpoint.subnetId}` : `${g.fromKey}|${g.sig}|${d.key}`;
@@ -175,7 +238,7 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
     if (x) {
       x.pairs.push(...g.pairs);
       x.dsts.set(d.key, d);
-    } else byDest.set(k, { fromKey: g.fromKey, from: g.from, pairs: [...g.pairs], parts: g.parts, dsts: new Map([[d.key, d]]) });
+    } else byDest.set(k, { fromKey: g.fromKey, from: g.from, sig: g.sig, pairs: [...g.pairs], parts: g.parts, dsts: new Map([[d.key, d]]) });
   }
   const groups: Group[] = [];
   for (const x of byDest.values()) {
@@ -186,16 +249,34 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
       const all = ctx.subnetDests(subnetId);
       if (x.dsts.size > 1 && x.dsts.size === all.size) {
         const dp = dpFor(ctx, x.pairs[0]);
-        groups.push({ from: x.from, to: subnetParty(dp, subnetId, all), fromKey: x.fromKey, toKey: `subnet:${subnetId}`, pairs: x.pairs, parts: x.parts, sourceIps: sourceIps(x.pairs) });
+        groups.push({ from: x.from, to: subnetParty(dp, subnetId, all), fromKey: x.fromKey, toKey: `subnet:${subnetId}`, sig: x.sig, pairs: x.pairs, parts: x.parts, sourceIps: sourceIps(x.pairs) });
         continue;
       }
       for (const d of x.dsts.values()) {
         const pairs = x.pairs.filter((p) => p.dst.key === d.key);
-        groups.push({ from: x.from, to: destParty(dpFor(ctx, pairs[0]), d), fromKey: x.fromKey, toKey: d.key, pairs, parts: x.parts, sourceIps: sourceIps(pairs) });
+        groups.push({ from: x.from, to: destParty(dpFor(ctx, pairs[0]), d), fromKey: x.fromKey, toKey: d.key, sig: x.sig, pairs, parts: x.parts, sourceIps: sourceIps(pairs) });
       }
     } else {
-      groups.push({ from: x.from, to: destParty(dpFor(ctx, x.pairs[0]), firstDst), fromKey: x.fromKey, toKey: firstDst.key, pairs: x.pairs, parts: x.parts, sourceIps: sourceIps(x.pairs) });
+      groups.push({ from: x.from, to: destParty(dpFor(ctx, x.pairs[0]), firstDst), fromKey: x.fromKey, toKey: firstDst.key, sig: x.sig, pairs: x.pairs, parts: x.parts, sourceIps: sourceIps(x.pairs) });
     }
+  }
+
+  // 2b. Whole VNets of destinations.
+  {
+    type DG = Group & { key: string; vnetId?: string; subnetId?: string; party: WhatIfParty };
+    const tagged: DG[] = groups.map((g) => {
+      const subnetId = g.toKey.startsWith('subnet:') ? g.toKey.slice(7) : undefined;
+      const dp = dpFor(ctx, g.pairs[0]);
+      return { ...g, key: g.toKey, subnetId, vnetId: subnetId ? dp.snapshot.subnets.get(subnetId)?.vnetId : undefined, party: g.to };
+    });
+    const merged = mergeVnets(tagged, (x) => `${x.fromKey}|${x.sig}`, (vnetId) => ctx.vnetSubnets(vnetId, false), (xs, vnetId) => {
+      const dp = dpFor(ctx, xs[0].pairs[0]);
+      const to = vnetParty(dp, vnetId, xs.flatMap((x) => x.to.ips ?? []));
+      const pairs = xs.flatMap((x) => x.pairs);
+      return { ...xs[0], to, party: to, toKey: `vnet:${vnetId}`, key: `vnet:${vnetId}`, pairs, sourceIps: xs.reduce((acc, x) => acc.union(x.sourceIps), IntervalSet.EMPTY), subnetId: undefined, vnetId: undefined };
+    });
+    groups.length = 0;
+    for (const m of merged) groups.push({ from: m.from, to: m.to, fromKey: m.fromKey, toKey: m.toKey, sig: m.sig, pairs: m.pairs, parts: m.parts, sourceIps: m.sourceIps });
   }
 
   const items: FlowChange[] = [];

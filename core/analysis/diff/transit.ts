@@ -16,6 +16,7 @@ import type { Endpoint } from '../../dataplane/address-index.ts';
 import { CaveatSet } from '../../dataplane/caveats.ts';
 import type { ResourceId } from '../../model/types.ts';
 import { PacketSpace } from '../../sets/packet-space.ts';
+import { parseIPv4 } from '../../sets/ipv4.ts';
 import { reachFilters, type Filters } from '../../trace/filters.ts';
 import { isReachable } from '../../trace/trace-flow.ts';
 import { applyNsg, endpointHop, filterPointOfEndpoint, isOutcome, routeFrom, throughFirewall, type Outcome, type WalkContext, type WalkState } from '../../trace/walk.ts';
@@ -29,13 +30,24 @@ export function transitByVnet(dp: DataPlane): Map<ResourceId, Transit[]> {
   let m = cache.get(dp);
   if (m) return m;
   m = new Map();
-  for (const [vnetId, list] of dp.addresses.byVnet) {
-    for (const e of list.values()) {
-      const transit = e.kind === 'firewall' || (e.kind === 'nic' && dp.snapshot.networkInterfaces.get(e.nicId)?.enableIpForwarding === true);
-      if (!transit) continue;
-      const l = m.get(vnetId) ?? [];
-      l.push(e as Transit);
-      m.set(vnetId, l);
+  const add = (e: Endpoint | undefined) => {
+    if (!e || (e.kind !== 'firewall' && e.kind !== 'nic')) return;
+    const l = m!.get(e.vnetId) ?? [];
+    if (!l.includes(e)) l.push(e);
+    m!.set(e.vnetId, l);
+  };
+  const s = dp.snapshot;
+  const at = (subnetId: ResourceId | undefined, ipText: string | undefined) => {
+    const vnetId = subnetId ? s.subnets.get(subnetId)?.vnetId : undefined;
+    const ip = ipText ? parseIPv4(ipText.split('/')[0]) : undefined;
+    return vnetId && ip !== undefined ? dp.addresses.byVnet.get(vnetId)?.get(ip) : undefined;
+  };
+  for (const fw of s.azureFirewalls.values()) for (const c of fw.ipConfigurations) add(at(c.subnetId, c.privateIp));
+  for (const nic of s.networkInterfaces.values()) {
+    if (!nic.enableIpForwarding) continue;
+    for (const c of nic.ipConfigurations) {
+      const e = at(c.subnetId, c.privateIp);
+      if (e?.kind === 'nic' && e.nicId === nic.id) add(e);
     }
   }
   cache.set(dp, m);

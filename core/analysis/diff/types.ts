@@ -9,9 +9,9 @@ import type { EffectiveRouteView, EffectiveSecurityRuleView } from '../network-w
 import type { Trace } from '../../trace/types.ts';
 import type { SnapshotEdit } from './snapshot-edits.ts';
 
-/** One side of a changed flow: an endpoint, a whole subnet, or an outside party. */
+/** One side of a changed flow: an endpoint, a whole subnet or VNet, or an outside party. */
 export interface WhatIfParty {
-  kind: 'endpoint' | 'subnet' | 'internet' | 'onPremises' | 'storageAccount';
+  kind: 'endpoint' | 'subnet' | 'vnet' | 'internet' | 'onPremises' | 'storageAccount';
   /** VM name for a VM's NIC, `vnet/subnet` for a subnet, the resource name otherwise. */
   name: string;
   /** Resource id as the input spelled it (NIC, private endpoint, load balancer, subnet, storage account, local network gateway). */

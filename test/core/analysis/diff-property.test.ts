@@ -97,4 +97,17 @@ describe('incremental what-if equals two full computations', () => {
     // The edits must exercise something: most random edits open or close flows.
     expect(changed).toBeGreaterThan(0);
   }, 600_000);
+
+  it('for random pairs of edits (changes that interact)', () => {
+    fc.assert(
+      fc.property(edit, edit, (e1, e2) => {
+        const r = applyChange(sample, JSON.stringify({ edits: [e1, e2] }), 'prop-change.json');
+        fc.pre(!r.failed);
+        const inc = computeWhatIf(beforeDp, compile(r.snapshot), { traces: false });
+        const full = computeWhatIf(compile(sample), compile(r.snapshot), { mode: 'full', traces: false, budgetMs: Number.POSITIVE_INFINITY });
+        expect(comparable(inc)).toEqual(comparable(full));
+      }),
+      { numRuns: Math.max(5, Math.round(Number(process.env.WHATIF_RUNS ?? 30) / 3)), seed: process.env.WHATIF_SEED ? Number(process.env.WHATIF_SEED) + 1 : undefined },
+    );
+  }, 600_000);
 });
