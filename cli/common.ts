@@ -5,22 +5,26 @@ import { compile } from '../core/index.ts';
 import { type Command, type ParsedArgs, boolFlag, stringFlag } from './command.ts';
 import { type CliIo, usageError } from './io.ts';
 import { loadSnapshot } from './load-snapshot.ts';
+import { Progress } from './progress.ts';
 
 export interface Loaded {
   snapshot: Snapshot;
   dp: DataPlane;
   json: boolean;
+  /** Progress lines for the command's long work (off under --json, --quiet, CI or a piped stderr). */
+  progress: Progress;
 }
 
 export async function loadForCommand(c: Command, args: ParsedArgs, io: CliIo, opts: { reportDiagnostics?: boolean } = {}): Promise<Loaded> {
   if (!args.positionals.length) throw usageError(c.name, 'missing PATHS: name one or more files or folders of Azure JSON');
   const json = boolFlag(args, 'json');
+  const silent = json || boolFlag(args, 'quiet');
   const snapshot = await loadSnapshot(
     args.positionals,
-    { serviceTags: stringFlag(args, 'service-tags'), silent: json || boolFlag(args, 'quiet'), reportDiagnostics: opts.reportDiagnostics },
+    { serviceTags: stringFlag(args, 'service-tags'), silent, reportDiagnostics: opts.reportDiagnostics },
     io,
   );
-  return { snapshot, dp: compile(snapshot), json };
+  return { snapshot, dp: compile(snapshot), json, progress: Progress.for(io, silent) };
 }
 
 /** The last segment of an id, for compact text output. */

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Diagnostic, Snapshot } from '../core/index.ts';
 import { formatDiagnostic } from '../core/index.ts';
 import { createImportSession, readServiceTags } from '../importer/index.ts';
-import { CliError, type CliIo, stderrIsTTY } from './io.ts';
+import { CliError, type CliIo } from './io.ts';
+import { Progress } from './progress.ts';
 
 export interface LoadOptions {
   /** `--service-tags FILE` (or a folder holding one). */
@@ -98,21 +99,6 @@ export function countResources(s: Snapshot): number {
   return maps.reduce((n, m) => n + m.size, 0) + s.unsupported.length;
 }
 
-class Progress {
-  private last = -1;
-  constructor(private readonly io: CliIo, private readonly total: number, private readonly enabled: boolean) {}
-  update(done: number): void {
-    if (!this.enabled) return;
-    const pct = Math.floor((done / this.total) * 100);
-    if (pct === this.last) return;
-    this.last = pct;
-    this.io.stderr(`\rreading ${this.total} file${this.total === 1 ? '' : 's'}... ${pct}%`);
-  }
-  done(): void {
-    if (this.enabled && this.last >= 0) this.io.stderr('\r\x1b[K');
-  }
-}
-
 async function readText(file: string, shown: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
@@ -157,7 +143,8 @@ export function diagnosticsCountLine(diags: Diagnostic[]): string {
 export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo): Promise<Snapshot> {
   if (!paths.length) throw new CliError('no PATHS given: name the files or folders of Azure JSON to read');
   const files = await listInputFiles(paths, io);
-  const progress = new Progress(io, files.length, stderrIsTTY(io) && !opts.silent);
+  const reporter = Progress.for(io, Boolean(opts.silent));
+  const progress = reporter.counter(`reading ${plural(files.length, 'file')}`, files.length);
   const session = createImportSession();
   let done = 0;
   try {
@@ -176,7 +163,7 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
   } finally {
     progress.done();
   }
-  const snapshot = session.finish();
+  const snapshot = reporter.step('linking resources', () => session.finish());
   if (opts.serviceTags) await loadServiceTags(opts.serviceTags, io, snapshot);
 
   if (countResources(snapshot) === 0) {

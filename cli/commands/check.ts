@@ -146,8 +146,9 @@ export const checkCommand: Command = {
     const parsed = parsePolicy(doc.toJS());
     if (!parsed.policy) throw policyError(file, issueLines(file, doc, lc, parsed.issues));
     const machine = format !== 'text';
-    const { dp } = await loadForCommand(this, { ...args, values: { ...args.values, ...(machine ? { json: true } : {}) } }, io);
-    const checked = checkPolicy(dp, parsed.policy);
+    const { dp, progress } = await loadForCommand(this, { ...args, values: { ...args.values, ...(machine ? { json: true } : {}) } }, io);
+    const policy = parsed.policy;
+    const checked = progress.step(`checking ${policy.intents.length} intent(s)`, () => checkPolicy(dp, policy));
     if (!checked.answer) throw policyError(file, issueLines(file, doc, lc, checked.issues));
     const answer = checked.answer;
     const where = (r: IntentResult): PolicyLocation => ({ file, ...positionOf(doc, lc, r.path) });

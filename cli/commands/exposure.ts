@@ -58,8 +58,8 @@ export const exposureCommand: Command = {
     const fromText = (stringFlag(args, 'from') ?? 'internet').trim().toLowerCase();
     const from = fromText === 'internet' ? 'internet' : fromText === 'onprem' || fromText === 'on-premises' || fromText === 'onpremises' ? 'onprem' : undefined;
     if (!from) throw usageError(this.name, `--from ${fromText}: expected internet or onprem`);
-    const { dp, json } = await loadForCommand(this, args, io);
-    const r = computeExposure(dp, { from });
+    const { dp, json, progress } = await loadForCommand(this, args, io);
+    const r = progress.step(`computing exposure from ${from === 'internet' ? 'the internet' : 'on-premises'}`, () => computeExposure(dp, { from }));
     if (json) {
       io.stdout(renderJson({ exposed: r.exposed, caveats: r.caveats }));
       return 0;
