@@ -15,12 +15,13 @@ import { computeEndpointClasses, endpointKey } from '../dataplane/equivalence.ts
 import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../dataplane/well-known-addresses.ts';
 import { firewallNatRules } from '../firewall/evaluate-firewall.ts';
 import type { ResourceId, StorageAccount } from '../model/types.ts';
-import { cidrsToSet, parseCidr, setToCidrStrings } from '../sets/cidr.ts';
+import { parseCidr, setToCidrStrings } from '../sets/cidr.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
 import { formatPorts } from '../sets/ports.ts';
 import type { EntryDescription } from '../trace/entry-points.ts';
 import { endpointHop } from '../trace/walk.ts';
+import { storagePublicSources } from '../trace/paas.ts';
 import { ReachKit, endpointRef, portScope, type SourcedPart } from './blast-walk.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 
@@ -271,8 +272,8 @@ function publicClients(a: StorageAccount, sources: IntervalSet, from: ExposureSo
   if (a.publicNetworkAccess?.toLowerCase() === 'disabled') return undefined;
   if (a.networkAcls.defaultAction === 'Allow') return { set: sources, rule: 'networkAcls.defaultAction' };
   if (from !== 'internet') return undefined;
-  const allowed = cidrsToSet(a.networkAcls.ipRules.filter((r) => r.action.toLowerCase() === 'allow').map((r) => (r.value.includes('/') ? r.value : `${r.value}/32`))).set;
-  return { set: allowed.intersect(sources), rule: 'networkAcls.ipRules' };
+  // The same set the path engine applies (trace/paas.ts), so exposure and reach agree.
+  return { set: storagePublicSources(a).intersect(sources), rule: 'networkAcls.ipRules' };
 }
 
 // ---- on-premises ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import type { StorageAccount } from '../model/types.ts';
 import type { Filters } from './filters.ts';
 import { applyNsg, deliver, end, endpointHop, filterPointOfEndpoint, hop, isOutcome, routeFrom, type Outcome, type Target, type WalkContext, type WalkState } from './walk.ts';
 import { enterFromInternet, enterFromOnPremises, type EntryDescription } from './entry-points.ts';
-import { evaluateStorageAccess } from './paas.ts';
+import { evaluateStorageAccess, storagePublicSources } from './paas.ts';
 import { storageFqdn } from './paas.ts';
 import type { Hop } from './types.ts';
 
@@ -161,15 +161,22 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
   if (to.kind === 'external' || to.kind === 'internet') return fail('both ends are outside the estate', source, srcIp);
   if (target.kind === 'storage' && !dstEndpoint) {
     // The public endpoint, straight from the internet (or on-premises through its own egress).
+    // Rule 10.7: the account's network rules are applied to the whole source set, not to one
+    // example address, so that reach lists exactly the clients its IP rules admit.
     const account = target.account;
-    const d = evaluateStorageAccess(account, { via: 'public', sourcePublicIp: where === 'internet' ? srcIp : undefined, sameRegion: false });
     const h = hop(target.fqdn, account.displayId, account.name, 'service');
-    h.steps.push({ kind: 'service', resource: account.displayId, access: d.access, rule: d.rule, detail: d.detail });
     const s2: WalkState = { ...st, hops: [source, h] };
     if (where === 'onPremises') caveats.add({ code: 'storage.onprem-public', message: 'On-premises clients reach the public endpoint through their own internet egress, whose address is unknown.' });
-    if (d.access === 'Deny') return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, rule: d.rule, detail: d.detail })], entries: [] };
+    // On-premises clients' public (NAT) address is unknown: only an account open to every network admits them.
+    const permitted = where === 'internet' ? storagePublicSources(account) : evaluateStorageAccess(account, { via: 'public', sameRegion: false }).access === 'Allow' ? IntervalSet.range(0, 0xffffffff) : IntervalSet.EMPTY;
+    const admitted = s2.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: permitted, srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) });
+    // The step names the deciding rule for one source: an admitted one when there is one (a trace holds one packet).
+    const exampleSrc = (admitted.isEmpty() ? s2.space : admitted).boxes[0]?.src.min() ?? srcIp;
+    const d = evaluateStorageAccess(account, { via: 'public', sourcePublicIp: where === 'internet' ? exampleSrc : undefined, sameRegion: false });
+    h.steps.push({ kind: 'service', resource: account.displayId, access: admitted.isEmpty() ? 'Deny' : d.access, rule: d.rule, detail: d.detail });
+    if (admitted.isEmpty()) return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, rule: d.rule, detail: d.detail })], entries: [] };
     const ports = endpointName === 'file' ? IntervalSet.fromRanges([[443, 443], [445, 445]]) : IntervalSet.point(443);
-    const served = s2.space.intersectBox({ protocols: IntervalSet.point(6), src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: ports });
+    const served = admitted.intersectBox({ protocols: IntervalSet.point(6), src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: ports });
     if (served.isEmpty()) return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, detail: 'the storage service only serves TCP 443 (and 445 for files)' })], entries: [] };
     return { ...base, outcomes: [end({ ...s2, space: served }, 'ACCEPTED', null)], entries: [] };
   }
