@@ -11,6 +11,7 @@ import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { parseCidr } from '../sets/cidr.ts';
 import { firewallNatRules } from '../firewall/evaluate-firewall.ts';
 import { nameFromId } from '../model/ids.ts';
+import { CAVEATS } from '../dataplane/caveats.ts';
 import type { ResourceId } from '../model/types.ts';
 import {
   applyNsg,
@@ -227,32 +228,59 @@ function throughApplicationGateway(ctx: WalkContext, st: WalkState, e: Endpoint,
   return walked.map((o) => (o.disposition === 'ACCEPTED' ? { ...o, space: leg1Space } : o));
 }
 
-/** From on-premises through a virtual network gateway (rule 9.1, 8.7). */
-export function enterFromOnPremises(ctx: WalkContext, st: WalkState, dstVnetId: ResourceId): Outcome[] {
+/** The on-premises prefixes a gateway's own connections cover (local network gateways, rule 9.1). */
+export function gatewaySources(dp: DataPlane, gatewayId: ResourceId): IntervalSet {
+  const vnetId = dp.snapshot.virtualNetworkGateways.get(gatewayId)?.vnetId;
+  const info = vnetId ? dp.topology.vnets.get(vnetId) : undefined;
+  let set = IntervalSet.EMPTY;
+  for (const l of info?.learned ?? []) {
+    if (l.viaTransit || l.gatewayId !== gatewayId) continue;
+    const p = parseCidr(l.prefix);
+    if (p.ok) set = set.union(IntervalSet.range(p.cidr.start, p.cidr.end));
+  }
+  return set;
+}
+
+/**
+ * From on-premises through a virtual network gateway (rule 9.1, 8.7). Every gateway whose
+ * connections cover (part of) the source is an entry: an estate may have several hubs, each with
+ * its own VPN/ExpressRoute gateways and local network gateways, and the same on-premises prefix may
+ * be connected to more than one; each gateway gives its own outcome. `gatewayId` restricts the
+ * entry to the gateway the question names.
+ */
+export function enterFromOnPremises(ctx: WalkContext, st: WalkState, dstVnetId: ResourceId, gatewayId?: ResourceId): Outcome[] {
   const { dp } = ctx;
+  const outcomes: Outcome[] = [];
+  const dstInfo = dp.topology.vnets.get(dstVnetId);
+  for (const info of dp.topology.vnets.values()) {
+    for (const gwId of info.gatewayIds) {
+      if (gatewayId !== undefined && gwId !== gatewayId) continue;
+      const srcSet = gatewaySources(dp, gwId);
+      const inside = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: srcSet, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
+      if (inside.isEmpty()) continue;
+      const gw = dp.snapshot.virtualNetworkGateways.get(gwId)!;
+      const b = branch(st, inside);
+      b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
+      withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail: 'from on-premises through the VPN/ExpressRoute gateway' });
+      // On-premises learns the hub and the spokes that use the hub's gateway (gateway transit).
+      const advertised = dstVnetId === info.id || dstInfo?.transitPeering?.remoteVnetId === info.id;
+      if (!advertised) {
+        outcomes.push(end(b, 'NO_ROUTE', { stage: 'route', resource: gw.displayId, detail: `on-premises does not learn ${nameFromId(dstVnetId)} through ${gw.name}: it is neither the gateway's VNet nor a spoke using it through gateway transit`, fix: 'enable allowGatewayTransit/useRemoteGateways on the hub-spoke peering' }));
+        continue;
+      }
+      const gwSubnet = gw.subnetId ? dp.snapshot.subnets.get(gw.subnetId) : undefined;
+      if (!gwSubnet) {
+        outcomes.push(end(b, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' }));
+        continue;
+      }
+      outcomes.push(...routeFrom(ctx, { ...b, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId }));
+    }
+  }
+  if (outcomes.length > 0) return outcomes;
+  // ExpressRoute and BGP-learned prefixes are not in exports: a source they would cover is unseen.
   for (const info of dp.topology.vnets.values()) {
     if (info.gatewayIds.length === 0) continue;
-    const onPrem = info.learned.filter((l) => !l.viaTransit);
-    let srcSet = IntervalSet.EMPTY;
-    for (const l of onPrem) {
-      const p = parseCidr(l.prefix);
-      if (p.ok) srcSet = srcSet.union(IntervalSet.range(p.cidr.start, p.cidr.end));
-    }
-    const inside = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: srcSet, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
-    if (inside.isEmpty()) continue;
-    const gw = dp.snapshot.virtualNetworkGateways.get(info.gatewayIds[0])!;
-    const b = branch(st, inside);
-    b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
-    withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail: 'from on-premises through the VPN/ExpressRoute gateway' });
-    // On-premises learns the hub and the spokes that use the hub's gateway (gateway transit).
-    const dstInfo = dp.topology.vnets.get(dstVnetId);
-    const advertised = dstVnetId === info.id || dstInfo?.transitPeering?.remoteVnetId === info.id;
-    if (!advertised) {
-      return [end(b, 'NO_ROUTE', { stage: 'route', resource: gw.displayId, detail: `on-premises does not learn ${nameFromId(dstVnetId)}: it is neither the gateway's VNet nor a spoke using it through gateway transit`, fix: 'enable allowGatewayTransit/useRemoteGateways on the hub-spoke peering' })];
-    }
-    const gwSubnet = gw.subnetId ? dp.snapshot.subnets.get(gw.subnetId) : undefined;
-    if (!gwSubnet) return [end(b, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' })];
-    return routeFrom(ctx, { ...b, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId });
+    for (const c of info.caveats) if (c.code === CAVEATS.expressRoutePrefixes.code || c.code === CAVEATS.bgpLearned.code) ctx.caveats.add(c);
   }
   return [end(st, 'NO_ENTRY_POINT', { stage: 'no-entry-point', detail: 'the source is not behind any gateway connection (local network gateway prefixes)', fix: 'add the on-premises prefix to the local network gateway' })];
 }

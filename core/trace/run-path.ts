@@ -27,6 +27,8 @@ export interface PathQuery {
   fqdn?: string;
   /** For an outside source (`internet` or an external address): the source addresses to consider (reach, exposure). */
   sources?: IntervalSet;
+  /** For an on-premises source: enter through this virtual network gateway only (default: every gateway whose connections cover the source). */
+  gatewayId?: string;
 }
 
 export interface PathRun {
@@ -188,7 +190,7 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
     }
     return { ...base, outcomes: r.outcomes, entries: r.entries };
   }
-  if (where === 'onPremises') return { ...base, outcomes: enterFromOnPremises(ctx, st, dstEndpoint.vnetId), entries: [] };
+  if (where === 'onPremises') return { ...base, outcomes: enterFromOnPremises(ctx, st, dstEndpoint.vnetId, q.gatewayId), entries: [] };
   return {
     ...base,
     entries: [],

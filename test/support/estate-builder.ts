@@ -191,12 +191,14 @@ export class EstateBuilder {
   }
 
   /** A route-based VPN gateway in `vnet`'s GatewaySubnet, a local network gateway and an IPsec connection. */
-  vpn(vnet: string, onPremPrefixes: string[], o: { connectionStatus?: string; gatewayType?: string } = {}): this {
-    const gwId = this.id('Microsoft.Network/virtualNetworkGateways', `vgw-${vnet}`);
-    const lngId = this.id('Microsoft.Network/localNetworkGateways', `lng-${vnet}`);
+  vpn(vnet: string, onPremPrefixes: string[], o: { connectionStatus?: string; gatewayType?: string; name?: string } = {}): this {
+    // `name` tells apart several gateways (and their local network gateways, connections) in one VNet.
+    const n = o.name ?? vnet;
+    const gwId = this.id('Microsoft.Network/virtualNetworkGateways', `vgw-${n}`);
+    const lngId = this.id('Microsoft.Network/localNetworkGateways', `lng-${n}`);
     this.resources.push({
       id: gwId,
-      name: `vgw-${vnet}`,
+      name: `vgw-${n}`,
       type: 'Microsoft.Network/virtualNetworkGateways',
       location: this.location,
       properties: {
@@ -208,10 +210,10 @@ export class EstateBuilder {
         ipConfigurations: [{ id: `${gwId}/ipConfigurations/default`, name: 'default', properties: { subnet: { id: this.subnetId(vnet, 'GatewaySubnet') } } }],
       },
     });
-    this.resources.push({ id: lngId, name: `lng-${vnet}`, type: 'Microsoft.Network/localNetworkGateways', location: this.location, properties: { localNetworkAddressSpace: { addressPrefixes: onPremPrefixes }, gatewayIpAddress: '203.0.113.10' } });
+    this.resources.push({ id: lngId, name: `lng-${n}`, type: 'Microsoft.Network/localNetworkGateways', location: this.location, properties: { localNetworkAddressSpace: { addressPrefixes: onPremPrefixes }, gatewayIpAddress: '203.0.113.10' } });
     this.resources.push({
-      id: this.id('Microsoft.Network/connections', `cn-${vnet}`),
-      name: `cn-${vnet}`,
+      id: this.id('Microsoft.Network/connections', `cn-${n}`),
+      name: `cn-${n}`,
       type: 'Microsoft.Network/connections',
       location: this.location,
       properties: {
