@@ -42,6 +42,8 @@ export interface ExposureEntry {
   name: string;
   publicIp?: string;
   frontendPort?: number;
+  /** Pool-based inbound NAT rules: the frontend port range (`50000-50009`). */
+  frontendPortRange?: string;
   backendPort?: number;
   protocol?: string;
   /** Storage: the rule of the account's network ACLs that admits the clients. */
@@ -154,6 +156,8 @@ export function internetCandidates(dp: DataPlane): Map<string, Endpoint> {
       if (!r.frontendIpConfigurationId || !fronts.has(r.frontendIpConfigurationId)) continue;
       natRules.add(r.id);
       if (r.backendIpConfigurationId) natIpcs.add(r.backendIpConfigurationId);
+      // Pool-based (V2) NAT rules map a port range onto every member of their pool.
+      if (r.backendPoolId && r.frontendPortRangeStart !== undefined && r.frontendPortRangeEnd !== undefined) pools.add(r.backendPoolId);
     }
   }
   // Application Gateway pools behind a public frontend.

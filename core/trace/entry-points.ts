@@ -12,7 +12,7 @@ import { parseCidr } from '../sets/cidr.ts';
 import { firewallNatRules } from '../firewall/evaluate-firewall.ts';
 import { nameFromId } from '../model/ids.ts';
 import { CAVEATS } from '../dataplane/caveats.ts';
-import type { ResourceId } from '../model/types.ts';
+import type { InboundNatRule, ResourceId } from '../model/types.ts';
 import {
   applyNsg,
   branch,
@@ -77,12 +77,26 @@ function nicIpConfigOf(dp: DataPlane, e: Endpoint) {
   return dp.snapshot.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
 }
 
+/** The frontend port range of a pool-based (V2) inbound NAT rule, when the rule is one. */
+function poolNatRange(r: InboundNatRule): [number, number] | undefined {
+  if (r.frontendPortRangeStart === undefined || r.frontendPortRangeEnd === undefined || !r.backendPoolId) return undefined;
+  return r.frontendPortRangeEnd >= r.frontendPortRangeStart ? [r.frontendPortRangeStart, r.frontendPortRangeEnd] : undefined;
+}
+
+/** The packets of `sent` whose translation (destination and port rewritten) is in `arrived`. */
+function untranslate(sent: PacketSpace, arrived: PacketSpace): PacketSpace {
+  const boxes = arrived.boxes.flatMap((a) => sent.intersectBox({ protocols: a.protocols, src: a.src, srcPorts: a.srcPorts, dst: ALL_IPS, dstPorts: ALL_PORTS }).boxes);
+  return new PacketSpace(boxes);
+}
+
 export interface EntryDescription {
   via: 'publicIp' | 'loadBalancerRule' | 'inboundNatRule' | 'applicationGateway' | 'firewallDnat';
   resource: ResourceId;
   name: string;
   publicIp?: string;
   frontendPort?: number;
+  /** Pool-based inbound NAT rules: the frontend port range (`50000-50009`). */
+  frontendPortRange?: string;
   backendPort?: number;
   protocol?: string;
 }
@@ -112,31 +126,51 @@ export function enterFromInternet(ctx: WalkContext, st: WalkState, e: Endpoint):
   if (ipc) {
     for (const lb of s.loadBalancers.values()) {
       const publicFrontends = new Map(lb.frontends.filter((f) => f.publicIpId).map((f) => [f.id, s.publicIpAddresses.get(f.publicIpId!)]));
-      const paths: { name: string; via: 'loadBalancerRule' | 'inboundNatRule'; frontendId?: ResourceId; protocol: 'Tcp' | 'Udp' | 'All'; fp: number; bp: number }[] = [];
+      const paths: { name: string; via: 'loadBalancerRule' | 'inboundNatRule'; frontendId?: ResourceId; protocol: 'Tcp' | 'Udp' | 'All'; fp: number; bp: number; range?: [number, number] }[] = [];
       for (const r of lb.loadBalancingRules) {
         if (r.backendPoolIds.some((p) => ipc.loadBalancerBackendPoolIds.includes(p))) paths.push({ name: r.name, via: 'loadBalancerRule', frontendId: r.frontendIpConfigurationId, protocol: r.protocol, fp: r.frontendPort, bp: r.backendPort });
       }
       for (const r of lb.inboundNatRules) {
+        const range = poolNatRange(r);
+        if (range && r.backendPoolId) {
+          // Inbound NAT rule V2 (https://learn.microsoft.com/azure/load-balancer/inbound-nat-rules):
+          // "individual inbound NAT rule port mappings will be created for each backend address"
+          // of the pool, one port of the range each.
+          if (ipc.loadBalancerBackendPoolIds.includes(r.backendPoolId) || ipc.loadBalancerInboundNatRuleIds.includes(r.id)) paths.push({ name: r.name, via: 'inboundNatRule', frontendId: r.frontendIpConfigurationId, protocol: r.protocol, fp: range[0], bp: r.backendPort, range });
+          continue;
+        }
         if (r.backendIpConfigurationId === ipc.id || ipc.loadBalancerInboundNatRuleIds.includes(r.id)) paths.push({ name: r.name, via: 'inboundNatRule', frontendId: r.frontendIpConfigurationId, protocol: r.protocol, fp: r.frontendPort, bp: r.backendPort });
       }
       for (const p of paths) {
         const fpip = p.frontendId ? publicFrontends.get(p.frontendId) : undefined;
         if (!fpip?.ipAddress) continue;
-        entries.push({ via: p.via, resource: lb.displayId, name: `${lb.name}/${p.name}`, publicIp: fpip.ipAddress, frontendPort: p.fp, backendPort: p.bp, protocol: p.protocol });
-        const haPorts = p.fp === 0 && p.protocol === 'All';
-        const matched = select(st.space, protoSet(p.protocol), haPorts ? ALL_PORTS : IntervalSet.point(p.fp));
+        entries.push({ via: p.via, resource: lb.displayId, name: `${lb.name}/${p.name}`, publicIp: fpip.ipAddress, frontendPort: p.fp, ...(p.range ? { frontendPortRange: `${p.range[0]}-${p.range[1]}` } : {}), backendPort: p.bp, protocol: p.protocol });
+        const haPorts = !p.range && p.fp === 0 && p.protocol === 'All';
+        const matched = select(st.space, protoSet(p.protocol), haPorts ? ALL_PORTS : p.range ? IntervalSet.range(p.range[0], p.range[1]) : IntervalSet.point(p.fp));
         if (matched.isEmpty()) continue;
         const b = branch(st, matched);
         b.hops.push(hop(fpip.ipAddress, lb.displayId, lb.name, 'loadBalancer'));
-        withStep(b, { kind: 'entry', via: p.via, resource: lb.displayId, frontendPort: p.fp, backendPort: p.bp, detail: `${p.via === 'loadBalancerRule' ? 'load-balancing rule' : 'inbound NAT rule'} ${p.name}` });
-        withStep(b, { kind: 'nat', type: haPorts || p.fp === p.bp ? 'DNAT' : 'PAT', from: `${fpip.ipAddress}:${p.fp}`, to: `${e.ipText}:${p.bp}`, by: `${lb.name}/${p.name}` });
+        // With a range, the port the client used (one port in a trace) is what the steps show.
+        const usedPorts = matched.project('dstPorts');
+        const fpShown = p.range ? (usedPorts.size() === 1 ? usedPorts.min()! : p.fp) : p.fp;
+        const fpText = p.range && usedPorts.size() !== 1 ? `${p.range[0]}-${p.range[1]}` : `${fpShown}`;
+        withStep(b, { kind: 'entry', via: p.via, resource: lb.displayId, frontendPort: fpShown, backendPort: p.bp, detail: `${p.via === 'loadBalancerRule' ? 'load-balancing rule' : p.range ? `pool-based inbound NAT rule (frontend ports ${p.range[0]}-${p.range[1]})` : 'inbound NAT rule'} ${p.name}` });
+        withStep(b, { kind: 'nat', type: haPorts || (!p.range && p.fp === p.bp) ? 'DNAT' : 'PAT', from: `${fpip.ipAddress}:${fpText}`, to: `${e.ipText}:${p.bp}`, by: `${lb.name}/${p.name}` });
+        if (p.range) {
+          ctx.caveats.add({ code: 'lb.nat-pool-mapping', message: `Pool-based inbound NAT rule ${lb.name}/${p.name}: Azure maps one port of ${p.range[0]}-${p.range[1]} to each backend instance, and the snapshot does not record which; every port of the range is taken to reach each member on port ${p.bp}.` });
+        }
+        const label = { frontendPort: haPorts || p.range ? undefined : p.fp, entry: `${lb.name}/${p.name}` };
         const closed = standardClosed(ctx, b, e, lb.sku) ?? asymmetric(ctx, b, e);
         if (closed) {
-          outcomes.push({ ...closed, label: { frontendPort: haPorts ? undefined : p.fp, entry: `${lb.name}/${p.name}` } });
+          outcomes.push({ ...closed, label });
           continue;
         }
         const translated = rewrite(matched, haPorts ? { dst: IntervalSet.point(e.ip) } : { dst: IntervalSet.point(e.ip), dstPorts: IntervalSet.point(p.bp) });
-        outcomes.push(...deliver(ctx, { ...b, space: translated, dstIp: e.ip, label: { frontendPort: haPorts ? undefined : p.fp, entry: `${lb.name}/${p.name}` } }, e));
+        const walked = deliver(ctx, { ...b, space: translated, dstIp: e.ip, label }, e);
+        // A range has no single frontend port to label with: report what the client can send
+        // instead, the frontend ports of the packets that got through (the translation only
+        // changed the destination; the walk narrowed protocols, sources and source ports).
+        outcomes.push(...(p.range ? walked.map((o) => (o.disposition === 'ACCEPTED' ? { ...o, space: untranslate(matched, o.space) } : o)) : walked));
       }
     }
   }

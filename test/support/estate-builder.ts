@@ -310,7 +310,7 @@ export class EstateBuilder {
   }
 
   /** A public Standard load balancer with one frontend, a pool of NICs, rules and NAT rules. */
-  loadBalancer(name: string, o: { publicIp: string; pool: string[]; rules?: { name: string; protocol: string; frontendPort: number; backendPort: number }[]; natRules?: { name: string; nic: string; protocol: string; frontendPort: number; backendPort: number }[] }): this {
+  loadBalancer(name: string, o: { publicIp: string; pool: string[]; rules?: { name: string; protocol: string; frontendPort: number; backendPort: number }[]; natRules?: { name: string; nic: string; protocol: string; frontendPort: number; backendPort: number }[]; poolNatRules?: { name: string; protocol: string; frontendPortRangeStart: number; frontendPortRangeEnd: number; backendPort: number }[] }): this {
     const id = this.id('Microsoft.Network/loadBalancers', name);
     const feId = `${id}/frontendIPConfigurations/fe`;
     const poolId = `${id}/backendAddressPools/pool`;
@@ -324,7 +324,11 @@ export class EstateBuilder {
         frontendIPConfigurations: [{ id: feId, name: 'fe', properties: { publicIPAddress: { id: this.id('Microsoft.Network/publicIPAddresses', o.publicIp) } } }],
         backendAddressPools: [{ id: poolId, name: 'pool', properties: {} }],
         loadBalancingRules: (o.rules ?? []).map((r) => ({ id: `${id}/loadBalancingRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, backendAddressPool: { id: poolId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort } })),
-        inboundNatRules: (o.natRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort, backendIPConfiguration: { id: `${this.id('Microsoft.Network/networkInterfaces', r.nic)}/ipConfigurations/ipconfig1` } } })),
+        inboundNatRules: [
+          ...(o.natRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort, backendIPConfiguration: { id: `${this.id('Microsoft.Network/networkInterfaces', r.nic)}/ipConfigurations/ipconfig1` } } })),
+          // The newer, pool-based form (inbound NAT rule V2): a frontend port range over the pool.
+          ...(o.poolNatRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: 0, frontendPortRangeStart: r.frontendPortRangeStart, frontendPortRangeEnd: r.frontendPortRangeEnd, backendPort: r.backendPort, backendAddressPool: { id: poolId } } })),
+        ],
       },
     });
     // Pool membership lives on the NIC ip configurations, as Azure exports it.
