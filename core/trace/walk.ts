@@ -6,7 +6,7 @@
 import type { Direction, ResourceId, StorageAccount } from '../model/types.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
-import { CaveatSet } from '../dataplane/caveats.ts';
+import { CAVEATS, CaveatSet } from '../dataplane/caveats.ts';
 import { filterPointFor, type FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
@@ -142,7 +142,12 @@ function nsgStop(step: Step | undefined, direction: Direction): StoppedBy {
 export function applyNsg(ctx: WalkContext, st: WalkState, point: FilterPoint, direction: Direction): Outcome | WalkState {
   const r = ctx.filters.nsg(point, direction, st.space);
   withStep(st, ...r.steps);
-  if (r.approximate) ctx.caveats.add({ code: 'trace.approximate-nsg', message: 'An NSG decision on this path relied on an approximated service tag (see the other caveats).' });
+  if (r.approximate) {
+    ctx.caveats.add({ code: 'trace.approximate-nsg', message: 'An NSG decision on this path relied on an approximated service tag (see the other caveats).' });
+    // Name the approximation itself, in trace and reach alike (rule 4.3, A4).
+    if (r.approximations?.internet) ctx.caveats.add(CAVEATS.internetTag);
+    if (r.approximations?.unknownTag) ctx.caveats.add(CAVEATS.serviceTagsMissing);
+  }
   if (r.space.isEmpty()) return end(st, direction === 'Inbound' ? 'DENIED_IN' : 'DENIED_OUT', nsgStop(r.stop, direction), st.space);
   return { ...st, space: r.space };
 }
