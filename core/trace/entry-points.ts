@@ -114,7 +114,8 @@ export function enterFromInternet(ctx: WalkContext, st: WalkState, e: Endpoint):
   if (pip?.ipAddress) {
     entries.push({ via: 'publicIp', resource: pip.displayId, name: pip.name, publicIp: pip.ipAddress });
     const b = branch(st, st.space);
-    b.hops.push(hop(pip.ipAddress, pip.displayId, pip.name, 'nic'));
+    // The hop is the public IP resource itself; the NIC behind it is the next hop (deliver).
+    b.hops.push(hop(pip.ipAddress, pip.displayId, pip.name, 'publicIp'));
     withStep(b, { kind: 'entry', via: 'publicIp', resource: pip.displayId, detail: `public IP ${pip.ipAddress} of ${endpointHop(dp, e).name}` });
     withStep(b, { kind: 'nat', type: 'DNAT', from: pip.ipAddress, to: e.ipText, by: pip.name });
     const closed = standardClosed(ctx, b, e, pip.sku) ?? asymmetric(ctx, b, e);
