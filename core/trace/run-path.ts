@@ -53,13 +53,35 @@ function firstEndpointInSubnet(dp: DataPlane, subnetId: string): Endpoint | unde
   return list.sort((a, b) => a.ip - b.ip)[0];
 }
 
-function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount): Map<number, Endpoint> {
-  const out = new Map<number, Endpoint>();
-  for (const pe of dp.snapshot.privateEndpoints.values()) {
-    if (!pe.connections.some((c) => c.targetId === account.id)) continue;
-    for (const list of dp.addresses.byIp.values()) for (const e of list) if (e.kind === 'privateEndpoint' && e.privateEndpointId === pe.id) out.set(e.ip, e);
+/** Storage account id -> its private endpoints' addresses, built once per data plane. */
+const storagePeCache = new WeakMap<DataPlane, Map<string, Map<number, Endpoint>>>();
+
+export function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount): Map<number, Endpoint> {
+  let byAccount = storagePeCache.get(dp);
+  if (!byAccount) {
+    // One pass over the addresses, grouping private endpoint addresses by endpoint; then, per
+    // account, its endpoints in snapshot order (the order the answer's first match depends on).
+    const byPe = new Map<string, Endpoint[]>();
+    for (const list of dp.addresses.byIp.values()) {
+      for (const e of list) {
+        if (e.kind !== 'privateEndpoint') continue;
+        const l = byPe.get(e.privateEndpointId);
+        if (l) l.push(e);
+        else byPe.set(e.privateEndpointId, [e]);
+      }
+    }
+    byAccount = new Map();
+    for (const pe of dp.snapshot.privateEndpoints.values()) {
+      for (const targetId of new Set(pe.connections.map((c) => c.targetId))) {
+        if (!dp.snapshot.storageAccounts.has(targetId)) continue;
+        let out = byAccount.get(targetId);
+        if (!out) byAccount.set(targetId, (out = new Map()));
+        for (const e of byPe.get(pe.id) ?? []) out.set(e.ip, e);
+      }
+    }
+    storagePeCache.set(dp, byAccount);
   }
-  return out;
+  return byAccount.get(account.id) ?? new Map();
 }
 
 /** A public address of the storage service, from the Storage service tag when loaded. */
