@@ -37,3 +37,36 @@ describe('storage public endpoint: network rules on the source set (rule 10.7)',
     expect(open.allowed[0].sources.length).toBeGreaterThan(1);
   });
 });
+
+describe('storage IP rules against the egress addresses of an internal source (rule 10.7)', () => {
+  function egressEstate(ipRules: string[], natGateway = true) {
+    const b = new EstateBuilder().publicIp('pip-ng1', '20.0.0.1').publicIp('pip-ng2', '20.0.0.2');
+    if (natGateway) b.add({ id: b.id('Microsoft.Network/natGateways', 'ng'), name: 'ng', type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: b.id('Microsoft.Network/publicIPAddresses', 'pip-ng1') }, { id: b.id('Microsoft.Network/publicIPAddresses', 'pip-ng2') }] } });
+    b.vnet('v', ['10.0.0.0/16'], [{ name: 'a', prefix: '10.0.1.0/24', natGateway: natGateway ? 'ng' : undefined }]).nic('a-nic', { subnet: 'v/a', ip: '10.0.1.4' }).storageAccount('stacct', { defaultAction: 'Deny', ipRules });
+    // IP rules apply only to clients outside the account's region.
+    (b.resources.find((r) => r.name === 'stacct') as { location: string }).location = 'northeurope';
+    return dataPlaneOf(b.documents());
+  }
+  const codes = (t: { caveats: { code: string }[] }) => t.caveats.map((c) => c.code);
+
+  it('a NAT gateway with two addresses, one admitted: reachable, with a caveat that some connections are refused', () => {
+    const t = trace(egressEstate(['20.0.0.2']), 'a-nic', 'stacct', 'Tcp', 443);
+    expect(t.disposition).toBe('ACCEPTED');
+    expect(t.allowedBy).toContainEqual({ paasFirewall: expect.stringContaining('stacct'), rule: 'networkAcls.ipRules[0]' });
+    expect(codes(t)).toContain('storage.egress-ip-partial');
+    expect(reach(egressEstate(['20.0.0.2']), 'a-nic', 'stacct').allowed).toHaveLength(1);
+  });
+
+  it('both admitted: no caveat; none admitted: refused', () => {
+    const both = trace(egressEstate(['20.0.0.0/30']), 'a-nic', 'stacct', 'Tcp', 443);
+    expect(both.disposition).toBe('ACCEPTED');
+    expect(codes(both)).not.toContain('storage.egress-ip-partial');
+    expect(trace(egressEstate(['198.51.100.0/24']), 'a-nic', 'stacct', 'Tcp', 443).disposition).toBe('DENIED_BY_SERVICE');
+  });
+
+  it('default outbound access (address unknown): refused, and the answer says the IP rules could not be applied', () => {
+    const t = trace(egressEstate(['20.0.0.0/30'], false), 'a-nic', 'stacct', 'Tcp', 443);
+    expect(t.disposition).toBe('DENIED_BY_SERVICE');
+    expect(codes(t)).toContain('storage.egress-ip-unknown');
+  });
+});
