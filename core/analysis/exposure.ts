@@ -15,12 +15,13 @@ import { computeEndpointClasses, endpointKey } from '../dataplane/equivalence.ts
 import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../dataplane/well-known-addresses.ts';
 import { firewallNatRules } from '../firewall/evaluate-firewall.ts';
 import type { ResourceId, StorageAccount } from '../model/types.ts';
-import { cidrsToSet, parseCidr, setToCidrStrings } from '../sets/cidr.ts';
+import { parseCidr, setToCidrStrings } from '../sets/cidr.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
 import { formatPorts } from '../sets/ports.ts';
-import type { EntryDescription } from '../trace/entry-points.ts';
+import { gatewaySources, type EntryDescription } from '../trace/entry-points.ts';
 import { endpointHop } from '../trace/walk.ts';
+import { storagePublicSources } from '../trace/paas.ts';
 import { ReachKit, endpointRef, portScope, type SourcedPart } from './blast-walk.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 
@@ -41,6 +42,8 @@ export interface ExposureEntry {
   name: string;
   publicIp?: string;
   frontendPort?: number;
+  /** Pool-based inbound NAT rules: the frontend port range (`50000-50009`). */
+  frontendPortRange?: string;
   backendPort?: number;
   protocol?: string;
   /** Storage: the rule of the account's network ACLs that admits the clients. */
@@ -153,6 +156,8 @@ export function internetCandidates(dp: DataPlane): Map<string, Endpoint> {
       if (!r.frontendIpConfigurationId || !fronts.has(r.frontendIpConfigurationId)) continue;
       natRules.add(r.id);
       if (r.backendIpConfigurationId) natIpcs.add(r.backendIpConfigurationId);
+      // Pool-based (V2) NAT rules map a port range onto every member of their pool.
+      if (r.backendPoolId && r.frontendPortRangeStart !== undefined && r.frontendPortRangeEnd !== undefined) pools.add(r.backendPoolId);
     }
   }
   // Application Gateway pools behind a public frontend.
@@ -271,8 +276,8 @@ function publicClients(a: StorageAccount, sources: IntervalSet, from: ExposureSo
   if (a.publicNetworkAccess?.toLowerCase() === 'disabled') return undefined;
   if (a.networkAcls.defaultAction === 'Allow') return { set: sources, rule: 'networkAcls.defaultAction' };
   if (from !== 'internet') return undefined;
-  const allowed = cidrsToSet(a.networkAcls.ipRules.filter((r) => r.action.toLowerCase() === 'allow').map((r) => (r.value.includes('/') ? r.value : `${r.value}/32`))).set;
-  return { set: allowed.intersect(sources), rule: 'networkAcls.ipRules' };
+  // The same set the path engine applies (trace/paas.ts), so exposure and reach agree.
+  return { set: storagePublicSources(a).intersect(sources), rule: 'networkAcls.ipRules' };
 }
 
 // ---- on-premises ------------------------------------------------------------------------------
@@ -285,38 +290,36 @@ function onPremisesExposure(dp: DataPlane, kit: ReachKit, override: IntervalSet 
   // Each gateway VNet with the on-premises prefixes it learned (local network gateways), and the
   // VNets on-premises learns through it: the VNet itself and its gateway-transit spokes (rule 8.7).
   for (const info of dp.topology.vnets.values()) {
-    if (info.gatewayIds.length === 0) continue;
-    let learned = IntervalSet.EMPTY;
-    for (const l of info.learned) {
-      if (l.viaTransit) continue;
-      const p = parseCidr(l.prefix);
-      if (p.ok) learned = learned.union(IntervalSet.range(p.cidr.start, p.cidr.end));
-    }
-    const sources = override ? override.intersect(learned) : learned;
-    if (sources.isEmpty()) continue;
-    allSources = allSources.union(sources);
-    const gw = dp.snapshot.virtualNetworkGateways.get(info.gatewayIds[0]);
-    const entry: ExposureEntry = { via: 'gateway', resource: gw?.displayId ?? info.gatewayIds[0], name: gw?.name ?? info.gatewayIds[0] };
-    const vnets = new Set<ResourceId>([info.id]);
-    for (const v of dp.topology.vnets.values()) if (v.transitPeering?.remoteVnetId === info.id) vnets.add(v.id);
-    const gwTable = gw?.subnetId ? dp.routesForSubnet(gw.subnetId) : undefined;
-    const cand = new Set<string>();
-    for (const v of vnets) for (const e of dp.addresses.byVnet.get(v)?.values() ?? []) if (e.kind === 'nic' || e.kind === 'privateEndpoint') cand.add(endpointKey(e));
-    candidates += cand.size;
-    const cls = computeEndpointClasses(dp, (e) => cand.has(endpointKey(e)));
-    classes += cls.classes.length;
-    const from: ResolvedRef = { kind: 'external', ip: sources.min()!, ipText: formatIPv4(sources.min()!), where: 'onPremises', label: 'on-premises' };
-    for (const c of cls.classes) {
-      const rep = c.representative;
-      // Necessary conditions: a route from the gateway subnet, and NSGs that admit some on-premises source.
-      const m = gwTable?.lookup(rep.ip);
-      if (gwTable && (!m || m.route.nextHopType === 'None' || m.route.nextHopType === 'Internet')) continue;
-      const point = kit.pointOf(rep);
-      if (kit.hasNsg(point, 'Inbound') && kit.nsgPermits(point, 'Inbound', sources, IntervalSet.point(rep.ip)).isEmpty()) continue;
-      const run = kit.run({ from, to: endpointRef(rep), sources });
-      if (run.outcomes.length === 0) continue;
-      const parts = kit.parts(run.outcomes, run.dstLabel);
-      for (const mbr of c.members) items.push(...itemsFor(dp, mbr, parts, [], sources, 'onprem', entry));
+    for (const gwId of info.gatewayIds) {
+      // Per gateway: a VNet may hold several (VPN and ExpressRoute), each with its own connections,
+      // and each answer names the gateway its clients come through (trace/entry-points.ts).
+      const learned = gatewaySources(dp, gwId);
+      const sources = override ? override.intersect(learned) : learned;
+      if (sources.isEmpty()) continue;
+      allSources = allSources.union(sources);
+      const gw = dp.snapshot.virtualNetworkGateways.get(gwId);
+      const entry: ExposureEntry = { via: 'gateway', resource: gw?.displayId ?? gwId, name: gw?.name ?? gwId };
+      const vnets = new Set<ResourceId>([info.id]);
+      for (const v of dp.topology.vnets.values()) if (v.transitPeering?.remoteVnetId === info.id) vnets.add(v.id);
+      const gwTable = gw?.subnetId ? dp.routesForSubnet(gw.subnetId) : undefined;
+      const cand = new Set<string>();
+      for (const v of vnets) for (const e of dp.addresses.byVnet.get(v)?.values() ?? []) if (e.kind === 'nic' || e.kind === 'privateEndpoint') cand.add(endpointKey(e));
+      candidates += cand.size;
+      const cls = computeEndpointClasses(dp, (e) => cand.has(endpointKey(e)));
+      classes += cls.classes.length;
+      const from: ResolvedRef = { kind: 'external', ip: sources.min()!, ipText: formatIPv4(sources.min()!), where: 'onPremises', label: 'on-premises' };
+      for (const c of cls.classes) {
+        const rep = c.representative;
+        // Necessary conditions: a route from the gateway subnet, and NSGs that admit some on-premises source.
+        const m = gwTable?.lookup(rep.ip);
+        if (gwTable && (!m || m.route.nextHopType === 'None' || m.route.nextHopType === 'Internet')) continue;
+        const point = kit.pointOf(rep);
+        if (kit.hasNsg(point, 'Inbound') && kit.nsgPermits(point, 'Inbound', sources, IntervalSet.point(rep.ip)).isEmpty()) continue;
+        const run = kit.run({ from, to: endpointRef(rep), sources, gatewayId: gwId });
+        if (run.outcomes.length === 0) continue;
+        const parts = kit.parts(run.outcomes, run.dstLabel);
+        for (const mbr of c.members) items.push(...itemsFor(dp, mbr, parts, [], sources, 'onprem', entry));
+      }
     }
   }
   return { items, candidates, classes, sources: allSources };

@@ -1,5 +1,5 @@
-// Equivalence classes of endpoints (issue 7): NICs that no rule, route or tag tells apart are
-// evaluated once. Two NICs are equivalent when they sit in the same subnet, carry the same NIC NSG,
+// Equivalence classes of endpoints (issue 7): NICs (and private endpoints, see
+// privateEndpointSignature) that no rule, route or tag tells apart are evaluated once. Two NICs are equivalent when they sit in the same subnet, carry the same NIC NSG,
 // the same ASGs, the same entry points (public IP, load balancer pools and NAT rules, application
 // gateway pools), the same IP forwarding flag, and no address boundary used anywhere in the estate
 // (NSG rule prefixes, route prefixes, firewall rule addresses, IP groups, local network gateway
@@ -95,6 +95,29 @@ function nicSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>): str
   return `nic|${nic?.nsgId ?? ''}|${asgs}|${pools}|${nic?.enableIpForwarding ? 'fwd' : ''}|${own}`;
 }
 
+/**
+ * Private endpoints of one subnet are told apart only by what the walk reads per endpoint: its NSG
+ * filtering is the subnet's NSG when the subnet's privateEndpointNetworkPolicies enable it and
+ * never a NIC NSG (rules 3.14, 11.4; https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy),
+ * which the subnet (part of the class key) fixes; ASGs of its NIC (rule 4.6); whether its
+ * connection is Approved (rule 11.2) and which resources it connects to (the storage account it
+ * grants access to, rule 10.7, which answers such as blast name); Application Gateway pools that
+ * list its address; and an address another endpoint also holds (overlapping VNets), where lookups
+ * by address could pick either. Its /32 route (rule 11.3) is the same decision for every endpoint
+ * of the subnet, and user routes that override it (11.5) draw address boundaries.
+ */
+function privateEndpointSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'privateEndpoint' }>): string {
+  const s = dp.snapshot;
+  const pe = s.privateEndpoints.get(e.privateEndpointId);
+  const first = pe?.connections[0];
+  const approved = !first || !first.status || first.status.toLowerCase() === 'approved';
+  const targets = [...new Set((pe?.connections ?? []).map((c) => c.targetId))].sort().join(',');
+  const nic = e.nicId ? s.networkInterfaces.get(e.nicId) : undefined;
+  const asgs = [...new Set((nic?.ipConfigurations ?? []).filter((c) => c.privateIp?.split('/')[0] === e.ipText).flatMap((c) => c.asgIds))].sort().join(',');
+  const own = appGatewayTargets(dp).has(e.ipText) || (dp.addresses.byIp.get(e.ip)?.length ?? 0) > 1 ? `own:${e.privateEndpointId}|${e.ip}` : '';
+  return `pe|${approved ? 'approved' : `status:${first?.status}`}|${targets}|${asgs}|${own}`;
+}
+
 const appGwCache = new WeakMap<DataPlane, Set<string>>();
 function appGatewayTargets(dp: DataPlane): Set<string> {
   let s = appGwCache.get(dp);
@@ -114,8 +137,8 @@ export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => b
   for (const [vnetId, m] of dp.addresses.byVnet) {
     for (const e of m.values()) {
       if (!filter(e)) continue;
-      // Only plain NICs are grouped; every other kind of endpoint is its own class.
-      const sig = e.kind === 'nic' ? nicSignature(dp, e) : `${e.kind}|${e.ip}`;
+      // NICs and private endpoints are grouped; every other kind of endpoint is its own class.
+      const sig = e.kind === 'nic' ? nicSignature(dp, e) : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e) : `${e.kind}|${e.ip}`;
       const key = `${e.subnetId}|${sig}|${atomOf(cuts, e.ip)}`;
       let c = byKey.get(key);
       if (!c) {

@@ -11,7 +11,8 @@ import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { parseCidr } from '../sets/cidr.ts';
 import { firewallNatRules } from '../firewall/evaluate-firewall.ts';
 import { nameFromId } from '../model/ids.ts';
-import type { ResourceId } from '../model/types.ts';
+import { CAVEATS } from '../dataplane/caveats.ts';
+import type { InboundNatRule, ResourceId } from '../model/types.ts';
 import {
   applyNsg,
   branch,
@@ -76,12 +77,26 @@ function nicIpConfigOf(dp: DataPlane, e: Endpoint) {
   return dp.snapshot.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
 }
 
+/** The frontend port range of a pool-based (V2) inbound NAT rule, when the rule is one. */
+function poolNatRange(r: InboundNatRule): [number, number] | undefined {
+  if (r.frontendPortRangeStart === undefined || r.frontendPortRangeEnd === undefined || !r.backendPoolId) return undefined;
+  return r.frontendPortRangeEnd >= r.frontendPortRangeStart ? [r.frontendPortRangeStart, r.frontendPortRangeEnd] : undefined;
+}
+
+/** The packets of `sent` whose translation (destination and port rewritten) is in `arrived`. */
+function untranslate(sent: PacketSpace, arrived: PacketSpace): PacketSpace {
+  const boxes = arrived.boxes.flatMap((a) => sent.intersectBox({ protocols: a.protocols, src: a.src, srcPorts: a.srcPorts, dst: ALL_IPS, dstPorts: ALL_PORTS }).boxes);
+  return new PacketSpace(boxes);
+}
+
 export interface EntryDescription {
   via: 'publicIp' | 'loadBalancerRule' | 'inboundNatRule' | 'applicationGateway' | 'firewallDnat';
   resource: ResourceId;
   name: string;
   publicIp?: string;
   frontendPort?: number;
+  /** Pool-based inbound NAT rules: the frontend port range (`50000-50009`). */
+  frontendPortRange?: string;
   backendPort?: number;
   protocol?: string;
 }
@@ -99,7 +114,8 @@ export function enterFromInternet(ctx: WalkContext, st: WalkState, e: Endpoint):
   if (pip?.ipAddress) {
     entries.push({ via: 'publicIp', resource: pip.displayId, name: pip.name, publicIp: pip.ipAddress });
     const b = branch(st, st.space);
-    b.hops.push(hop(pip.ipAddress, pip.displayId, pip.name, 'nic'));
+    // The hop is the public IP resource itself; the NIC behind it is the next hop (deliver).
+    b.hops.push(hop(pip.ipAddress, pip.displayId, pip.name, 'publicIp'));
     withStep(b, { kind: 'entry', via: 'publicIp', resource: pip.displayId, detail: `public IP ${pip.ipAddress} of ${endpointHop(dp, e).name}` });
     withStep(b, { kind: 'nat', type: 'DNAT', from: pip.ipAddress, to: e.ipText, by: pip.name });
     const closed = standardClosed(ctx, b, e, pip.sku) ?? asymmetric(ctx, b, e);
@@ -111,31 +127,51 @@ export function enterFromInternet(ctx: WalkContext, st: WalkState, e: Endpoint):
   if (ipc) {
     for (const lb of s.loadBalancers.values()) {
       const publicFrontends = new Map(lb.frontends.filter((f) => f.publicIpId).map((f) => [f.id, s.publicIpAddresses.get(f.publicIpId!)]));
-      const paths: { name: string; via: 'loadBalancerRule' | 'inboundNatRule'; frontendId?: ResourceId; protocol: 'Tcp' | 'Udp' | 'All'; fp: number; bp: number }[] = [];
+      const paths: { name: string; via: 'loadBalancerRule' | 'inboundNatRule'; frontendId?: ResourceId; protocol: 'Tcp' | 'Udp' | 'All'; fp: number; bp: number; range?: [number, number] }[] = [];
       for (const r of lb.loadBalancingRules) {
         if (r.backendPoolIds.some((p) => ipc.loadBalancerBackendPoolIds.includes(p))) paths.push({ name: r.name, via: 'loadBalancerRule', frontendId: r.frontendIpConfigurationId, protocol: r.protocol, fp: r.frontendPort, bp: r.backendPort });
       }
       for (const r of lb.inboundNatRules) {
+        const range = poolNatRange(r);
+        if (range && r.backendPoolId) {
+          // Inbound NAT rule V2 (https://learn.microsoft.com/azure/load-balancer/inbound-nat-rules):
+          // "individual inbound NAT rule port mappings will be created for each backend address"
+          // of the pool, one port of the range each.
+          if (ipc.loadBalancerBackendPoolIds.includes(r.backendPoolId) || ipc.loadBalancerInboundNatRuleIds.includes(r.id)) paths.push({ name: r.name, via: 'inboundNatRule', frontendId: r.frontendIpConfigurationId, protocol: r.protocol, fp: range[0], bp: r.backendPort, range });
+          continue;
+        }
         if (r.backendIpConfigurationId === ipc.id || ipc.loadBalancerInboundNatRuleIds.includes(r.id)) paths.push({ name: r.name, via: 'inboundNatRule', frontendId: r.frontendIpConfigurationId, protocol: r.protocol, fp: r.frontendPort, bp: r.backendPort });
       }
       for (const p of paths) {
         const fpip = p.frontendId ? publicFrontends.get(p.frontendId) : undefined;
         if (!fpip?.ipAddress) continue;
-        entries.push({ via: p.via, resource: lb.displayId, name: `${lb.name}/${p.name}`, publicIp: fpip.ipAddress, frontendPort: p.fp, backendPort: p.bp, protocol: p.protocol });
-        const haPorts = p.fp === 0 && p.protocol === 'All';
-        const matched = select(st.space, protoSet(p.protocol), haPorts ? ALL_PORTS : IntervalSet.point(p.fp));
+        entries.push({ via: p.via, resource: lb.displayId, name: `${lb.name}/${p.name}`, publicIp: fpip.ipAddress, frontendPort: p.fp, ...(p.range ? { frontendPortRange: `${p.range[0]}-${p.range[1]}` } : {}), backendPort: p.bp, protocol: p.protocol });
+        const haPorts = !p.range && p.fp === 0 && p.protocol === 'All';
+        const matched = select(st.space, protoSet(p.protocol), haPorts ? ALL_PORTS : p.range ? IntervalSet.range(p.range[0], p.range[1]) : IntervalSet.point(p.fp));
         if (matched.isEmpty()) continue;
         const b = branch(st, matched);
         b.hops.push(hop(fpip.ipAddress, lb.displayId, lb.name, 'loadBalancer'));
-        withStep(b, { kind: 'entry', via: p.via, resource: lb.displayId, frontendPort: p.fp, backendPort: p.bp, detail: `${p.via === 'loadBalancerRule' ? 'load-balancing rule' : 'inbound NAT rule'} ${p.name}` });
-        withStep(b, { kind: 'nat', type: haPorts || p.fp === p.bp ? 'DNAT' : 'PAT', from: `${fpip.ipAddress}:${p.fp}`, to: `${e.ipText}:${p.bp}`, by: `${lb.name}/${p.name}` });
+        // With a range, the port the client used (one port in a trace) is what the steps show.
+        const usedPorts = matched.project('dstPorts');
+        const fpShown = p.range ? (usedPorts.size() === 1 ? usedPorts.min()! : p.fp) : p.fp;
+        const fpText = p.range && usedPorts.size() !== 1 ? `${p.range[0]}-${p.range[1]}` : `${fpShown}`;
+        withStep(b, { kind: 'entry', via: p.via, resource: lb.displayId, frontendPort: fpShown, backendPort: p.bp, detail: `${p.via === 'loadBalancerRule' ? 'load-balancing rule' : p.range ? `pool-based inbound NAT rule (frontend ports ${p.range[0]}-${p.range[1]})` : 'inbound NAT rule'} ${p.name}` });
+        withStep(b, { kind: 'nat', type: haPorts || (!p.range && p.fp === p.bp) ? 'DNAT' : 'PAT', from: `${fpip.ipAddress}:${fpText}`, to: `${e.ipText}:${p.bp}`, by: `${lb.name}/${p.name}` });
+        if (p.range) {
+          ctx.caveats.add({ code: 'lb.nat-pool-mapping', message: `Pool-based inbound NAT rule ${lb.name}/${p.name}: Azure maps one port of ${p.range[0]}-${p.range[1]} to each backend instance, and the snapshot does not record which; every port of the range is taken to reach each member on port ${p.bp}.` });
+        }
+        const label = { frontendPort: haPorts || p.range ? undefined : p.fp, entry: `${lb.name}/${p.name}` };
         const closed = standardClosed(ctx, b, e, lb.sku) ?? asymmetric(ctx, b, e);
         if (closed) {
-          outcomes.push({ ...closed, label: { frontendPort: haPorts ? undefined : p.fp, entry: `${lb.name}/${p.name}` } });
+          outcomes.push({ ...closed, label });
           continue;
         }
         const translated = rewrite(matched, haPorts ? { dst: IntervalSet.point(e.ip) } : { dst: IntervalSet.point(e.ip), dstPorts: IntervalSet.point(p.bp) });
-        outcomes.push(...deliver(ctx, { ...b, space: translated, dstIp: e.ip, label: { frontendPort: haPorts ? undefined : p.fp, entry: `${lb.name}/${p.name}` } }, e));
+        const walked = deliver(ctx, { ...b, space: translated, dstIp: e.ip, label }, e);
+        // A range has no single frontend port to label with: report what the client can send
+        // instead, the frontend ports of the packets that got through (the translation only
+        // changed the destination; the walk narrowed protocols, sources and source ports).
+        outcomes.push(...(p.range ? walked.map((o) => (o.disposition === 'ACCEPTED' ? { ...o, space: untranslate(matched, o.space) } : o)) : walked));
       }
     }
   }
@@ -227,32 +263,59 @@ function throughApplicationGateway(ctx: WalkContext, st: WalkState, e: Endpoint,
   return walked.map((o) => (o.disposition === 'ACCEPTED' ? { ...o, space: leg1Space } : o));
 }
 
-/** From on-premises through a virtual network gateway (rule 9.1, 8.7). */
-export function enterFromOnPremises(ctx: WalkContext, st: WalkState, dstVnetId: ResourceId): Outcome[] {
+/** The on-premises prefixes a gateway's own connections cover (local network gateways, rule 9.1). */
+export function gatewaySources(dp: DataPlane, gatewayId: ResourceId): IntervalSet {
+  const vnetId = dp.snapshot.virtualNetworkGateways.get(gatewayId)?.vnetId;
+  const info = vnetId ? dp.topology.vnets.get(vnetId) : undefined;
+  let set = IntervalSet.EMPTY;
+  for (const l of info?.learned ?? []) {
+    if (l.viaTransit || l.gatewayId !== gatewayId) continue;
+    const p = parseCidr(l.prefix);
+    if (p.ok) set = set.union(IntervalSet.range(p.cidr.start, p.cidr.end));
+  }
+  return set;
+}
+
+/**
+ * From on-premises through a virtual network gateway (rule 9.1, 8.7). Every gateway whose
+ * connections cover (part of) the source is an entry: an estate may have several hubs, each with
+ * its own VPN/ExpressRoute gateways and local network gateways, and the same on-premises prefix may
+ * be connected to more than one; each gateway gives its own outcome. `gatewayId` restricts the
+ * entry to the gateway the question names.
+ */
+export function enterFromOnPremises(ctx: WalkContext, st: WalkState, dstVnetId: ResourceId, gatewayId?: ResourceId): Outcome[] {
   const { dp } = ctx;
+  const outcomes: Outcome[] = [];
+  const dstInfo = dp.topology.vnets.get(dstVnetId);
+  for (const info of dp.topology.vnets.values()) {
+    for (const gwId of info.gatewayIds) {
+      if (gatewayId !== undefined && gwId !== gatewayId) continue;
+      const srcSet = gatewaySources(dp, gwId);
+      const inside = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: srcSet, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
+      if (inside.isEmpty()) continue;
+      const gw = dp.snapshot.virtualNetworkGateways.get(gwId)!;
+      const b = branch(st, inside);
+      b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
+      withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail: 'from on-premises through the VPN/ExpressRoute gateway' });
+      // On-premises learns the hub and the spokes that use the hub's gateway (gateway transit).
+      const advertised = dstVnetId === info.id || dstInfo?.transitPeering?.remoteVnetId === info.id;
+      if (!advertised) {
+        outcomes.push(end(b, 'NO_ROUTE', { stage: 'route', resource: gw.displayId, detail: `on-premises does not learn ${nameFromId(dstVnetId)} through ${gw.name}: it is neither the gateway's VNet nor a spoke using it through gateway transit`, fix: 'enable allowGatewayTransit/useRemoteGateways on the hub-spoke peering' }));
+        continue;
+      }
+      const gwSubnet = gw.subnetId ? dp.snapshot.subnets.get(gw.subnetId) : undefined;
+      if (!gwSubnet) {
+        outcomes.push(end(b, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' }));
+        continue;
+      }
+      outcomes.push(...routeFrom(ctx, { ...b, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId }));
+    }
+  }
+  if (outcomes.length > 0) return outcomes;
+  // ExpressRoute and BGP-learned prefixes are not in exports: a source they would cover is unseen.
   for (const info of dp.topology.vnets.values()) {
     if (info.gatewayIds.length === 0) continue;
-    const onPrem = info.learned.filter((l) => !l.viaTransit);
-    let srcSet = IntervalSet.EMPTY;
-    for (const l of onPrem) {
-      const p = parseCidr(l.prefix);
-      if (p.ok) srcSet = srcSet.union(IntervalSet.range(p.cidr.start, p.cidr.end));
-    }
-    const inside = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: srcSet, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
-    if (inside.isEmpty()) continue;
-    const gw = dp.snapshot.virtualNetworkGateways.get(info.gatewayIds[0])!;
-    const b = branch(st, inside);
-    b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
-    withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail: 'from on-premises through the VPN/ExpressRoute gateway' });
-    // On-premises learns the hub and the spokes that use the hub's gateway (gateway transit).
-    const dstInfo = dp.topology.vnets.get(dstVnetId);
-    const advertised = dstVnetId === info.id || dstInfo?.transitPeering?.remoteVnetId === info.id;
-    if (!advertised) {
-      return [end(b, 'NO_ROUTE', { stage: 'route', resource: gw.displayId, detail: `on-premises does not learn ${nameFromId(dstVnetId)}: it is neither the gateway's VNet nor a spoke using it through gateway transit`, fix: 'enable allowGatewayTransit/useRemoteGateways on the hub-spoke peering' })];
-    }
-    const gwSubnet = gw.subnetId ? dp.snapshot.subnets.get(gw.subnetId) : undefined;
-    if (!gwSubnet) return [end(b, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' })];
-    return routeFrom(ctx, { ...b, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId });
+    for (const c of info.caveats) if (c.code === CAVEATS.expressRoutePrefixes.code || c.code === CAVEATS.bgpLearned.code) ctx.caveats.add(c);
   }
   return [end(st, 'NO_ENTRY_POINT', { stage: 'no-entry-point', detail: 'the source is not behind any gateway connection (local network gateway prefixes)', fix: 'add the on-premises prefix to the local network gateway' })];
 }

@@ -5,7 +5,11 @@
 
 import type { AzureFirewall, Direction } from '../model/types.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
-import { evaluateEndpointFilter, computeEndpointPermits, type FilterPoint } from '../policy/evaluate-endpoint.ts';
+import { evaluateEndpointFilter, computeEndpointPermits, type EndpointPermits, type FilterPoint } from '../policy/evaluate-endpoint.ts';
+import type { AddressMatch } from '../policy/compile-nsg.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { ALL_PROTOCOLS } from '../sets/packet-space.ts';
+import { ALL_PORTS } from '../sets/ports.ts';
 import { evaluateFirewall, computeFirewallPermits, type FirewallQuery } from '../firewall/evaluate-firewall.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import type { Flow } from '../policy/flow.ts';
@@ -18,6 +22,8 @@ export interface FilterResult {
   /** A step that stopped (part of) the traffic, for `stoppedBy`. */
   stop?: Step;
   approximate?: boolean;
+  /** What the approximation was: the Internet tag (rule 4.3, A4) and/or a tag not in the loaded service tags. */
+  approximations?: { internet: boolean; unknownTag: boolean };
 }
 
 export interface FirewallResult {
@@ -66,7 +72,15 @@ export function traceFilters(dp: DataPlane): Filters {
         priority: s.decision.rule.rule.priority,
         access: s.decision.access,
       }));
-      return r.access === 'Allow' ? { space, steps, approximate: r.approximate } : { space: PacketSpace.EMPTY, steps, stop: steps[steps.length - 1], approximate: r.approximate };
+      const approximations = { internet: false, unknownTag: false };
+      for (const s of r.steps) {
+        if (!s.decision.approximate) continue;
+        const c = s.decision.rule;
+        approximations.internet ||= c.src.internet || c.dst.internet;
+        approximations.unknownTag ||= c.src.unknownTags.length > 0 || c.dst.unknownTags.length > 0;
+      }
+      const common = { steps, approximate: r.approximate, approximations };
+      return r.access === 'Allow' ? { space, ...common } : { space: PacketSpace.EMPTY, ...common, stop: steps[steps.length - 1] };
     },
     firewall(fw, space, q) {
       const flow = flowOf(space);
@@ -86,11 +100,45 @@ export function reachFilters(dp: DataPlane): Filters {
     mode: 'reach',
     nsg(point, direction, space) {
       const r = computeEndpointPermits(dp, point, direction, space);
-      return { space: r.allowed, steps: [] };
+      const approximations = symbolicApproximations(dp, point, r.perNsg);
+      return { space: r.allowed, steps: [], approximate: approximations.internet || approximations.unknownTag, approximations };
     },
     firewall(fw, space, q) {
       const r = computeFirewallPermits(dp, fw, space, q);
       return { network: r.network, application: r.application, steps: [], notes: r.notes };
     },
   };
+}
+
+const ALL_IPS = IntervalSet.range(0, 0xffffffff);
+
+/** The addresses of a rule side whose match leans on an approximation (as evaluate-nsg.ts matchAddress decides per address). */
+function approximatedAddresses(m: AddressMatch, vnetTag: IntervalSet): IntervalSet {
+  const approx = m.internet ? m.fixed : m.approximate;
+  return m.virtualNetwork ? approx.subtract(vnetTag) : approx;
+}
+
+/**
+ * The symbolic counterpart of the per-flow `approximate` flag: some packet of the query was allowed
+ * or denied by a rule whose match, for that packet, leaned on the Internet tag or an unknown tag.
+ * Trace and reach thus carry the same caveats for the same packets.
+ */
+function symbolicApproximations(dp: DataPlane, point: FilterPoint, perNsg: EndpointPermits['perNsg']): { internet: boolean; unknownTag: boolean } {
+  const out = { internet: false, unknownTag: false };
+  const vnetTag = dp.virtualNetworkTag(point.subnetId).set;
+  for (const n of perNsg) {
+    for (const part of [...n.result.allowedBy, ...n.result.deniedBy]) {
+      const c = part.rule;
+      if (!c.src.internet && !c.dst.internet && c.src.approximate.isEmpty() && c.dst.approximate.isEmpty()) continue;
+      const src = approximatedAddresses(c.src, vnetTag);
+      const dst = approximatedAddresses(c.dst, vnetTag);
+      const hit =
+        (!src.isEmpty() && !part.space.intersectBox({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS }).isEmpty()) ||
+        (!dst.isEmpty() && !part.space.intersectBox({ protocols: ALL_PROTOCOLS, src: ALL_IPS, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS }).isEmpty());
+      if (!hit) continue;
+      out.internet ||= c.src.internet || c.dst.internet;
+      out.unknownTag ||= c.src.unknownTags.length > 0 || c.dst.unknownTags.length > 0;
+    }
+  }
+  return out;
 }

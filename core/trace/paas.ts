@@ -5,6 +5,7 @@
 
 import type { StorageAccount } from '../model/types.ts';
 import { cidrsToSet } from '../sets/cidr.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
 
 export type StorageAccess =
   | { via: 'privateEndpoint'; privateEndpointId: string }
@@ -15,6 +16,21 @@ export interface StorageDecision {
   access: 'Allow' | 'Deny';
   rule: string;
   detail: string;
+}
+
+const ALL_IPS = IntervalSet.range(0, 0xffffffff);
+
+/**
+ * The public source addresses an account's public endpoint admits from outside its region, as a
+ * set (rule 10.7, https://learn.microsoft.com/azure/storage/common/storage-network-security):
+ * nothing with publicNetworkAccess Disabled, everything with defaultAction Allow, else the union of
+ * the Allow IP rules (a CIDR or a single address). evaluateStorageAccess decides one address by
+ * this same set, so trace and reach agree.
+ */
+export function storagePublicSources(account: StorageAccount): IntervalSet {
+  if (account.publicNetworkAccess?.toLowerCase() === 'disabled') return IntervalSet.EMPTY;
+  if (account.networkAcls.defaultAction === 'Allow') return ALL_IPS;
+  return cidrsToSet(account.networkAcls.ipRules.filter((r) => r.action.toLowerCase() === 'allow').map((r) => r.value.trim())).set;
 }
 
 export function evaluateStorageAccess(account: StorageAccount, a: StorageAccess): StorageDecision {
@@ -37,7 +53,7 @@ export function evaluateStorageAccess(account: StorageAccount, a: StorageAccess)
     if (a.sameRegion) {
       return { access: 'Deny', rule: 'networkAcls.defaultAction', detail: 'defaultAction is Deny; IP rules have no effect on requests from the same Azure region (rule 10.7)' };
     }
-    const i = acls.ipRules.findIndex((r) => r.action.toLowerCase() === 'allow' && cidrsToSet([r.value]).set.has(a.sourcePublicIp!));
+    const i = acls.ipRules.findIndex((r) => r.action.toLowerCase() === 'allow' && cidrsToSet([r.value.trim()]).set.has(a.sourcePublicIp!));
     if (i >= 0) return { access: 'Allow', rule: `networkAcls.ipRules[${i}]`, detail: `the source address is allowed by IP rule ${acls.ipRules[i].value}` };
   }
   return { access: 'Deny', rule: 'networkAcls.defaultAction', detail: 'defaultAction is Deny and no IP rule admits the source address' };

@@ -12,7 +12,7 @@ import type { StorageAccount } from '../model/types.ts';
 import type { Filters } from './filters.ts';
 import { applyNsg, deliver, end, endpointHop, filterPointOfEndpoint, hop, isOutcome, routeFrom, type Outcome, type Target, type WalkContext, type WalkState } from './walk.ts';
 import { enterFromInternet, enterFromOnPremises, type EntryDescription } from './entry-points.ts';
-import { evaluateStorageAccess } from './paas.ts';
+import { evaluateStorageAccess, storagePublicSources } from './paas.ts';
 import { storageFqdn } from './paas.ts';
 import type { Hop } from './types.ts';
 
@@ -27,6 +27,8 @@ export interface PathQuery {
   fqdn?: string;
   /** For an outside source (`internet` or an external address): the source addresses to consider (reach, exposure). */
   sources?: IntervalSet;
+  /** For an on-premises source: enter through this virtual network gateway only (default: every gateway whose connections cover the source). */
+  gatewayId?: string;
 }
 
 export interface PathRun {
@@ -51,13 +53,35 @@ function firstEndpointInSubnet(dp: DataPlane, subnetId: string): Endpoint | unde
   return list.sort((a, b) => a.ip - b.ip)[0];
 }
 
-function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount): Map<number, Endpoint> {
-  const out = new Map<number, Endpoint>();
-  for (const pe of dp.snapshot.privateEndpoints.values()) {
-    if (!pe.connections.some((c) => c.targetId === account.id)) continue;
-    for (const list of dp.addresses.byIp.values()) for (const e of list) if (e.kind === 'privateEndpoint' && e.privateEndpointId === pe.id) out.set(e.ip, e);
+/** Storage account id -> its private endpoints' addresses, built once per data plane. */
+const storagePeCache = new WeakMap<DataPlane, Map<string, Map<number, Endpoint>>>();
+
+export function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount): Map<number, Endpoint> {
+  let byAccount = storagePeCache.get(dp);
+  if (!byAccount) {
+    // One pass over the addresses, grouping private endpoint addresses by endpoint; then, per
+    // account, its endpoints in snapshot order (the order the answer's first match depends on).
+    const byPe = new Map<string, Endpoint[]>();
+    for (const list of dp.addresses.byIp.values()) {
+      for (const e of list) {
+        if (e.kind !== 'privateEndpoint') continue;
+        const l = byPe.get(e.privateEndpointId);
+        if (l) l.push(e);
+        else byPe.set(e.privateEndpointId, [e]);
+      }
+    }
+    byAccount = new Map();
+    for (const pe of dp.snapshot.privateEndpoints.values()) {
+      for (const targetId of new Set(pe.connections.map((c) => c.targetId))) {
+        if (!dp.snapshot.storageAccounts.has(targetId)) continue;
+        let out = byAccount.get(targetId);
+        if (!out) byAccount.set(targetId, (out = new Map()));
+        for (const e of byPe.get(pe.id) ?? []) out.set(e.ip, e);
+      }
+    }
+    storagePeCache.set(dp, byAccount);
   }
-  return out;
+  return byAccount.get(account.id) ?? new Map();
 }
 
 /** A public address of the storage service, from the Storage service tag when loaded. */
@@ -161,15 +185,22 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
   if (to.kind === 'external' || to.kind === 'internet') return fail('both ends are outside the estate', source, srcIp);
   if (target.kind === 'storage' && !dstEndpoint) {
     // The public endpoint, straight from the internet (or on-premises through its own egress).
+    // Rule 10.7: the account's network rules are applied to the whole source set, not to one
+    // example address, so that reach lists exactly the clients its IP rules admit.
     const account = target.account;
-    const d = evaluateStorageAccess(account, { via: 'public', sourcePublicIp: where === 'internet' ? srcIp : undefined, sameRegion: false });
     const h = hop(target.fqdn, account.displayId, account.name, 'service');
-    h.steps.push({ kind: 'service', resource: account.displayId, access: d.access, rule: d.rule, detail: d.detail });
     const s2: WalkState = { ...st, hops: [source, h] };
     if (where === 'onPremises') caveats.add({ code: 'storage.onprem-public', message: 'On-premises clients reach the public endpoint through their own internet egress, whose address is unknown.' });
-    if (d.access === 'Deny') return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, rule: d.rule, detail: d.detail })], entries: [] };
+    // On-premises clients' public (NAT) address is unknown: only an account open to every network admits them.
+    const permitted = where === 'internet' ? storagePublicSources(account) : evaluateStorageAccess(account, { via: 'public', sameRegion: false }).access === 'Allow' ? IntervalSet.range(0, 0xffffffff) : IntervalSet.EMPTY;
+    const admitted = s2.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: permitted, srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) });
+    // The step names the deciding rule for one source: an admitted one when there is one (a trace holds one packet).
+    const exampleSrc = (admitted.isEmpty() ? s2.space : admitted).boxes[0]?.src.min() ?? srcIp;
+    const d = evaluateStorageAccess(account, { via: 'public', sourcePublicIp: where === 'internet' ? exampleSrc : undefined, sameRegion: false });
+    h.steps.push({ kind: 'service', resource: account.displayId, access: admitted.isEmpty() ? 'Deny' : d.access, rule: d.rule, detail: d.detail });
+    if (admitted.isEmpty()) return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, rule: d.rule, detail: d.detail })], entries: [] };
     const ports = endpointName === 'file' ? IntervalSet.fromRanges([[443, 443], [445, 445]]) : IntervalSet.point(443);
-    const served = s2.space.intersectBox({ protocols: IntervalSet.point(6), src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: ports });
+    const served = admitted.intersectBox({ protocols: IntervalSet.point(6), src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: ports });
     if (served.isEmpty()) return { ...base, outcomes: [end(s2, 'DENIED_BY_SERVICE', { stage: 'paasFirewall', resource: account.displayId, detail: 'the storage service only serves TCP 443 (and 445 for files)' })], entries: [] };
     return { ...base, outcomes: [end({ ...s2, space: served }, 'ACCEPTED', null)], entries: [] };
   }
@@ -181,7 +212,7 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
     }
     return { ...base, outcomes: r.outcomes, entries: r.entries };
   }
-  if (where === 'onPremises') return { ...base, outcomes: enterFromOnPremises(ctx, st, dstEndpoint.vnetId), entries: [] };
+  if (where === 'onPremises') return { ...base, outcomes: enterFromOnPremises(ctx, st, dstEndpoint.vnetId, q.gatewayId), entries: [] };
   return {
     ...base,
     entries: [],

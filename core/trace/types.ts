@@ -18,7 +18,7 @@ export type Disposition =
   | 'LOOP'
   | 'UNKNOWN';
 
-export type HopKind = 'nic' | 'virtualAppliance' | 'firewall' | 'gateway' | 'privateEndpoint' | 'service' | 'internet' | 'onPremises' | 'loadBalancer' | 'applicationGateway';
+export type HopKind = 'nic' | 'publicIp' | 'virtualAppliance' | 'firewall' | 'gateway' | 'privateEndpoint' | 'service' | 'internet' | 'onPremises' | 'loadBalancer' | 'applicationGateway';
 
 export type Step =
   | { kind: 'nsg'; nsg: string; nsgName: string; side: NsgSide; direction: 'Inbound' | 'Outbound'; rule: string; priority: number; access: 'Allow' | 'Deny' }

@@ -6,7 +6,7 @@
 import type { Direction, ResourceId, StorageAccount } from '../model/types.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
-import { CaveatSet } from '../dataplane/caveats.ts';
+import { CAVEATS, CaveatSet } from '../dataplane/caveats.ts';
 import { filterPointFor, type FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
@@ -18,7 +18,7 @@ import type { Filters } from './filters.ts';
 import type { EffectiveRouteTable, RouteMatch } from '../dataplane/effective-routes.ts';
 import type { AllowedBy, Disposition, Hop, HopKind, Step, StoppedBy } from './types.ts';
 import { egressForNic, type EgressMethod } from './egress.ts';
-import { evaluateStorageAccess, type StorageAccess } from './paas.ts';
+import { evaluateStorageAccess, storagePublicSources, type StorageAccess } from './paas.ts';
 
 /** What the packets are trying to reach. */
 export type Target =
@@ -142,7 +142,12 @@ function nsgStop(step: Step | undefined, direction: Direction): StoppedBy {
 export function applyNsg(ctx: WalkContext, st: WalkState, point: FilterPoint, direction: Direction): Outcome | WalkState {
   const r = ctx.filters.nsg(point, direction, st.space);
   withStep(st, ...r.steps);
-  if (r.approximate) ctx.caveats.add({ code: 'trace.approximate-nsg', message: 'An NSG decision on this path relied on an approximated service tag (see the other caveats).' });
+  if (r.approximate) {
+    ctx.caveats.add({ code: 'trace.approximate-nsg', message: 'An NSG decision on this path relied on an approximated service tag (see the other caveats).' });
+    // Name the approximation itself, in trace and reach alike (rule 4.3, A4).
+    if (r.approximations?.internet) ctx.caveats.add(CAVEATS.internetTag);
+    if (r.approximations?.unknownTag) ctx.caveats.add(CAVEATS.serviceTagsMissing);
+  }
   if (r.space.isEmpty()) return end(st, direction === 'Inbound' ? 'DENIED_IN' : 'DENIED_OUT', nsgStop(r.stop, direction), st.space);
   return { ...st, space: r.space };
 }
@@ -495,7 +500,8 @@ export function egressAt(ctx: WalkContext, pos: Position): EgressMethod {
     const fw = s.azureFirewalls.get(pos.firewallId);
     const pipId = fw?.ipConfigurations.find((c) => c.publicIpId)?.publicIpId;
     const ip = pipId ? s.publicIpAddresses.get(pipId)?.ipAddress : undefined;
-    return { method: 'publicIp', resource: pipId, publicIp: ip ? parseIPv4(ip) : undefined, detail: 'Azure Firewall public IP (SNAT)' };
+    const all = (fw?.ipConfigurations ?? []).map((c) => (c.publicIpId ? s.publicIpAddresses.get(c.publicIpId)?.ipAddress : undefined)).filter((x): x is string => !!x).map((x) => parseIPv4(x)!).filter((x) => x !== undefined);
+    return { method: 'publicIp', resource: pipId, publicIp: ip ? parseIPv4(ip) : undefined, publicIps: all, detail: 'Azure Firewall public IP (SNAT)' };
   }
   const nic = pos.nicId ? s.networkInterfaces.get(pos.nicId) : undefined;
   return egressForNic(s, nic, s.subnets.get(pos.subnetId));
@@ -513,7 +519,7 @@ function toInternet(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {
     const account = ctx.target.account;
     const sourceLocation = dp.snapshot.subnets.get(pos.subnetId) ? dp.snapshot.virtualNetworks.get(pos.vnetId)?.location : undefined;
     const sameRegion = !!sourceLocation && !!account.location && sourceLocation.replace(/\s/g, '').toLowerCase() === account.location.replace(/\s/g, '').toLowerCase();
-    return atStorage(ctx, st, account, { via: 'public', sourcePublicIp: eg.publicIp, sameRegion });
+    return atStorage(ctx, st, account, { via: 'public', sourcePublicIp: storageEgressAddress(ctx, account, eg, sameRegion), sameRegion });
   }
   if (PRIVATE_SET.has(st.dstIp)) {
     withStep(st, { kind: 'note', detail: 'private destination sent to the Internet next hop' });
@@ -521,6 +527,27 @@ function toInternet(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {
   }
   const cur: WalkState = { ...st, hops: [...st.hops, hop(formatIPv4(st.dstIp), 'internet', 'internet', 'internet')] };
   return [end(cur, 'EXITS_NETWORK', null)];
+}
+
+/**
+ * The egress address the storage account's IP rules judge (rule 10.7). A NAT gateway, an outbound
+ * rule or a firewall may hold several public addresses and Azure picks one per flow: when the IP
+ * rules admit some of them and not others, the answer says so; when the address is not known
+ * (default outbound access), IP rules cannot be applied and the answer says that too.
+ */
+function storageEgressAddress(ctx: WalkContext, account: StorageAccount, eg: EgressMethod, sameRegion: boolean): number | undefined {
+  const rulesMatter = account.publicNetworkAccess?.toLowerCase() !== 'disabled' && account.networkAcls.defaultAction !== 'Allow' && !sameRegion && account.networkAcls.ipRules.length > 0;
+  if (!rulesMatter) return eg.publicIp;
+  if (eg.publicIps.length === 0) {
+    ctx.caveats.add({ code: 'storage.egress-ip-unknown', message: `The public address the traffic leaves with (${eg.method}) is not in the input, so ${account.name}'s IP rules cannot be applied: the traffic is taken as not admitted.` });
+    return eg.publicIp;
+  }
+  const admitted = storagePublicSources(account);
+  const ok = eg.publicIps.filter((ip) => admitted.has(ip));
+  if (ok.length > 0 && ok.length < eg.publicIps.length) {
+    ctx.caveats.add({ code: 'storage.egress-ip-partial', message: `${account.name}'s IP rules admit only some of the public addresses the traffic may leave with (${ok.map(formatIPv4).join(', ')} of ${eg.publicIps.map(formatIPv4).join(', ')}); Azure picks one per connection, so some connections are refused.` });
+  }
+  return ok[0] ?? eg.publicIp;
 }
 
 function toServiceEndpoint(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {

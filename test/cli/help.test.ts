@@ -19,7 +19,27 @@ const CONTRACT_FLAGS: Record<string, string[]> = {
   trace: ['--from', '--to', '--protocol', '--port', '--src-port', '--via-public-ip', '--endpoint', '--json'],
   reach: ['--from', '--to', '--json'],
   firewall: ['--firewall', '--source', '--dest', '--fqdn', '--protocol', '--port', '--json'],
+  // The analysis verbs (DESIGN.md "Questions", README), as scripts and CI pipelines call them.
+  exposure: ['--from', '--service-tags', '--json'],
+  blast: ['--from', '--ports', '--depth', '--critical', '--service-tags', '--json'],
+  matrix: ['--by', '--ports', '--csv', '--service-tags', '--json'],
+  findings: ['--format', '--fail-on', '--blast', '--only', '--service-tags', '--json'],
+  check: ['--policy', '--format', '--service-tags', '--json'],
+  diff: ['--before', '--after', '--fail-on', '--format', '--full', '--no-traces', '--no-findings', '--service-tags', '--json'],
+  whatif: ['--change', '--fail-on', '--format', '--full', '--no-traces', '--no-findings', '--service-tags', '--json'],
 };
+
+describe('every verb: its help against the flags it accepts', () => {
+  it.each(COMMANDS.map((c) => [c.name, c] as const))('%s', async (verb, c) => {
+    const accepted = c.flags.map((f) => `--${f.name}`);
+    // The contract's flags are flags the parser accepts, not only words in the help text.
+    for (const f of CONTRACT_FLAGS[verb] ?? []) expect(accepted, `${verb} accepts ${f}`).toContain(f);
+    const r = await run([verb, '--help']);
+    expect(r.code).toBe(0);
+    // Each accepted flag has its own line in the flag list.
+    for (const f of accepted) expect(r.stdout, `${verb} --help lists ${f}`).toMatch(new RegExp(`^  (-\\w, )?\\s*${f}\\b`, 'm'));
+  });
+});
 
 describe('ztpath --help', () => {
   it('lists every verb with a one-line description', async () => {

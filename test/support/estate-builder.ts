@@ -191,12 +191,14 @@ export class EstateBuilder {
   }
 
   /** A route-based VPN gateway in `vnet`'s GatewaySubnet, a local network gateway and an IPsec connection. */
-  vpn(vnet: string, onPremPrefixes: string[], o: { connectionStatus?: string; gatewayType?: string } = {}): this {
-    const gwId = this.id('Microsoft.Network/virtualNetworkGateways', `vgw-${vnet}`);
-    const lngId = this.id('Microsoft.Network/localNetworkGateways', `lng-${vnet}`);
+  vpn(vnet: string, onPremPrefixes: string[], o: { connectionStatus?: string; gatewayType?: string; name?: string } = {}): this {
+    // `name` tells apart several gateways (and their local network gateways, connections) in one VNet.
+    const n = o.name ?? vnet;
+    const gwId = this.id('Microsoft.Network/virtualNetworkGateways', `vgw-${n}`);
+    const lngId = this.id('Microsoft.Network/localNetworkGateways', `lng-${n}`);
     this.resources.push({
       id: gwId,
-      name: `vgw-${vnet}`,
+      name: `vgw-${n}`,
       type: 'Microsoft.Network/virtualNetworkGateways',
       location: this.location,
       properties: {
@@ -208,10 +210,10 @@ export class EstateBuilder {
         ipConfigurations: [{ id: `${gwId}/ipConfigurations/default`, name: 'default', properties: { subnet: { id: this.subnetId(vnet, 'GatewaySubnet') } } }],
       },
     });
-    this.resources.push({ id: lngId, name: `lng-${vnet}`, type: 'Microsoft.Network/localNetworkGateways', location: this.location, properties: { localNetworkAddressSpace: { addressPrefixes: onPremPrefixes }, gatewayIpAddress: '203.0.113.10' } });
+    this.resources.push({ id: lngId, name: `lng-${n}`, type: 'Microsoft.Network/localNetworkGateways', location: this.location, properties: { localNetworkAddressSpace: { addressPrefixes: onPremPrefixes }, gatewayIpAddress: '203.0.113.10' } });
     this.resources.push({
-      id: this.id('Microsoft.Network/connections', `cn-${vnet}`),
-      name: `cn-${vnet}`,
+      id: this.id('Microsoft.Network/connections', `cn-${n}`),
+      name: `cn-${n}`,
       type: 'Microsoft.Network/connections',
       location: this.location,
       properties: {
@@ -308,7 +310,7 @@ export class EstateBuilder {
   }
 
   /** A public Standard load balancer with one frontend, a pool of NICs, rules and NAT rules. */
-  loadBalancer(name: string, o: { publicIp: string; pool: string[]; rules?: { name: string; protocol: string; frontendPort: number; backendPort: number }[]; natRules?: { name: string; nic: string; protocol: string; frontendPort: number; backendPort: number }[] }): this {
+  loadBalancer(name: string, o: { publicIp: string; pool: string[]; rules?: { name: string; protocol: string; frontendPort: number; backendPort: number }[]; natRules?: { name: string; nic: string; protocol: string; frontendPort: number; backendPort: number }[]; poolNatRules?: { name: string; protocol: string; frontendPortRangeStart: number; frontendPortRangeEnd: number; backendPort: number }[] }): this {
     const id = this.id('Microsoft.Network/loadBalancers', name);
     const feId = `${id}/frontendIPConfigurations/fe`;
     const poolId = `${id}/backendAddressPools/pool`;
@@ -322,7 +324,11 @@ export class EstateBuilder {
         frontendIPConfigurations: [{ id: feId, name: 'fe', properties: { publicIPAddress: { id: this.id('Microsoft.Network/publicIPAddresses', o.publicIp) } } }],
         backendAddressPools: [{ id: poolId, name: 'pool', properties: {} }],
         loadBalancingRules: (o.rules ?? []).map((r) => ({ id: `${id}/loadBalancingRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, backendAddressPool: { id: poolId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort } })),
-        inboundNatRules: (o.natRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort, backendIPConfiguration: { id: `${this.id('Microsoft.Network/networkInterfaces', r.nic)}/ipConfigurations/ipconfig1` } } })),
+        inboundNatRules: [
+          ...(o.natRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: r.frontendPort, backendPort: r.backendPort, backendIPConfiguration: { id: `${this.id('Microsoft.Network/networkInterfaces', r.nic)}/ipConfigurations/ipconfig1` } } })),
+          // The newer, pool-based form (inbound NAT rule V2): a frontend port range over the pool.
+          ...(o.poolNatRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: 0, frontendPortRangeStart: r.frontendPortRangeStart, frontendPortRangeEnd: r.frontendPortRangeEnd, backendPort: r.backendPort, backendAddressPool: { id: poolId } } })),
+        ],
       },
     });
     // Pool membership lives on the NIC ip configurations, as Azure exports it.

@@ -12,6 +12,7 @@ import { readFolderDocuments, snapshotOf } from '../../support/load.ts';
 
 let dp: DataPlane;
 let nics: Endpoint[];
+let pes: Endpoint[];
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ztpath-eq-'));
@@ -24,6 +25,7 @@ beforeAll(async () => {
     rmSync(dir, { recursive: true, force: true });
   }
   nics = [...dp.addresses.byVnet.values()].flatMap((m) => [...m.values()]).filter((e) => e.kind === 'nic');
+  pes = [...dp.addresses.byVnet.values()].flatMap((m) => [...m.values()]).filter((e) => e.kind === 'privateEndpoint');
 }, 120_000);
 
 /** A reach answer with the two endpoints' own addresses abstracted away. */
@@ -58,5 +60,30 @@ describe('endpoint equivalence classes (tier S)', () => {
       }),
       { numRuns: 400, seed: 7 },
     );
+  });
+
+  it('groups private endpoints too, and a representative answers exactly like every member (random questions)', () => {
+    const all = (e: Endpoint) => e.kind === 'nic' || e.kind === 'privateEndpoint';
+    const { classes, classOf } = computeEndpointClasses(dp, all);
+    expect(pes.length).toBeGreaterThan(1);
+    const peClasses = new Set(pes.map((e) => classOf.get(endpointKey(e))));
+    expect(peClasses.size).toBeLessThan(pes.length);
+    const rep = (e: Endpoint) => classes[classOf.get(endpointKey(e))!].representative;
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: nics.length - 1 }), fc.integer({ min: 0, max: pes.length - 1 }), fc.constantFrom(6, 17), fc.constantFrom(22, 443, 445, 1433), (i, j, protocol, port) => {
+        const a = nics[i];
+        const pe = pes[j];
+        const r = rep(pe);
+        if (r === pe) return;
+        compared++;
+        expect(shape(a, pe)).toBe(shape(a, r));
+        const t1 = traceFlow(dp, { from: { kind: 'endpoint', endpoint: a, label: '' }, to: { kind: 'endpoint', endpoint: pe, label: '' }, protocol, dstPort: port });
+        const t2 = traceFlow(dp, { from: { kind: 'endpoint', endpoint: a, label: '' }, to: { kind: 'endpoint', endpoint: r, label: '' }, protocol, dstPort: port });
+        expect(t1.ok && t1.trace.disposition).toBe(t2.ok && t2.trace.disposition);
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+    expect(compared).toBeGreaterThan(20);
   });
 });

@@ -176,6 +176,9 @@ describe('internet ingress (rules 1.8, 7.6, 14.5)', () => {
     const t = trace(estate(), 'internet', 'vm-nic', 'Tcp', 22, { viaPublicIp: true });
     expect(t.disposition).toBe('ACCEPTED');
     expect(t.hops[0].steps.find((s) => s.kind === 'entry')).toMatchObject({ via: 'publicIp' });
+    // The first hop is the public IP resource, not a NIC; the NIC follows.
+    expect(path(t)).toEqual(['publicIp:pip-vm', 'nic:vm-nic']);
+    expect(t.hops[0].resource).toContain('/publicIPAddresses/pip-vm');
     expect(trace(estate(), 'internet', 'vm-nic', 'Tcp', 3389, { viaPublicIp: true }).disposition).toBe('DENIED_IN');
   });
 
