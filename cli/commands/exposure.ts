@@ -17,7 +17,8 @@ function entryText(x: ExposedItem): string {
     case 'loadBalancerRule':
       return `LB rule ${e.name} ${e.publicIp ?? ''}:${e.frontendPort ?? '*'} -> ${e.backendPort ?? '*'}`;
     case 'inboundNatRule':
-      return `NAT rule ${e.name} ${e.publicIp ?? ''}:${e.frontendPort ?? '*'} -> ${e.backendPort ?? '*'}`;
+      // A pool-based (V2) NAT rule maps a frontend port range over the pool's members.
+      return `NAT rule ${e.name} ${e.publicIp ?? ''}:${e.frontendPortRange ?? e.frontendPort ?? '*'} -> ${e.backendPort ?? '*'}`;
     case 'applicationGateway':
       return `App Gateway ${e.name} ${e.publicIp ?? ''}:${e.frontendPort ?? '*'} -> ${e.backendPort ?? '*'}`;
     case 'firewallDnat':
