@@ -125,7 +125,9 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     all?: Need;
     srcs: Map<string, Need>;
   }
-  const join = (x: PacketSpace, y: PacketSpace) => new PacketSpace([...x.boxes, ...y.boxes]);
+  // The same rect's region reaches a destination through several members: keep one copy (the
+  // union is the same set; shared objects also let the door walks share one permit computation).
+  const join = (x: PacketSpace, y: PacketSpace) => (x === y ? x : new PacketSpace([...x.boxes, ...y.boxes]));
   const merge = (n: Need | undefined, r: { region?: PacketSpace; door?: { plus: PacketSpace; minus: PacketSpace } }): Need => {
     const region = n?.region === null || r.region === undefined ? null : n?.region === undefined ? r.region : join(n.region, r.region);
     const door = n?.door === null || !r.door ? null : n?.door === undefined ? r.door : { plus: join(n.door.plus, r.door.plus), minus: join(n.door.minus, r.door.minus) };
@@ -440,11 +442,12 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   }
   const routes = routeChanges(before, after, c.routeSubnets);
   const rules = ruleChanges(before, after, c.ruleSites);
+  const exposure = { added: renderExposure(ctx, allowed, 'allowed'), removed: renderExposure(ctx, blocked, 'blocked') };
   const elapsedMs = now() - t0;
   return {
     newlyAllowed: na.items,
     newlyBlocked: nb.items,
-    exposure: { added: renderExposure(ctx, allowed, 'allowed'), removed: renderExposure(ctx, blocked, 'blocked') },
+    exposure,
     findings,
     routes,
     rules,
