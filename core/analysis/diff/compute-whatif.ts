@@ -226,7 +226,15 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   } else {
     // The candidates, per destination; sources that share their filter point and routes are
     // walked together to an endpoint.
+    // Per source, not per (source, destination): large changes pair each source with many destinations.
+    const groupKeys = new Map<string, string | undefined>();
     const groupKey = (s: string): string | undefined => {
+      if (groupKeys.has(s)) return groupKeys.get(s);
+      const k = computeGroupKey(s);
+      groupKeys.set(s, k);
+      return k;
+    };
+    const computeGroupKey = (s: string): string | undefined => {
       const b = B.u.source(s);
       const a = A.u.source(s);
       if (b?.kind !== 'endpoint' || a?.kind !== 'endpoint') return undefined;
