@@ -561,7 +561,13 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
       const sent = t.dst === t.door ? atDoor : PacketSpace.of({ protocols: atDoor.project('protocols'), src: atDoor.project('src'), srcPorts: ALL_PORTS, dst: IntervalSet.point(t.dst.ip), dstPorts: ALL_PORTS });
       asked.push({ dst: t.dst, sent, door: t.door, atDoor });
     }
-    remoteSourcesThroughTransit(before, local, asked).forEach((got, i) => {
+    // The same packets as all of `asked`'s, in as many boxes as `arriving` (not once per target).
+    const direct = asked.filter((x) => x.dst === x.door);
+    const allSent = new PacketSpace([
+      ...arriving.intersectBox({ protocols: ALL_PROTOCOLS, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst: IntervalSet.fromRanges(direct.map((x) => [x.door.ip, x.door.ip] as [number, number])), dstPorts: ALL_PORTS }).boxes,
+      ...asked.filter((x) => x.dst !== x.door).flatMap((x) => x.sent.boxes),
+    ]);
+    remoteSourcesThroughTransit(before, local, asked, allSent).forEach((got, i) => {
       const mine = got.intersect(asked[i].atDoor);
       if (!mine.isEmpty()) remote = new PacketSpace([...remote.boxes, ...mine.boxes]);
     });

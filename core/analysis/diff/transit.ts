@@ -102,9 +102,10 @@ export function forwardedFrom(dp: DataPlane, t: Transit, dst: Endpoint, space: P
  * For each target, the source addresses outside `local` VNets whose packets in `sent` can reach
  * `dst` through a transit element next to it (before the change: the caller passes the snapshot
  * whose walk decides), as the packets that arrive (empty: no remote source is affected). With
- * `door`, the destination's (or load balancer backend's) inbound NSGs are not applied.
+ * `door`, the destination's (or load balancer backend's) inbound NSGs are not applied. `allSent`:
+ * the union of the targets' `sent` packets, when the caller has it with fewer boxes.
  */
-export function remoteSourcesThroughTransit(dp: DataPlane, local: Set<ResourceId>, targets: { dst: Endpoint; sent: PacketSpace; door?: Endpoint }[]): PacketSpace[] {
+export function remoteSourcesThroughTransit(dp: DataPlane, local: Set<ResourceId>, targets: { dst: Endpoint; sent: PacketSpace; door?: Endpoint }[], allSent?: PacketSpace): PacketSpace[] {
   const out = targets.map(() => PacketSpace.EMPTY);
   if (!targets.length) return out;
   const byVnet = transitByVnet(dp);
@@ -114,7 +115,7 @@ export function remoteSourcesThroughTransit(dp: DataPlane, local: Set<ResourceId
       if (t.kind === 'firewall') {
         // A firewall filters first (trace/walk.ts throughFirewall), by set intersection: when it
         // lets nothing of all the targets' packets through, it lets nothing of each through.
-        all ??= new PacketSpace(targets.flatMap((x) => x.sent.boxes));
+        all ??= allSent ?? new PacketSpace(targets.flatMap((x) => x.sent.boxes));
         const fw = dp.snapshot.azureFirewalls.get(t.firewallId);
         const p = fw ? computeFirewallPermits(dp, fw, all, {}) : undefined;
         if (p && p.network.isEmpty() && p.application.isEmpty()) continue;
