@@ -50,7 +50,7 @@ interface Side {
 }
 
 /** Equivalence class keys per item key, both sides (refined: equivalent before and after). */
-function refinedClasses(before: Side, after: Side): (key: string, item: SourceItem | DestItem) => string {
+function refinedClasses(before: Side, after: Side, over: () => boolean): ((key: string, item: SourceItem | DestItem) => string) | undefined {
   const classKey = (side: Side) => {
     const cls = computeEndpointClasses(side.dp, (e) => e.kind !== 'firewall' && e.kind !== 'applicationGateway');
     return (e: Endpoint) => {
@@ -59,6 +59,7 @@ function refinedClasses(before: Side, after: Side): (key: string, item: SourceIt
     };
   };
   const kb = classKey(before);
+  if (over()) return undefined;
   const ka = classKey(after);
   return (key, item) => {
     if (item.kind !== 'endpoint') return key;
@@ -101,6 +102,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     after = full ? compile(s) : deriveDataPlane(before, s, diff).dp;
   }
   const B: Side = { dp: before, u: universeOf(before), entries: () => internetEntryIndex(before) };
+  const budget = full ? (opts.budgetMs ?? DEFAULT_FULL_BUDGET_MS) : Infinity;
   const A: Side = { dp: after, u: universeOf(after, before), entries: () => internetEntryIndex(after, before) };
   const caveats = new CaveatSet();
 
@@ -149,7 +151,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     }
   }
 
-  const budget = full ? (opts.budgetMs ?? DEFAULT_FULL_BUDGET_MS) : Infinity;
+
   const allowed: PairDelta[] = [];
   const blocked: PairDelta[] = [];
   let considered = 0;
@@ -176,9 +178,17 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     return !!si && !!di && isPair(si as SourceItem, di as DestItem);
   };
 
-  if (everyPair) {
+  // The budget of a full comparison covers its setup too (compiling the snapshot after, the
+  // equivalence classes of both): it is checked between the steps and before every walk.
+  const over = () => now() - t0 > budget;
+  const classOf = everyPair && !over() ? refinedClasses(B, A, over) : undefined;
+  if (everyPair && !classOf) {
+    // Stopped during setup: nothing compared, so nothing to extrapolate from.
+    complete = false;
+    totalPairs = Math.max(B.u.counts().sources, A.u.counts().sources) * Math.max(B.u.counts().dests, A.u.counts().dests);
+  }
+  if (everyPair && classOf) {
     // Every pair, once per pair of (refined) equivalence classes; members share the answer.
-    const classOf = refinedClasses(B, A);
     const groupBy = (keys: string[], kind: 'src' | 'dst') => {
       const m = new Map<string, string[]>();
       for (const k of keys) {
@@ -196,7 +206,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     for (const ss of srcClasses) for (const ds of dstClasses) totalPairs += ss.length * ds.length;
     outer: for (const ss of srcClasses) {
       for (const ds of dstClasses) {
-        if ((done & 15) === 0 && now() - t0 > budget) {
+        if (over()) {
           complete = false;
           break outer;
         }
@@ -471,7 +481,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       reasons: cands ? (cands.everything ? ['every pair: ' + cands.reasons.join('; ')] : cands.reasons) : ['full comparison: every pair'],
       elapsedMs: Math.round(elapsedMs * 10) / 10,
       ...(findingsMs !== undefined ? { findingsMs } : {}),
-      ...(complete ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / Math.max(1, considered)) }),
+      ...(complete || considered === 0 ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / considered) }),
     },
   };
 }
