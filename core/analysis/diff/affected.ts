@@ -553,14 +553,24 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
     // the door's inbound filters differ for these pairs (any other change on their path is another
     // element's candidates), so the snapshot before tells what arrives.
     let remote = PacketSpace.EMPTY;
+    const asked: { dst: Endpoint; sent: PacketSpace; door: Endpoint; atDoor: PacketSpace }[] = [];
     for (const t of targets) {
       const atDoor = arriving.intersectBox({ protocols: ALL_PROTOCOLS, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst: IntervalSet.point(t.door.ip), dstPorts: ALL_PORTS });
       if (atDoor.isEmpty()) continue;
       // What the sources send: to the door itself, or to a load balancer frontend in front of it.
       const sent = t.dst === t.door ? atDoor : PacketSpace.of({ protocols: atDoor.project('protocols'), src: atDoor.project('src'), srcPorts: ALL_PORTS, dst: IntervalSet.point(t.dst.ip), dstPorts: ALL_PORTS });
-      const got = remoteSourcesThroughTransit([before], local, t.dst, sent, t.door).intersect(atDoor);
-      if (!got.isEmpty()) remote = new PacketSpace([...remote.boxes, ...got.boxes]);
+      asked.push({ dst: t.dst, sent, door: t.door, atDoor });
     }
+    // The same packets as all of `asked`'s, in as many boxes as `arriving` (not once per target).
+    const direct = asked.filter((x) => x.dst === x.door);
+    const allSent = new PacketSpace([
+      ...arriving.intersectBox({ protocols: ALL_PROTOCOLS, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst: IntervalSet.fromRanges(direct.map((x) => [x.door.ip, x.door.ip] as [number, number])), dstPorts: ALL_PORTS }).boxes,
+      ...asked.filter((x) => x.dst !== x.door).flatMap((x) => x.sent.boxes),
+    ]);
+    remoteSourcesThroughTransit(before, local, asked, allSent).forEach((got, i) => {
+      const mine = got.intersect(asked[i].atDoor);
+      if (!mine.isEmpty()) remote = new PacketSpace([...remote.boxes, ...mine.boxes]);
+    });
     nicSourcesInVnets(local, srcSet, out);
     const remoteSrc = remote.project('src').intersect(srcSet);
     if (!remoteSrc.isEmpty()) for (const u of col.both()) for (const s of u.nicSourcesIn(remoteSrc)) out.add(s.key);

@@ -50,7 +50,7 @@ interface Side {
 }
 
 /** Equivalence class keys per item key, both sides (refined: equivalent before and after). */
-function refinedClasses(before: Side, after: Side): (key: string, item: SourceItem | DestItem) => string {
+function refinedClasses(before: Side, after: Side, over: () => boolean): ((key: string, item: SourceItem | DestItem) => string) | undefined {
   const classKey = (side: Side) => {
     const cls = computeEndpointClasses(side.dp, (e) => e.kind !== 'firewall' && e.kind !== 'applicationGateway');
     return (e: Endpoint) => {
@@ -59,6 +59,7 @@ function refinedClasses(before: Side, after: Side): (key: string, item: SourceIt
     };
   };
   const kb = classKey(before);
+  if (over()) return undefined;
   const ka = classKey(after);
   return (key, item) => {
     if (item.kind !== 'endpoint') return key;
@@ -101,6 +102,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     after = full ? compile(s) : deriveDataPlane(before, s, diff).dp;
   }
   const B: Side = { dp: before, u: universeOf(before), entries: () => internetEntryIndex(before) };
+  const budget = full ? (opts.budgetMs ?? DEFAULT_FULL_BUDGET_MS) : Infinity;
   const A: Side = { dp: after, u: universeOf(after, before), entries: () => internetEntryIndex(after, before) };
   const caveats = new CaveatSet();
 
@@ -125,7 +127,9 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     all?: Need;
     srcs: Map<string, Need>;
   }
-  const join = (x: PacketSpace, y: PacketSpace) => new PacketSpace([...x.boxes, ...y.boxes]);
+  // The same rect's region reaches a destination through several members: keep one copy (the
+  // union is the same set; shared objects also let the door walks share one permit computation).
+  const join = (x: PacketSpace, y: PacketSpace) => (x === y ? x : new PacketSpace([...x.boxes, ...y.boxes]));
   const merge = (n: Need | undefined, r: { region?: PacketSpace; door?: { plus: PacketSpace; minus: PacketSpace } }): Need => {
     const region = n?.region === null || r.region === undefined ? null : n?.region === undefined ? r.region : join(n.region, r.region);
     const door = n?.door === null || !r.door ? null : n?.door === undefined ? r.door : { plus: join(n.door.plus, r.door.plus), minus: join(n.door.minus, r.door.minus) };
@@ -147,7 +151,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     }
   }
 
-  const budget = full ? (opts.budgetMs ?? DEFAULT_FULL_BUDGET_MS) : Infinity;
+
   const allowed: PairDelta[] = [];
   const blocked: PairDelta[] = [];
   let considered = 0;
@@ -174,9 +178,17 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     return !!si && !!di && isPair(si as SourceItem, di as DestItem);
   };
 
-  if (everyPair) {
+  // The budget of a full comparison covers its setup too (compiling the snapshot after, the
+  // equivalence classes of both): it is checked between the steps and before every walk.
+  const over = () => now() - t0 > budget;
+  const classOf = everyPair && !over() ? refinedClasses(B, A, over) : undefined;
+  if (everyPair && !classOf) {
+    // Stopped during setup: nothing compared, so nothing to extrapolate from.
+    complete = false;
+    totalPairs = Math.max(B.u.counts().sources, A.u.counts().sources) * Math.max(B.u.counts().dests, A.u.counts().dests);
+  }
+  if (everyPair && classOf) {
     // Every pair, once per pair of (refined) equivalence classes; members share the answer.
-    const classOf = refinedClasses(B, A);
     const groupBy = (keys: string[], kind: 'src' | 'dst') => {
       const m = new Map<string, string[]>();
       for (const k of keys) {
@@ -194,7 +206,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     for (const ss of srcClasses) for (const ds of dstClasses) totalPairs += ss.length * ds.length;
     outer: for (const ss of srcClasses) {
       for (const ds of dstClasses) {
-        if ((done & 15) === 0 && now() - t0 > budget) {
+        if (over()) {
           complete = false;
           break outer;
         }
@@ -224,7 +236,15 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   } else {
     // The candidates, per destination; sources that share their filter point and routes are
     // walked together to an endpoint.
+    // Per source, not per (source, destination): large changes pair each source with many destinations.
+    const groupKeys = new Map<string, string | undefined>();
     const groupKey = (s: string): string | undefined => {
+      if (groupKeys.has(s)) return groupKeys.get(s);
+      const k = computeGroupKey(s);
+      groupKeys.set(s, k);
+      return k;
+    };
+    const computeGroupKey = (s: string): string | undefined => {
       const b = B.u.source(s);
       const a = A.u.source(s);
       if (b?.kind !== 'endpoint' || a?.kind !== 'endpoint') return undefined;
@@ -440,11 +460,12 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   }
   const routes = routeChanges(before, after, c.routeSubnets);
   const rules = ruleChanges(before, after, c.ruleSites);
+  const exposure = { added: renderExposure(ctx, allowed, 'allowed'), removed: renderExposure(ctx, blocked, 'blocked') };
   const elapsedMs = now() - t0;
   return {
     newlyAllowed: na.items,
     newlyBlocked: nb.items,
-    exposure: { added: renderExposure(ctx, allowed, 'allowed'), removed: renderExposure(ctx, blocked, 'blocked') },
+    exposure,
     findings,
     routes,
     rules,
@@ -460,7 +481,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       reasons: cands ? (cands.everything ? ['every pair: ' + cands.reasons.join('; ')] : cands.reasons) : ['full comparison: every pair'],
       elapsedMs: Math.round(elapsedMs * 10) / 10,
       ...(findingsMs !== undefined ? { findingsMs } : {}),
-      ...(complete ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / Math.max(1, considered)) }),
+      ...(complete || considered === 0 ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / considered) }),
     },
   };
 }

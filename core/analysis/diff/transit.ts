@@ -17,6 +17,7 @@ import { CaveatSet } from '../../dataplane/caveats.ts';
 import type { ResourceId } from '../../model/types.ts';
 import { PacketSpace } from '../../sets/packet-space.ts';
 import { parseIPv4 } from '../../sets/ipv4.ts';
+import { computeFirewallPermits } from '../../firewall/evaluate-firewall.ts';
 import { reachFilters, type Filters } from '../../trace/filters.ts';
 import { isReachable } from '../../trace/trace-flow.ts';
 import { applyNsg, endpointHop, filterPointOfEndpoint, isOutcome, routeFrom, throughFirewall, type Outcome, type WalkContext, type WalkState } from '../../trace/walk.ts';
@@ -98,18 +99,31 @@ export function forwardedFrom(dp: DataPlane, t: Transit, dst: Endpoint, space: P
 }
 
 /**
- * The source addresses outside `local` VNets whose packets in `delta` can reach `dst` through a
- * transit element next to it, before or after the change (empty: no remote source is affected).
+ * For each target, the source addresses outside `local` VNets whose packets in `sent` can reach
+ * `dst` through a transit element next to it (before the change: the caller passes the snapshot
+ * whose walk decides), as the packets that arrive (empty: no remote source is affected). With
+ * `door`, the destination's (or load balancer backend's) inbound NSGs are not applied. `allSent`:
+ * the union of the targets' `sent` packets, when the caller has it with fewer boxes.
  */
-export function remoteSourcesThroughTransit(dps: DataPlane[], local: Set<ResourceId>, dst: Endpoint, delta: PacketSpace, arrivalAt?: Endpoint): PacketSpace {
-  let out = PacketSpace.EMPTY;
-  for (const dp of dps) {
-    const byVnet = transitByVnet(dp);
-    for (const vnetId of local) {
-      for (const t of byVnet.get(vnetId) ?? []) {
-        const got = forwardedFrom(dp, t, dst, delta, arrivalAt);
-        if (!got.isEmpty()) out = new PacketSpace([...out.boxes, ...got.boxes]);
-      }
+export function remoteSourcesThroughTransit(dp: DataPlane, local: Set<ResourceId>, targets: { dst: Endpoint; sent: PacketSpace; door?: Endpoint }[], allSent?: PacketSpace): PacketSpace[] {
+  const out = targets.map(() => PacketSpace.EMPTY);
+  if (!targets.length) return out;
+  const byVnet = transitByVnet(dp);
+  let all: PacketSpace | undefined;
+  for (const vnetId of local) {
+    for (const t of byVnet.get(vnetId) ?? []) {
+      if (t.kind === 'firewall') {
+        // A firewall filters first (trace/walk.ts throughFirewall), by set intersection: when it
+        // lets nothing of all the targets' packets through, it lets nothing of each through.
+        all ??= allSent ?? new PacketSpace(targets.flatMap((x) => x.sent.boxes));
+        const fw = dp.snapshot.azureFirewalls.get(t.firewallId);
+        const p = fw ? computeFirewallPermits(dp, fw, all, {}) : undefined;
+        if (p && p.network.isEmpty() && p.application.isEmpty()) continue;
+      } else if (!dp.snapshot.networkInterfaces.get(t.nicId)?.enableIpForwarding) continue;
+      targets.forEach((x, i) => {
+        const got = forwardedFrom(dp, t, x.dst, x.sent, x.door);
+        if (!got.isEmpty()) out[i] = new PacketSpace([...out[i].boxes, ...got.boxes]);
+      });
     }
   }
   return out;

@@ -144,7 +144,11 @@ export interface WhatIfOptions {
   mode?: 'incremental' | 'full';
   /** Alias used by the benchmark harness: `false` means `mode: 'full'`. */
   incremental?: boolean;
-  /** Full mode only: stop after this many milliseconds (default 60 s; the answer says it is partial). */
+  /**
+   * Full mode only: stop after this many milliseconds, counted from the call, setup included (compiling
+   * the snapshot after, the equivalence classes); checked before every walk (default 60 s; the answer
+   * says it is partial, and extrapolates the whole run when it compared some pairs).
+   */
   budgetMs?: number;
   /** Trace the example of each changed flow before and after (default true). */
   traces?: boolean;

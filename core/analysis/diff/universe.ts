@@ -264,8 +264,11 @@ class LazyUniverse implements Universe {
     return this.enumerate().sources;
   }
 
+  private counted?: { sources: number; dests: number };
+
   counts(): { sources: number; dests: number } {
     if (this.all) return { sources: this.all.sources.length, dests: this.all.dests.length };
+    if (this.counted) return this.counted;
     let sources = this.otherSources.length;
     let dests = this.otherDests.length;
     for (const m of this.dp.addresses.byVnet.values()) {
@@ -274,7 +277,7 @@ class LazyUniverse implements Universe {
         if (isDestKind(e)) dests++;
       }
     }
-    return { sources, dests };
+    return (this.counted = { sources, dests });
   }
 
   allDests(): DestItem[] {

@@ -28,6 +28,8 @@ import {
   pickPacket,
   boxesOverlap,
   spacesOverlap,
+  intersectBoxOf,
+  subtractBoxFrom,
   traceEvidence,
   walkFlows,
 } from './flows.ts';
@@ -58,9 +60,9 @@ function admittedByDefault(nsg: CompiledNsg, query: PacketSpace, tag: IntervalSe
   for (const c of nsg.inbound) {
     if (rest.isEmpty()) return rest;
     const box = ruleBox(c, tag);
-    if (c.rule.collection === 'defaultSecurityRules' && c.rule.name === 'AllowVnetInBound') return rest.intersectBox(box);
+    if (c.rule.collection === 'defaultSecurityRules' && c.rule.name === 'AllowVnetInBound') return intersectBoxOf(rest, box);
     if (!rest.boxes.some((b) => boxesOverlap(b, box))) continue;
-    rest = rest.subtractBox(box);
+    rest = subtractBoxFrom(rest, box);
   }
   return PacketSpace.EMPTY;
 }

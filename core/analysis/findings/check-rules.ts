@@ -25,6 +25,9 @@ import {
   pickPacket,
   traceEvidence,
   walkFlows,
+  intersectBoxOf,
+  subtractBoxFrom,
+  subtractSpace,
 } from './flows.ts';
 import type { EvidenceRule, Finding, FindingEvidence, RelatedResource } from './types.ts';
 
@@ -144,7 +147,7 @@ function judge(rules: CompiledRule[], i: number, contexts: Context[]): Verdict |
       if (!overlaps(box, eb) || !rest.boxes.some((b) => overlaps(b, eb))) continue;
       covering.add(j); // j decides some of the rule's packets (first match)
       if (approximate(rules[j])) unsure = true;
-      rest = rest.subtractBox(eb);
+      rest = subtractBoxFrom(rest, eb);
     }
     if (!rest.isEmpty()) matched.push({ ctx: c, space: rest, box });
   }
@@ -331,15 +334,15 @@ function redundantWithLater(rules: CompiledRule[], i: number, v: Verdict): Set<n
       if (!rest.boxes.some((x) => overlaps(x, full))) continue;
       // A later deny decides some of the rule's packets: removing the rule would change them.
       if (rules[j].rule.access === 'Deny') return undefined;
-      const hit = rest.intersectBox(b);
+      const hit = intersectBoxOf(rest, b);
       if (!hit.isEmpty()) {
         allowed = allowed.union(hit);
         by.add(j);
         if (approximate(rules[j])) unsure = true;
       }
-      rest = rest.subtractBox(full);
+      rest = subtractBoxFrom(rest, full);
     }
-    if (!m.space.subtract(allowed).isEmpty()) return undefined;
+    if (!subtractSpace(m.space, allowed).isEmpty()) return undefined;
   }
   if (by.size === 0) return undefined;
   return unsure ? 'unsure' : by;

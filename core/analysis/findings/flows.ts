@@ -6,7 +6,7 @@ import type { DataPlane } from '../../dataplane/compile.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../../dataplane/well-known-addresses.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
-import { PacketSpace, type Box } from '../../sets/packet-space.ts';
+import { PacketSpace, intersectBox, subtractBox, type Box } from '../../sets/packet-space.ts';
 import { setToCidrStrings } from '../../sets/cidr.ts';
 import { formatIPv4 } from '../../sets/ipv4.ts';
 import { formatPorts } from '../../sets/ports.ts';
@@ -73,6 +73,45 @@ export function reachableSpace(w: WalkResult): PacketSpace {
 /** Do two boxes overlap? (no allocation) */
 export function boxesOverlap(a: Box, b: Box): boolean {
   return a.protocols.intersects(b.protocols) && a.dstPorts.intersects(b.dstPorts) && a.src.intersects(b.src) && a.dst.intersects(b.dst) && a.srcPorts.intersects(b.srcPorts);
+}
+
+/**
+ * `space.subtractBox(box)`: the same boxes in the same order, without building the intersection of
+ * each box that does not overlap `box` (most of them, for rule boxes; the checks run this in their
+ * innermost loops).
+ */
+export function subtractBoxFrom(space: PacketSpace, box: Box): PacketSpace {
+  const out: Box[] = [];
+  let changed = false;
+  for (const b of space.boxes) {
+    if (!boxesOverlap(b, box)) out.push(b);
+    else {
+      changed = true;
+      for (const piece of subtractBox(b, box)) out.push(piece);
+    }
+  }
+  return changed ? new PacketSpace(out) : space;
+}
+
+/** `space.intersectBox(box)`: the same boxes in the same order, skipping boxes that do not overlap it. */
+export function intersectBoxOf(space: PacketSpace, box: Box): PacketSpace {
+  const out: Box[] = [];
+  for (const b of space.boxes) {
+    if (!boxesOverlap(b, box)) continue;
+    const i = intersectBox(b, box);
+    if (i) out.push(i);
+  }
+  return new PacketSpace(out);
+}
+
+/** `a.subtract(b)`, box by box as PacketSpace.subtract does, with subtractBoxFrom. */
+export function subtractSpace(a: PacketSpace, b: PacketSpace): PacketSpace {
+  let cur = a;
+  for (const x of b.boxes) {
+    if (cur.isEmpty()) break;
+    cur = subtractBoxFrom(cur, x);
+  }
+  return cur;
 }
 
 /** Do two packet spaces share a packet? (no allocation) */

@@ -181,4 +181,13 @@ describe('what-if on fixture pairs', () => {
     expect(a.changes).toEqual([]);
     expect(a.stats.pairsConsidered).toBe(0);
   });
+
+  it('the budget of a full comparison covers its setup: exhausted before the first walk, nothing is compared', () => {
+    const a = computeWhatIf(compile(load('nsg-rule-added', 'before')), compile(load('nsg-rule-added', 'after')), { mode: 'full', traces: false, budgetMs: -1 });
+    expect(a.stats.complete).toBe(false);
+    expect(a.stats.pairsConsidered).toBe(0);
+    expect(a.stats.pairsComputed).toBe(0);
+    expect(a.stats.estimatedFullMs).toBeUndefined();
+    expect(a.caveats.map((c) => c.code)).toContain('whatif.partial');
+  });
 });
