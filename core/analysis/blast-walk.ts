@@ -171,6 +171,8 @@ export interface SourceBatch {
 
 /** What a walk to one destination says about its look-alikes. */
 interface Template {
+  /** Names the template in memo keys. */
+  id: number;
   vnetId: ResourceId;
   kind: Endpoint['kind'];
   /**
@@ -218,9 +220,12 @@ export class ReachKit {
   private readonly fwCuts = new Map<string, number[]>();
   private readonly partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
   private readonly setCache = new Map<string, IntervalSet>();
-  private readonly templates = new Map<string, Template[]>();
+  /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
+  private readonly templates = new Map<string, Map<string, Template[]>>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
+  private readonly inboundCache = new Map<string, PacketSpace>();
+  private nextTemplateId = 1;
   readonly scopeBox: Box;
 
   constructor(readonly dp: DataPlane, readonly scope: PortScope) {
@@ -681,13 +686,15 @@ export class ReachKit {
     const own = `${mode}|${batch.key}`;
     const sig = this.signature(batch);
     const shared = sig ? `${mode}|s|${sig}` : undefined;
+    const where = `${b.vnetId}|${b.kind}`;
     for (const key of shared ? [own, shared] : [own]) {
-      for (const t of this.templates.get(key) ?? []) {
-        if (t.vnetId !== b.vnetId || t.kind !== b.kind || !t.checks.every((c) => sameAtom(c, b.ip))) continue;
+      for (const t of this.templates.get(key)?.get(where) ?? []) {
+        if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
+        const arrivalKey = key === own ? `${t.id}` : `${t.id}|${batch.key}`;
         const arrival = key === own ? t.arrival : new PacketSpace(t.arrival.boxes.map((x) => ({ ...x, src: batch.src })));
-        return this.finish(arrival, b, bPoint, mode, t.calls);
+        return this.finish(arrival, b, bPoint, mode, t.calls, arrivalKey);
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -702,19 +709,20 @@ export class ReachKit {
         // Shared with look-alike batches when every address of the batch fared alike.
         const generic = shared && (!t.arrival || t.arrival.isEmpty() || t.arrival.boxes.every((x) => x.src.equals(batch.src)));
         const key = generic ? shared : own;
-        const list = this.templates.get(key) ?? [];
-        list.push(t);
-        this.templates.set(key, list);
+        let byWhere = this.templates.get(key);
+        if (!byWhere) this.templates.set(key, (byWhere = new Map()));
+        const list = byWhere.get(where);
+        if (list) list.push(t);
+        else byWhere.set(where, [t]);
       }
     }
     return { space, nsgOnPath, nsgs };
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
-  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[]): BatchReach {
-    let space = new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) })));
+  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey?: string): BatchReach {
     const inbound = this.hasNsg(point, 'Inbound');
-    space = this.applyNsgs(point, 'Inbound', space, mode);
+    let space = inbound && arrivalKey !== undefined ? this.inboundAtDestination(arrival, arrivalKey, b, point, mode) : this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) }))), mode);
     if (b.kind === 'privateEndpoint' && !space.isEmpty()) {
       // As walk.ts privateEndpointService: an approved connection to a storage account serves TCP 443.
       const pe = this.dp.snapshot.privateEndpoints.get(b.privateEndpointId);
@@ -724,6 +732,24 @@ export class ReachKit {
     }
     const nsgs = inbound ? [...before, { point, direction: 'Inbound' as const }] : before;
     return { space, nsgOnPath: nsgs.length > 0, nsgs };
+  }
+
+  /**
+   * The arrival (one template's packets) filtered by `b`'s inbound NSGs, memoised: destinations
+   * behind the same NSGs and VirtualNetwork tag whose addresses fall in one atom of those NSGs'
+   * destination boundaries get the same packets (their own address substituted), because no rule
+   * tells their addresses apart (NSG filters are pointwise).
+   */
+  private inboundAtDestination(arrival: PacketSpace, arrivalKey: string, b: Endpoint, point: FilterPoint, mode: FilterMode): PacketSpace {
+    const dstPoint = IntervalSet.point(b.ip);
+    const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
+    const key = `${mode}|${arrivalKey}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    const hit = this.inboundCache.get(key);
+    if (hit) return hit.isEmpty() ? hit : new PacketSpace(hit.boxes.map((x) => ({ ...x, dst: dstPoint })));
+    const space = this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: dstPoint }))), mode);
+    if (this.inboundCache.size > 400_000) this.inboundCache.clear();
+    this.inboundCache.set(key, space);
+    return space;
   }
 
   /**
@@ -766,7 +792,7 @@ export class ReachKit {
       }
     }
     const calls = log.nsg.filter((c, i) => i !== final && c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
-    return { vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
+    return { id: this.nextTemplateId++, vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
   }
 
   private subnetIdOf(display: string): ResourceId | undefined {

@@ -345,18 +345,24 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   // ---- paths (shortest, from the BFS tree) ----
   const paths = singleSource(graph, ROOT);
   const nodeEndpoint = (node: string): Endpoint | undefined => (node === ROOT ? e0 : (graph.getNodeAttribute(node, 'target') as Endpoint | undefined));
+  // The path to a node is the path to its parent plus one step: the parents' steps are built once
+  // and shared by every member of the classes below them (only the last step names the member).
+  const stepCache = new Map<string, BlastStep[]>();
   const stepsTo = (node: string, last?: Endpoint): BlastStep[] => {
     const p = paths[node] ?? [];
-    const steps: BlastStep[] = [];
-    for (let i = 1; i < p.length; i++) {
-      const a = p[i - 1];
-      const b = p[i];
-      const info = edges.get(`${a}>${b}`)!;
-      const fe = nodeEndpoint(a)!;
-      const first = info.reach.allowed[0];
-      const to = describeNode(dp, b, i === p.length - 1 && last ? last : undefined, nodeEndpoint(b), graph.getNodeAttribute(b, 'address') as string | undefined);
-      steps.push({ from: endpointHop(dp, fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: info.reach.allowed });
+    if (p.length < 2) return [];
+    if (!last) {
+      const hit = stepCache.get(node);
+      if (hit) return hit.slice();
     }
+    const a = p[p.length - 2];
+    const steps = p.length > 2 ? stepsTo(a) : [];
+    const info = edges.get(`${a}>${node}`)!;
+    const fe = nodeEndpoint(a)!;
+    const first = info.reach.allowed[0];
+    const to = describeNode(dp, node, last, nodeEndpoint(node), graph.getNodeAttribute(node, 'address') as string | undefined);
+    steps.push({ from: endpointHop(dp, fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: info.reach.allowed });
+    if (!last) stepCache.set(node, steps.slice());
     return steps;
   };
 
