@@ -134,6 +134,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   let sources = 0;
   const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
   const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
+  const byShape = new Map<string, { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean } | null>();
 
   // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
   // same way, so one walk answers for all of them (split by source address afterwards).
@@ -161,24 +162,38 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       for (const ca of members) {
         const a = classes.classes[ca].representative;
         if (a === target) continue;
-        const mine = only(t.space, a.ip);
-        if (mine.isEmpty()) continue;
-        const reach = kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
-        if (reach.allowed.length === 0) continue;
-        // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
-        din ??= kit.defaultOnly(t, 'default-inbound');
-        const inboundDefaultOnly = mine.subtract(only(din, a.ip)).isEmpty();
-        let defaultOnly = false;
-        if (inboundDefaultOnly) {
-          dall ??= kit.defaultOnly(t, 'default');
-          defaultOnly = mine.subtract(only(dall, a.ip)).isEmpty();
+        // Answers of the same shape differ only by the destination address: what one source class
+        // gets (ports, default-rule marks) is computed once per shape.
+        const memoKey = t.shape !== undefined ? `${t.shape}|${ca}` : undefined;
+        let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
+        if (got === undefined) {
+          got = null;
+          const mine = only(t.space, a.ip);
+          const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
+          if (reach && reach.allowed.length > 0) {
+            // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
+            din ??= kit.defaultOnly(t, 'default-inbound');
+            const inboundDefaultOnly = mine.subtract(only(din, a.ip)).isEmpty();
+            let defaultOnly = false;
+            if (inboundDefaultOnly) {
+              dall ??= kit.defaultOnly(t, 'default');
+              defaultOnly = mine.subtract(only(dall, a.ip)).isEmpty();
+            }
+            got = { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly };
+          }
+          if (memoKey !== undefined) {
+            if (byShape.size > 400_000) byShape.clear();
+            byShape.set(memoKey, got);
+          }
         }
+        if (!got) continue;
+        const { defaultOnly, inboundDefaultOnly } = got;
         for (const ga of groupsOfClass[ca]) {
           for (const gb of groupsOfClass[cb]) {
             const key = ga * G + gb;
             let cell = cells.get(key);
-            if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: reach.example }));
-            mergePorts(cell.ports, reach.ports);
+            if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: { ...got.example, dst: target.ipText } }));
+            mergePorts(cell.ports, got.ports);
             cell.defaultOnly &&= defaultOnly;
             cell.inboundDefaultOnly &&= inboundDefaultOnly;
             cell.nsg ||= t.nsgOnPath;
