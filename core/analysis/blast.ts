@@ -390,7 +390,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     if (sel) item.critical = sel;
     reached.push(item);
   }
-  reached.sort((a, b) => a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || a.name.localeCompare(b.name) || (a.ip ?? '').localeCompare(b.ip ?? '', undefined, { numeric: true }));
+  reached.sort((a, b) => a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || BY_NAME.compare(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? ''));
 
   const exitList: BlastExit[] = [...exits.entries()]
     .map(([kind, x]) => ({ kind: kind as BlastExit['kind'], target: x.target, destinations: x.destinations, depth: (paths[x.node]?.length ?? 1) - 1, path: stepsTo(x.node) }))
@@ -419,6 +419,11 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     stats: { ...kit.stats, footholds, batches, classes: n },
   };
 }
+
+// The orders of String#localeCompare (default collation; numeric for addresses), without building a
+// collator per comparison.
+const BY_NAME = new Intl.Collator();
+const BY_ADDRESS = new Intl.Collator(undefined, { numeric: true });
 
 const ALL_PROTOCOLS = IntervalSet.range(0, 255);
 const ALL_PORTS = IntervalSet.range(0, 65535);

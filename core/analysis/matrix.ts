@@ -207,23 +207,24 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     kit.forget(batch);
   }
 
-  const out: MatrixCell[] = [...cells.values()]
-    .map((c) => ({
-      from: groups[c.from].name,
-      to: groups[c.to].name,
-      fromId: groups[c.from].id,
-      toId: groups[c.to].id,
-      allowed: allowedOf(c.ports),
-      defaultRulesOnly: c.defaultOnly,
-      inboundDefaultRulesOnly: c.inboundDefaultOnly,
-      nsgOnPath: c.nsg,
-      example: c.example!,
-      order: [c.from, c.to],
-    }))
-    .filter((c) => c.allowed.length > 0)
-    .sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to) || x.fromId.localeCompare(y.fromId) || x.toId.localeCompare(y.toId))
-    .map(({ order: _order, ...c }) => c);
-  const sortedGroups = [...groups].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  // Cells in the order of (from name, to name, from id, to id) by the default collation, as
+  // String#localeCompare orders them; compared by rank, each name collated once per group.
+  const nameRank = ranks(groups.map((g) => g.name));
+  const idRank = ranks(groups.map((g) => g.id));
+  const kept = [...cells.values()].map((c) => ({ c, allowed: allowedOf(c.ports) })).filter((x) => x.allowed.length > 0);
+  kept.sort((x, y) => nameRank[x.c.from] - nameRank[y.c.from] || nameRank[x.c.to] - nameRank[y.c.to] || idRank[x.c.from] - idRank[y.c.from] || idRank[x.c.to] - idRank[y.c.to]);
+  const out: MatrixCell[] = kept.map(({ c, allowed }) => ({
+    from: groups[c.from].name,
+    to: groups[c.to].name,
+    fromId: groups[c.from].id,
+    toId: groups[c.to].id,
+    allowed,
+    defaultRulesOnly: c.defaultOnly,
+    inboundDefaultRulesOnly: c.inboundDefaultOnly,
+    nsgOnPath: c.nsg,
+    example: c.example!,
+  }));
+  const sortedGroups = groups.map((g, i) => ({ g, i })).sort((a, b) => nameRank[a.i] - nameRank[b.i] || idRank[a.i] - idRank[b.i]).map((x) => x.g);
   return {
     by,
     ports: opts.ports ? opts.ports.ranges().map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)) : 'any',
@@ -240,6 +241,20 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     caveats: kit.caveats.list(),
     stats: { ...kit.stats, sourceClasses: sources, pairs },
   };
+}
+
+const collator = new Intl.Collator();
+
+/** Each value's rank in the default collation (String#localeCompare's order); equal values share a rank. */
+function ranks(values: string[]): Int32Array {
+  const order = values.map((_, i) => i).sort((a, b) => collator.compare(values[a], values[b]));
+  const r = new Int32Array(values.length);
+  let rank = 0;
+  for (let k = 0; k < order.length; k++) {
+    if (k > 0 && collator.compare(values[order[k - 1]], values[order[k]]) !== 0) rank = k;
+    r[order[k]] = rank;
+  }
+  return r;
 }
 
 function lowerBound(a: Float64Array, x: number): number {
