@@ -11,7 +11,8 @@
 //   route table, so one walk with all their addresses as the source set answers for all of them;
 // - walk templates: a walk to one destination also answers for every destination of the same VNet
 //   and kind that sits in the same atom of every route table, firewall and NSG the walk consulted
-//   (except the destination's own inbound NSGs, applied per destination).
+//   (except the destination's own inbound NSGs, applied per destination and memoised per atom of
+//   those NSGs' destination boundaries: look-alike destinations get the same packets).
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';

@@ -9,7 +9,9 @@
 // NSGs and the destination's inbound NSGs (the VnetLocal route has nothing else on it); everything
 // else is the engine's reach walk. "Default rules only" is computed symbolically: the same walk
 // with NSGs that allow only what their default rules allow; a cell is marked when that admits all
-// of its traffic.
+// of its traffic. Answers that came from one walk template through one destination NSG atom (the
+// same "shape", see BatchReach.shape) differ only by the destination address, so what a source
+// class gets from them (ports, marks) is worked out once per shape and reused.
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
