@@ -70,6 +70,7 @@ export function compileCriticalSelectors(dp: DataPlane, texts: string[]): Critic
   const s = dp.snapshot;
   const selectors = texts.filter((t) => t.trim() !== '').map((t) => parse(dp, t));
   const endpoint = (e: Endpoint): string | undefined => {
+    if (selectors.length === 0) return undefined;
     const nicId = e.kind === 'nic' || e.kind === 'privateEndpoint' ? e.nicId : undefined;
     const nic = nicId ? s.networkInterfaces.get(nicId) : undefined;
     const vm = nic?.vmId ? s.virtualMachines.get(nic.vmId) : undefined;

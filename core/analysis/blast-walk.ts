@@ -11,7 +11,8 @@
 //   route table, so one walk with all their addresses as the source set answers for all of them;
 // - walk templates: a walk to one destination also answers for every destination of the same VNet
 //   and kind that sits in the same atom of every route table, firewall and NSG the walk consulted
-//   (except the destination's own inbound NSGs, applied per destination).
+//   (except the destination's own inbound NSGs, applied per destination and memoised per atom of
+//   those NSGs' destination boundaries: look-alike destinations get the same packets).
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
@@ -171,6 +172,8 @@ export interface SourceBatch {
 
 /** What a walk to one destination says about its look-alikes. */
 interface Template {
+  /** Names the template in memo keys. */
+  id: number;
   vnetId: ResourceId;
   kind: Endpoint['kind'];
   /**
@@ -196,6 +199,12 @@ export interface BatchReach {
   space: PacketSpace;
   nsgOnPath: boolean;
   nsgs: NsgUse[];
+  /**
+   * Set when the answer came from a walk template and a memoised destination NSG context: two
+   * answers of one batch with the same shape are the same packets up to the destination address
+   * (and the same NSGs on the way), so whatever a caller derives from one holds for the other.
+   */
+  shape?: string;
 }
 
 interface NsgCall {
@@ -213,14 +222,19 @@ export class ReachKit {
   readonly caveats = new CaveatSet();
   readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0 };
   private readonly nsgCache = new Map<string, PacketSpace>();
-  private readonly nsgCuts = new Map<string, number[]>();
+  private readonly points = new Map<string, Map<string, Map<string, { id: number; cuts: number[][] }>>>();
+  private pointCount = 0;
   private readonly fwCache = new Map<string, { network: PacketSpace; notes: string[] }>();
   private readonly fwCuts = new Map<string, number[]>();
   private readonly partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
   private readonly setCache = new Map<string, IntervalSet>();
-  private readonly templates = new Map<string, Template[]>();
+  /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
+  private readonly templates = new Map<string, Map<string, Template[]>>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
+  private readonly inboundCache = new Map<string, PacketSpace>();
+  private readonly interned = new Map<string, number>();
+  private nextTemplateId = 1;
   readonly scopeBox: Box;
 
   constructor(readonly dp: DataPlane, readonly scope: PortScope) {
@@ -243,19 +257,31 @@ export class ReachKit {
     return this.nsgOrder(point, direction).length > 0;
   }
 
+  /** A number for a filter point and its memo slots, looked up by the ids themselves (their hashes are cached; a joined key's is not). */
+  private pointInfo(point: FilterPoint): { id: number; cuts: number[][] } {
+    let bySubnet = this.points.get(point.subnetId);
+    if (!bySubnet) this.points.set(point.subnetId, (bySubnet = new Map()));
+    let byNic = bySubnet.get(point.subnetNsgId ?? '');
+    if (!byNic) bySubnet.set(point.subnetNsgId ?? '', (byNic = new Map()));
+    let info = byNic.get(point.nicNsgId ?? '');
+    if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++this.pointCount, cuts: [] }));
+    return info;
+  }
+
   /** Address boundaries the NSGs at `point` draw, in `direction`, on the source or destination. */
   nsgCutsOf(point: FilterPoint, direction: Direction, dim: 'src' | 'dst'): number[] {
-    const key = `${direction}|${dim}|${point.subnetId}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}`;
-    let cuts = this.nsgCuts.get(key);
-    if (cuts) return cuts;
+    const slots = this.pointInfo(point).cuts;
+    const slot = (direction === 'Inbound' ? 0 : 2) + (dim === 'src' ? 0 : 1);
+    const hit = slots[slot];
+    if (hit) return hit;
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
     const set = new Set<number>();
     for (const id of this.nsgOrder(point, direction)) {
       const nsg = this.dp.compiledNsg(id)!;
       for (const c of direction === 'Inbound' ? nsg.inbound : nsg.outbound) addCuts(set, ruleBox(c, vnetTag)[dim]);
     }
-    cuts = [...set].sort((a, b) => a - b);
-    this.nsgCuts.set(key, cuts);
+    const cuts = [...set].sort((a, b) => a - b);
+    slots[slot] = cuts;
     return cuts;
   }
 
@@ -268,11 +294,16 @@ export class ReachKit {
   nsgPermits(point: FilterPoint, direction: Direction, srcPin: IntervalSet, dstPin: IntervalSet, requested: FilterMode = 'all'): PacketSpace {
     const mode = requested === 'default-inbound' ? (direction === 'Inbound' ? 'default' : 'all') : requested;
     // A pin that straddles atoms is widened to everything: computed once, shared by every caller.
-    const src = atomRange(this.nsgCutsOf(point, direction, 'src'), srcPin) ?? ALL_IPS;
-    const dst = atomRange(this.nsgCutsOf(point, direction, 'dst'), dstPin) ?? ALL_IPS;
-    const key = `${mode}|${direction}|${point.subnetId}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${src.key()}|${dst.key()}`;
+    // The key names each atom by its index (-1: widened to everything).
+    const srcCuts = this.nsgCutsOf(point, direction, 'src');
+    const dstCuts = this.nsgCutsOf(point, direction, 'dst');
+    const si = atomOf(srcCuts, srcPin);
+    const di = atomOf(dstCuts, dstPin);
+    const key = `${mode}|${direction}|${this.pointInfo(point).id}|${si}|${di}`;
     const hit = this.nsgCache.get(key);
     if (hit) return hit;
+    const src = si < 0 ? ALL_IPS : atomAt(srcCuts, si);
+    const dst = di < 0 ? ALL_IPS : atomAt(dstCuts, di);
     this.stats.nsgComputations++;
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
     let cur = PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS });
@@ -681,13 +712,15 @@ export class ReachKit {
     const own = `${mode}|${batch.key}`;
     const sig = this.signature(batch);
     const shared = sig ? `${mode}|s|${sig}` : undefined;
+    const where = `${b.vnetId}|${b.kind}`;
     for (const key of shared ? [own, shared] : [own]) {
-      for (const t of this.templates.get(key) ?? []) {
-        if (t.vnetId !== b.vnetId || t.kind !== b.kind || !t.checks.every((c) => sameAtom(c, b.ip))) continue;
+      for (const t of this.templates.get(key)?.get(where) ?? []) {
+        if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
+        const arrivalKey = key === own ? `${t.id}` : `${t.id}|${batch.key}`;
         const arrival = key === own ? t.arrival : new PacketSpace(t.arrival.boxes.map((x) => ({ ...x, src: batch.src })));
-        return this.finish(arrival, b, bPoint, mode, t.calls);
+        return this.finish(arrival, b, bPoint, mode, t.calls, arrivalKey);
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -702,19 +735,31 @@ export class ReachKit {
         // Shared with look-alike batches when every address of the batch fared alike.
         const generic = shared && (!t.arrival || t.arrival.isEmpty() || t.arrival.boxes.every((x) => x.src.equals(batch.src)));
         const key = generic ? shared : own;
-        const list = this.templates.get(key) ?? [];
-        list.push(t);
-        this.templates.set(key, list);
+        let byWhere = this.templates.get(key);
+        if (!byWhere) this.templates.set(key, (byWhere = new Map()));
+        const list = byWhere.get(where);
+        if (list) list.push(t);
+        else byWhere.set(where, [t]);
       }
     }
     return { space, nsgOnPath, nsgs };
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
-  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[]): BatchReach {
-    let space = new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) })));
+  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey?: string): BatchReach {
     const inbound = this.hasNsg(point, 'Inbound');
-    space = this.applyNsgs(point, 'Inbound', space, mode);
+    let shape: string | undefined;
+    let space: PacketSpace;
+    if (inbound && arrivalKey !== undefined) {
+      const r = this.inboundAtDestination(arrival, arrivalKey, b, point, mode);
+      space = r.space;
+      shape = r.key;
+    } else {
+      space = this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) }))), mode);
+      if (arrivalKey !== undefined) shape = `${mode}|${this.intern(arrivalKey)}|-`;
+    }
+    // A private endpoint's service decides per endpoint: no shared shape.
+    if (b.kind !== 'nic') shape = undefined;
     if (b.kind === 'privateEndpoint' && !space.isEmpty()) {
       // As walk.ts privateEndpointService: an approved connection to a storage account serves TCP 443.
       const pe = this.dp.snapshot.privateEndpoints.get(b.privateEndpointId);
@@ -723,7 +768,32 @@ export class ReachKit {
       else if (conn && this.dp.snapshot.storageAccounts.has(conn.targetId)) space = space.intersectBox({ protocols: IntervalSet.point(6), src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: IntervalSet.point(443) });
     }
     const nsgs = inbound ? [...before, { point, direction: 'Inbound' as const }] : before;
-    return { space, nsgOnPath: nsgs.length > 0, nsgs };
+    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape };
+  }
+
+  /**
+   * The arrival (one template's packets) filtered by `b`'s inbound NSGs, memoised: destinations
+   * behind the same NSGs and VirtualNetwork tag whose addresses fall in one atom of those NSGs'
+   * destination boundaries get the same packets (their own address substituted), because no rule
+   * tells their addresses apart (NSG filters are pointwise).
+   */
+  private inboundAtDestination(arrival: PacketSpace, arrivalKey: string, b: Endpoint, point: FilterPoint, mode: FilterMode): { space: PacketSpace; key: string } {
+    const dstPoint = IntervalSet.point(b.ip);
+    const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
+    const key = `${mode}|${this.intern(arrivalKey)}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    const hit = this.inboundCache.get(key);
+    if (hit) return { space: hit.isEmpty() ? hit : new PacketSpace(hit.boxes.map((x) => ({ ...x, dst: dstPoint }))), key };
+    const space = this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: dstPoint }))), mode);
+    if (this.inboundCache.size > 400_000) this.inboundCache.clear();
+    this.inboundCache.set(key, space);
+    return { space, key };
+  }
+
+  /** A short number for a long memo key part (batch keys list every source address). */
+  private intern(key: string): number {
+    let id = this.interned.get(key);
+    if (id === undefined) this.interned.set(key, (id = this.interned.size + 1));
+    return id;
   }
 
   /**
@@ -766,7 +836,7 @@ export class ReachKit {
       }
     }
     const calls = log.nsg.filter((c, i) => i !== final && c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
-    return { vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
+    return { id: this.nextTemplateId++, vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
   }
 
   private subnetIdOf(display: string): ResourceId | undefined {
@@ -838,6 +908,21 @@ export function atomIndex(cuts: number[], ip: number): number {
     else h = mid;
   }
   return l;
+}
+
+/** The index of the atom that holds every member of `pin`; -1 when none does (or `pin` is empty). */
+function atomOf(cuts: number[], pin: IntervalSet): number {
+  const lo = pin.min();
+  if (lo === undefined) return -1;
+  const b = pin.bounds;
+  const l = atomIndex(cuts, lo);
+  const end = l < cuts.length ? cuts[l] - 1 : 0xffffffff;
+  return b[b.length - 1] > end ? -1 : l;
+}
+
+/** Atom number `l` as a set (see atomIndex). */
+function atomAt(cuts: number[], l: number): IntervalSet {
+  return IntervalSet.range(l === 0 ? 0 : cuts[l - 1], l < cuts.length ? cuts[l] - 1 : 0xffffffff);
 }
 
 /** The elementary interval between two cuts that holds every member of `pin`, if one does. */

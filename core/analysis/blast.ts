@@ -345,18 +345,37 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   // ---- paths (shortest, from the BFS tree) ----
   const paths = singleSource(graph, ROOT);
   const nodeEndpoint = (node: string): Endpoint | undefined => (node === ROOT ? e0 : (graph.getNodeAttribute(node, 'target') as Endpoint | undefined));
+  const labels = new Map<string, string>();
+  const labelOf = (subnetId: string) => {
+    let l = labels.get(subnetId);
+    if (l === undefined) labels.set(subnetId, (l = subnetLabel(dp, subnetId)));
+    return l;
+  };
+  // Each endpoint's display (name, resource) once: it is asked for as a member and in paths.
+  const hops = new Map<Endpoint, ReturnType<typeof endpointHop>>();
+  const hopOf = (e: Endpoint) => {
+    let h = hops.get(e);
+    if (!h) hops.set(e, (h = endpointHop(dp, e)));
+    return h;
+  };
+  // The path to a node is the path to its parent plus one step: the parents' steps are built once
+  // and shared by every member of the classes below them (only the last step names the member).
+  const stepCache = new Map<string, BlastStep[]>();
   const stepsTo = (node: string, last?: Endpoint): BlastStep[] => {
     const p = paths[node] ?? [];
-    const steps: BlastStep[] = [];
-    for (let i = 1; i < p.length; i++) {
-      const a = p[i - 1];
-      const b = p[i];
-      const info = edges.get(`${a}>${b}`)!;
-      const fe = nodeEndpoint(a)!;
-      const first = info.reach.allowed[0];
-      const to = describeNode(dp, b, i === p.length - 1 && last ? last : undefined, nodeEndpoint(b), graph.getNodeAttribute(b, 'address') as string | undefined);
-      steps.push({ from: endpointHop(dp, fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: info.reach.allowed });
+    if (p.length < 2) return [];
+    if (!last) {
+      const hit = stepCache.get(node);
+      if (hit) return hit.slice();
     }
+    const a = p[p.length - 2];
+    const steps = p.length > 2 ? stepsTo(a) : [];
+    const info = edges.get(`${a}>${node}`)!;
+    const fe = nodeEndpoint(a)!;
+    const first = info.reach.allowed[0];
+    const to = describeNode(dp, node, last, nodeEndpoint(node), graph.getNodeAttribute(node, 'address') as string | undefined, hopOf);
+    steps.push({ from: hopOf(fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: info.reach.allowed });
+    if (!last) stepCache.set(node, steps.slice());
     return steps;
   };
 
@@ -368,8 +387,8 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     const depth = (paths[node]?.length ?? 1) - 1;
     for (const m of classes.classes[c].members) {
       if (m === e0) continue;
-      const h = endpointHop(dp, m);
-      const item: BlastReached = { resource: h.resource, name: h.name, kind: m.kind === 'nic' ? 'nic' : 'privateEndpoint', ip: m.ipText, subnet: subnetLabel(dp, m.subnetId), depth, path: stepsTo(node, m) };
+      const h = hopOf(m);
+      const item: BlastReached = { resource: h.resource, name: h.name, kind: m.kind === 'nic' ? 'nic' : 'privateEndpoint', ip: m.ipText, subnet: labelOf(m.subnetId), depth, path: stepsTo(node, m) };
       const sel = matcher.endpoint(m);
       if (sel) item.critical = sel;
       reached.push(item);
@@ -384,7 +403,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     if (sel) item.critical = sel;
     reached.push(item);
   }
-  reached.sort((a, b) => a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || a.name.localeCompare(b.name) || (a.ip ?? '').localeCompare(b.ip ?? '', undefined, { numeric: true }));
+  reached.sort((a, b) => a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || BY_NAME.compare(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? ''));
 
   const exitList: BlastExit[] = [...exits.entries()]
     .map(([kind, x]) => ({ kind: kind as BlastExit['kind'], target: x.target, destinations: x.destinations, depth: (paths[x.node]?.length ?? 1) - 1, path: stepsTo(x.node) }))
@@ -413,6 +432,11 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     stats: { ...kit.stats, footholds, batches, classes: n },
   };
 }
+
+// The orders of String#localeCompare (default collation; numeric for addresses), without building a
+// collator per comparison.
+const BY_NAME = new Intl.Collator();
+const BY_ADDRESS = new Intl.Collator(undefined, { numeric: true });
 
 const ALL_PROTOCOLS = IntervalSet.range(0, 255);
 const ALL_PORTS = IntervalSet.range(0, 65535);
@@ -454,7 +478,7 @@ function batchesOf(dp: DataPlane, layer: Foothold[]): (Foothold & { endpoint: Ex
   return [...groups.values()].map((l) => l.sort((a, b) => a.endpoint.ip - b.endpoint.ip));
 }
 
-function describeNode(dp: DataPlane, node: string, member: Endpoint | undefined, target: Endpoint | undefined, address: string | undefined): { name: string; ip: string } {
+function describeNode(dp: DataPlane, node: string, member: Endpoint | undefined, target: Endpoint | undefined, address: string | undefined, hopOf: (e: Endpoint) => { name: string }): { name: string; ip: string } {
   if (node.startsWith('sa:')) {
     const a = dp.snapshot.storageAccounts.get(node.slice(3));
     return { name: a?.name ?? node.slice(3), ip: `${a?.name ?? ''}.blob.core.windows.net` };
@@ -462,7 +486,7 @@ function describeNode(dp: DataPlane, node: string, member: Endpoint | undefined,
   if (node === 'exit:internet') return { name: 'internet', ip: INTERNET_EXAMPLE };
   if (node === 'exit:onPremises') return { name: 'on-premises', ip: address ?? '' };
   const e = member ?? target;
-  return e ? { name: endpointHop(dp, e).name, ip: e.ipText } : { name: node, ip: '' };
+  return e ? { name: hopOf(e).name, ip: e.ipText } : { name: node, ip: '' };
 }
 
 interface StorageIndex {

@@ -9,7 +9,9 @@
 // NSGs and the destination's inbound NSGs (the VnetLocal route has nothing else on it); everything
 // else is the engine's reach walk. "Default rules only" is computed symbolically: the same walk
 // with NSGs that allow only what their default rules allow; a cell is marked when that admits all
-// of its traffic.
+// of its traffic. Answers that came from one walk template through one destination NSG atom (the
+// same "shape", see BatchReach.shape) differ only by the destination address, so what a source
+// class gets from them (ports, marks) is worked out once per shape and reused.
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
@@ -134,6 +136,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   let sources = 0;
   const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
   const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
+  const byShape = new Map<string, { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean } | null>();
 
   // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
   // same way, so one walk answers for all of them (split by source address afterwards).
@@ -161,24 +164,38 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       for (const ca of members) {
         const a = classes.classes[ca].representative;
         if (a === target) continue;
-        const mine = only(t.space, a.ip);
-        if (mine.isEmpty()) continue;
-        const reach = kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
-        if (reach.allowed.length === 0) continue;
-        // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
-        din ??= kit.defaultOnly(t, 'default-inbound');
-        const inboundDefaultOnly = mine.subtract(only(din, a.ip)).isEmpty();
-        let defaultOnly = false;
-        if (inboundDefaultOnly) {
-          dall ??= kit.defaultOnly(t, 'default');
-          defaultOnly = mine.subtract(only(dall, a.ip)).isEmpty();
+        // Answers of the same shape differ only by the destination address: what one source class
+        // gets (ports, default-rule marks) is computed once per shape.
+        const memoKey = t.shape !== undefined ? `${t.shape}|${ca}` : undefined;
+        let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
+        if (got === undefined) {
+          got = null;
+          const mine = only(t.space, a.ip);
+          const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
+          if (reach && reach.allowed.length > 0) {
+            // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
+            din ??= kit.defaultOnly(t, 'default-inbound');
+            const inboundDefaultOnly = mine.subtract(only(din, a.ip)).isEmpty();
+            let defaultOnly = false;
+            if (inboundDefaultOnly) {
+              dall ??= kit.defaultOnly(t, 'default');
+              defaultOnly = mine.subtract(only(dall, a.ip)).isEmpty();
+            }
+            got = { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly };
+          }
+          if (memoKey !== undefined) {
+            if (byShape.size > 400_000) byShape.clear();
+            byShape.set(memoKey, got);
+          }
         }
+        if (!got) continue;
+        const { defaultOnly, inboundDefaultOnly } = got;
         for (const ga of groupsOfClass[ca]) {
           for (const gb of groupsOfClass[cb]) {
             const key = ga * G + gb;
             let cell = cells.get(key);
-            if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: reach.example }));
-            mergePorts(cell.ports, reach.ports);
+            if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: { ...got.example, dst: target.ipText } }));
+            mergePorts(cell.ports, got.ports);
             cell.defaultOnly &&= defaultOnly;
             cell.inboundDefaultOnly &&= inboundDefaultOnly;
             cell.nsg ||= t.nsgOnPath;
@@ -192,23 +209,24 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     kit.forget(batch);
   }
 
-  const out: MatrixCell[] = [...cells.values()]
-    .map((c) => ({
-      from: groups[c.from].name,
-      to: groups[c.to].name,
-      fromId: groups[c.from].id,
-      toId: groups[c.to].id,
-      allowed: allowedOf(c.ports),
-      defaultRulesOnly: c.defaultOnly,
-      inboundDefaultRulesOnly: c.inboundDefaultOnly,
-      nsgOnPath: c.nsg,
-      example: c.example!,
-      order: [c.from, c.to],
-    }))
-    .filter((c) => c.allowed.length > 0)
-    .sort((x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to) || x.fromId.localeCompare(y.fromId) || x.toId.localeCompare(y.toId))
-    .map(({ order: _order, ...c }) => c);
-  const sortedGroups = [...groups].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  // Cells in the order of (from name, to name, from id, to id) by the default collation, as
+  // String#localeCompare orders them; compared by rank, each name collated once per group.
+  const nameRank = ranks(groups.map((g) => g.name));
+  const idRank = ranks(groups.map((g) => g.id));
+  const kept = [...cells.values()].map((c) => ({ c, allowed: allowedOf(c.ports) })).filter((x) => x.allowed.length > 0);
+  kept.sort((x, y) => nameRank[x.c.from] - nameRank[y.c.from] || nameRank[x.c.to] - nameRank[y.c.to] || idRank[x.c.from] - idRank[y.c.from] || idRank[x.c.to] - idRank[y.c.to]);
+  const out: MatrixCell[] = kept.map(({ c, allowed }) => ({
+    from: groups[c.from].name,
+    to: groups[c.to].name,
+    fromId: groups[c.from].id,
+    toId: groups[c.to].id,
+    allowed,
+    defaultRulesOnly: c.defaultOnly,
+    inboundDefaultRulesOnly: c.inboundDefaultOnly,
+    nsgOnPath: c.nsg,
+    example: c.example!,
+  }));
+  const sortedGroups = groups.map((g, i) => ({ g, i })).sort((a, b) => nameRank[a.i] - nameRank[b.i] || idRank[a.i] - idRank[b.i]).map((x) => x.g);
   return {
     by,
     ports: opts.ports ? opts.ports.ranges().map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)) : 'any',
@@ -225,6 +243,20 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     caveats: kit.caveats.list(),
     stats: { ...kit.stats, sourceClasses: sources, pairs },
   };
+}
+
+const collator = new Intl.Collator();
+
+/** Each value's rank in the default collation (String#localeCompare's order); equal values share a rank. */
+function ranks(values: string[]): Int32Array {
+  const order = values.map((_, i) => i).sort((a, b) => collator.compare(values[a], values[b]));
+  const r = new Int32Array(values.length);
+  let rank = 0;
+  for (let k = 0; k < order.length; k++) {
+    if (k > 0 && collator.compare(values[order[k - 1]], values[order[k]]) !== 0) rank = k;
+    r[order[k]] = rank;
+  }
+  return r;
 }
 
 function lowerBound(a: Float64Array, x: number): number {

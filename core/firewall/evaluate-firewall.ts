@@ -7,7 +7,8 @@ import type { AzureFirewall } from '../model/types.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Flow } from '../policy/flow.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
-import { intersectBox } from '../sets/packet-space.ts';
+import { boxesMeet, intersectBox, type Box } from '../sets/packet-space.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
 import { orderFirewallRules, type FirewallRuleSet, type OrderedCollection } from './ordered-collections.ts';
 import {
   compileApplicationRule,
@@ -123,13 +124,18 @@ export function computeFirewallPermits(dp: DataPlane, fw: AzureFirewall, query: 
   const notes = [...c.set.problems];
   let rest = query;
   let network = PacketSpace.EMPTY;
+  // The hull of what is still undecided: a rule whose box misses it on an address or a port is
+  // skipped without building anything (most rules of a large policy miss a pinned query).
+  let hull = spaceHull(rest);
   for (const { oc, rules } of c.network) {
     for (const r of rules) {
       if (rest.isEmpty()) break;
+      if (!boxesMeet(hull, r.box)) continue;
       const hit = rest.intersectBox(r.box);
       if (hit.isEmpty()) continue;
       if (oc.collection.action !== 'Deny') network = new PacketSpace([...network.boxes, ...hit.boxes]);
       rest = rest.subtractBox(r.box);
+      hull = spaceHull(rest);
     }
   }
   let application = PacketSpace.EMPTY;
@@ -137,6 +143,7 @@ export function computeFirewallPermits(dp: DataPlane, fw: AzureFirewall, query: 
   for (const { oc, rules } of c.application) {
     for (const r of rules) {
       if (rest.isEmpty()) break;
+      if (!boxesMeet(hull, r.box)) continue;
       const hit = rest.intersectBox(r.box);
       if (hit.isEmpty()) continue;
       if (!q.fqdn) {
@@ -146,10 +153,29 @@ export function computeFirewallPermits(dp: DataPlane, fw: AzureFirewall, query: 
       if (!r.rule.targetFqdns.some((p) => fqdnMatches(p, q.fqdn!))) continue;
       if (oc.collection.action !== 'Deny') application = new PacketSpace([...application.boxes, ...hit.boxes]);
       rest = rest.subtractBox(r.box);
+      hull = spaceHull(rest);
     }
   }
   if (appCouldMatch) notes.push('application rules match by FQDN; without one (--fqdn) they were not applied');
   return { network, application, notes };
+}
+
+/** Per dimension, the span from the lowest to the highest value of any box of `space`: a box that misses it misses the space. */
+function spaceHull(space: PacketSpace): Box {
+  const b = space.boxes;
+  if (b.length === 1) return b[0];
+  const span = (d: keyof Box) => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const x of b) {
+      const bd = x[d].bounds;
+      if (bd.length === 0) continue;
+      if (bd[0] < lo) lo = bd[0];
+      if (bd[bd.length - 1] > hi) hi = bd[bd.length - 1];
+    }
+    return IntervalSet.range(lo, hi);
+  };
+  return { protocols: span('protocols'), src: span('src'), srcPorts: span('srcPorts'), dst: span('dst'), dstPorts: span('dstPorts') };
 }
 
 /** DNAT entries of a firewall for exposure and ingress: each NAT rule with its match box. */

@@ -110,6 +110,16 @@ export class IntervalSet {
   intersect(other: IntervalSet): IntervalSet {
     const a = this.bounds;
     const b = other.bounds;
+    // Cheap exits that allocate nothing: an empty side, disjoint hulls, or one side inside a single
+    // interval of the other (the common case: a pinned address or port against a wide rule).
+    if (a.length === 0 || b.length === 0) return IntervalSet.EMPTY;
+    const aLo = a[0];
+    const aHi = a[a.length - 1];
+    const bLo = b[0];
+    const bHi = b[b.length - 1];
+    if (aHi < bLo || bHi < aLo) return IntervalSet.EMPTY;
+    if (a.length === 2 && aLo <= bLo && bHi <= aHi) return other;
+    if (b.length === 2 && bLo <= aLo && aHi <= bHi) return this;
     const out: number[] = [];
     let i = 0;
     let j = 0;
@@ -127,6 +137,9 @@ export class IntervalSet {
     if (this.isEmpty() || other.isEmpty()) return this;
     const a = this.bounds;
     const b = other.bounds;
+    // Disjoint hulls leave this set whole; a single interval of `other` covering it leaves nothing.
+    if (a[a.length - 1] < b[0] || b[b.length - 1] < a[0]) return this;
+    if (b.length === 2 && b[0] <= a[0] && a[a.length - 1] <= b[1]) return IntervalSet.EMPTY;
     const out: number[] = [];
     let j = 0;
     for (let i = 0; i < a.length; i += 2) {
@@ -148,6 +161,7 @@ export class IntervalSet {
   intersects(other: IntervalSet): boolean {
     const a = this.bounds;
     const b = other.bounds;
+    if (a.length === 0 || b.length === 0 || a[a.length - 1] < b[0] || b[b.length - 1] < a[0]) return false;
     let i = 0;
     let j = 0;
     while (i < a.length && j < b.length) {

@@ -33,20 +33,30 @@ function boxIsEmpty(b: Box): boolean {
 }
 
 export function intersectBox(a: Box, b: Box): Box | undefined {
-  const out: Box = {
-    protocols: a.protocols.intersect(b.protocols),
-    src: a.src.intersect(b.src),
-    srcPorts: a.srcPorts.intersect(b.srcPorts),
-    dst: a.dst.intersect(b.dst),
-    dstPorts: a.dstPorts.intersect(b.dstPorts),
-  };
-  return boxIsEmpty(out) ? undefined : out;
+  // One dimension at a time, stopping at the first empty one (most rule boxes miss a query on the
+  // address or the port); `a` itself when no dimension narrowed it (nothing allocated).
+  const protocols = a.protocols.intersect(b.protocols);
+  if (protocols.isEmpty()) return undefined;
+  const dst = a.dst.intersect(b.dst);
+  if (dst.isEmpty()) return undefined;
+  const dstPorts = a.dstPorts.intersect(b.dstPorts);
+  if (dstPorts.isEmpty()) return undefined;
+  const src = a.src.intersect(b.src);
+  if (src.isEmpty()) return undefined;
+  const srcPorts = a.srcPorts.intersect(b.srcPorts);
+  if (srcPorts.isEmpty()) return undefined;
+  if (protocols === a.protocols && src === a.src && srcPorts === a.srcPorts && dst === a.dst && dstPorts === a.dstPorts) return a;
+  return { protocols, src, srcPorts, dst, dstPorts };
+}
+
+/** True when the two boxes share a packet (no allocation). */
+export function boxesMeet(a: Box, b: Box): boolean {
+  return a.protocols.intersects(b.protocols) && a.dst.intersects(b.dst) && a.dstPorts.intersects(b.dstPorts) && a.src.intersects(b.src) && a.srcPorts.intersects(b.srcPorts);
 }
 
 /** a \ b as at most five disjoint boxes (peel one dimension at a time). */
 export function subtractBox(a: Box, b: Box): Box[] {
-  const common = intersectBox(a, b);
-  if (!common) return [a];
+  if (!boxesMeet(a, b)) return [a];
   const out: Box[] = [];
   let rest: Box = a;
   for (const d of DIMS) {
@@ -77,12 +87,17 @@ export class PacketSpace {
   }
 
   intersectBox(box: Box): PacketSpace {
-    const out: Box[] = [];
+    if (this.boxes.length === 0) return this;
+    let out: Box[] | undefined;
+    let same = true;
     for (const b of this.boxes) {
       const i = intersectBox(b, box);
-      if (i) out.push(i);
+      if (i !== b) same = false;
+      if (i) (out ??= []).push(i);
     }
-    return new PacketSpace(out);
+    // Unchanged: this very space; nothing left: the shared empty space.
+    if (same) return this;
+    return out ? new PacketSpace(out) : PacketSpace.EMPTY;
   }
 
   intersect(other: PacketSpace): PacketSpace {
@@ -95,9 +110,13 @@ export class PacketSpace {
   }
 
   subtractBox(box: Box): PacketSpace {
-    const out: Box[] = [];
-    for (const b of this.boxes) for (const piece of subtractBox(b, box)) out.push(piece);
-    return new PacketSpace(out);
+    // Boxes the subtracted box misses stay as they are: no new space when it misses them all.
+    let i = 0;
+    while (i < this.boxes.length && !boxesMeet(this.boxes[i], box)) i++;
+    if (i === this.boxes.length) return this;
+    const out: Box[] = this.boxes.slice(0, i);
+    for (; i < this.boxes.length; i++) for (const piece of subtractBox(this.boxes[i], box)) out.push(piece);
+    return out.length ? new PacketSpace(out) : PacketSpace.EMPTY;
   }
 
   subtract(other: PacketSpace): PacketSpace {
