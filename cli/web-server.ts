@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Asset } from './web-build.ts';
 import type { WebData } from './web-data.ts';
+import { type QuestionWorker, SLOW_PATHS } from './web-questions.ts';
 
 /** What the served page may load: only its own scripts and styles, and talk only to this server. */
 export const SERVE_CSP = [
@@ -42,6 +43,8 @@ export interface WebServerOptions {
   assets?: Map<string, Asset>;
   /** Made once the HTTP server exists (Vite's HMR websocket shares it). */
   dev?: (server: http.Server) => Promise<DevHandler>;
+  /** Answers the long questions off the main thread; without it, everything is answered inline. */
+  questions?: QuestionWorker;
   host: string;
   port: number;
   /** Called for each request (tests, logs). */
@@ -109,7 +112,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
         return;
       }
       if (url.pathname.startsWith('/api/')) {
-        void handleApi(req, res, url);
+        handleApi(req, res, url).catch((e: unknown) => {
+          if (!res.headersSent) sendJson(req, res, 500, { error: e instanceof Error ? e.message : String(e) });
+        });
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -153,7 +158,20 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
       sendJson(req, res, 405, { error: `${req.method} is not allowed` });
       return;
     }
-    const r = opts.data.answer(req.method === 'HEAD' ? 'GET' : req.method ?? 'GET', url.pathname, url.searchParams, body);
+    const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
+    if (opts.questions && method === 'GET' && SLOW_PATHS.has(url.pathname)) {
+      const known = opts.data.known(url.pathname, url.searchParams);
+      if (known) {
+        sendJson(req, res, known.status, known.body);
+        return;
+      }
+      const r = await opts.questions.ask(method, url.pathname, url.searchParams);
+      // The main thread keeps the answer: node details show findings, and the same question again is instant.
+      if (r.status === 200) opts.data.remember(url.pathname, url.searchParams, r.body);
+      if (!res.destroyed) sendJson(req, res, r.status, r.body);
+      return;
+    }
+    const r = opts.data.answer(method, url.pathname, url.searchParams, body);
     sendJson(req, res, r.status, r.body);
   }
 
@@ -173,9 +191,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
     host: opts.host,
     port,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+      Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        opts.questions?.close(),
+      ]).then(() => undefined),
   };
 }

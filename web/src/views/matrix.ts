@@ -83,11 +83,14 @@ export function matrixView(app: App): View {
   };
 
   const load = async () => {
-    if (!area) return;
+    if (!area || !side) return;
+    const mine = side;
     clear(area);
     area.appendChild(el('p', { class: 'muted' }, 'Computing the matrix...'));
-    const r = await app.backend.get<MatrixAnswer>('/api/matrix', { by: state.by === 'subnet' ? undefined : state.by });
-    if (!area) return;
+    const by = state.by;
+    const r = await app.backend.get<MatrixAnswer>('/api/matrix', { by: by === 'subnet' ? undefined : by });
+    // The user left the view (or asked again) while this was computed: drop it.
+    if (!area || side !== mine || state.by !== by) return;
     if (!r.ok) {
       clear(area);
       area.appendChild(el('p', { class: 'error' }, r.error));
