@@ -79,11 +79,15 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: Buffer, extra: Record<string, string> = {}): void {
+/** The assets never change while serving: each is compressed once (the app's script is 600 KB). */
+const gzipped = new WeakMap<Buffer, Buffer>();
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: Buffer, extra: Record<string, string> = {}, immutable = false): void {
   const headers: Record<string, string> = { ...COMMON_HEADERS, 'content-type': type, ...extra };
   let out = body;
   if (body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-    out = gzipSync(body);
+    out = (immutable ? gzipped.get(body) : undefined) ?? gzipSync(body);
+    if (immutable) gzipped.set(body, out);
     headers['content-encoding'] = 'gzip';
     headers['vary'] = 'Accept-Encoding';
   }
@@ -135,7 +139,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
         return;
       }
       const html = asset.type.startsWith('text/html');
-      send(req, res, 200, asset.type, asset.body, html ? { 'content-security-policy': SERVE_CSP, 'cache-control': 'no-store' } : { 'cache-control': 'public, max-age=31536000, immutable' });
+      send(req, res, 200, asset.type, asset.body, html ? { 'content-security-policy': SERVE_CSP, 'cache-control': 'no-store' } : { 'cache-control': 'public, max-age=31536000, immutable' }, true);
     } catch (e) {
       sendJson(req, res, 500, { error: e instanceof Error ? e.message : String(e) });
     }

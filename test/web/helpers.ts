@@ -3,6 +3,7 @@
 // test/artifacts/web/. Browser tests skip when /usr/bin/chromium is absent, except under CI=true,
 // where they run (and fail without a browser).
 
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -39,7 +40,11 @@ export async function shot(page: Page, name: string, opts: { keepMouse?: boolean
   if (process.env.ZTPATH_UPDATE_SCREENSHOTS === '1' && README_SHOTS.includes(name)) {
     const docs = path.join(REPO, 'docs', 'screenshots');
     mkdirSync(docs, { recursive: true });
-    copyFileSync(file, path.join(docs, `${name}.png`));
+    const dest = path.join(docs, `${name}.png`);
+    // Committed images stay small (about a third): 256 colours with pngquant when it is installed
+    // (apt-get install pngquant), else as taken.
+    const small = spawnSync('pngquant', ['--quality', '70-95', '--speed', '1', '--force', '--output', dest, file], { stdio: 'ignore' });
+    if (small.error || small.status !== 0) copyFileSync(file, dest);
   }
 }
 

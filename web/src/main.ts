@@ -241,7 +241,7 @@ async function start(): Promise<void> {
   await drawn;
   const renderMs = mark('rendered');
   const c = topo.body.counts;
-  status(`${c.vnets} VNets · ${c.subnets} subnets · ${c.endpoints} endpoints${topo.body.grouped ? ` (${c.groups} groups of equivalent NICs)` : ''} · drawn in ${renderMs} ms`);
+  status(`${c.vnets} VNets · ${c.subnets} subnets · ${c.endpoints} endpoints${topo.body.grouped ? ` (${c.groups} groups of equivalent NICs)` : ''}`);
   window.__ztpath = { cy: graph.cy, graph, app, renderMs, timings, ready: true };
   document.documentElement.dataset.ready = 'true';
   const initial = parseHash();
