@@ -183,12 +183,6 @@ export class WebData {
     }
   }
 
-  /** The answer to a GET already known here (computed, remembered or precomputed); computes nothing. */
-  known(path: string, query: URLSearchParams): ApiResult | undefined {
-    const key = canonicalKey(path, query);
-    return this.cache.has(key) ? { status: 200, body: this.cache.get(key) } : undefined;
-  }
-
   /** An answer computed elsewhere (`ztpath serve`'s question worker, from the same snapshot). */
   remember(path: string, query: URLSearchParams, body: unknown): void {
     this.cache.set(canonicalKey(path, query), body);

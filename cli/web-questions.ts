@@ -7,7 +7,16 @@
 // 504 and an explanation, and a fresh worker takes the next questions.
 
 import { Worker } from 'node:worker_threads';
-import type { ApiResult } from './web-data.ts';
+
+/** An answer as JSON text. */
+export interface JsonAnswer {
+  status: number;
+  json: string;
+}
+
+function errorAnswer(status: number, error: string): JsonAnswer {
+  return { status, json: JSON.stringify({ error }) };
+}
 import type { FromWorker, ToWorker, WorkerSetup } from './web-worker.ts';
 
 /** The API paths answered by the worker. */
@@ -27,7 +36,7 @@ const NAMES: Record<string, string> = {
 interface Job {
   msg: ToWorker;
   key: string;
-  resolve: (r: ApiResult) => void;
+  resolve: (r: JsonAnswer) => void;
 }
 
 /** The worker, started eagerly (it loads while the user looks at the first screen). */
@@ -36,7 +45,7 @@ export class QuestionWorker {
   private ready: Promise<void> | undefined;
   private readonly queue: Job[] = [];
   private running: Job | undefined;
-  private readonly inFlight = new Map<string, Promise<ApiResult>>();
+  private readonly inFlight = new Map<string, Promise<JsonAnswer>>();
   private nextId = 1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -55,12 +64,12 @@ export class QuestionWorker {
     return this.queue.length + (this.running ? 1 : 0);
   }
 
-  ask(method: string, path: string, query: URLSearchParams, body?: unknown): Promise<ApiResult> {
+  ask(method: string, path: string, query: URLSearchParams, body?: unknown): Promise<JsonAnswer> {
     const q = query.toString();
     const key = `${method} ${path}?${q} ${body === undefined ? '' : JSON.stringify(body)}`;
     const same = this.inFlight.get(key);
     if (same) return same;
-    const p = new Promise<ApiResult>((resolve) => {
+    const p = new Promise<JsonAnswer>((resolve) => {
       this.queue.push({ msg: { id: this.nextId++, method, path, query: q, body }, key, resolve });
     });
     this.inFlight.set(key, p);
@@ -72,8 +81,8 @@ export class QuestionWorker {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
-    for (const j of this.queue.splice(0)) j.resolve({ status: 503, body: { error: 'the server is stopping' } });
-    this.running?.resolve({ status: 503, body: { error: 'the server is stopping' } });
+    for (const j of this.queue.splice(0)) j.resolve(errorAnswer(503, 'the server is stopping'));
+    this.running?.resolve(errorAnswer(503, 'the server is stopping'));
     this.running = undefined;
     await this.worker?.terminate();
     this.worker = undefined;
@@ -94,14 +103,14 @@ export class QuestionWorker {
         else if ('failed' in m) {
           this.loadError = m.failed;
           resolve();
-        } else this.finish(m.id, { status: m.status, body: m.body });
+        } else this.finish(m.id, { status: m.status, json: m.json });
       });
       const fail = (why: string) => {
         if (this.worker !== worker) return;
         this.worker = undefined;
         this.loadError = why;
         resolve();
-        if (this.running) this.finish(this.running.msg.id, { status: 500, body: { error: why } });
+        if (this.running) this.finish(this.running.msg.id, errorAnswer(500, why));
       };
       worker.on('error', (e) => fail(`the question worker failed: ${e.message}`));
       worker.on('exit', (code) => fail(`the question worker stopped (exit code ${code})`));
@@ -122,7 +131,7 @@ export class QuestionWorker {
         const why = this.loadError ?? 'the question worker is not running';
         // The next question starts a fresh worker.
         this.worker = undefined;
-        this.finish(job.msg.id, { status: 500, body: { error: why } });
+        this.finish(job.msg.id, errorAnswer(500, why));
         return;
       }
       this.timer = setTimeout(() => this.timeOut(job), this.timeoutMs);
@@ -130,7 +139,7 @@ export class QuestionWorker {
     });
   }
 
-  private finish(id: number, r: ApiResult): void {
+  private finish(id: number, r: JsonAnswer): void {
     const job = this.running;
     if (!job || job.msg.id !== id) return;
     clearTimeout(this.timer);
@@ -146,9 +155,9 @@ export class QuestionWorker {
     void old?.terminate();
     const what = NAMES[job.msg.path] ?? job.msg.path;
     const secs = Number((this.timeoutMs / 1000).toFixed(1));
-    this.finish(job.msg.id, {
-      status: 504,
-      body: { error: `${what} took longer than ${secs} s and was stopped. Narrow the question (ports, depth), or run it with the CLI, or restart \`ztpath serve\` with a larger --timeout.` },
-    });
+    this.finish(
+      job.msg.id,
+      errorAnswer(504, `${what} took longer than ${secs} s and was stopped. Narrow the question (ports, depth), or run it with the CLI, or restart \`ztpath serve\` with a larger --timeout.`),
+    );
   }
 }

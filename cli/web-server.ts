@@ -5,7 +5,8 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
+import { canonicalKey } from './web-data.ts';
 import type { Asset } from './web-build.ts';
 import type { WebData } from './web-data.ts';
 import { type QuestionWorker, SLOW_PATHS } from './web-questions.ts';
@@ -100,12 +101,27 @@ function sendJson(req: http.IncomingMessage, res: http.ServerResponse, status: n
   send(req, res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify(body)), { 'cache-control': 'no-store' });
 }
 
+/** JSON text (a worker's answer, possibly 100+ MB), compressed off the main thread. */
+async function sendJsonText(req: http.IncomingMessage, res: http.ServerResponse, status: number, json: string): Promise<void> {
+  const body = Buffer.from(json);
+  if (body.length < 1024 * 1024 || !/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    send(req, res, status, 'application/json; charset=utf-8', body, { 'cache-control': 'no-store' });
+    return;
+  }
+  const out = await new Promise<Buffer>((resolve, reject) => gzip(body, (e, z) => (e ? reject(e) : resolve(z))));
+  if (res.destroyed) return;
+  res.writeHead(status, { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': String(out.length) });
+  res.end(req.method === 'HEAD' ? undefined : out);
+}
+
 export async function startWebServer(opts: WebServerOptions): Promise<RunningServer> {
   const loopback = isLoopback(opts.host);
   let port = opts.port;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${opts.host}:${port}`]);
 
   let dev: DevHandler | undefined;
+  /** The worker's answers, by canonical request key: the same question again is answered at once. */
+  const answered = new Map<string, string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const done = (status: number) => opts.onRequest?.(req.method ?? 'GET', url.pathname + url.search, status);
@@ -164,15 +180,19 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
     }
     const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
     if (opts.questions && method === 'GET' && SLOW_PATHS.has(url.pathname)) {
-      const known = opts.data.known(url.pathname, url.searchParams);
-      if (known) {
-        sendJson(req, res, known.status, known.body);
+      const key = canonicalKey(url.pathname, url.searchParams);
+      const known = answered.get(key);
+      if (known !== undefined) {
+        await sendJsonText(req, res, 200, known);
         return;
       }
       const r = await opts.questions.ask(method, url.pathname, url.searchParams);
-      // The main thread keeps the answer: node details show findings, and the same question again is instant.
-      if (r.status === 200) opts.data.remember(url.pathname, url.searchParams, r.body);
-      if (!res.destroyed) sendJson(req, res, r.status, r.body);
+      if (r.status === 200) {
+        answered.set(key, r.json);
+        // Node details list the findings of a node: the main thread keeps them.
+        if (url.pathname === '/api/findings') opts.data.remember(url.pathname, url.searchParams, JSON.parse(r.json));
+      }
+      if (!res.destroyed) await sendJsonText(req, res, r.status, r.json);
       return;
     }
     const r = opts.data.answer(method, url.pathname, url.searchParams, body);

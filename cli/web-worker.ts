@@ -20,7 +20,8 @@ export interface WorkerSetup {
 }
 
 export type ToWorker = { id: number; method: string; path: string; query: string; body?: unknown };
-export type FromWorker = { ready: true } | { failed: string } | { id: number; status: number; body: unknown };
+/** Answers travel as JSON text: the main thread sends them as they are (a matrix can be 100+ MB; a structured clone and a JSON.stringify on the main thread would block it). */
+export type FromWorker = { ready: true } | { failed: string } | { id: number; status: number; json: string };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   port.on('message', (m: ToWorker) => {
     if (setup.delayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, setup.delayMs);
     const r = data.answer(m.method, m.path, new URLSearchParams(m.query), m.body);
-    port.postMessage({ id: m.id, status: r.status, body: r.body } satisfies FromWorker);
+    port.postMessage({ id: m.id, status: r.status, json: JSON.stringify(r.body) } satisfies FromWorker);
   });
   port.postMessage({ ready: true } satisfies FromWorker);
 }
