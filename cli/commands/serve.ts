@@ -18,6 +18,9 @@ import { isLoopback, startWebServer, type RunningServer } from '../web-server.ts
 
 export const DEFAULT_PORT = 7878;
 
+/** Vite's dependency cache for --dev: beside the builds (git-ignored), not in node_modules (which may be shared). */
+const DEV_CACHE = path.join(WEB_ROOT, 'dist', '.vite');
+
 export const CHANGE_FLAG = { name: 'change', type: 'string' as const, value: 'FILE', description: 'a change file (as for `ztpath whatif`): the What-if view shows the flows it opens and closes' };
 
 /** PATHS, --service-tags and --change -> the compiled snapshot (and the one after the change). */
@@ -116,7 +119,7 @@ export const serveCommand: Command = {
           host,
           port,
           dev: async (server) => {
-            const devServer = await vite.createServer({ configFile: VITE_CONFIG, root: WEB_ROOT, server: { middlewareMode: true, ws: { server } }, appType: 'spa', logLevel: quiet ? 'warn' : 'info' });
+            const devServer = await vite.createServer({ configFile: VITE_CONFIG, root: WEB_ROOT, cacheDir: DEV_CACHE, server: { middlewareMode: true, ws: { server } }, appType: 'spa', logLevel: quiet ? 'warn' : 'info' });
             closeDev = () => devServer.close();
             return (req, res, next) => devServer.middlewares(req, res, next);
           },
