@@ -183,6 +183,11 @@ export class WebData {
     }
   }
 
+  /** An answer computed elsewhere (`ztpath serve`'s question worker, from the same snapshot). */
+  remember(path: string, query: URLSearchParams, body: unknown): void {
+    this.cache.set(canonicalKey(path, query), body);
+  }
+
   private cached(key: string, compute: () => ApiResult): ApiResult {
     if (this.cache.has(key)) return { status: 200, body: this.cache.get(key) };
     const r = compute();

@@ -5,9 +5,11 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { gzip, gzipSync } from 'node:zlib';
+import { canonicalKey } from './web-data.ts';
 import type { Asset } from './web-build.ts';
 import type { WebData } from './web-data.ts';
+import { type QuestionWorker, SLOW_PATHS } from './web-questions.ts';
 
 /** What the served page may load: only its own scripts and styles, and talk only to this server. */
 export const SERVE_CSP = [
@@ -42,6 +44,8 @@ export interface WebServerOptions {
   assets?: Map<string, Asset>;
   /** Made once the HTTP server exists (Vite's HMR websocket shares it). */
   dev?: (server: http.Server) => Promise<DevHandler>;
+  /** Answers the long questions off the main thread; without it, everything is answered inline. */
+  questions?: QuestionWorker;
   host: string;
   port: number;
   /** Called for each request (tests, logs). */
@@ -76,11 +80,15 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: Buffer, extra: Record<string, string> = {}): void {
+/** The assets never change while serving: each is compressed once (the app's script is 600 KB). */
+const gzipped = new WeakMap<Buffer, Buffer>();
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, status: number, type: string, body: Buffer, extra: Record<string, string> = {}, immutable = false): void {
   const headers: Record<string, string> = { ...COMMON_HEADERS, 'content-type': type, ...extra };
   let out = body;
   if (body.length > 1024 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-    out = gzipSync(body);
+    out = (immutable ? gzipped.get(body) : undefined) ?? gzipSync(body);
+    if (immutable) gzipped.set(body, out);
     headers['content-encoding'] = 'gzip';
     headers['vary'] = 'Accept-Encoding';
   }
@@ -93,12 +101,27 @@ function sendJson(req: http.IncomingMessage, res: http.ServerResponse, status: n
   send(req, res, status, 'application/json; charset=utf-8', Buffer.from(JSON.stringify(body)), { 'cache-control': 'no-store' });
 }
 
+/** JSON text (a worker's answer, possibly 100+ MB), compressed off the main thread. */
+async function sendJsonText(req: http.IncomingMessage, res: http.ServerResponse, status: number, json: string): Promise<void> {
+  const body = Buffer.from(json);
+  if (body.length < 1024 * 1024 || !/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+    send(req, res, status, 'application/json; charset=utf-8', body, { 'cache-control': 'no-store' });
+    return;
+  }
+  const out = await new Promise<Buffer>((resolve, reject) => gzip(body, (e, z) => (e ? reject(e) : resolve(z))));
+  if (res.destroyed) return;
+  res.writeHead(status, { ...COMMON_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': String(out.length) });
+  res.end(req.method === 'HEAD' ? undefined : out);
+}
+
 export async function startWebServer(opts: WebServerOptions): Promise<RunningServer> {
   const loopback = isLoopback(opts.host);
   let port = opts.port;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${opts.host}:${port}`]);
 
   let dev: DevHandler | undefined;
+  /** The worker's answers, by canonical request key: the same question again is answered at once. */
+  const answered = new Map<string, string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const done = (status: number) => opts.onRequest?.(req.method ?? 'GET', url.pathname + url.search, status);
@@ -109,7 +132,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
         return;
       }
       if (url.pathname.startsWith('/api/')) {
-        void handleApi(req, res, url);
+        handleApi(req, res, url).catch((e: unknown) => {
+          if (!res.headersSent) sendJson(req, res, 500, { error: e instanceof Error ? e.message : String(e) });
+        });
         return;
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -130,7 +155,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
         return;
       }
       const html = asset.type.startsWith('text/html');
-      send(req, res, 200, asset.type, asset.body, html ? { 'content-security-policy': SERVE_CSP, 'cache-control': 'no-store' } : { 'cache-control': 'public, max-age=31536000, immutable' });
+      send(req, res, 200, asset.type, asset.body, html ? { 'content-security-policy': SERVE_CSP, 'cache-control': 'no-store' } : { 'cache-control': 'public, max-age=31536000, immutable' }, true);
     } catch (e) {
       sendJson(req, res, 500, { error: e instanceof Error ? e.message : String(e) });
     }
@@ -153,7 +178,24 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
       sendJson(req, res, 405, { error: `${req.method} is not allowed` });
       return;
     }
-    const r = opts.data.answer(req.method === 'HEAD' ? 'GET' : req.method ?? 'GET', url.pathname, url.searchParams, body);
+    const method = req.method === 'HEAD' ? 'GET' : req.method ?? 'GET';
+    if (opts.questions && method === 'GET' && SLOW_PATHS.has(url.pathname)) {
+      const key = canonicalKey(url.pathname, url.searchParams);
+      const known = answered.get(key);
+      if (known !== undefined) {
+        await sendJsonText(req, res, 200, known);
+        return;
+      }
+      const r = await opts.questions.ask(method, url.pathname, url.searchParams);
+      if (r.status === 200) {
+        answered.set(key, r.json);
+        // Node details list the findings of a node: the main thread keeps them.
+        if (url.pathname === '/api/findings') opts.data.remember(url.pathname, url.searchParams, JSON.parse(r.json));
+      }
+      if (!res.destroyed) await sendJsonText(req, res, r.status, r.json);
+      return;
+    }
+    const r = opts.data.answer(method, url.pathname, url.searchParams, body);
     sendJson(req, res, r.status, r.body);
   }
 
@@ -173,9 +215,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<RunningSer
     host: opts.host,
     port,
     close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+      Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        opts.questions?.close(),
+      ]).then(() => undefined),
   };
 }

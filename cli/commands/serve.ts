@@ -13,9 +13,13 @@ import { displayPath, loadSnapshot } from '../load-snapshot.ts';
 import { ensureWebBuild, packageVersion, readAppAssets, VITE_CONFIG, WEB_ROOT } from '../web-build.ts';
 import { WebData } from '../web-data.ts';
 import { applyChangeFile } from '../web-engine.ts';
+import { DEFAULT_QUESTION_TIMEOUT_S, QuestionWorker } from '../web-questions.ts';
 import { isLoopback, startWebServer, type RunningServer } from '../web-server.ts';
 
 export const DEFAULT_PORT = 7878;
+
+/** Vite's dependency cache for --dev: beside the builds (git-ignored), not in node_modules (which may be shared). */
+const DEV_CACHE = path.join(WEB_ROOT, 'dist', '.vite');
 
 export const CHANGE_FLAG = { name: 'change', type: 'string' as const, value: 'FILE', description: 'a change file (as for `ztpath whatif`): the What-if view shows the flows it opens and closes' };
 
@@ -37,6 +41,13 @@ export async function loadForWeb(c: Command, args: ParsedArgs, io: CliIo, silent
     throw new CliError(r.error, { hint: 'see `ztpath whatif --help` for the change file format' });
   }
   return { dp, after: r.after, changeFile: { file: shown, text } };
+}
+
+/** What the question worker needs to load the same snapshot: PATHS, --service-tags, --change. */
+export function workerArgs(args: ParsedArgs): ParsedArgs {
+  const values: ParsedArgs['values'] = {};
+  for (const k of ['service-tags', 'change']) if (args.values[k] !== undefined) values[k] = args.values[k];
+  return { positionals: [...args.positionals], values };
 }
 
 function openBrowser(url: string, io: CliIo): void {
@@ -68,6 +79,7 @@ export const serveCommand: Command = {
     { name: 'port', type: 'string', value: 'N', description: `TCP port (default ${DEFAULT_PORT}; 0 picks a free one)` },
     { name: 'host', type: 'string', value: 'ADDRESS', description: 'address to listen on (default 127.0.0.1); anything but loopback exposes your topology to the network' },
     { name: 'open', type: 'boolean', description: 'open the page in the default browser' },
+    { name: 'timeout', type: 'string', value: 'SECONDS', description: `stop a question (blast, matrix, findings, exposure, what-if, reach) that runs longer (default ${DEFAULT_QUESTION_TIMEOUT_S})` },
     CHANGE_FLAG,
     SERVICE_TAGS_FLAG,
     { name: 'dev', type: 'boolean', description: 'development of the web view: Vite dev server with hot reload (npm run web)' },
@@ -80,13 +92,19 @@ export const serveCommand: Command = {
     const port = portText === undefined ? DEFAULT_PORT : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError(this.name, `--port ${portText}: expected 0-65535`);
     const host = stringFlag(args, 'host') ?? '127.0.0.1';
+    const timeoutText = stringFlag(args, 'timeout');
+    const timeoutS = timeoutText === undefined ? DEFAULT_QUESTION_TIMEOUT_S : Number(timeoutText);
+    if (!(Number.isFinite(timeoutS) && timeoutS > 0)) throw usageError(this.name, `--timeout ${timeoutText}: expected a number of seconds`);
     const quiet = boolFlag(args, 'quiet') || boolFlag(args, 'json');
     const dev = boolFlag(args, 'dev');
     if (!isLoopback(host))
       io.stderr(`ztpath: warning: --host ${host} serves your network's topology, rules and weaknesses to anyone who can reach this machine, without authentication. Use the default (127.0.0.1) unless you mean it.\n`);
 
     const loaded = await loadForWeb(this, args, io, quiet);
-    const data = new WebData(loaded.dp, { title: args.positionals.join(' '), version: packageVersion(), mode: dev ? 'dev' : 'serve', after: loaded.after, whatifNote: loaded.whatifNote });
+    const title = args.positionals.join(' ');
+    const data = new WebData(loaded.dp, { title, version: packageVersion(), mode: dev ? 'dev' : 'serve', after: loaded.after, whatifNote: loaded.whatifNote });
+    // The long questions run in a worker thread with its own copy of the compiled snapshot.
+    const questions = new QuestionWorker({ args: workerArgs(args), cwd: io.cwd, title, version: packageVersion() }, timeoutS * 1000);
 
     let running: RunningServer;
     let closeDev: (() => Promise<void>) | undefined;
@@ -97,20 +115,22 @@ export const serveCommand: Command = {
         });
         running = await startWebServer({
           data,
+          questions,
           host,
           port,
           dev: async (server) => {
-            const devServer = await vite.createServer({ configFile: VITE_CONFIG, root: WEB_ROOT, server: { middlewareMode: true, ws: { server } }, appType: 'spa', logLevel: quiet ? 'warn' : 'info' });
+            const devServer = await vite.createServer({ configFile: VITE_CONFIG, root: WEB_ROOT, cacheDir: DEV_CACHE, server: { middlewareMode: true, ws: { server } }, appType: 'spa', logLevel: quiet ? 'warn' : 'info' });
             closeDev = () => devServer.close();
             return (req, res, next) => devServer.middlewares(req, res, next);
           },
         });
       } else {
         const build = await ensureWebBuild((line) => (quiet ? undefined : io.stderr(`ztpath: ${line}\n`)));
-        running = await startWebServer({ data, host, port, assets: await readAppAssets(build) });
+        running = await startWebServer({ data, questions, host, port, assets: await readAppAssets(build) });
       }
     } catch (e) {
       const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+      await questions.close();
       if (code === 'EADDRINUSE') throw new CliError(`port ${port} on ${host} is already in use`, { hint: 'pick another with --port N, or --port 0 for a free one' });
       if (code === 'EADDRNOTAVAIL') throw new CliError(`cannot listen on ${host}: no such address on this machine`);
       throw e;

@@ -3,20 +3,22 @@
 // test/artifacts/web/. Browser tests skip when /usr/bin/chromium is absent, except under CI=true,
 // where they run (and fail without a browser).
 
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe } from 'vitest';
-import { serveCommand, loadForWeb } from '../../cli/commands/serve.ts';
+import { loadForWeb, serveCommand, workerArgs } from '../../cli/commands/serve.ts';
 import { ensureWebBuild, readAppAssets } from '../../cli/web-build.ts';
 import { WebData } from '../../cli/web-data.ts';
+import { QuestionWorker } from '../../cli/web-questions.ts';
 import { startWebServer, type RunningServer } from '../../cli/web-server.ts';
 import { REPO, fakeIo } from '../cli/helpers.ts';
+import { HAVE_CHROMIUM } from './chromium.ts';
 
+export { CHROMIUM, HAVE_CHROMIUM, launchBrowser } from './chromium.ts';
 export const SAMPLE = 'examples/hub-spoke';
 export const SAMPLE_TAGS = 'examples/service-tags';
-export const CHROMIUM = process.env.ZTPATH_CHROMIUM ?? '/usr/bin/chromium';
-export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 /** Browser tests: skipped locally without Chromium, never skipped in CI. */
 export const browserDescribe = HAVE_CHROMIUM || IN_CI ? describe : describe.skip;
@@ -38,33 +40,40 @@ export async function shot(page: Page, name: string, opts: { keepMouse?: boolean
   if (process.env.ZTPATH_UPDATE_SCREENSHOTS === '1' && README_SHOTS.includes(name)) {
     const docs = path.join(REPO, 'docs', 'screenshots');
     mkdirSync(docs, { recursive: true });
-    copyFileSync(file, path.join(docs, `${name}.png`));
+    const dest = path.join(docs, `${name}.png`);
+    // Committed images stay small (about a third): 256 colours with pngquant when it is installed
+    // (apt-get install pngquant), else as taken.
+    const small = spawnSync('pngquant', ['--quality', '70-95', '--speed', '1', '--force', '--output', dest, file], { stdio: 'ignore' });
+    if (small.error || small.status !== 0) copyFileSync(file, dest);
   }
 }
 
 export interface Served extends RunningServer {
   data: WebData;
+  questions?: QuestionWorker;
 }
 
-/** PATHS served on 127.0.0.1 with a free port, as `ztpath serve PATHS --port 0` does. */
-export async function serveEstate(paths: string[], opts: { serviceTags?: string; change?: string; cwd?: string } = {}): Promise<Served> {
-  const io = fakeIo({ cwd: opts.cwd ?? REPO });
+/**
+ * PATHS served on 127.0.0.1 with a free port, as `ztpath serve PATHS --port 0` does: the long
+ * questions in a worker thread (`inline: true` answers everything on the main thread).
+ */
+export async function serveEstate(
+  paths: string[],
+  opts: { serviceTags?: string; change?: string; cwd?: string; inline?: boolean; timeoutMs?: number; workerDelayMs?: number } = {},
+): Promise<Served> {
+  const cwd = opts.cwd ?? REPO;
+  const io = fakeIo({ cwd });
   const values: Record<string, string> = {};
   if (opts.serviceTags) values['service-tags'] = opts.serviceTags;
   if (opts.change) values.change = opts.change;
-  const loaded = await loadForWeb(serveCommand, { positionals: paths, values }, io, true);
-  const data = new WebData(loaded.dp, { title: paths.join(' '), version: 'test', after: loaded.after, whatifNote: loaded.whatifNote });
+  const args = { positionals: paths, values };
+  const loaded = await loadForWeb(serveCommand, args, io, true);
+  const title = paths.join(' ');
+  const data = new WebData(loaded.dp, { title, version: 'test', after: loaded.after, whatifNote: loaded.whatifNote });
+  const questions = opts.inline ? undefined : new QuestionWorker({ args: workerArgs(args), cwd, title, version: 'test', delayMs: opts.workerDelayMs }, opts.timeoutMs);
   const build = await ensureWebBuild();
-  const server = await startWebServer({ data, host: '127.0.0.1', port: 0, assets: await readAppAssets(build) });
-  return { ...server, data };
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  if (!HAVE_CHROMIUM) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium); CI=true requires the browser tests to run`);
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const server = await startWebServer({ data, questions, host: '127.0.0.1', port: 0, assets: await readAppAssets(build) });
+  return { ...server, data, questions };
 }
 
 export interface PageWatch {

@@ -215,9 +215,28 @@ function errorOf(body: unknown, status: number): string {
   return `request failed (${status})`;
 }
 
+/** What a slow request is computing, for the status line. */
+const QUESTION_NAMES: Record<string, string> = {
+  '/api/blast': 'the blast radius',
+  '/api/matrix': 'the reachability matrix',
+  '/api/findings': 'the findings',
+  '/api/exposure': 'the exposure',
+  '/api/whatif': 'the what-if comparison',
+  '/api/reach': 'what gets through',
+  '/api/trace': 'the trace',
+};
+
+/** A request still unanswered after this long shows as "computing..." until it is answered. */
+const BUSY_AFTER_MS = 250;
+
 /** `ztpath serve`: the questions go to the server. */
 export class HttpBackend implements Backend {
   readonly mode = 'serve' as const;
+  private readonly busy = new Map<number, string>();
+  private seq = 0;
+
+  /** onBusy: what the server is computing for the page (empty when nothing). */
+  constructor(private readonly onBusy: (what: string[]) => void = () => {}) {}
 
   async get<T>(path: string, params?: Params): Promise<Reply<T>> {
     const q = toQuery(params).toString();
@@ -229,15 +248,28 @@ export class HttpBackend implements Backend {
   }
 
   private async send<T>(url: string, init: RequestInit): Promise<Reply<T>> {
-    let res: Response;
+    const id = ++this.seq;
+    const name = QUESTION_NAMES[url.split('?')[0]];
+    const timer = name
+      ? setTimeout(() => {
+          this.busy.set(id, name);
+          this.onBusy([...new Set(this.busy.values())]);
+        }, BUSY_AFTER_MS)
+      : undefined;
     try {
-      res = await fetch(url, init);
-    } catch (e) {
-      return { ok: false, status: 0, error: `the ztpath server does not answer (${e instanceof Error ? e.message : String(e)}); is \`ztpath serve\` still running?`, body: null };
+      let res: Response;
+      try {
+        res = await fetch(url, init);
+      } catch (e) {
+        return { ok: false, status: 0, error: `the ztpath server does not answer (${e instanceof Error ? e.message : String(e)}); is \`ztpath serve\` still running?`, body: null };
+      }
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok) return { ok: true, body: body as T };
+      return { ok: false, status: res.status, error: errorOf(body, res.status), body };
+    } finally {
+      clearTimeout(timer);
+      if (this.busy.delete(id)) this.onBusy([...new Set(this.busy.values())]);
     }
-    const body: unknown = await res.json().catch(() => null);
-    if (res.ok) return { ok: true, body: body as T };
-    return { ok: false, status: res.status, error: errorOf(body, res.status), body };
   }
 }
 

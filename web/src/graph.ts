@@ -188,7 +188,8 @@ export class Graph {
       marks.set(v, list);
     }
     cy.batch(() => {
-      cy.remove('.overlay');
+      const overlay = cy.elements('.overlay');
+      if (overlay.nonempty()) cy.remove(overlay);
       cy.nodes().forEach((ele) => {
         const n = this.nodes.get(ele.id());
         if (!n) return;
@@ -202,9 +203,12 @@ export class Graph {
           if (depth) cls.push(depth.cls);
           for (const m of ms) if (!/^depth-/.test(m.cls) && !cls.includes(m.cls)) cls.push(m.cls);
         } else if (this.layer.dimOthers) cls.push('dim');
-        ele.classes(cls.join(' '));
+        // Setting a class or the label, even to the same value, makes cytoscape restyle the node.
+        const classes = cls.join(' ');
+        if ([...ele.classes()].sort().join(' ') !== [...cls].sort().join(' ')) ele.classes(classes);
         const badges = [...new Set(ms.map((m) => m.badge).filter((b): b is string => !!b))];
-        ele.data('display', this.display(n, badges.length > 3 ? [...badges.slice(0, 3), `+${badges.length - 3} more`] : badges));
+        const display = this.display(n, badges.length > 3 ? [...badges.slice(0, 3), `+${badges.length - 3} more`] : badges);
+        if (ele.data('display') !== display) ele.data('display', display);
       });
       const seen = new Set<string>();
       this.layer.edges.forEach((e, i) => {
@@ -292,23 +296,55 @@ export class Graph {
         if (d.group === 'nodes' && at) d.position = { x: at.x + (Math.random() - 0.5) * 80, y: at.y + (Math.random() - 0.5) * 80 };
       }
       cy.add(fresh);
+      const added = new Set(fresh.map((d) => d.data.id as string));
       for (const d of want) {
+        if (d.classes === undefined || added.has(d.data.id as string)) continue;
         const ele = cy.getElementById(d.data.id as string);
-        if (d.classes !== undefined) ele.classes(d.classes as string);
+        const classes = String(d.classes).split(' ').filter(Boolean).sort().join(' ');
+        if ([...ele.classes()].sort().join(' ') !== classes) ele.classes(d.classes as string);
       }
     });
     const first = opts.randomize ?? !places.size;
-    const quick = first && this.collapsedMode ? this.quickPositions() : undefined;
-    if (quick) {
-      cy.nodes().forEach((n) => {
-        const p = quick.get(n.id());
-        if (p) n.position(p);
-      });
-      cy.fit(undefined, 24);
-    } else if (!first && this.collapsedMode) {
+    if (!first && this.collapsedMode) {
       for (const [id, at] of places) if (this.expanded.has(id)) await this.layoutInside(id, at);
-    } else await this.layout(first);
+    } else if (!(first && this.collapsedMode && this.placeQuickly())) await this.layout(first);
     this.applyLayer();
+  }
+
+  /**
+   * The first screen of a collapsed estate: hub-and-spoke positions (no force layout), set in one
+   * batch, and the viewport fitted from those positions. cy.fit() would measure every label first
+   * (a style pass over every node before the first frame); the first frame does that anyway.
+   */
+  private placeQuickly(): boolean {
+    const cy = this.cy;
+    const nodes = cy.nodes().map((n) => ({ id: n.id(), kind: String(n.data('kind')) }));
+    const edges = cy.edges().map((e) => ({ source: String(e.data('source')), target: String(e.data('target')), kind: String(e.data('kind')) }));
+    const pos = hubSpokePositions(nodes, edges);
+    if (!pos || pos.size !== nodes.length) return false;
+    let x1 = Infinity;
+    let y1 = Infinity;
+    let x2 = -Infinity;
+    let y2 = -Infinity;
+    for (const p of pos.values()) {
+      x1 = Math.min(x1, p.x);
+      y1 = Math.min(y1, p.y);
+      x2 = Math.max(x2, p.x);
+      y2 = Math.max(y2, p.y);
+    }
+    cy.batch(() => {
+      cy.nodes().forEach((n) => void n.position(pos.get(n.id())!));
+    });
+    // Node boxes and their labels (below the node) stick out of the centres by about this much.
+    const margin = { x: 80, top: 30, bottom: 60 };
+    const w = x2 - x1 + 2 * margin.x;
+    const h = y2 - y1 + margin.top + margin.bottom;
+    const pad = 24;
+    const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), 1.5, (cy.width() - 2 * pad) / w, (cy.height() - 2 * pad) / h));
+    const cx = (x1 + x2) / 2;
+    const cyy = (y1 - margin.top + y2 + margin.bottom) / 2;
+    cy.viewport({ zoom, pan: { x: cy.width() / 2 - cx * zoom, y: cy.height() / 2 - cyy * zoom } });
+    return true;
   }
 
   /** Lay out one opened VNet (and what belongs with it) on its own, centred where it was. */
@@ -364,14 +400,6 @@ export class Graph {
       cy.zoom(1.3);
       cy.center(nodes);
     }
-  }
-
-  /** The hub-and-spoke picture of a collapsed estate (no force layout on the first screen). */
-  private quickPositions(): Map<string, { x: number; y: number }> | undefined {
-    const nodes = this.cy.nodes().map((n) => ({ id: n.id(), kind: String(n.data('kind')) }));
-    const edges = this.cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id(), kind: String(e.data('kind')) }));
-    const pos = hubSpokePositions(nodes, edges);
-    return pos && pos.size === nodes.length ? pos : undefined;
   }
 
   layout(randomize: boolean): Promise<void> {

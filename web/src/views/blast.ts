@@ -43,9 +43,12 @@ export function blastView(app: App): View {
     ...r.path.map((s, i) => `${i + 1}. ${s.from} -> ${s.to}  ${portsText(s)}`),
   ];
 
+  let asked = 0;
   const run = async () => {
     if (!result) return;
     const out = result;
+    const mine = ++asked;
+    const stale = () => result !== out || mine !== asked;
     clear(out);
     if (!state.from.ref) {
       out.appendChild(el('p', { class: 'error' }, 'Pick the compromised endpoint: click a NIC or search for it.'));
@@ -53,6 +56,8 @@ export function blastView(app: App): View {
     }
     out.appendChild(el('p', { class: 'muted' }, 'Computing the blast radius...'));
     const r = await app.backend.get<BlastAnswer>('/api/blast', { from: state.from.ref, ports: state.ports || undefined });
+    // The user left the view, or asked again, while this was computed: drop it.
+    if (stale()) return;
     clear(out);
     if (!r.ok) {
       out.appendChild(el('p', { class: 'error', data: { testid: 'blast-error' } }, r.error));
@@ -67,6 +72,7 @@ export function blastView(app: App): View {
       ...a.exits.map((x) => ({ resource: x.kind === 'internet' ? 'internet' : 'onPremises', ip: x.target })),
     ];
     const nodes = await app.locate(items);
+    if (stale()) return;
     state.sourceNode = nodes[0] ?? undefined;
     state.marks = new Map();
     state.byNode = new Map();

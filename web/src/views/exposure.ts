@@ -14,9 +14,12 @@ export function exposureView(app: App): View {
   const load = async () => {
     if (!result) return;
     const out = result;
+    const from = state.from;
     clear(out);
     out.appendChild(el('p', { class: 'muted' }, 'Computing the exposure...'));
     const r = await app.backend.get<ExposureAnswer>('/api/exposure', { from: state.from === 'internet' ? undefined : state.from });
+    // The user left the view, or asked again, while this was computed: drop it.
+    if (result !== out || state.from !== from) return;
     clear(out);
     if (!r.ok) {
       out.appendChild(el('p', { class: 'error' }, r.error));
@@ -27,6 +30,7 @@ export function exposureView(app: App): View {
     const nodes = await app.locate(a.exposed.map((x) => ({ resource: x.resource, ip: x.ip })));
     state.nodes = nodes;
     const [origin] = state.from === 'internet' ? ['internet'] : await app.locate([{ resource: 'onPremises' }]);
+    if (result !== out) return;
     const marks = new Map<string, Mark>();
     const edges: OverlayEdge[] = [];
     const badges = new Map<string, Set<string>>();

@@ -62,17 +62,21 @@ export function findingsView(app: App): View {
 
   const load = async () => {
     if (!result) return;
-    clear(result);
-    result.appendChild(el('p', { class: 'muted' }, 'Computing the findings...'));
+    const out = result;
+    clear(out);
+    out.appendChild(el('p', { class: 'muted' }, 'Computing the findings...'));
     const r = await app.backend.get<FindingsAnswer>('/api/findings');
-    if (!result) return;
+    // The user left the view (or asked again) while this was computed: drop it.
+    if (result !== out) return;
     if (!r.ok) {
-      clear(result);
-      result.appendChild(el('p', { class: 'error' }, r.error));
+      clear(out);
+      out.appendChild(el('p', { class: 'error' }, r.error));
       return;
     }
+    const nodes = await app.locate(r.body.findings.map((f) => ({ resource: f.resource })));
     state.answer = r.body;
-    state.nodes = await app.locate(r.body.findings.map((f) => ({ resource: f.resource })));
+    state.nodes = nodes;
+    if (result !== out) return;
     app.graph.setLayer({ marks: marksFor(), edges: [], dimOthers: false });
     app.graph.fit();
     window.__ztpath = { ...window.__ztpath, findingNodes: state.nodes };

@@ -7,7 +7,8 @@ import type { App, View } from '../app.ts';
 import { append, clear, el, notAvailable, section } from '../dom.ts';
 import { breadth, portsText } from '../format.ts';
 
-const MAX_GROUPS = 150;
+/** More groups than this make no readable heat map (and the subnet matrix of 1,200 subnets is 180 MB of JSON). */
+const MAX_GROUPS = 250;
 
 function heat(n: number): string {
   if (n <= 0) return '#ffffff';
@@ -82,12 +83,27 @@ export function matrixView(app: App): View {
     area.append(t);
   };
 
+  /** How many groups a grouping would give, when the topology tells (ASGs: unknown). */
+  const groupsBy = (by: string): number | undefined => (by === 'subnet' ? app.meta.counts.subnets : by === 'vnet' ? app.meta.counts.vnets : undefined);
+
   const load = async () => {
-    if (!area) return;
+    if (!area || !side) return;
+    const expected = groupsBy(state.by);
+    if (expected !== undefined && expected > MAX_GROUPS) {
+      // Not even asked: the answer would be too large to send and to draw.
+      clear(area);
+      area.appendChild(
+        el('p', { class: 'error', data: { testid: 'matrix-too-big' } }, `${expected} ${state.by === 'subnet' ? 'subnets' : 'VNets'} are too many for a heat map (at most ${MAX_GROUPS}). Group by ${state.by === 'subnet' ? 'VNet' : 'ASG'}, or use \`ztpath matrix --json\`.`),
+      );
+      return;
+    }
+    const mine = side;
     clear(area);
     area.appendChild(el('p', { class: 'muted' }, 'Computing the matrix...'));
-    const r = await app.backend.get<MatrixAnswer>('/api/matrix', { by: state.by === 'subnet' ? undefined : state.by });
-    if (!area) return;
+    const by = state.by;
+    const r = await app.backend.get<MatrixAnswer>('/api/matrix', { by: by === 'subnet' ? undefined : by });
+    // The user left the view (or asked again) while this was computed: drop it.
+    if (!area || side !== mine || state.by !== by) return;
     if (!r.ok) {
       clear(area);
       area.appendChild(el('p', { class: 'error' }, r.error));
@@ -113,6 +129,8 @@ export function matrixView(app: App): View {
     async enter(p) {
       app.graph.setLayer(null);
       area = document.getElementById('matrix') ?? undefined;
+      // A large estate opens on the VNet matrix.
+      if (!state.answer && state.by === 'subnet' && (groupsBy('subnet') ?? 0) > MAX_GROUPS) state.by = 'vnet';
       if (!app.meta.features.matrix) {
         p.appendChild(notAvailable('Matrix', 'This version of ztpath core has no reachability matrix yet (computeMatrix).'));
         if (area) clear(area);

@@ -87,9 +87,12 @@ export function traceView(app: App): View {
     setPick('to', a);
   };
 
+  let asked = 0;
   const run = async () => {
     if (!result) return;
     const out = result;
+    const mine = ++asked;
+    const stale = () => result !== out || mine !== asked;
     clear(out);
     if (!state.from.ref.trim() || !state.to.ref.trim()) {
       out.appendChild(el('p', { class: 'error' }, 'Pick a source and a destination (click nodes, search, or type).'));
@@ -103,6 +106,8 @@ export function traceView(app: App): View {
       port: state.protocol === 'Icmp' ? undefined : state.port,
       viaPublicIp: state.viaPublicIp,
     });
+    // The user left the view, or asked again, while this was computed: drop it.
+    if (stale()) return;
     clear(out);
     if (!r.ok) {
       out.appendChild(el('p', { class: 'error', data: { testid: 'trace-error' } }, r.error));
@@ -113,19 +118,22 @@ export function traceView(app: App): View {
       return;
     }
     state.last = r.body;
-    await draw(r.body);
+    await draw(r.body, () => !stale());
+    if (stale()) return;
     out.appendChild(renderTrace(r.body));
   };
 
   /** The hops as topology nodes: the path on the graph. */
-  const draw = async (t: Trace) => {
+  const draw = async (t: Trace, current: () => boolean) => {
     const hops = [t.source, ...t.hops];
     const located = await app.locate(hops.map((h) => ({ resource: h.resource, ip: h.ip })));
     const dest = state.to.ref.startsWith('@') ? state.to.ref.slice(1) : (await app.locate([{ resource: state.to.ref, ip: t.flow.dst, name: state.to.ref }]))[0];
     const path: string[] = [];
     for (const id of located) if (id && path[path.length - 1] !== id) path.push(id);
     const ids = [...path, ...(dest ? [dest] : [])];
+    if (!current()) return;
     await app.graph.reveal(ids);
+    if (!current()) return;
     const marks = new Map<string, Mark>();
     const edges: OverlayEdge[] = [];
     path.forEach((id, i) => marks.set(id, { cls: 'on-path', badge: `#${i}` }));

@@ -22,6 +22,8 @@ export function whatifView(app: App): View {
     clear(out);
     out.appendChild(el('p', { class: 'muted' }, 'Comparing before and after...'));
     const r = await app.backend.get<WhatIfAnswer>('/api/whatif');
+    // The user left the view (or asked again) while this was computed: drop it.
+    if (result !== out) return;
     clear(out);
     if (!r.ok) {
       out.appendChild(el('p', { class: 'error' }, r.error));
@@ -31,6 +33,7 @@ export function whatifView(app: App): View {
     state.answer = a;
     const all = [...a.newlyAllowed.map((x) => ({ x, cls: 'newly-allowed' })), ...a.newlyBlocked.map((x) => ({ x, cls: 'newly-blocked' }))];
     const nodes = await app.locate(all.flatMap(({ x }) => [partyItem(x.fromRef), partyItem(x.toRef)]));
+    if (result !== out) return;
     const marks = new Map<string, Mark>();
     const edges: OverlayEdge[] = [];
     all.forEach(({ x, cls }, i) => {
@@ -43,6 +46,7 @@ export function whatifView(app: App): View {
       marks.set(b, { cls: m });
     });
     await app.graph.reveal([...marks.keys()]);
+    if (result !== out) return;
     state.layer = { marks, edges };
     window.__ztpath = { ...window.__ztpath, whatifEdges: edges.length };
     app.graph.setLayer({ ...state.layer, dimOthers: true });
