@@ -122,7 +122,7 @@ export interface ExposedItem {
   kind: string;
   ip?: string;
   subnet?: string;
-  entry: { via: string; resource: string; name: string; publicIp?: string; frontendPort?: number; backendPort?: number; protocol?: string; rule?: string; fqdn?: string };
+  entry: { via: string; resource: string; name: string; publicIp?: string; frontendPort?: number; frontendPortRange?: string; backendPort?: number; protocol?: string; rule?: string; fqdn?: string };
   allowed: { protocol: string; ports: string[]; sources: string[]; anySource: boolean; example: { src: string; dst: string; protocol: string; dstPort?: number } }[];
 }
 

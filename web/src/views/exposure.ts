@@ -102,7 +102,7 @@ function renderExposure(a: ExposureAnswer, from: string, pick: (x: ExposedItem, 
         'li',
         { class: 'clickable', data: { resource: x.resource }, on: { click: () => pick(x, i) } },
         el('div', null, el('strong', null, x.name), el('span', { class: 'muted' }, ` ${x.ip ?? ''} ${x.subnet ?? ''} [${x.kind}]`)),
-        el('div', { class: 'muted' }, `via ${entry.via} ${entry.name}${entry.publicIp ? ` ${entry.publicIp}` : ''}${entry.frontendPort !== undefined ? `:${entry.frontendPort}` : ''}${entry.backendPort !== undefined && entry.backendPort !== entry.frontendPort ? ` -> ${entry.backendPort}` : ''}`),
+        el('div', { class: 'muted' }, `via ${entry.via} ${entry.name}${entry.publicIp ? ` ${entry.publicIp}` : ''}${entry.frontendPortRange !== undefined ? `:${entry.frontendPortRange}` : entry.frontendPort !== undefined ? `:${entry.frontendPort}` : ''}${entry.backendPort !== undefined && entry.backendPort !== entry.frontendPort ? ` -> ${entry.backendPort}` : ''}`),
         el('ul', null, ...x.allowed.map((p) => el('li', { class: 'exposed-ports' }, `${portsText(p)} from ${p.anySource ? 'anywhere' : p.sources.slice(0, 4).join(', ') + (p.sources.length > 4 ? ', ...' : '')}`))),
       ),
     );
