@@ -61,9 +61,9 @@ export const blastCommand: Command = {
     const depth = depthText === undefined ? undefined : Number(depthText.trim());
     if (depth !== undefined && !(Number.isInteger(depth) && depth > 0)) throw usageError(this.name, `--depth ${depthText}: expected a positive whole number`);
     const critical = criticalValues(args.values.critical);
-    const { dp, json } = await loadForCommand(this, args, io);
+    const { dp, json, progress } = await loadForCommand(this, args, io);
     const from = resolveOrFail(dp, '--from', fromText);
-    const r = computeBlastRadius(dp, { from, ports, depth, critical });
+    const r = progress.step(`computing the blast radius of ${fromText}`, () => computeBlastRadius(dp, { from, ports, depth, critical }));
     if (r.error) throw new CliError(`blast: ${r.error}`);
     if (json) {
       io.stdout(renderJson({ reached: r.reached, exits: r.exits, critical: r.critical, summary: { from: r.from, ports: r.ports, ...(depth !== undefined ? { depthLimit: depth } : {}), ...r.summary }, caveats: r.caveats }));

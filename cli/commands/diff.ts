@@ -6,6 +6,7 @@ import { compile, computeWhatIf } from '../../core/index.ts';
 import { type Command, type ParsedArgs, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
 import { type CliIo, usageError } from '../io.ts';
 import { loadSnapshot } from '../load-snapshot.ts';
+import { Progress } from '../progress.ts';
 import { FAIL_ON_FLAG, FORMAT_FLAG, FULL_FLAG, NO_FINDINGS_FLAG, NO_TRACES_FLAG, WHATIF_EXIT_CODES, emitWhatIf, outputFormat, parseGates, whatIfOptions } from './whatif.ts';
 
 /** `--before A B --after C` and `--before A --before B` both work: the lists run to the next flag. */
@@ -76,7 +77,7 @@ export const diffCommand: Command = {
     const serviceTags = stringFlag(args, 'service-tags');
     const sb = await loadSnapshot(before, { serviceTags, silent }, io);
     const sa = await loadSnapshot(after, { serviceTags, silent }, io);
-    const answer = computeWhatIf(compile(sb), compile(sa), whatIfOptions(args));
+    const answer = Progress.for(io, silent).step('comparing before and after', () => computeWhatIf(compile(sb), compile(sa), whatIfOptions(args)));
     return emitWhatIf(io, answer, `Diff: ${before.join(' ')} -> ${after.join(' ')}`, format, gates);
   },
 };

@@ -113,8 +113,8 @@ export const findingsCommand: Command = {
     const blast = blastText === undefined ? undefined : /^\d{1,3}$/.test(blastText.trim()) ? Number(blastText.trim()) : NaN;
     if (blast !== undefined && Number.isNaN(blast)) throw usageError(this.name, `--blast ${blastText}: expected a number of footholds (0 skips the ranking)`);
     const machine = format !== 'table';
-    const { dp } = await loadForCommand(this, { ...args, values: { ...args.values, ...(machine ? { json: true } : {}) } }, io);
-    const answer = computeFindings(dp, { ...(only ? { only } : {}), ...(blast !== undefined ? { blastFootholds: blast } : {}) });
+    const { dp, progress } = await loadForCommand(this, { ...args, values: { ...args.values, ...(machine ? { json: true } : {}) } }, io);
+    const answer = progress.step('computing findings', () => computeFindings(dp, { ...(only ? { only } : {}), ...(blast !== undefined ? { blastFootholds: blast } : {}) }));
     switch (format) {
       case 'json': {
         const { timings: _t, ...rest } = answer;

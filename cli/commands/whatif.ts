@@ -12,6 +12,7 @@ import { type Command, type FlagSpec, type ParsedArgs, JSON_FLAG, QUIET_FLAG, SE
 import { shortName } from '../common.ts';
 import { CliError, type CliIo, usageError } from '../io.ts';
 import { displayPath, loadSnapshot } from '../load-snapshot.ts';
+import { Progress } from '../progress.ts';
 import { renderJson } from '../render/json.ts';
 import { listCell, paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { escapeXml } from '../render/junit.ts';
@@ -357,7 +358,7 @@ export const whatifCommand: Command = {
     const opts = whatIfOptions(args);
     const beforeDp = compile(before);
     const afterDp = opts.mode === 'full' ? compile(r.snapshot) : deriveDataPlane(beforeDp, r.snapshot, diffSnapshots(before, r.snapshot)).dp;
-    const answer = computeWhatIf(beforeDp, afterDp, opts);
+    const answer = Progress.for(io, silent).step('comparing before and after', () => computeWhatIf(beforeDp, afterDp, opts));
     return emitWhatIf(io, answer, `What-if: ${shown} applied to ${args.positionals.join(' ')}`, format, gates, shown);
   },
 };
