@@ -64,7 +64,7 @@ export const diffCommand: Command = {
   ],
   lenient: true,
   examples: [
-    'diff --before examples/hub-spoke --after examples/hub-spoke test/fixtures/whatif/sample/nsg-db-after.json',
+    'diff --before examples/hub-spoke --after examples/hub-spoke examples/changes/nsg-db-after.json',
     'diff --before exports/monday --after exports/tuesday --fail-on newly-allowed,new-exposure --format sarif',
   ],
   async run(args: ParsedArgs, io: CliIo, argv: string[]) {

@@ -330,7 +330,7 @@ export const whatifCommand: Command = {
     QUIET_FLAG,
   ],
   examples: [
-    'whatif examples/hub-spoke --change test/fixtures/whatif/sample/lock-down-nsg-db.json',
+    'whatif examples/hub-spoke --change examples/changes/lock-down-nsg-db.json',
     'whatif examples/hub-spoke --change change.json --fail-on new-exposure,new-findings:high --json',
   ],
   async run(args, io) {

@@ -12,7 +12,7 @@ import { SAMPLE, repoPath, run } from './helpers.ts';
 
 const GOLDEN = repoPath('test', 'cli', 'golden', 'whatif');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-const CHANGES = 'test/fixtures/whatif/sample';
+const CHANGES = 'examples/changes';
 const PAIR = (name: string, side: 'before' | 'after') => `test/fixtures/whatif/${name}/${side}`;
 
 /** Timings vary from run to run; everything else in the text is stable. */
@@ -79,7 +79,7 @@ describe('ztpath whatif on the sample estate', () => {
   });
 
   it('bad change files exit 2 and say where and what', async () => {
-    const r = await run(['whatif', SAMPLE, '--change', `${CHANGES}/../nsg-rule-added/after/estate.json`]);
+    const r = await run(['whatif', SAMPLE, '--change', 'test/fixtures/whatif/nsg-rule-added/after/estate.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot be applied');
     expect(r.stderr).toContain("unknown key 'value'");
