@@ -21,16 +21,19 @@ export function resourceBase(f: Fields): Base {
   const displayId = f.resourceId;
   const o = f.obj;
   const name = typeof o.name === 'string' && o.name.length > 0 ? o.name : nameFromId(displayId);
-  const location = typeof o.location === 'string' ? o.location : undefined;
-  return { id: canonId(displayId), displayId, name, location, tags: readTags(f), source: f.source() };
+  const location = typeof o.location === 'string' ? f.ctx.intern(o.location) : undefined;
+  return { id: f.ctx.canonRef(displayId), displayId, name, location, tags: readTags(f), source: f.source() };
 }
+
+/** The tags of resources that have none: one frozen object for all of them. */
+export const NO_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function readTags(f: Fields): Record<string, string> {
   const t = f.obj.tags;
-  if (t === undefined || t === null) return {};
+  if (t === undefined || t === null) return NO_TAGS;
   if (!isObject(t)) {
     f.warn('field.type', 'tags', `'tags' should be an object, found ${Array.isArray(t) ? 'an array' : typeof t}; ignored`);
-    return {};
+    return NO_TAGS;
   }
   return t as Record<string, string>;
 }

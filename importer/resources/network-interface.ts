@@ -35,7 +35,7 @@ function refsOf(c: Fields, v: unknown, key: string): ResourceId[] {
 
 export function readNetworkInterface(f: Fields, store: Store): void {
   const b = resourceBase(f);
-  const ipConfigurations: IpConfiguration[] = [];
+  let ipConfigurations: IpConfiguration[] = [];
   let primaryCount = 0;
   const list = f.list('ipConfigurations');
   const listPath = list === undefined ? '' : f.at('ipConfigurations');
@@ -65,6 +65,8 @@ export function readNetworkInterface(f: Fields, store: Store): void {
       source: c.source(),
     });
   }
+  // A pushed array keeps spare capacity; the model keeps one list per NIC, so keep an exact copy.
+  if (ipConfigurations.length > 0) ipConfigurations = ipConfigurations.slice();
   if (primaryCount === 0 && ipConfigurations.length > 0) {
     // Azure marks exactly one configuration primary; a single one is primary by definition.
     ipConfigurations[0].primary = true;
