@@ -110,10 +110,10 @@ export class ImportContext {
   }
 
   /**
-   * A list of canonical ids shared by every holder with the same ids in the same order (the ASGs
-   * of a NIC, the addresses of a rule): frozen, like sharedList. `ids` may be a scratch array.
+   * A list shared by every holder of the same values in the same order (the ASGs of a NIC, the
+   * addresses of a rule): frozen, like sharedList. `ids` may be a scratch array.
    */
-  sharedIds(ids: readonly string[]): string[] {
+  sharedValues(ids: readonly string[]): string[] {
     if (ids.length === 1) return this.sharedList(ids[0]);
     // The key must tell lists apart: an entry holding the separator is not shared.
     for (let i = 0; i < ids.length; i++) if (ids[i].indexOf('\n') >= 0) return ids.slice();

@@ -278,7 +278,7 @@ export class Fields {
 
   /**
    * A list of sub-resource references `[{ "id": ... }]` as canonical ids. With `share`, the list
-   * is one frozen array shared by every holder of the same ids (see ImportContext.sharedIds; for
+   * is one frozen array shared by every holder of the same ids (see ImportContext.sharedValues; for
    * lists the model never appends to); otherwise it is the caller's own.
    */
   refs(key: string, share = false): ResourceId[] {
@@ -300,7 +300,7 @@ export class Fields {
     }
     if (out.length === 0) return share ? (EMPTY as string[]) : out;
     // A pushed array keeps spare capacity: keep an exact copy (the model holds many such lists).
-    return share ? this.ctx.sharedIds(out) : out.slice();
+    return share ? this.ctx.sharedValues(out) : out.slice();
   }
 }
 
