@@ -364,15 +364,17 @@ function applyPrivateEndpointOverride(ctx: RouteContext, entries: RouteEntry[], 
  * more specific gateway (BGP) routes (7.3).
  */
 function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefined {
-  const byLength = new Map<number, Map<number, RouteEntry>>();
+  // One map per table keyed by prefix (start and length as one number, see prefixKey), and the
+  // lengths present, longest first.
+  const byPrefix = new Map<number, RouteEntry>();
+  const present = new Set<number>();
   for (const e of active) {
-    let m = byLength.get(e.cidr.prefixLength);
-    if (!m) byLength.set(e.cidr.prefixLength, (m = new Map()));
-    const prev = m.get(e.cidr.start);
+    const k = prefixKey(e);
     // Several active entries with one prefix only when none outranks the other; keep the first.
-    if (!prev) m.set(e.cidr.start, e);
+    if (!byPrefix.has(k)) byPrefix.set(k, e);
+    present.add(e.cidr.prefixLength);
   }
-  const lengths = [...byLength.keys()].sort((a, b) => b - a);
+  const lengths = [...present].sort((a, b) => b - a);
   const seEntries = active.filter((e) => e.route.nextHopType === 'VirtualNetworkServiceEndpoint');
   return (dst: number) => {
     if (seEntries.length > 0) {
@@ -383,7 +385,7 @@ function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefin
     for (const len of lengths) {
       const size = 2 ** (32 - len);
       const start = len === 0 ? 0 : Math.floor(dst / size) * size;
-      const e = byLength.get(len)!.get(start);
+      const e = byPrefix.get(start * 64 + len);
       if (!e) continue;
       if (!best) {
         best = e;

@@ -109,7 +109,8 @@ interface CompiledAddresses {
 export class RulePartsCache {
   private readonly portsById = new Map<readonly string[], PortParse>();
   private readonly portsByText = new Map<string, PortParse>();
-  private readonly addressesById = new Map<readonly string[], Map<readonly string[], CompiledAddresses>>();
+  /** By the words list, for rules without ASGs (most rules); by text otherwise. */
+  private readonly addressesById = new Map<readonly string[], CompiledAddresses>();
   private readonly addressesByText = new Map<string, CompiledAddresses>();
   private readonly protocols = new Map<string, IntervalSet>();
 
@@ -130,9 +131,8 @@ export class RulePartsCache {
   }
 
   addresses(words: readonly string[], asgIds: readonly ResourceId[]): CompiledAddresses {
-    let byAsgs = this.addressesById.get(words);
-    if (byAsgs === undefined) this.addressesById.set(words, (byAsgs = new Map()));
-    let a = byAsgs.get(asgIds);
+    const noAsgs = asgIds.length === 0;
+    let a = noAsgs ? this.addressesById.get(words) : undefined;
     if (a === undefined) {
       const wordsKey = listKey(words);
       const key = `${wordsKey.length}:${wordsKey}${listKey(asgIds)}`;
@@ -142,7 +142,7 @@ export class RulePartsCache {
         const match = compileAddresses(words, asgIds, this.tags, this.asgMembers, invalid);
         this.addressesByText.set(key, (a = { match, invalid: invalid.length === 0 ? NO_WORDS : invalid }));
       }
-      byAsgs.set(asgIds, a);
+      if (noAsgs) this.addressesById.set(words, a);
     }
     return a;
   }
