@@ -41,7 +41,7 @@ export function readNetworkInterface(f: Fields, store: Store): void {
   const listPath = list === undefined ? '' : f.at('ipConfigurations');
   for (let i = 0; list !== undefined && i < list.length; i++) {
     const c = f.item(list, listPath, i, 'ipConfigurations');
-    const who = c && childIdentity(c, b.displayId, 'ipConfigurations', 'ip configuration');
+    const who = c && childIdentity(c, b.displayId, 'ipConfigurations', 'ip configuration', b.id);
     if (!c || !who) continue;
     const p = c.props;
     const t = top(c);
