@@ -128,8 +128,10 @@ export class ImportContext {
   }
 
   /**
-   * One string per distinct short text that repeats across resources (locations, rule names and
-   * descriptions): the parsed copies are dropped instead of kept once per resource.
+   * One string per distinct short text built while reading (the lower-cased tails of child ids,
+   * see childCanonId): each would otherwise be a new string kept once per child. Texts taken as
+   * they were parsed are not interned: JSON.parse allocates large documents straight into the old
+   * generation, so keeping them costs no copying, while hashing each one would.
    */
   intern(text: string): string {
     const known = this.textMemo.get(text);

@@ -21,7 +21,7 @@ export function resourceBase(f: Fields): Base {
   const displayId = f.resourceId;
   const o = f.obj;
   const name = typeof o.name === 'string' && o.name.length > 0 ? o.name : nameFromId(displayId);
-  const location = typeof o.location === 'string' ? f.ctx.intern(o.location) : undefined;
+  const location = typeof o.location === 'string' ? o.location : undefined;
   return { id: f.ctx.canonRef(displayId), displayId, name, location, tags: readTags(f), source: f.source() };
 }
 

@@ -104,9 +104,7 @@ function buildRule(c: Fields, who: ChildIdentity, nsgId: ResourceId, collection:
   return {
     id: who.id,
     displayId: who.displayId,
-    // Rule names and descriptions repeat across NSGs (and the six default rules are in each):
-    // one string per distinct text.
-    name: c.ctx.intern(who.name),
+    name: who.name,
     nsgId,
     collection,
     priority,
@@ -119,7 +117,7 @@ function buildRule(c: Fields, who: ChildIdentity, nsgId: ResourceId, collection:
     destinationAsgIds,
     sourcePortRanges: srcPorts,
     destinationPortRanges: dstPorts,
-    description: typeof desc === 'string' ? c.ctx.intern(desc) : c.str('description'),
+    description: typeof desc === 'string' ? desc : c.str('description'),
     source: c.source(),
   };
 }
