@@ -96,6 +96,21 @@ export class ImportContext {
   }
 
   /**
+   * A resource's own canonical id, the same string as references to it get from canonRef. The
+   * display id is usually seen here for the first time, so the spelling memo is not consulted or
+   * filled (one hash of a long id fewer per resource); a reference spelled the same way later
+   * finds the canonical id through the canonical memo.
+   */
+  canonOwnId(displayId: string): string {
+    const c = canonId(displayId);
+    const known = this.refMemo.get(c);
+    if (known !== undefined) return known;
+    if (this.refMemo.size >= REF_MEMO_LIMIT) this.refMemo.clear();
+    this.refMemo.set(c, c);
+    return c;
+  }
+
+  /**
    * A one-element list shared by every rule that has it (`["*"]`, `["VirtualNetwork"]`, `["443"]`):
    * frozen, so a consumer that tried to modify it would fail loudly instead of changing other rules.
    */

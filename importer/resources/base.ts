@@ -22,7 +22,7 @@ export function resourceBase(f: Fields): Base {
   const o = f.obj;
   const name = typeof o.name === 'string' && o.name.length > 0 ? o.name : nameFromId(displayId);
   const location = typeof o.location === 'string' ? o.location : undefined;
-  return { id: f.ctx.canonRef(displayId), displayId, name, location, tags: readTags(f), source: f.source() };
+  return { id: f.ctx.canonOwnId(displayId), displayId, name, location, tags: readTags(f), source: f.source() };
 }
 
 /** The tags of resources that have none: one frozen object for all of them. */
