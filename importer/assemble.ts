@@ -18,6 +18,10 @@ export function assembleSnapshot(store: Store, ctx: ImportContext): Snapshot {
   }
   for (const sub of s.subnets.values()) s.virtualNetworks.get(sub.vnetId)?.subnetIds.push(sub.id);
   for (const p of s.peerings.values()) s.virtualNetworks.get(p.vnetId)?.peeringIds.push(p.id);
+  for (const v of s.virtualNetworks.values()) {
+    v.subnetIds = exact(v.subnetIds);
+    v.peeringIds = exact(v.peeringIds);
+  }
 
   // NSG rules; default rules when the NSG came without them.
   let defaultsAdded = 0;
@@ -25,9 +29,9 @@ export function assembleSnapshot(store: Store, ctx: ImportContext): Snapshot {
     const custom: SecurityRule[] = [];
     const defaults: SecurityRule[] = [];
     for (const r of store.rulesByNsg.get(nsg.id)?.values() ?? []) (r.collection === 'defaultSecurityRules' ? defaults : custom).push(r);
-    nsg.securityRules = custom;
+    nsg.securityRules = exact(custom);
     if (defaults.length > 0) {
-      nsg.defaultSecurityRules = defaults;
+      nsg.defaultSecurityRules = exact(defaults);
     } else {
       nsg.defaultSecurityRules = buildDefaultSecurityRules(nsg.id, nsg.displayId);
       defaultsAdded++;
@@ -38,7 +42,10 @@ export function assembleSnapshot(store: Store, ctx: ImportContext): Snapshot {
   }
   reportOrphans(ctx, store.rulesByNsg, s.networkSecurityGroups, 'security rule', 'network security group');
 
-  for (const rt of s.routeTables.values()) rt.routes = [...(store.routesByTable.get(rt.id)?.values() ?? [])];
+  for (const rt of s.routeTables.values()) {
+    const routes = store.routesByTable.get(rt.id);
+    rt.routes = routes === undefined ? [] : Array.from(routes.values());
+  }
   reportOrphans(ctx, store.routesByTable, s.routeTables, 'route', 'route table');
 
   // NAT gateway <-> subnets: the subnet's natGateway is the truth; the gateway's list is a mirror.
@@ -91,6 +98,14 @@ export function assembleSnapshot(store: Store, ctx: ImportContext): Snapshot {
     ctx.report('info', 'resource.duplicate', `${n} resource${n === 1 ? ' was' : 's were'} read more than once with identical content and merged`);
   }
   return s;
+}
+
+/**
+ * The list to keep in the model: a pushed array keeps spare capacity (up to half again its length
+ * plus 16 slots), which across tens of thousands of lists is a sizeable part of the heap.
+ */
+function exact<T>(list: T[]): T[] {
+  return list.length === 0 ? [] : list.slice();
 }
 
 function reportOrphans<T extends SecurityRule | Route>(

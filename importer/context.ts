@@ -13,6 +13,11 @@ export function isObject(v: unknown): v is JsonObject {
 
 /** Memo tables are cleared when they grow past this many entries (bounded memory). */
 const MEMO_LIMIT = 200_000;
+/**
+ * Reference memos hold one entry per distinct referenced resource, so they grow with the estate;
+ * their bound is higher (clearing only loses sharing, never an answer).
+ */
+const REF_MEMO_LIMIT = 1_000_000;
 
 export class ImportContext {
   /** The file being read (as the caller named it). */
@@ -20,8 +25,12 @@ export class ImportContext {
   readonly diagnostics: Diagnostic[] = [];
   private readonly cidrMemo = new Map<string, Memo<CidrParse>>();
   private readonly portMemo = new Map<string, Memo<PortParse>>();
+  /** Canonical id per distinct canonical text, and per spelling seen in the input. */
   private readonly refMemo = new Map<string, string>();
+  private readonly rawRefMemo = new Map<string, string>();
   private readonly listMemo = new Map<string, readonly string[]>();
+  private readonly idListMemo = new Map<string, readonly string[]>();
+  private readonly textMemo = new Map<string, string>();
 
   report(
     severity: Severity,
@@ -67,13 +76,36 @@ export class ImportContext {
 
   /**
    * Canonical id of a reference, one string per distinct target (many NICs name one subnet): the
-   * model keeps one copy instead of one per reference.
+   * model keeps one copy instead of one per reference. Resources get their own id here too, so a
+   * resource and the references to it share one string. A spelling seen before is answered
+   * without lower-casing it again.
    */
   canonRef(id: string): string {
+    const seen = this.rawRefMemo.get(id);
+    if (seen !== undefined) return seen;
     const c = canonId(id);
+    let known = this.refMemo.get(c);
+    if (known === undefined) {
+      if (this.refMemo.size >= REF_MEMO_LIMIT) this.refMemo.clear();
+      this.refMemo.set(c, c);
+      known = c;
+    }
+    if (this.rawRefMemo.size >= REF_MEMO_LIMIT) this.rawRefMemo.clear();
+    this.rawRefMemo.set(id, known);
+    return known;
+  }
+
+  /**
+   * A resource's own canonical id, the same string as references to it get from canonRef. The
+   * display id is usually seen here for the first time, so the spelling memo is not consulted or
+   * filled (one hash of a long id fewer per resource); a reference spelled the same way later
+   * finds the canonical id through the canonical memo.
+   */
+  canonOwnId(displayId: string): string {
+    const c = canonId(displayId);
     const known = this.refMemo.get(c);
     if (known !== undefined) return known;
-    if (this.refMemo.size >= MEMO_LIMIT) this.refMemo.clear();
+    if (this.refMemo.size >= REF_MEMO_LIMIT) this.refMemo.clear();
     this.refMemo.set(c, c);
     return c;
   }
@@ -90,6 +122,49 @@ export class ImportContext {
       this.listMemo.set(value, l);
     }
     return l as string[];
+  }
+
+  /**
+   * A list shared by every holder of the same values in the same order (the ASGs of a NIC, the
+   * addresses of a rule): frozen, like sharedList. `ids` may be a scratch array.
+   */
+  sharedValues(ids: readonly string[]): string[] {
+    if (ids.length === 1) return this.sharedList(ids[0]);
+    // The key must tell lists apart: an entry holding the separator is not shared.
+    for (let i = 0; i < ids.length; i++) if (ids[i].indexOf('\n') >= 0) return ids.slice();
+    const key = ids.join('\n');
+    let l = this.idListMemo.get(key);
+    if (l === undefined) {
+      if (this.idListMemo.size >= MEMO_LIMIT) this.idListMemo.clear();
+      l = Object.freeze(ids.slice());
+      this.idListMemo.set(key, l);
+    }
+    return l as string[];
+  }
+
+  /**
+   * One string per distinct short text built while reading (the lower-cased tails of child ids,
+   * see childCanonId): each would otherwise be a new string kept once per child. Texts taken as
+   * they were parsed are not interned: JSON.parse allocates large documents straight into the old
+   * generation, so keeping them costs no copying, while hashing each one would.
+   */
+  intern(text: string): string {
+    const known = this.textMemo.get(text);
+    if (known !== undefined) return known;
+    if (this.textMemo.size >= MEMO_LIMIT) this.textMemo.clear();
+    this.textMemo.set(text, text);
+    return text;
+  }
+
+  /** Drop the memo tables (when the session finishes: they only serve reading). */
+  releaseMemos(): void {
+    this.cidrMemo.clear();
+    this.portMemo.clear();
+    this.refMemo.clear();
+    this.rawRefMemo.clear();
+    this.listMemo.clear();
+    this.idListMemo.clear();
+    this.textMemo.clear();
   }
 }
 

@@ -277,12 +277,13 @@ export class Fields {
   }
 
   /**
-   * A list of sub-resource references `[{ "id": ... }]` as canonical ids. With `shareEmpty`, an
-   * absent or empty list is one frozen shared array (for lists the model never appends to).
+   * A list of sub-resource references `[{ "id": ... }]` as canonical ids. With `share`, the list
+   * is one frozen array shared by every holder of the same ids (see ImportContext.sharedValues; for
+   * lists the model never appends to); otherwise it is the caller's own.
    */
-  refs(key: string, shareEmpty = false): ResourceId[] {
+  refs(key: string, share = false): ResourceId[] {
     const list = this.arr(key);
-    if (list === undefined || list.length === 0) return shareEmpty ? (EMPTY as string[]) : [];
+    if (list === undefined || list.length === 0) return share ? (EMPTY as string[]) : [];
     const out: ResourceId[] = [];
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
@@ -297,7 +298,9 @@ export class Fields {
         this.errorAt('field.type', `${this.at(key)}[${i}]`, `'${key}[${i}]' should be an object { "id": ... }, found ${kindOf(item)}; skipped`);
       }
     }
-    return out;
+    if (out.length === 0) return share ? (EMPTY as string[]) : out;
+    // A pushed array keeps spare capacity: keep an exact copy (the model holds many such lists).
+    return share ? this.ctx.sharedValues(out) : out.slice();
   }
 }
 

@@ -58,6 +58,10 @@ export function createImportSession(_options?: { now?: never }): ImportSession {
       }
       snapshot.diagnostics = ctx.diagnostics;
       result = snapshot;
+      // Nothing is read after finish(): let the memo tables and the store's indexes go now rather
+      // than when the caller drops the session.
+      ctx.releaseMemos();
+      store.release();
       return snapshot;
     },
   };

@@ -98,6 +98,14 @@ export class Store {
     this.add(routes, route, 'route');
   }
 
+  /** Drop the read-time indexes once the snapshot is assembled (the snapshot keeps what it needs). */
+  release(): void {
+    this.rulesByNsg.clear();
+    this.routesByTable.clear();
+    this.unsupported.clear();
+    this.embedded.clear();
+  }
+
   addUnsupported(u: UnsupportedResource): void {
     this.unsupported.set(u.id, u);
   }

@@ -59,7 +59,7 @@ export function readRuleAddresses(f: Fields, singular: string, plural: string): 
     else if (one === undefined) one = t;
     else if (t !== one && (values === undefined || !values.includes(t))) (values ??= [one]).push(t);
   }
-  if (values !== undefined) return values;
+  if (values !== undefined) return f.ctx.sharedValues(values);
   if (one !== undefined) return f.ctx.sharedList(one);
   return dropped > 0 ? null : [];
 }
@@ -136,7 +136,7 @@ export function readPortRanges(f: Fields, singular: string, plural: string): str
     else if (one === undefined) one = t;
     else if (t !== one && (values === undefined || !values.includes(t))) (values ??= [one]).push(t);
   }
-  if (values !== undefined) return values;
+  if (values !== undefined) return f.ctx.sharedValues(values);
   if (one !== undefined) return f.ctx.sharedList(one);
   return dropped > 0 ? null : [];
 }

@@ -5,7 +5,7 @@
 import type { NetworkSecurityGroup, ResourceId, Snapshot, Subnet } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { parseIPv4 } from '../sets/ipv4.ts';
-import { type AsgMembers, type CompiledNsg, compileNsg } from '../policy/compile-nsg.ts';
+import { type AsgMembers, type CompiledNsg, RulePartsCache, compileNsg } from '../policy/compile-nsg.ts';
 import { type AddressIndex, type Endpoint, buildAddressIndex } from './address-index.ts';
 import { type EffectiveRouteTable, type RouteContext, computeEffectiveRoutes } from './effective-routes.ts';
 import { ServiceTagResolver } from './service-tag-resolver.ts';
@@ -69,7 +69,9 @@ export function compile(snapshot: Snapshot): DataPlane {
     for (const e of list.values()) {
       if (e.kind !== 'privateEndpoint') continue;
       const arr = privateEndpointsByVnet.get(e.vnetId) ?? [];
-      arr.push({ ip: e.ipText, privateEndpointId: e.privateEndpointId, nicId: e.nicId, subnetId: e.subnetId });
+      // The /32 prefix is built once here: the endpoint's route is in every table of its VNet and
+      // of the VNets peered with it.
+      arr.push({ ip: e.ipText, prefix: `${e.ipText}/32`, privateEndpointId: e.privateEndpointId, nicId: e.nicId, subnetId: e.subnetId });
       privateEndpointsByVnet.set(e.vnetId, arr);
     }
   }
@@ -107,6 +109,7 @@ export function compile(snapshot: Snapshot): DataPlane {
   const routeCache = new Map<string, EffectiveRouteTable>();
   const tagCache = new Map<string, VirtualNetworkTag>();
   const nsgCache = new Map<ResourceId, CompiledNsg>();
+  const ruleParts = new RulePartsCache(tags, asgMembers);
 
   const dp: DataPlane = {
     snapshot,
@@ -137,7 +140,7 @@ export function compile(snapshot: Snapshot): DataPlane {
       if (c) return c;
       const nsg: NetworkSecurityGroup | undefined = snapshot.networkSecurityGroups.get(nsgId);
       if (!nsg) return undefined;
-      nsgCache.set(nsgId, (c = compileNsg(nsg, tags, asgMembers)));
+      nsgCache.set(nsgId, (c = compileNsg(nsg, tags, asgMembers, ruleParts)));
       return c;
     },
     backendPoolMembers(poolId) {

@@ -86,18 +86,48 @@ interface Builder {
   caveats: Caveat[];
 }
 
-function add(b: Builder, r: Omit<EffectiveRoute, 'state'>): EffectiveRoute {
-  const route: EffectiveRoute = { ...r, state: 'Active' };
+/** A system route (state Active; the fields in the order answers have always listed them). */
+function add(b: Builder, source: RouteSource, addressPrefix: string[], nextHopType: NextHopType, nextHopIpAddress: string[], origin: RouteOrigin): EffectiveRoute {
+  const route: EffectiveRoute = { source, addressPrefix, nextHopType, nextHopIpAddress, origin, state: 'Active' };
   b.routes.push(route);
   return route;
+}
+
+/**
+ * Values every table holds many times over, shared instead of built per route: system routes
+ * have no next hop IP, and the origins without details are the same everywhere. Frozen: routes
+ * are read, never edited in place (only their `state` is set while the table is built).
+ */
+const NO_IPS = Object.freeze([]) as unknown as string[];
+const ORIGIN_VNET: RouteOrigin = Object.freeze({ kind: 'vnet' });
+const ORIGIN_RESERVED: RouteOrigin = Object.freeze({ kind: 'reserved' });
+const ORIGIN_INTERNET: RouteOrigin = Object.freeze({ kind: 'internet' });
+const DEFAULT_ROUTE_PREFIX = '0.0.0.0/0';
+
+/** The reserved None prefixes (rule 5.2), parsed once. */
+const RESERVED: { prefix: string; cidr: Cidr }[] = [];
+for (const prefix of RESERVED_NONE_PREFIXES) {
+  const p = parseCidr(prefix);
+  if (p.ok) RESERVED.push({ prefix, cidr: p.cidr });
 }
 
 export interface RouteContext {
   snapshot: Snapshot;
   topology: Topology;
   tags: ServiceTagResolver;
-  /** Private endpoint IPs by VNet id: (ip, private endpoint, its subnet). */
-  privateEndpointsByVnet: Map<ResourceId, { ip: string; privateEndpointId: ResourceId; nicId?: ResourceId; subnetId: ResourceId }[]>;
+  /**
+   * Private endpoint IPs by VNet id: (ip, private endpoint, its subnet). `prefix`, the `/32` route
+   * prefix, may be given precomputed (each endpoint's route is in many tables).
+   */
+  privateEndpointsByVnet: Map<ResourceId, PrivateEndpointAddress[]>;
+}
+
+export interface PrivateEndpointAddress {
+  ip: string;
+  prefix?: string;
+  privateEndpointId: ResourceId;
+  nicId?: ResourceId;
+  subnetId: ResourceId;
 }
 
 export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): EffectiveRouteTable {
@@ -109,7 +139,7 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
   if (vnet) b.caveats.push(...vnet.caveats);
 
   // Rule 5.3: one VnetLocal route per address range of the VNet, none per subnet.
-  for (const prefix of vnet?.addressSpace ?? []) add(b, { source: 'Default', addressPrefix: [prefix], nextHopType: 'VnetLocal', nextHopIpAddress: [], origin: { kind: 'vnet' } });
+  for (const prefix of vnet?.addressSpace ?? []) add(b, 'Default', [prefix], 'VnetLocal', NO_IPS, ORIGIN_VNET);
 
   // User routes first, because the reserved None routes depend on them (rule 7.5).
   const userRoutes: EffectiveRoute[] = [];
@@ -169,35 +199,26 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
   }
 
   // Rules 5.2/5.4/7.5: reserved None routes.
-  const hasDefaultOverride = [...userRoutes, ...gatewayRoutes].some((r) => r.addressPrefix.includes('0.0.0.0/0'));
+  const hasDefaultOverride = userRoutes.some(hasDefaultPrefix) || gatewayRoutes.some(hasDefaultPrefix);
   if (hasDefaultOverride) b.caveats.push(CAVEATS.forcedTunnelReserved);
   else {
-    for (const prefix of RESERVED_NONE_PREFIXES) {
-      const p = parseCidr(prefix);
-      if (!p.ok) continue;
-      const reserved = IntervalSet.range(p.cidr.start, p.cidr.end);
+    for (const { prefix, cidr } of RESERVED) {
       // Rule 5.4: a VNet range equal to or containing the reserved prefix replaces it.
       const replaced = (vnet?.addressSpace ?? []).some((s) => {
         const v = parseCidr(s);
-        return v.ok && IntervalSet.range(v.cidr.start, v.cidr.end).contains(reserved);
+        return v.ok && v.cidr.start <= cidr.start && cidr.end <= v.cidr.end;
       });
       if (replaced) continue;
-      add(b, { source: 'Default', addressPrefix: [prefix], nextHopType: 'None', nextHopIpAddress: [], origin: { kind: 'reserved' } });
+      add(b, 'Default', [prefix], 'None', NO_IPS, ORIGIN_RESERVED);
     }
   }
   // Rule 5.2: the default route to the internet.
-  add(b, { source: 'Default', addressPrefix: ['0.0.0.0/0'], nextHopType: 'Internet', nextHopIpAddress: [], origin: { kind: 'internet' } });
+  add(b, 'Default', [DEFAULT_ROUTE_PREFIX], 'Internet', NO_IPS, ORIGIN_INTERNET);
 
   // Rule 8.4: one VNetPeering route per connected peering, with the remote ranges.
   for (const peer of vnet?.peers ?? []) {
     if (!peer.connected || peer.remoteAddressSpace.length === 0) continue;
-    add(b, {
-      source: 'Default',
-      addressPrefix: [...peer.remoteAddressSpace],
-      nextHopType: 'VNetPeering',
-      nextHopIpAddress: [],
-      origin: { kind: 'peering', peeringId: peer.local.id, remoteVnetId: peer.remoteVnetId },
-    });
+    add(b, 'Default', [...peer.remoteAddressSpace], 'VNetPeering', NO_IPS, { kind: 'peering', peeringId: peer.local.id, remoteVnetId: peer.remoteVnetId });
   }
 
   // Rule 10.1: service endpoint routes only in the subnet that enabled the endpoint.
@@ -220,29 +241,36 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
       b.caveats.push(CAVEATS.serviceEndpointPrefixes);
       prefixes = tagNames;
     }
-    add(b, { source: 'Default', addressPrefix: prefixes, nextHopType: 'VirtualNetworkServiceEndpoint', nextHopIpAddress: [], origin: { kind: 'serviceEndpoint', service: se.service } });
+    add(b, 'Default', prefixes, 'VirtualNetworkServiceEndpoint', NO_IPS, { kind: 'serviceEndpoint', service: se.service });
   }
 
   // Rule 11.3: private endpoint /32s in their own VNet and in directly peered VNets.
-  const peVnets = [subnet.vnetId, ...(vnet?.peers ?? []).filter((p) => p.connected).map((p) => p.remoteVnetId)];
-  for (const vid of peVnets) {
-    for (const pe of ctx.privateEndpointsByVnet.get(vid) ?? []) {
-      add(b, { source: 'Default', addressPrefix: [`${pe.ip}/32`], nextHopType: 'InterfaceEndpoint', nextHopIpAddress: [], origin: { kind: 'privateEndpoint', privateEndpointId: pe.privateEndpointId, nicId: pe.nicId } });
-    }
-  }
+  addPrivateEndpointRoutes(b, ctx.privateEndpointsByVnet.get(subnet.vnetId));
+  for (const p of vnet?.peers ?? []) if (p.connected) addPrivateEndpointRoutes(b, ctx.privateEndpointsByVnet.get(p.remoteVnetId));
 
-  b.routes.push(...gatewayRoutes, ...userRoutes);
+  for (const r of gatewayRoutes) b.routes.push(r);
+  for (const r of userRoutes) b.routes.push(r);
   const entries = buildEntries(b.routes);
   assignStates(entries);
   applyPrivateEndpointOverride(ctx, entries, vnetSet, vnet, b.caveats);
-  const active = entries.filter((e) => e.route.state === 'Active' || e.route.origin.kind === 'privateEndpoint');
   return {
     subnetId: subnet.id,
     routes: b.routes,
     entries,
     caveats: b.caveats,
-    lookup: makeLookup(active.filter((e) => e.route.state === 'Active')),
+    lookup: makeLookup(entries.filter((e) => e.route.state === 'Active')),
   };
+}
+
+function hasDefaultPrefix(r: EffectiveRoute): boolean {
+  return r.addressPrefix.includes(DEFAULT_ROUTE_PREFIX);
+}
+
+function addPrivateEndpointRoutes(b: Builder, list: PrivateEndpointAddress[] | undefined): void {
+  if (list === undefined) return;
+  for (const pe of list) {
+    add(b, 'Default', [pe.prefix ?? `${pe.ip}/32`], 'InterfaceEndpoint', NO_IPS, { kind: 'privateEndpoint', privateEndpointId: pe.privateEndpointId, nicId: pe.nicId });
+  }
 }
 
 function buildEntries(routes: EffectiveRoute[]): RouteEntry[] {
@@ -262,9 +290,10 @@ function buildEntries(routes: EffectiveRoute[]): RouteEntry[] {
  * prefix. Rule 6.8: an explicit prefix beats a service-tag expansion.
  */
 function assignStates(entries: RouteEntry[]): void {
-  const byPrefix = new Map<string, RouteEntry[]>();
+  // Entries by prefix (a number: start and length), in entry order.
+  const byPrefix = new Map<number, RouteEntry[]>();
   for (const e of entries) {
-    const k = `${e.cidr.start}/${e.cidr.prefixLength}`;
+    const k = prefixKey(e);
     const list = byPrefix.get(k);
     if (list) list.push(e);
     else byPrefix.set(k, [e]);
@@ -277,20 +306,32 @@ function assignStates(entries: RouteEntry[]): void {
   const invalid = new Set<EffectiveRoute>();
   for (const list of byPrefix.values()) {
     if (list.length < 2) continue;
-    const best = Math.min(...list.map(rank));
+    let best = Infinity;
+    for (const e of list) best = Math.min(best, rank(e));
     const winner = list.find((e) => rank(e) === best)!;
     for (const e of list) if (e !== winner && e.route !== winner.route) invalid.add(e.route);
   }
+  if (invalid.size === 0) return;
   // A route is Invalid when every one of its prefixes lost (routes with several prefixes stay
   // Active while any prefix wins).
+  const own = new Map<EffectiveRoute, RouteEntry[]>();
+  for (const e of entries) {
+    if (!invalid.has(e.route)) continue;
+    const list = own.get(e.route);
+    if (list) list.push(e);
+    else own.set(e.route, [e]);
+  }
   for (const r of invalid) {
-    const own = entries.filter((e) => e.route === r);
-    const anyWins = own.some((e) => {
-      const k = `${e.cidr.start}/${e.cidr.prefixLength}`;
-      return (byPrefix.get(k) ?? []).every((o) => o === e || o.route === r || rank(o) > rank(e));
+    const anyWins = (own.get(r) ?? []).some((e) => {
+      return (byPrefix.get(prefixKey(e)) ?? []).every((o) => o === e || o.route === r || rank(o) > rank(e));
     });
     if (!anyWins) r.state = 'Invalid';
   }
+}
+
+/** One number per prefix (start < 2^32, length <= 32: exact in a double). */
+function prefixKey(e: RouteEntry): number {
+  return e.cidr.start * 64 + e.cidr.prefixLength;
 }
 
 /**
@@ -323,15 +364,17 @@ function applyPrivateEndpointOverride(ctx: RouteContext, entries: RouteEntry[], 
  * more specific gateway (BGP) routes (7.3).
  */
 function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefined {
-  const byLength = new Map<number, Map<number, RouteEntry>>();
+  // One map per table keyed by prefix (start and length as one number, see prefixKey), and the
+  // lengths present, longest first.
+  const byPrefix = new Map<number, RouteEntry>();
+  const present = new Set<number>();
   for (const e of active) {
-    let m = byLength.get(e.cidr.prefixLength);
-    if (!m) byLength.set(e.cidr.prefixLength, (m = new Map()));
-    const prev = m.get(e.cidr.start);
+    const k = prefixKey(e);
     // Several active entries with one prefix only when none outranks the other; keep the first.
-    if (!prev) m.set(e.cidr.start, e);
+    if (!byPrefix.has(k)) byPrefix.set(k, e);
+    present.add(e.cidr.prefixLength);
   }
-  const lengths = [...byLength.keys()].sort((a, b) => b - a);
+  const lengths = [...present].sort((a, b) => b - a);
   const seEntries = active.filter((e) => e.route.nextHopType === 'VirtualNetworkServiceEndpoint');
   return (dst: number) => {
     if (seEntries.length > 0) {
@@ -342,7 +385,7 @@ function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefin
     for (const len of lengths) {
       const size = 2 ** (32 - len);
       const start = len === 0 ? 0 : Math.floor(dst / size) * size;
-      const e = byLength.get(len)!.get(start);
+      const e = byPrefix.get(start * 64 + len);
       if (!e) continue;
       if (!best) {
         best = e;

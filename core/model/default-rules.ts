@@ -24,10 +24,25 @@ export const DEFAULT_SECURITY_RULES: readonly DefaultRuleSpec[] = [
   { name: 'DenyAllOutBound', direction: 'Outbound', priority: 65500, source: '*', destination: '*', access: 'Deny', description: 'Deny all outbound traffic' },
 ];
 
+/**
+ * The lists the default rules hold, one frozen copy each: every NSG without exported defaults gets
+ * the same six rules, so their address, port and ASG lists are shared rather than built per NSG.
+ */
+const frozen = (values: string[]): string[] => Object.freeze(values) as string[];
+const NO_IDS = frozen([]);
+const ANY = frozen(['*']);
+const SHARED_LISTS = new Map<string, string[]>([['*', ANY]]);
+function sharedList(value: string): string[] {
+  let l = SHARED_LISTS.get(value);
+  if (l === undefined) SHARED_LISTS.set(value, (l = frozen([value])));
+  return l;
+}
+const LOWER_NAMES = DEFAULT_SECURITY_RULES.map((spec) => spec.name.toLowerCase());
+
 /** The default rules of one NSG, with ids `<nsg>/defaultSecurityRules/<Name>` as Azure gives them. */
 export function buildDefaultSecurityRules(nsgId: string, nsgDisplayId: string): SecurityRule[] {
-  return DEFAULT_SECURITY_RULES.map((spec) => ({
-    id: `${nsgId}/defaultsecurityrules/${spec.name.toLowerCase()}`,
+  return DEFAULT_SECURITY_RULES.map((spec, i) => ({
+    id: `${nsgId}/defaultsecurityrules/${LOWER_NAMES[i]}`,
     displayId: `${nsgDisplayId}/defaultSecurityRules/${spec.name}`,
     name: spec.name,
     nsgId,
@@ -36,12 +51,12 @@ export function buildDefaultSecurityRules(nsgId: string, nsgDisplayId: string): 
     direction: spec.direction,
     access: spec.access,
     protocol: '*' as const,
-    sourceAddressPrefixes: [spec.source],
-    destinationAddressPrefixes: [spec.destination],
-    sourceAsgIds: [],
-    destinationAsgIds: [],
-    sourcePortRanges: ['*'],
-    destinationPortRanges: ['*'],
+    sourceAddressPrefixes: sharedList(spec.source),
+    destinationAddressPrefixes: sharedList(spec.destination),
+    sourceAsgIds: NO_IDS,
+    destinationAsgIds: NO_IDS,
+    sourcePortRanges: ANY,
+    destinationPortRanges: ANY,
     description: spec.description,
   }));
 }

@@ -91,31 +91,43 @@ function checkReferences(s: Snapshot, out: Diagnostic[]): void {
     }
   }
 
+  // NICs and rules are the bulk of an estate: plain loops, and a referrer object only when a
+  // reference dangles.
   for (const nic of s.networkInterfaces.values()) {
     need(s.networkSecurityGroups, nic.nsgId, nic, 'networkSecurityGroup.id', 'network security group');
     for (const ipc of nic.ipConfigurations) {
       const src = ipc.source ?? nic.source;
-      const from = { displayId: nic.displayId, source: src };
-      need(s.subnets, ipc.subnetId, from, 'subnet.id', 'subnet', src);
-      need(s.publicIpAddresses, ipc.publicIpId, from, 'publicIPAddress.id', 'public IP address', src);
-      ipc.asgIds.forEach((id, i) => need(s.applicationSecurityGroups, id, from, `applicationSecurityGroups[${i}].id`, 'application security group', src));
-      ipc.loadBalancerBackendPoolIds.forEach((id, i) => {
-        if (!s.loadBalancers.has(parentOf(id))) dangling(from, `loadBalancerBackendAddressPools[${i}].id`, id, 'load balancer backend pool', '', src);
-      });
-      ipc.loadBalancerInboundNatRuleIds.forEach((id, i) => {
-        if (!s.loadBalancers.has(parentOf(id))) dangling(from, `loadBalancerInboundNatRules[${i}].id`, id, 'load balancer inbound NAT rule', '', src);
-      });
-      ipc.applicationGatewayBackendPoolIds.forEach((id, i) => {
-        if (!s.applicationGateways.has(parentOf(id))) dangling(from, `applicationGatewayBackendAddressPools[${i}].id`, id, 'application gateway backend pool', '', src);
-      });
+      if (ipc.subnetId !== undefined && !s.subnets.has(ipc.subnetId)) dangling({ displayId: nic.displayId, source: src }, 'subnet.id', ipc.subnetId, 'subnet', '', src);
+      if (ipc.publicIpId !== undefined && !s.publicIpAddresses.has(ipc.publicIpId)) dangling({ displayId: nic.displayId, source: src }, 'publicIPAddress.id', ipc.publicIpId, 'public IP address', '', src);
+      const asgs = ipc.asgIds;
+      for (let i = 0; i < asgs.length; i++) {
+        if (!s.applicationSecurityGroups.has(asgs[i])) dangling({ displayId: nic.displayId, source: src }, `applicationSecurityGroups[${i}].id`, asgs[i], 'application security group', '', src);
+      }
+      const pools = ipc.loadBalancerBackendPoolIds;
+      for (let i = 0; i < pools.length; i++) {
+        if (!s.loadBalancers.has(parentOf(pools[i]))) dangling({ displayId: nic.displayId, source: src }, `loadBalancerBackendAddressPools[${i}].id`, pools[i], 'load balancer backend pool', '', src);
+      }
+      const natRules = ipc.loadBalancerInboundNatRuleIds;
+      for (let i = 0; i < natRules.length; i++) {
+        if (!s.loadBalancers.has(parentOf(natRules[i]))) dangling({ displayId: nic.displayId, source: src }, `loadBalancerInboundNatRules[${i}].id`, natRules[i], 'load balancer inbound NAT rule', '', src);
+      }
+      const agwPools = ipc.applicationGatewayBackendPoolIds;
+      for (let i = 0; i < agwPools.length; i++) {
+        if (!s.applicationGateways.has(parentOf(agwPools[i]))) dangling({ displayId: nic.displayId, source: src }, `applicationGatewayBackendAddressPools[${i}].id`, agwPools[i], 'application gateway backend pool', '', src);
+      }
     }
   }
 
   for (const nsg of s.networkSecurityGroups.values()) {
     for (const r of nsg.securityRules) {
-      const from = { displayId: r.displayId, source: r.source };
-      r.sourceAsgIds.forEach((id, i) => need(s.applicationSecurityGroups, id, from, `sourceApplicationSecurityGroups[${i}].id`, 'application security group'));
-      r.destinationAsgIds.forEach((id, i) => need(s.applicationSecurityGroups, id, from, `destinationApplicationSecurityGroups[${i}].id`, 'application security group'));
+      const srcAsgs = r.sourceAsgIds;
+      for (let i = 0; i < srcAsgs.length; i++) {
+        if (!s.applicationSecurityGroups.has(srcAsgs[i])) dangling(r, `sourceApplicationSecurityGroups[${i}].id`, srcAsgs[i], 'application security group');
+      }
+      const dstAsgs = r.destinationAsgIds;
+      for (let i = 0; i < dstAsgs.length; i++) {
+        if (!s.applicationSecurityGroups.has(dstAsgs[i])) dangling(r, `destinationApplicationSecurityGroups[${i}].id`, dstAsgs[i], 'application security group');
+      }
     }
   }
 
@@ -307,10 +319,12 @@ function checkVnetOverlaps(s: Snapshot, out: Diagnostic[]): void {
 
 function checkSubnets(s: Snapshot, out: Diagnostic[]): void {
   const byVnet = new Map<ResourceId, { block: Block; subnetId: ResourceId; name: string }[]>();
+  const spaces = new Map<ResourceId, Block[]>();
   for (const sub of s.subnets.values()) {
     const vnet = s.virtualNetworks.get(sub.vnetId);
     if (vnet === undefined) continue;
-    const space = blocks(vnet.addressSpace);
+    let space = spaces.get(vnet.id);
+    if (space === undefined) spaces.set(vnet.id, (space = blocks(vnet.addressSpace)));
     const mine = blocks(sub.addressPrefixes);
     for (const b of mine) {
       const inside = space.some((v) => v.start <= b.start && b.end <= v.end);

@@ -5,7 +5,7 @@
 import type { Direction, NetworkSecurityGroup, ResourceId, SecurityRule } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { ALL_PROTOCOLS, type Box } from '../sets/packet-space.ts';
-import { ALL_PORTS, parsePortRanges } from '../sets/ports.ts';
+import { ALL_PORTS, type PortParse, parsePortRanges } from '../sets/ports.ts';
 import { PROTOCOL_NUMBERS, TCP_UDP } from '../sets/protocols.ts';
 import type { ServiceTagResolver } from '../dataplane/service-tag-resolver.ts';
 
@@ -49,7 +49,7 @@ function protocolSet(p: SecurityRule['protocol']): IntervalSet {
   return IntervalSet.point(PROTOCOL_NUMBERS[p]);
 }
 
-function compileAddresses(words: string[], asgIds: ResourceId[], tags: ServiceTagResolver, asgMembers: AsgMembers, invalid: string[]): AddressMatch {
+function compileAddresses(words: readonly string[], asgIds: readonly ResourceId[], tags: ServiceTagResolver, asgMembers: AsgMembers, invalid: string[]): AddressMatch {
   let fixed = IntervalSet.EMPTY;
   let approximate = IntervalSet.EMPTY;
   let virtualNetwork = false;
@@ -80,7 +80,7 @@ function compileAddresses(words: string[], asgIds: ResourceId[], tags: ServiceTa
 }
 
 /** The exactly-known part of a rule's addresses, so that an address both known and approximated counts as known. */
-function fixedWithoutApprox(words: string[], tags: ServiceTagResolver): IntervalSet {
+function fixedWithoutApprox(words: readonly string[], tags: ServiceTagResolver): IntervalSet {
   let s = IntervalSet.EMPTY;
   for (const w of words) {
     const r = tags.resolve(w);
@@ -89,27 +89,115 @@ function fixedWithoutApprox(words: string[], tags: ServiceTagResolver): Interval
   return s;
 }
 
-export function compileRule(rule: SecurityRule, tags: ServiceTagResolver, asgMembers: AsgMembers): CompiledRule {
-  const invalid: string[] = [];
-  let protocols = protocolSet(rule.protocol);
-  const sp = parsePortRanges(rule.sourcePortRanges.length ? rule.sourcePortRanges : ['*']);
-  const dp = parsePortRanges(rule.destinationPortRanges.length ? rule.destinationPortRanges : ['*']);
-  const srcPorts = sp.ok ? sp.set : IntervalSet.EMPTY;
-  const dstPorts = dp.ok ? dp.set : IntervalSet.EMPTY;
-  if (!sp.ok) invalid.push(...rule.sourcePortRanges);
-  if (!dp.ok) invalid.push(...rule.destinationPortRanges);
-  // Rule 1.5 [inferred]: ports only mean something for TCP and UDP, so a rule that restricts ports
-  // matches only TCP and UDP packets.
-  if (!srcPorts.equals(ALL_PORTS) || !dstPorts.equals(ALL_PORTS)) protocols = protocols.intersect(TCP_UDP);
-  const src = compileAddresses(rule.sourceAddressPrefixes, rule.sourceAsgIds, tags, asgMembers, invalid);
-  const dst = compileAddresses(rule.destinationAddressPrefixes, rule.destinationAsgIds, tags, asgMembers, invalid);
-  return { rule, protocols, src, dst, srcPorts, dstPorts, invalid };
+const NO_WORDS: readonly string[] = Object.freeze([]);
+const ANY_PORT: readonly string[] = Object.freeze(['*']);
+
+interface CompiledAddresses {
+  match: AddressMatch;
+  /** Words that did not parse, in order. */
+  invalid: readonly string[];
 }
 
-export function compileNsg(nsg: NetworkSecurityGroup, tags: ServiceTagResolver, asgMembers: AsgMembers): CompiledNsg {
-  const all = [...nsg.securityRules, ...nsg.defaultSecurityRules].map((r) => compileRule(r, tags, asgMembers));
-  const byDir = (d: Direction) => all.filter((c) => c.rule.direction === d).sort((a, b) => a.rule.priority - b.rule.priority);
-  return { nsg, inbound: byDir('Inbound'), outbound: byDir('Outbound') };
+/**
+ * The parts of compiled rules, shared by every rule with the same text. Across an estate the same
+ * port and address texts repeat in thousands of NSGs (and the six default rules are in every one),
+ * so each distinct text is compiled once per data plane (the ASG members and service tags are the
+ * data plane's). Lists are looked up by identity first (the importer shares equal lists) and then
+ * by content. The parts are shared between rules: consumers must treat them as read-only, as they
+ * already treat everything compiled.
+ */
+export class RulePartsCache {
+  private readonly portsById = new Map<readonly string[], PortParse>();
+  private readonly portsByText = new Map<string, PortParse>();
+  /** By the words list, for rules without ASGs (most rules); by text otherwise. */
+  private readonly addressesById = new Map<readonly string[], CompiledAddresses>();
+  private readonly addressesByText = new Map<string, CompiledAddresses>();
+  private readonly protocols = new Map<string, IntervalSet>();
+
+  constructor(
+    readonly tags: ServiceTagResolver,
+    readonly asgMembers: AsgMembers,
+  ) {}
+
+  ports(list: readonly string[]): PortParse {
+    let p = this.portsById.get(list);
+    if (p === undefined) {
+      const key = listKey(list);
+      p = this.portsByText.get(key);
+      if (p === undefined) this.portsByText.set(key, (p = parsePortRanges(list)));
+      this.portsById.set(list, p);
+    }
+    return p;
+  }
+
+  addresses(words: readonly string[], asgIds: readonly ResourceId[]): CompiledAddresses {
+    const noAsgs = asgIds.length === 0;
+    let a = noAsgs ? this.addressesById.get(words) : undefined;
+    if (a === undefined) {
+      const wordsKey = listKey(words);
+      const key = `${wordsKey.length}:${wordsKey}${listKey(asgIds)}`;
+      a = this.addressesByText.get(key);
+      if (a === undefined) {
+        const invalid: string[] = [];
+        const match = compileAddresses(words, asgIds, this.tags, this.asgMembers, invalid);
+        this.addressesByText.set(key, (a = { match, invalid: invalid.length === 0 ? NO_WORDS : invalid }));
+      }
+      if (noAsgs) this.addressesById.set(words, a);
+    }
+    return a;
+  }
+
+  protocolSet(p: SecurityRule['protocol'], portsRestricted: boolean): IntervalSet {
+    const key = portsRestricted ? `${p}/ports` : p;
+    let set = this.protocols.get(key);
+    if (set === undefined) {
+      set = protocolSet(p);
+      // Rule 1.5 [inferred]: ports only mean something for TCP and UDP, so a rule that restricts
+      // ports matches only TCP and UDP packets.
+      if (portsRestricted) set = set.intersect(TCP_UDP);
+      this.protocols.set(key, set);
+    }
+    return set;
+  }
+}
+
+/** An unambiguous text key of a list (JSON for several entries: the entries may hold anything). */
+function listKey(list: readonly string[]): string {
+  if (list.length === 0) return '';
+  if (list.length === 1) return `1${list[0]}`;
+  return JSON.stringify(list);
+}
+
+export function compileRule(rule: SecurityRule, tags: ServiceTagResolver, asgMembers: AsgMembers, cache: RulePartsCache = new RulePartsCache(tags, asgMembers)): CompiledRule {
+  const sp = cache.ports(rule.sourcePortRanges.length ? rule.sourcePortRanges : ANY_PORT);
+  const dp = cache.ports(rule.destinationPortRanges.length ? rule.destinationPortRanges : ANY_PORT);
+  const srcPorts = sp.ok ? sp.set : IntervalSet.EMPTY;
+  const dstPorts = dp.ok ? dp.set : IntervalSet.EMPTY;
+  const protocols = cache.protocolSet(rule.protocol, !srcPorts.equals(ALL_PORTS) || !dstPorts.equals(ALL_PORTS));
+  const src = cache.addresses(rule.sourceAddressPrefixes, rule.sourceAsgIds);
+  const dst = cache.addresses(rule.destinationAddressPrefixes, rule.destinationAsgIds);
+  // Invalid words in the order they are met: source ports, destination ports, source, destination.
+  let invalid: string[] = NO_WORDS as string[];
+  if (!sp.ok || !dp.ok || src.invalid.length > 0 || dst.invalid.length > 0) {
+    invalid = [];
+    if (!sp.ok) invalid.push(...rule.sourcePortRanges);
+    if (!dp.ok) invalid.push(...rule.destinationPortRanges);
+    invalid.push(...src.invalid, ...dst.invalid);
+  }
+  return { rule, protocols, src: src.match, dst: dst.match, srcPorts, dstPorts, invalid };
+}
+
+export function compileNsg(nsg: NetworkSecurityGroup, tags: ServiceTagResolver, asgMembers: AsgMembers, cache: RulePartsCache = new RulePartsCache(tags, asgMembers)): CompiledNsg {
+  const inbound: CompiledRule[] = [];
+  const outbound: CompiledRule[] = [];
+  for (const list of [nsg.securityRules, nsg.defaultSecurityRules]) {
+    for (const r of list) {
+      const c = compileRule(r, tags, asgMembers, cache);
+      (r.direction === 'Inbound' ? inbound : r.direction === 'Outbound' ? outbound : undefined)?.push(c);
+    }
+  }
+  const byPriority = (a: CompiledRule, b: CompiledRule) => a.rule.priority - b.rule.priority;
+  return { nsg, inbound: inbound.sort(byPriority), outbound: outbound.sort(byPriority) };
 }
 
 /** The box a rule covers where the VirtualNetwork tag is `vnetTag`. */

@@ -2,7 +2,7 @@
 
 import ipaddr from 'ipaddr.js';
 import { IntervalSet } from './interval-set.ts';
-import { formatIPv4, parseIPv4 } from './ipv4.ts';
+import { formatIPv4, parseIPv4, scanDottedQuad } from './ipv4.ts';
 
 export interface Cidr {
   /** First address (network address). */
@@ -16,8 +16,28 @@ export type CidrParse =
   | { ok: true; cidr: Cidr; /** True when host bits were set (Azure rejects those in address spaces). */ hostBitsSet: boolean }
   | { ok: false; reason: string; ipv6?: boolean };
 
-/** Parse `a.b.c.d/n` or a bare address (`/32`). IPv6 answers `{ok: false, ipv6: true}`. */
+/**
+ * Parse `a.b.c.d/n` or a bare address (`/32`). IPv6 answers `{ok: false, ipv6: true}`.
+ * Results are remembered per text (prefixes repeat across route tables, rules and VNets, and are
+ * parsed again by every compile): callers share them and must not modify them.
+ */
 export function parseCidr(text: string): CidrParse {
+  let r = CIDR_MEMO.get(text);
+  if (r === undefined) {
+    if (CIDR_MEMO.size >= CIDR_MEMO_LIMIT) CIDR_MEMO.clear();
+    r = parseCidrUncached(text);
+    CIDR_MEMO.set(text, r);
+  }
+  return r;
+}
+
+/** Memo entries kept at most (distinct prefix texts; bounded so that memory stays bounded). */
+const CIDR_MEMO_LIMIT = 50_000;
+const CIDR_MEMO = new Map<string, CidrParse>();
+
+function parseCidrUncached(text: string): CidrParse {
+  const fast = parsePlainCidr(text);
+  if (fast !== undefined) return fast;
   const t = text.trim();
   const slash = t.indexOf('/');
   const addrText = slash < 0 ? t : t.slice(0, slash);
@@ -30,7 +50,34 @@ export function parseCidr(text: string): CidrParse {
   if (!/^\d{1,2}$/.test(lenText) || Number(lenText) > 32) {
     return { ok: false, reason: `'/${lenText}' is not a prefix length between 0 and 32` };
   }
-  const len = Number(lenText);
+  return cidrResult(addr, Number(lenText));
+}
+
+/**
+ * The common spelling, `a.b.c.d/n` or `a.b.c.d` with a valid four-part decimal address and n of
+ * one or two digits up to 32, read without ipaddr.js; undefined for anything else (which then
+ * takes the general path above, so the answers are the same).
+ */
+function parsePlainCidr(t: string): CidrParse | undefined {
+  const slash = t.indexOf('/');
+  if (slash < 0) {
+    const addr = scanDottedQuad(t);
+    return addr < 0 ? undefined : cidrResult(addr, 32);
+  }
+  const addr = scanDottedQuad(t.slice(0, slash));
+  if (addr < 0) return undefined;
+  const n = t.length - slash - 1;
+  if (n < 1 || n > 2) return undefined;
+  let len = 0;
+  for (let i = slash + 1; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    len = len * 10 + (c - 48);
+  }
+  return len > 32 ? undefined : cidrResult(addr, len);
+}
+
+function cidrResult(addr: number, len: number): CidrParse {
   const size = 2 ** (32 - len);
   const start = Math.floor(addr / size) * size;
   return { ok: true, cidr: { start, end: start + size - 1, prefixLength: len }, hostBitsSet: start !== addr };

@@ -3,7 +3,7 @@
 
 import type { ResourceId, SourceLocation } from '../../core/model/index.ts';
 import { nameFromId } from '../../core/model/index.ts';
-import { isObject, type JsonObject } from '../context.ts';
+import { isObject, type ImportContext, type JsonObject } from '../context.ts';
 import type { Fields } from '../fields.ts';
 import { canonId, childId } from '../ids.ts';
 
@@ -22,15 +22,18 @@ export function resourceBase(f: Fields): Base {
   const o = f.obj;
   const name = typeof o.name === 'string' && o.name.length > 0 ? o.name : nameFromId(displayId);
   const location = typeof o.location === 'string' ? o.location : undefined;
-  return { id: canonId(displayId), displayId, name, location, tags: readTags(f), source: f.source() };
+  return { id: f.ctx.canonOwnId(displayId), displayId, name, location, tags: readTags(f), source: f.source() };
 }
+
+/** The tags of resources that have none: one frozen object for all of them. */
+export const NO_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 function readTags(f: Fields): Record<string, string> {
   const t = f.obj.tags;
-  if (t === undefined || t === null) return {};
+  if (t === undefined || t === null) return NO_TAGS;
   if (!isObject(t)) {
     f.warn('field.type', 'tags', `'tags' should be an object, found ${Array.isArray(t) ? 'an array' : typeof t}; ignored`);
-    return {};
+    return NO_TAGS;
   }
   return t as Record<string, string>;
 }
@@ -41,18 +44,61 @@ export interface ChildIdentity {
   name: string;
 }
 
-/** Id and name of an embedded child; undefined (with an error) when it has neither. */
-export function childIdentity(c: Fields, parentDisplayId: string, collection: string, what: string): ChildIdentity | undefined {
+/**
+ * Id and name of an embedded child; undefined (with an error) when it has neither. With the
+ * parent's canonical id, a child that nothing else references (a security rule, a route, a NIC
+ * ip configuration) gets its id as the parent's id plus its own lower-cased tail (see childCanonId).
+ */
+export function childIdentity(c: Fields, parentDisplayId: string, collection: string, what: string, parentId?: ResourceId): ChildIdentity | undefined {
   const o = c.obj;
   const rawId = typeof o.id === 'string' && o.id.length > 0 ? o.id : undefined;
   const rawName = typeof o.name === 'string' && o.name.length > 0 ? o.name : undefined;
-  if (rawId !== undefined) return { id: canonId(rawId), displayId: rawId, name: rawName ?? nameFromId(rawId) };
+  if (rawId !== undefined) {
+    const id = parentId === undefined ? canonId(rawId) : childCanonId(c.ctx, rawId, parentDisplayId, parentId);
+    return { id, displayId: rawId, name: rawName ?? nameFromId(rawId) };
+  }
   if (rawName !== undefined) {
     const displayId = childId(parentDisplayId, collection, rawName);
     return { id: canonId(displayId), displayId, name: rawName };
   }
   c.error('field.missing', undefined, `${what} has neither an id nor a name; skipped`);
   return undefined;
+}
+
+/**
+ * canonId(rawId) for a child id spelled `<parent display id>/<tail>`, built as the parent's
+ * canonical id followed by the lower-cased tail, the tail shared between children of other parents
+ * (`/securityrules/allow-https`, `/ipconfigurations/ipconfig1`). The engine sees the same text;
+ * the heap holds one short joined string per child instead of a second full copy of a long id
+ * (tens of thousands of rules and ip configurations). Used only where lower-casing the parts
+ * equals lower-casing the whole: the parent's display id needs no trimming (so its canonical id is
+ * that text lower-cased) and ends in an ASCII character, and the tail is ASCII and needs no
+ * trimming; otherwise the plain canonId.
+ */
+export function childCanonId(ctx: ImportContext, rawId: string, parentDisplayId: string, parentId: ResourceId): ResourceId {
+  const n = parentDisplayId.length;
+  const last = rawId.length - 1;
+  if (
+    n > 0 &&
+    parentId.length === n &&
+    last > n &&
+    rawId.charCodeAt(n) === 47 &&
+    parentDisplayId.charCodeAt(n - 1) < 128 &&
+    parentDisplayId.charCodeAt(n - 1) > 32 &&
+    parentDisplayId.charCodeAt(n - 1) !== 47 &&
+    !isAsciiSpace(parentDisplayId.charCodeAt(0)) &&
+    rawId.charCodeAt(last) !== 47 &&
+    rawId.charCodeAt(last) > 32 &&
+    rawId.startsWith(parentDisplayId)
+  ) {
+    for (let i = n; i <= last; i++) if (rawId.charCodeAt(i) >= 128) return canonId(rawId);
+    return parentId + ctx.intern(rawId.slice(n).toLowerCase());
+  }
+  return canonId(rawId);
+}
+
+function isAsciiSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
 
 /** Child-id extractor for Fields.each, so diagnostics about a child name the child. */

@@ -35,13 +35,13 @@ function refsOf(c: Fields, v: unknown, key: string): ResourceId[] {
 
 export function readNetworkInterface(f: Fields, store: Store): void {
   const b = resourceBase(f);
-  const ipConfigurations: IpConfiguration[] = [];
+  let ipConfigurations: IpConfiguration[] = [];
   let primaryCount = 0;
   const list = f.list('ipConfigurations');
   const listPath = list === undefined ? '' : f.at('ipConfigurations');
   for (let i = 0; list !== undefined && i < list.length; i++) {
     const c = f.item(list, listPath, i, 'ipConfigurations');
-    const who = c && childIdentity(c, b.displayId, 'ipConfigurations', 'ip configuration');
+    const who = c && childIdentity(c, b.displayId, 'ipConfigurations', 'ip configuration', b.id);
     if (!c || !who) continue;
     const p = c.props;
     const t = top(c);
@@ -65,6 +65,8 @@ export function readNetworkInterface(f: Fields, store: Store): void {
       source: c.source(),
     });
   }
+  // A pushed array keeps spare capacity; the model keeps one list per NIC, so keep an exact copy.
+  if (ipConfigurations.length > 0) ipConfigurations = ipConfigurations.slice();
   if (primaryCount === 0 && ipConfigurations.length > 0) {
     // Azure marks exactly one configuration primary; a single one is primary by definition.
     ipConfigurations[0].primary = true;

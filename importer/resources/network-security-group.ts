@@ -48,7 +48,7 @@ function readRules(f: Fields, collection: Collection, nsgId: ResourceId, nsgDisp
   const listPath = f.at(collection);
   for (let i = 0; i < list.length; i++) {
     const c = f.item(list, listPath, i, collection);
-    const who = c && childIdentity(c, nsgDisplayId, collection, 'security rule');
+    const who = c && childIdentity(c, nsgDisplayId, collection, 'security rule', nsgId);
     const rule = who && buildRule(c, who, nsgId, collection);
     if (rule) out.push(rule);
   }

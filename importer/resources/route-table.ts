@@ -25,7 +25,7 @@ export function readRouteTable(f: Fields, store: Store): void {
   f.each(
     'routes',
     (c) => {
-      const who = childIdentity(c, b.displayId, 'routes', 'route');
+      const who = childIdentity(c, b.displayId, 'routes', 'route', b.id);
       const r = who && buildRoute(c, who, b.id);
       if (r) routes.push(r);
     },

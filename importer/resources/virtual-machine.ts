@@ -2,7 +2,6 @@
 
 import type { VirtualMachine } from '../../core/model/index.ts';
 import type { Fields } from '../fields.ts';
-import { canonId } from '../ids.ts';
 import type { Store } from '../store.ts';
 import { resourceBase } from './base.ts';
 
@@ -19,14 +18,15 @@ export function readVirtualMachine(f: Fields, store: Store): void {
     }
     const primary = n.optBool('primary');
     explicit.push(primary);
-    nics.push({ id: canonId(id), primary: primary === true });
+    nics.push({ id: n.ctx.canonRef(id), primary: primary === true });
   });
   // A VM with one NIC, or none flagged, has the first as its primary (Azure's rule for single-NIC VMs).
   if (nics.length > 0 && !nics.some((n) => n.primary) && explicit.every((p) => p === undefined)) nics[0].primary = true;
   const vm: VirtualMachine = {
     kind: 'virtualMachine',
     ...b,
-    nics,
+    // An exact copy: a pushed array keeps spare capacity, and the model keeps one list per VM.
+    nics: nics.slice(),
     osType: f.sub('storageProfile')?.sub('osDisk')?.str('osType'),
   };
   store.add(store.snap.virtualMachines, vm, 'virtual machine');

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ImportContext } from '../../importer/context.ts';
+import { canonId } from '../../importer/ids.ts';
+import { childCanonId } from '../../importer/resources/base.ts';
+
+// A child id built from its parent's canonical id must be exactly canonId of the child's own text.
+describe('childCanonId', () => {
+  const ctx = new ImportContext();
+  const check = (parentDisplay: string, raw: string) => {
+    const parentId = ctx.canonRef(parentDisplay);
+    expect(childCanonId(ctx, raw, parentDisplay, parentId), raw).toBe(canonId(raw));
+  };
+
+  it('agrees with canonId on usual and unusual spellings', () => {
+    const nsg = '/subscriptions/S1/resourceGroups/RG-One/providers/Microsoft.Network/networkSecurityGroups/NSG-Web';
+    check(nsg, `${nsg}/securityRules/Allow-HTTPS`);
+    check(nsg, `${nsg}/securityRules/allow-https`);
+    check(nsg, `${nsg}/securityRules/Allow-HTTPS/`);
+    check(nsg, `${nsg}/securityRules/Allow-HTTPS `);
+    check(nsg, `${nsg}/securityRules/Règle-ÉTÉ`);
+    check(nsg, `${nsg}/securityRules/ΟΔΟΣ`);
+    check(nsg, `${nsg.toLowerCase()}/securityRules/Other-Parent-Spelling`);
+    check(`${nsg}/`, `${nsg}//securityRules/x`);
+    check(` ${nsg}`, ` ${nsg}/securityRules/x`);
+    check(`${nsg}Σ`, `${nsg}Σ/securityRules/x`);
+    check(`${nsg}İ`, `${nsg}İ/securityRules/x`);
+    check(nsg, `${nsg}-other/securityRules/x`);
+    check(nsg, nsg);
+    check(nsg, `${nsg}/`);
+  });
+
+  it('agrees with canonId on random ids', () => {
+    const segment = fc.string({ minLength: 1, maxLength: 12, unit: fc.constantFrom('a', 'B', '-', '/', ' ', 'Σ', 'é', 'İ', '.', '1', ':', '\u00a0', '\t', 'ẞ') });
+    fc.assert(
+      fc.property(segment, segment, fc.boolean(), (p, tail, sameCase) => {
+        const parent = `/subscriptions/x/${p}`;
+        const raw = `${sameCase ? parent : parent.toUpperCase()}/${tail}`;
+        check(parent, raw);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
