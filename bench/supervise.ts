@@ -174,7 +174,8 @@ function omit<T>(rec: Record<string, T> | undefined, names: ReadonlySet<string>)
  * (which measured parse, import and compile again, and only those; the stored base figures stay).
  */
 export function overrideTier(stored: TierResult, fresh: TierResult, only: readonly string[]): TierResult {
-  const names = new Set(only);
+  // Parse, import and compile run in every worker, so this run's figures replace the stored ones too.
+  const names = new Set([...only, ...BASE]);
   const base: TierResult = {
     ...stored,
     phaseMs: omit(stored.phaseMs, names),

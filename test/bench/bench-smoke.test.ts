@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bench/run.ts';
 import type { ResultsFile, TierResult } from '../../bench/types.ts';
 import { END, START } from '../../bench/report.ts';
+import { overrideTier } from '../../bench/supervise.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ztpath-bench-'));
 const out = join(root, 'results.json');
@@ -113,5 +114,17 @@ describe('npm run bench on tier S', () => {
     const code = await main(['--tier', 'XXL'], { stdout: () => {}, stderr: (s) => void (err += s), stderrIsTTY: false, env: {}, cwd: root });
     expect(code).toBe(2);
     expect(err).toMatch(/--tier must be one of/);
+  });
+});
+
+describe('re-measuring some questions (--only)', () => {
+  it('keeps the stored figures of the questions not re-run and takes parse, import and compile from this run', () => {
+    const stored = { tier: 'S', seed: 1, date: 'then', completed: true, parseMs: 50, importMs: 900, compileMs: 400, ratio: 26, exposureMs: 210, findingsMs: 500, phaseMs: { parse: 50, import: 900, compile: 400, exposure: 210, findings: 500 } } as unknown as TierResult;
+    const fresh = { tier: 'S', seed: 1, date: 'now', completed: true, parseMs: 40, importMs: 300, compileMs: 100, ratio: 10, exposureMs: 150, phaseMs: { parse: 40, import: 300, compile: 100, exposure: 150 } } as unknown as TierResult;
+    const merged = overrideTier(stored, fresh, ['exposure']);
+    expect([merged.parseMs, merged.importMs, merged.compileMs, merged.ratio]).toEqual([40, 300, 100, 10]);
+    expect(merged.exposureMs).toBe(150);
+    expect(merged.findingsMs).toBe(500);
+    expect(merged.date).toBe('now');
   });
 });
