@@ -183,14 +183,13 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       if (!whole(t.space)) return undefined;
       const hit = t.shape !== undefined ? byShapeUniform.get(t.shape) : undefined;
       if (hit !== undefined) return hit;
-      const ca = members.find((c) => classes.classes[c].representative !== target);
-      if (ca === undefined) return null;
-      const ip = classes.classes[ca].representative.ip;
+      if (!members.some((c) => classes.classes[c].representative !== target)) return null;
+      // Products over the same source set compare as their slices do: no need to slice them.
       let product = true;
-      const got = gotOf(t, target, only(t.space, ip), (mode) => {
+      const got = gotOf(t, target, t.space, (mode) => {
         const d = kit.defaultOnly(t, mode);
         if (!whole(d)) product = false;
-        return only(d, ip);
+        return d;
       });
       if (!product) return undefined;
       if (t.shape !== undefined) {
