@@ -18,7 +18,8 @@ import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
 import type { ResourceId } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type FlowExample, type KitStats } from './blast-walk.ts';
+import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type BatchReach, type FlowExample, type KitStats } from './blast-walk.ts';
+import { formatIPv4 } from '../sets/ipv4.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 
@@ -136,8 +137,21 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   let sources = 0;
   const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
   const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
-  const byShape = new Map<string, { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean } | null>();
 
+  type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean };
+  const byShape = new Map<string, Got | null>();
+  /** What one source gets (its slice `mine` of the answer `t`), given its slices of the default-only answers. */
+  const gotOf = (t: BatchReach, target: Endpoint, mine: PacketSpace, slice: (mode: 'default' | 'default-inbound') => PacketSpace): Got | null => {
+    const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
+    if (!reach || reach.allowed.length === 0) return null;
+    // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
+    const inboundDefaultOnly = mine.subtract(slice('default-inbound')).isEmpty();
+    const defaultOnly = inboundDefaultOnly && mine.subtract(slice('default')).isEmpty();
+    return { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly };
+  };
+  const byShapeUniform = new Map<string, Got | null>();
+  const seenGroup = new Int32Array(G);
+  let stamp = 0;
   // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
   // same way, so one walk answers for all of them (split by source address afterwards).
   const batches = new Map<string, number[]>();
@@ -150,58 +164,106 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   for (const members of batches.values()) {
     sources += members.length;
     const reps = members.map((i) => classes.classes[i].representative as Extract<Endpoint, { kind: 'nic' }>);
+    const memberSet = new Set(members);
     const batch = kit.batch(reps);
     const reachable = kit.batchReachable(batch);
+    // (shape, destination group) pairs already merged in this batch by a destination outside the
+    // batch: another destination of that shape and group merges the same values into the same
+    // cells (which already hold their example), so it is skipped.
+    const shapeIds = new Map<string, number>();
+    const merged = new Set<number>();
+    /**
+     * When every box of the answer (and of its default-only parts) has the batch's whole source set
+     * as its source, the answer is one set of packets from each source of the batch (a product), so
+     * what a source gets is computed once and holds for all (null: nothing gets through).
+     * undefined when the answer is not of that form.
+     */
+    const uniformGot = (t: BatchReach, target: Endpoint): Got | null | undefined => {
+      const whole = (s: PacketSpace) => s.boxes.every((x) => x.src.equals(batch.src));
+      if (!whole(t.space)) return undefined;
+      const hit = t.shape !== undefined ? byShapeUniform.get(t.shape) : undefined;
+      if (hit !== undefined) return hit;
+      if (!members.some((c) => classes.classes[c].representative !== target)) return null;
+      // Products over the same source set compare as their slices do: no need to slice them.
+      let product = true;
+      const got = gotOf(t, target, t.space, (mode) => {
+        const d = kit.defaultOnly(t, mode);
+        if (!whole(d)) product = false;
+        return d;
+      });
+      if (!product) return undefined;
+      if (t.shape !== undefined) {
+        if (byShapeUniform.size > 400_000) byShapeUniform.clear();
+        byShapeUniform.set(t.shape, got);
+      }
+      return got;
+    };
     const visit = (cb: number) => {
       const klass = classes.classes[cb];
+      const inBatch = memberSet.has(cb);
       // A host is not its own destination: inside a source class, aim at another member.
-      const target = members.includes(cb) ? klass.members.find((m) => m !== klass.representative) ?? klass.representative : klass.representative;
+      const target = inBatch ? klass.members.find((m) => m !== klass.representative) ?? klass.representative : klass.representative;
       pairs++;
       const t = kit.reachFromBatch(batch, target);
       if (t.space.isEmpty()) return;
-      let din: PacketSpace | undefined;
-      let dall: PacketSpace | undefined;
-      for (const ca of members) {
-        const a = classes.classes[ca].representative;
-        if (a === target) continue;
-        // Answers of the same shape differ only by the destination address: what one source class
-        // gets (ports, default-rule marks) is computed once per shape.
-        const memoKey = t.shape !== undefined ? `${t.shape}|${ca}` : undefined;
-        let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
-        if (got === undefined) {
-          got = null;
-          const mine = only(t.space, a.ip);
-          const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
-          if (reach && reach.allowed.length > 0) {
-            // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
-            din ??= kit.defaultOnly(t, 'default-inbound');
-            const inboundDefaultOnly = mine.subtract(only(din, a.ip)).isEmpty();
-            let defaultOnly = false;
-            if (inboundDefaultOnly) {
-              dall ??= kit.defaultOnly(t, 'default');
-              defaultOnly = mine.subtract(only(dall, a.ip)).isEmpty();
+      let shapeId = -1;
+      if (t.shape !== undefined && !inBatch) {
+        shapeId = shapeIds.get(t.shape) ?? -1;
+        if (shapeId < 0) shapeIds.set(t.shape, (shapeId = shapeIds.size));
+        let fresh = false;
+        for (const gb of groupsOfClass[cb]) if (!merged.has(shapeId * G + gb)) fresh = true;
+        if (!fresh) return;
+      }
+      const into = (ga: number, gb: number, got: Got, src: number) => {
+        const key = ga * G + gb;
+        let cell = cells.get(key);
+        if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: { ...got.example, src: formatIPv4(src), dst: target.ipText } }));
+        mergePorts(cell.ports, got.ports);
+        cell.defaultOnly &&= got.defaultOnly;
+        cell.inboundDefaultOnly &&= got.inboundDefaultOnly;
+        cell.nsg ||= t.nsgOnPath;
+      };
+      const uniform = uniformGot(t, target);
+      if (uniform !== undefined) {
+        // Every source of the batch gets the same packets: each source group is merged once.
+        if (uniform) {
+          stamp++;
+          for (const ca of members) {
+            const a = classes.classes[ca].representative;
+            if (a === target) continue;
+            for (const ga of groupsOfClass[ca]) {
+              if (seenGroup[ga] === stamp) continue;
+              seenGroup[ga] = stamp;
+              for (const gb of groupsOfClass[cb]) into(ga, gb, uniform, a.ip);
             }
-            got = { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly };
-          }
-          if (memoKey !== undefined) {
-            if (byShape.size > 400_000) byShape.clear();
-            byShape.set(memoKey, got);
           }
         }
-        if (!got) continue;
-        const { defaultOnly, inboundDefaultOnly } = got;
-        for (const ga of groupsOfClass[ca]) {
-          for (const gb of groupsOfClass[cb]) {
-            const key = ga * G + gb;
-            let cell = cells.get(key);
-            if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: { ...got.example, dst: target.ipText } }));
-            mergePorts(cell.ports, got.ports);
-            cell.defaultOnly &&= defaultOnly;
-            cell.inboundDefaultOnly &&= inboundDefaultOnly;
-            cell.nsg ||= t.nsgOnPath;
+      } else {
+        let din: PacketSpace | undefined;
+        let dall: PacketSpace | undefined;
+        for (const ca of members) {
+          const a = classes.classes[ca].representative;
+          if (a === target) continue;
+          // Answers of the same shape differ only by the destination address: what one source class
+          // gets (ports, default-rule marks) is computed once per shape.
+          const memoKey = t.shape !== undefined ? `${t.shape}|${ca}` : undefined;
+          let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
+          if (got === undefined) {
+            const r = gotOf(t, target, only(t.space, a.ip), (mode) => {
+              if (mode === 'default-inbound') return only((din ??= kit.defaultOnly(t, 'default-inbound')), a.ip);
+              return only((dall ??= kit.defaultOnly(t, 'default')), a.ip);
+            });
+            got = r;
+            if (memoKey !== undefined) {
+              if (byShape.size > 400_000) byShape.clear();
+              byShape.set(memoKey, got);
+            }
           }
+          if (!got) continue;
+          for (const ga of groupsOfClass[ca]) for (const gb of groupsOfClass[cb]) into(ga, gb, got, a.ip);
         }
       }
+      if (shapeId >= 0) for (const gb of groupsOfClass[cb]) merged.add(shapeId * G + gb);
     };
     for (const [lo, hi] of reachable.ranges()) {
       for (let i = lowerBound(ips, lo); i < ips.length && ips[i] <= hi; i++) visit(cls[i]);

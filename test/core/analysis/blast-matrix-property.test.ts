@@ -131,4 +131,44 @@ describe('subnet matrix equals computeReach pair by pair (tier S)', () => {
     }
     expect(withTraffic).toBeGreaterThanOrEqual(12);
   }, 120_000);
+
+  // The matrix reads ports and marks off a whole batch's answer when every source gets the same
+  // packets, and merges a (walk shape, destination subnet) once per batch: a subnet to itself
+  // (sources and destinations in one batch) and every cell's example must still be real flows.
+  it('on subnets to themselves, and every sampled example is a flow computeReach lets through', () => {
+    const all = endpoints();
+    const byIp = new Map(all.map((e) => [e.ipText, e] as const));
+    const bySubnet = new Map<string, Endpoint[]>();
+    for (const e of all) bySubnet.set(e.subnetId, [...(bySubnet.get(e.subnetId) ?? []), e]);
+    const cells = new Map(matrix.cells.map((c) => [`${c.fromId.toLowerCase()}>${c.toId.toLowerCase()}`, c] as const));
+    const subnets = [...bySubnet.keys()].filter((s) => (bySubnet.get(s) ?? []).filter((e) => e.kind === 'nic').length > 1).sort();
+    const next = rng(23);
+    let withTraffic = 0;
+    for (let i = 0; i < 6 && subnets.length; i++) {
+      const s = subnets[Math.floor(next() * subnets.length)];
+      const expected = new Map<string, IntervalSet>();
+      for (const a of bySubnet.get(s)!) {
+        if (a.kind !== 'nic') continue;
+        for (const b of bySubnet.get(s)!) {
+          if (a === b) continue;
+          for (const [p, x] of reach(a, b)) expected.set(p, (expected.get(p) ?? IntervalSet.EMPTY).union(x));
+        }
+      }
+      const got = new Map((cells.get(`${s}>${s}`)?.allowed ?? []).map((x) => [x.protocol, portSet(x.ports)]));
+      expect(keyed(got), `${s} -> itself`).toEqual(keyed(expected));
+      if (expected.size > 0) withTraffic++;
+    }
+    expect(withTraffic).toBeGreaterThan(0);
+    const sample = [...cells.values()].sort((x, y) => (x.fromId + x.toId).localeCompare(y.fromId + y.toId));
+    for (let i = 0; i < 40 && sample.length; i++) {
+      const c = sample[Math.floor(next() * sample.length)];
+      const a = byIp.get(c.example.src)!;
+      const b = byIp.get(c.example.dst)!;
+      expect(a.subnetId, c.example.src).toBe(c.fromId.toLowerCase());
+      expect(b.subnetId, c.example.dst).toBe(c.toId.toLowerCase());
+      const r = reach(a, b).get(c.example.protocol);
+      expect(r, `${c.example.src} -> ${c.example.dst}`).toBeDefined();
+      if (c.example.dstPort !== undefined) expect(r!.has(c.example.dstPort)).toBe(true);
+    }
+  }, 120_000);
 });
