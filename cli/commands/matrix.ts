@@ -58,8 +58,8 @@ export const matrixCommand: Command = {
     if (typeof ports === 'string') throw usageError(this.name, `--ports ${portsText}: ${ports} (write e.g. 22,3389,8000-8100 or any)`);
     const csv = boolFlag(args, 'csv');
     if (csv && boolFlag(args, 'json')) throw usageError(this.name, '--json and --csv cannot be used together');
-    const { dp, json } = await loadForCommand(this, { ...args, values: { ...args.values, quiet: csv || args.values.quiet } }, io);
-    const r = computeMatrix(dp, { by: byText, ports });
+    const { dp, json, progress } = await loadForCommand(this, { ...args, values: { ...args.values, quiet: csv || args.values.quiet } }, io);
+    const r = progress.step(`computing the matrix by ${byText}`, () => computeMatrix(dp, { by: byText, ports }));
     if (json) {
       io.stdout(renderJson({ by: r.by, ports: r.ports, groups: r.groups, cells: r.cells, summary: r.summary, caveats: r.caveats }));
       return 0;
