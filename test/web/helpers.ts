@@ -30,7 +30,7 @@ export function artifact(name: string): string {
 }
 
 /** The screenshots the README shows (docs/screenshots/), refreshed with ZTPATH_UPDATE_SCREENSHOTS=1. */
-export const README_SHOTS = ['topology', 'trace', 'blast', 'exposure', 'findings', 'matrix'];
+export const README_SHOTS = ['topology', 'trace', 'blast', 'exposure', 'findings', 'matrix', 'whatif'];
 
 /** A screenshot of the page in test/artifacts/web/NAME.png (and docs/screenshots/ when asked). */
 export async function shot(page: Page, name: string, opts: { keepMouse?: boolean } = {}): Promise<void> {
