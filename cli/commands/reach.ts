@@ -8,7 +8,7 @@ import { CliError, usageError } from '../io.ts';
 import { renderJson } from '../render/json.ts';
 import { listCell, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { resolveOrFail } from '../resolve.ts';
-import { ENDPOINT_FLAG, FQDN_FLAG, FROM_FLAG, STORAGE_ENDPOINTS, TO_FLAG, VIA_PUBLIC_IP_FLAG } from './path-flags.ts';
+import { ENDPOINT_FLAG, FQDN_FLAG, FROM_FLAG, GATEWAY_FLAG, gatewayOf, STORAGE_ENDPOINTS, TO_FLAG, VIA_PUBLIC_IP_FLAG } from './path-flags.ts';
 
 /** Sources that cover all public space read better as one word in text output. */
 function sourcesText(sources: string[]): string {
@@ -20,14 +20,14 @@ function sourcesText(sources: string[]): string {
 export const reachCommand: Command = {
   name: 'reach',
   summary: 'all the traffic that gets from A to B: protocols, exact ports and source prefixes, with examples',
-  usage: ['reach PATHS... --from REF --to REF [--via-public-ip] [--endpoint SVC] [--fqdn NAME] [--json]'],
+  usage: ['reach PATHS... --from REF --to REF [--via-public-ip] [--endpoint SVC] [--fqdn NAME] [--gateway REF] [--json]'],
   description: [
     'Computed on sets of packets with the same semantics as trace (never port by port). Each part',
     'comes with an example flow; `ztpath trace` with that flow confirms it.',
     '',
     ...EXIT_CODES_HELP,
   ],
-  flags: [FROM_FLAG, TO_FLAG, VIA_PUBLIC_IP_FLAG, ENDPOINT_FLAG, FQDN_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG],
+  flags: [FROM_FLAG, TO_FLAG, VIA_PUBLIC_IP_FLAG, ENDPOINT_FLAG, FQDN_FLAG, GATEWAY_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG],
   examples: ['reach examples/hub-spoke --from vm-app01 --to vm-sql01', 'reach examples/hub-spoke --from internet --to vm-legacy01 --via-public-ip --json'],
   async run(args, io) {
     const fromText = requireFlag(this, args, 'from');
@@ -37,7 +37,8 @@ export const reachCommand: Command = {
     const { dp, json } = await loadForCommand(this, args, io);
     const from = resolveOrFail(dp, '--from', fromText);
     const to = resolveOrFail(dp, '--to', toText);
-    const r = computeReach(dp, { from, to, viaPublicIp: boolFlag(args, 'via-public-ip'), endpoint: endpoint?.toLowerCase(), fqdn: stringFlag(args, 'fqdn') });
+    const gatewayId = gatewayOf(dp, this.name, args, from);
+    const r = computeReach(dp, { from, to, ...(gatewayId ? { gatewayId } : {}), viaPublicIp: boolFlag(args, 'via-public-ip'), endpoint: endpoint?.toLowerCase(), fqdn: stringFlag(args, 'fqdn') });
     if (r.error) throw new CliError(`reach: ${r.error}`);
     if (json) {
       io.stdout(renderJson({ allowed: r.allowed, caveats: r.caveats }));

@@ -10,14 +10,14 @@ import { useColor } from '../render/table.ts';
 import { renderTraceText } from '../render/trace-text.ts';
 import { resolveOrFail } from '../resolve.ts';
 import { parsePortText } from '../values.ts';
-import { ENDPOINT_FLAG, FQDN_FLAG, FROM_FLAG, STORAGE_ENDPOINTS, TO_FLAG, VIA_PUBLIC_IP_FLAG } from './path-flags.ts';
+import { ENDPOINT_FLAG, FQDN_FLAG, FROM_FLAG, GATEWAY_FLAG, gatewayOf, STORAGE_ENDPOINTS, TO_FLAG, VIA_PUBLIC_IP_FLAG } from './path-flags.ts';
 
 const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1 };
 
 export const traceCommand: Command = {
   name: 'trace',
   summary: 'one flow end to end: disposition, every hop, and the rule or route that decided each step',
-  usage: ['trace PATHS... --from REF --to REF --protocol Tcp|Udp|Icmp [--port N] [--src-port N] [--via-public-ip] [--endpoint SVC] [--fqdn NAME] [--json]'],
+  usage: ['trace PATHS... --from REF --to REF --protocol Tcp|Udp|Icmp [--port N] [--src-port N] [--via-public-ip] [--endpoint SVC] [--fqdn NAME] [--gateway REF] [--json]'],
   description: [
     'Follows the packet the way Azure forwards it: the source NIC\'s outbound NSGs (NIC, then subnet),',
     'the effective route, peerings, virtual appliances, Azure Firewall, gateways, entry points',
@@ -36,6 +36,7 @@ export const traceCommand: Command = {
     VIA_PUBLIC_IP_FLAG,
     ENDPOINT_FLAG,
     FQDN_FLAG,
+    GATEWAY_FLAG,
     SERVICE_TAGS_FLAG,
     JSON_FLAG,
     QUIET_FLAG,
@@ -61,7 +62,8 @@ export const traceCommand: Command = {
     const { dp, json } = await loadForCommand(this, args, io);
     const from = resolveOrFail(dp, '--from', fromText);
     const to = resolveOrFail(dp, '--to', toText);
-    const r = traceFlow(dp, { from, to, protocol, dstPort, srcPort, viaPublicIp: boolFlag(args, 'via-public-ip'), endpoint: endpoint?.toLowerCase(), fqdn: stringFlag(args, 'fqdn') });
+    const gatewayId = gatewayOf(dp, this.name, args, from);
+    const r = traceFlow(dp, { from, to, ...(gatewayId ? { gatewayId } : {}), protocol, dstPort, srcPort, viaPublicIp: boolFlag(args, 'via-public-ip'), endpoint: endpoint?.toLowerCase(), fqdn: stringFlag(args, 'fqdn') });
     if (!r.ok) throw new CliError(`trace: ${r.error}`);
     io.stdout(json ? renderJson(r.trace) : renderTraceText(r.trace, useColor(io), r.alternatives));
     return 0;

@@ -6,20 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { computeExposure } from '../../../core/index.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf } from '../../support/load.ts';
+import { twoHubDocuments } from '../../support/two-hubs.ts';
 import { path, reach, trace } from './helpers.ts';
 
 function twoHubs(lng1: string[], lng2: string[]) {
-  const b = new EstateBuilder()
-    .vnet('hub1', ['10.1.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.1.255.0/27' }, { name: 'app', prefix: '10.1.1.0/24' }])
-    .vnet('hub2', ['10.2.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.2.255.0/27' }, { name: 'app', prefix: '10.2.1.0/24' }])
-    .vnet('spoke2', ['10.3.0.0/16'], [{ name: 'app', prefix: '10.3.1.0/24' }])
-    .peer('spoke2', 'hub2', { useRemoteGateways: true }, { allowGatewayTransit: true })
-    .nic('vm1', { subnet: 'hub1/app', ip: '10.1.1.4' })
-    .nic('vm2', { subnet: 'hub2/app', ip: '10.2.1.4' })
-    .nic('vm3', { subnet: 'spoke2/app', ip: '10.3.1.4' })
-    .vpn('hub1', lng1)
-    .vpn('hub2', lng2);
-  return dataPlaneOf(b.documents());
+  return dataPlaneOf(twoHubDocuments(lng1, lng2));
 }
 
 describe('on-premises entry with several hubs', () => {
@@ -42,6 +33,17 @@ describe('on-premises entry with several hubs', () => {
     expect(trace(dp, '192.168.1.200', 'vm2', 'Tcp', 22).disposition).toBe('ACCEPTED');
     const all = reach(dp, '192.168.1.200', 'vm2');
     expect(all.allowed.map((p) => p.sources.join(','))).toContain('192.168.1.200/32');
+  });
+
+  it('a question that names a gateway enters through that gateway only', () => {
+    const dp = twoHubs(['192.168.0.0/16'], ['192.168.0.0/16']);
+    const via = (name: string) => ({ gatewayId: [...dp.snapshot.virtualNetworkGateways.values()].find((g) => g.name === name)!.id });
+    expect(path(trace(dp, '192.168.1.10', 'vm2', 'Tcp', 22, via('vgw-hub2')))[0]).toBe('gateway:vgw-hub2');
+    // hub1 has no route to hub2 (not peered): entering there, the flow goes nowhere.
+    expect(trace(dp, '192.168.1.10', 'vm2', 'Tcp', 22, via('vgw-hub1')).disposition).not.toBe('ACCEPTED');
+    expect(path(trace(dp, '192.168.1.10', 'vm1', 'Tcp', 22, via('vgw-hub1')))[0]).toBe('gateway:vgw-hub1');
+    expect(reach(dp, '192.168.1.10', 'vm2', via('vgw-hub1')).allowed).toEqual([]);
+    expect(reach(dp, '192.168.1.10', 'vm2', via('vgw-hub2')).allowed.length).toBeGreaterThan(0);
   });
 
   it('two gateways in one VNet: the hop is the gateway whose connection covers the source', () => {
