@@ -44,24 +44,7 @@ function checkPrefix(f: Fields, text: string, path: string, what: string, out: s
  * rule), an empty list when none were given. One-element lists are shared (see sharedList).
  */
 export function readRuleAddresses(f: Fields, singular: string, plural: string): string[] | null {
-  let one: string | undefined;
-  let values: string[] | undefined;
-  let dropped = 0;
-  const s = f.str(singular);
-  if (s !== undefined && s.length > 0) {
-    one = checkRuleAddress(f, s, singular, -1);
-    if (one === undefined) dropped++;
-  }
-  const list = f.strList(plural);
-  for (let i = 0; i < list.length; i++) {
-    const t = checkRuleAddress(f, list[i], plural, i);
-    if (t === undefined) dropped++;
-    else if (one === undefined) one = t;
-    else if (t !== one && (values === undefined || !values.includes(t))) (values ??= [one]).push(t);
-  }
-  if (values !== undefined) return f.ctx.sharedValues(values);
-  if (one !== undefined) return f.ctx.sharedList(one);
-  return dropped > 0 ? null : [];
+  return readRuleList(f, singular, plural, checkRuleAddress);
 }
 
 /** True when a plural field holds nothing: absent, null or [] (here and, for REST, at the top level). */
@@ -121,17 +104,26 @@ function pathOf(f: Fields, key: string, index: number): string {
 
 /** Port ranges of an NSG rule, singular and plural merged; null when all given entries were invalid. */
 export function readPortRanges(f: Fields, singular: string, plural: string): string[] | null {
+  return readRuleList(f, singular, plural, checkPorts);
+}
+
+/**
+ * A rule's singular field and its plural list, merged: each entry checked (`check` reports and
+ * returns undefined for an invalid one). Null when entries were given but none was valid, an empty
+ * list when none were given; one-element and repeated lists are shared (see sharedList, sharedValues).
+ */
+function readRuleList(f: Fields, singular: string, plural: string, check: (f: Fields, text: string, key: string, index: number) => string | undefined): string[] | null {
   let one: string | undefined;
   let values: string[] | undefined;
   let dropped = 0;
   const s = f.str(singular);
   if (s !== undefined && s.length > 0) {
-    one = checkPorts(f, s, singular, -1);
+    one = check(f, s, singular, -1);
     if (one === undefined) dropped++;
   }
   const list = f.strList(plural);
   for (let i = 0; i < list.length; i++) {
-    const t = checkPorts(f, list[i], plural, i);
+    const t = check(f, list[i], plural, i);
     if (t === undefined) dropped++;
     else if (one === undefined) one = t;
     else if (t !== one && (values === undefined || !values.includes(t))) (values ??= [one]).push(t);

@@ -3,11 +3,11 @@
 // newly blocked, internet exposure, findings, effective routes and rules.
 
 import { compile, computeWhatIf } from '../../core/index.ts';
-import { type Command, type ParsedArgs, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
+import { type Command, type ParsedArgs, boolFlag, stringFlag } from '../command.ts';
 import { type CliIo, usageError } from '../io.ts';
 import { loadSnapshot } from '../load-snapshot.ts';
 import { Progress } from '../progress.ts';
-import { FAIL_ON_FLAG, FORMAT_FLAG, FULL_FLAG, NO_FINDINGS_FLAG, NO_TRACES_FLAG, WHATIF_EXIT_CODES, emitWhatIf, outputFormat, parseGates, whatIfOptions } from './whatif.ts';
+import { WHATIF_ANSWER_FLAGS, WHATIF_EXIT_CODES, emitWhatIf, outputFormat, parseGates, whatIfOptions } from './whatif.ts';
 
 /** `--before A B --after C` and `--before A --before B` both work: the lists run to the next flag. */
 export function splitSides(verb: string, argv: string[], stringFlags: Set<string>): { before: string[]; after: string[] } {
@@ -53,14 +53,7 @@ export const diffCommand: Command = {
   flags: [
     { name: 'before', type: 'string', value: 'PATHS', multiple: true, description: 'the snapshot before: one or more files or folders' },
     { name: 'after', type: 'string', value: 'PATHS', multiple: true, description: 'the snapshot after: one or more files or folders' },
-    FAIL_ON_FLAG,
-    FORMAT_FLAG,
-    FULL_FLAG,
-    NO_TRACES_FLAG,
-    NO_FINDINGS_FLAG,
-    SERVICE_TAGS_FLAG,
-    JSON_FLAG,
-    QUIET_FLAG,
+    ...WHATIF_ANSWER_FLAGS,
   ],
   lenient: true,
   examples: [

@@ -32,6 +32,9 @@ export const FULL_FLAG: FlagSpec = { name: 'full', type: 'boolean', description:
 export const NO_TRACES_FLAG: FlagSpec = { name: 'no-traces', type: 'boolean', description: 'do not trace the example flows before and after (smaller JSON)' };
 export const NO_FINDINGS_FLAG: FlagSpec = { name: 'no-findings', type: 'boolean', description: 'do not compare findings (faster on large estates; new-findings gates then never trip)' };
 
+/** The flags of the answer, shared by whatif and diff. */
+export const WHATIF_ANSWER_FLAGS: FlagSpec[] = [FAIL_ON_FLAG, FORMAT_FLAG, FULL_FLAG, NO_TRACES_FLAG, NO_FINDINGS_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG];
+
 export const WHATIF_EXIT_CODES = [
   'Exit codes: 0 ok (or no gate tripped); 1 a --fail-on gate tripped; 2 usage or input error (a bad',
   'change file names the file, the JSON path and what is wrong).',
@@ -320,14 +323,7 @@ export const whatifCommand: Command = {
   ],
   flags: [
     { name: 'change', type: 'string', value: 'FILE', description: 'the change file (JSON)' },
-    FAIL_ON_FLAG,
-    FORMAT_FLAG,
-    FULL_FLAG,
-    NO_TRACES_FLAG,
-    NO_FINDINGS_FLAG,
-    SERVICE_TAGS_FLAG,
-    JSON_FLAG,
-    QUIET_FLAG,
+    ...WHATIF_ANSWER_FLAGS,
   ],
   examples: [
     'whatif examples/hub-spoke --change examples/changes/lock-down-nsg-db.json',

@@ -30,7 +30,8 @@ export interface DataPlane {
   compileAll(): void;
 }
 
-function buildAsgMembers(snapshot: Snapshot): AsgMembers {
+/** ASG id -> the private IPs of its member ip configurations (shared with what-if's derived data plane). */
+export function buildAsgMembers(snapshot: Snapshot): AsgMembers {
   const ranges = new Map<ResourceId, [number, number][]>();
   for (const nic of snapshot.networkInterfaces.values()) {
     for (const ipc of nic.ipConfigurations) {
@@ -49,34 +50,33 @@ function buildAsgMembers(snapshot: Snapshot): AsgMembers {
 }
 
 /** Subnets that share VNet, route table and service endpoints get identical effective routes. */
-function routeKey(s: Subnet): string {
+/** Subnets with equal keys have equal effective routes (their VNet, route table and service endpoints). */
+export function routeKey(s: Subnet): string {
   const se = s.serviceEndpoints.map((e) => `${e.service.toLowerCase()}@${e.locations.join('+').toLowerCase()}`).sort().join(',');
   return `${s.vnetId}|${s.routeTableId ?? ''}|${se}`;
 }
 
-function tagKey(s: Subnet): string {
+/** Subnets with equal keys have the same VirtualNetwork tag (their VNet and route table, rule A3). */
+export function tagKey(s: Subnet): string {
   return `${s.vnetId}|${s.routeTableId ?? ''}`;
 }
 
-export function compile(snapshot: Snapshot): DataPlane {
-  const topology = buildTopology(snapshot);
-  const tags = new ServiceTagResolver(snapshot.serviceTags);
-  const addresses = buildAddressIndex(snapshot);
-  const asgMembers = buildAsgMembers(snapshot);
-
-  const privateEndpointsByVnet: RouteContext['privateEndpointsByVnet'] = new Map();
+/** Private endpoints by VNet, each with its /32 prefix built once (its route is in every table of its VNet and of the VNets peered with it). */
+export function privateEndpointRoutes(addresses: AddressIndex): RouteContext['privateEndpointsByVnet'] {
+  const out: RouteContext['privateEndpointsByVnet'] = new Map();
   for (const list of addresses.byVnet.values()) {
     for (const e of list.values()) {
       if (e.kind !== 'privateEndpoint') continue;
-      const arr = privateEndpointsByVnet.get(e.vnetId) ?? [];
-      // The /32 prefix is built once here: the endpoint's route is in every table of its VNet and
-      // of the VNets peered with it.
+      const arr = out.get(e.vnetId) ?? [];
       arr.push({ ip: e.ipText, prefix: `${e.ipText}/32`, privateEndpointId: e.privateEndpointId, nicId: e.nicId, subnetId: e.subnetId });
-      privateEndpointsByVnet.set(e.vnetId, arr);
+      out.set(e.vnetId, arr);
     }
   }
-  const routeCtx: RouteContext = { snapshot, topology, tags, privateEndpointsByVnet };
+  return out;
+}
 
+/** Subnets by NSG and NICs by NSG (associations, rule 3.1). */
+export function nsgAssociations(snapshot: Snapshot): { subnetsByNsg: Map<ResourceId, ResourceId[]>; nicsByNsg: Map<ResourceId, ResourceId[]> } {
   const subnetsByNsg = new Map<ResourceId, ResourceId[]>();
   for (const s of snapshot.subnets.values()) {
     if (!s.nsgId) continue;
@@ -91,20 +91,36 @@ export function compile(snapshot: Snapshot): DataPlane {
     l.push(n.id);
     nicsByNsg.set(n.nsgId, l);
   }
+  return { subnetsByNsg, nicsByNsg };
+}
+
+/** Load balancer backend pool id -> the NIC endpoints of `snapshot` in it, by IP. */
+export function backendPoolIndex(addresses: AddressIndex, snapshot: Snapshot): Map<ResourceId, Endpoint[]> {
+  const m = new Map<ResourceId, Endpoint[]>();
+  for (const byIp of addresses.byVnet.values()) {
+    for (const e of byIp.values()) {
+      if (e.kind !== 'nic') continue;
+      const ipc = snapshot.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
+      for (const pool of ipc?.loadBalancerBackendPoolIds ?? []) m.set(pool, [...(m.get(pool) ?? []), e]);
+    }
+  }
+  for (const list of m.values()) list.sort((a, b) => a.ip - b.ip);
+  return m;
+}
+
+export function compile(snapshot: Snapshot): DataPlane {
+  const topology = buildTopology(snapshot);
+  const tags = new ServiceTagResolver(snapshot.serviceTags);
+  const addresses = buildAddressIndex(snapshot);
+  const asgMembers = buildAsgMembers(snapshot);
+
+  const privateEndpointsByVnet = privateEndpointRoutes(addresses);
+  const routeCtx: RouteContext = { snapshot, topology, tags, privateEndpointsByVnet };
+
+  const { subnetsByNsg, nicsByNsg } = nsgAssociations(snapshot);
 
   let poolIndex: Map<ResourceId, Endpoint[]> | undefined;
-  const buildPoolIndex = (): Map<ResourceId, Endpoint[]> => {
-    const m = new Map<ResourceId, Endpoint[]>();
-    for (const byIp of addresses.byVnet.values()) {
-      for (const e of byIp.values()) {
-        if (e.kind !== 'nic') continue;
-        const ipc = snapshot.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
-        for (const pool of ipc?.loadBalancerBackendPoolIds ?? []) m.set(pool, [...(m.get(pool) ?? []), e]);
-      }
-    }
-    for (const list of m.values()) list.sort((a, b) => a.ip - b.ip);
-    return m;
-  };
+  const buildPoolIndex = (): Map<ResourceId, Endpoint[]> => backendPoolIndex(addresses, snapshot);
 
   const routeCache = new Map<string, EffectiveRouteTable>();
   const tagCache = new Map<string, VirtualNetworkTag>();

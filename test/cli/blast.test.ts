@@ -1,24 +1,9 @@
 // `ztpath blast`: golden JSON on the sample estate (mistake 5 from vm-legacy03; web01 with ports and
 // critical assets), the pivot-chain fixture, the text output, help and usage errors.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE, repoPath, run } from './helpers.ts';
+import { SAMPLE, golden, run } from './helpers.ts';
 
 const PIVOT = 'test/fixtures/analysis/pivot-chain';
-
-/** The command's stdout equals test/cli/golden/NAME (UPDATE_GOLDEN=1 rewrites it). */
-async function golden(name: string, argv: string[]): Promise<string> {
-  const r = await run(argv);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  const file = repoPath('test', 'cli', 'golden', name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`golden file test/cli/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/cli`);
-    writeFileSync(file, r.stdout);
-  }
-  expect(r.stdout).toBe(readFileSync(file, 'utf8'));
-  return r.stdout;
-}
 
 describe('ztpath blast', () => {
   it('golden: from vm-legacy03 (mistake 5)', async () => {

@@ -1,21 +1,7 @@
 // `ztpath exposure`: golden JSON on the sample estate (reviewed against examples/README.md), the
 // text table, --from onprem, help and usage errors. Regenerate: UPDATE_GOLDEN=1 npx vitest run test/cli
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE, repoPath, run } from './helpers.ts';
-
-async function golden(name: string, argv: string[]): Promise<string> {
-  const r = await run(argv);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  const file = repoPath('test', 'cli', 'golden', name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`golden file test/cli/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/cli`);
-    writeFileSync(file, r.stdout);
-  }
-  expect(r.stdout).toBe(readFileSync(file, 'utf8'));
-  return r.stdout;
-}
+import { SAMPLE, golden, run } from './helpers.ts';
 
 describe('ztpath exposure', () => {
   it('golden: the internet on the sample estate', async () => {

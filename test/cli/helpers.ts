@@ -1,7 +1,9 @@
 // In-process CLI runs for tests: main(argv, fakeIo) with captured stdout and stderr.
 
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { type CliIo, main } from '../../cli/main.ts';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -47,3 +49,17 @@ export function repoPath(...p: string[]): string {
 
 /** A stack trace line (`    at fn (file:1:2)`). */
 export const STACK_LINE = /^\s+at .+/m;
+
+/** Runs the command (exit 0, nothing on stderr); its stdout equals test/cli/golden/NAME (UPDATE_GOLDEN=1 rewrites it). */
+export async function golden(name: string, argv: string[]): Promise<string> {
+  const r = await run(argv);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const file = repoPath('test', 'cli', 'golden', name);
+  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`golden file test/cli/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/cli`);
+    writeFileSync(file, r.stdout);
+  }
+  expect(r.stdout).toBe(readFileSync(file, 'utf8'));
+  return r.stdout;
+}

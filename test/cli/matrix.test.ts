@@ -1,21 +1,6 @@
 // `ztpath matrix`: golden JSON and CSV on the sample estate, the text table, help and usage errors.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SAMPLE, repoPath, run } from './helpers.ts';
-
-/** The command's stdout equals test/cli/golden/NAME (UPDATE_GOLDEN=1 rewrites it). */
-async function golden(name: string, argv: string[]): Promise<string> {
-  const r = await run(argv);
-  expect(r.stderr).toBe('');
-  expect(r.code).toBe(0);
-  const file = repoPath('test', 'cli', 'golden', name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
-    if (process.env.UPDATE_GOLDEN !== '1') throw new Error(`golden file test/cli/golden/${name} is missing: run UPDATE_GOLDEN=1 npx vitest run test/cli`);
-    writeFileSync(file, r.stdout);
-  }
-  expect(r.stdout).toBe(readFileSync(file, 'utf8'));
-  return r.stdout;
-}
+import { SAMPLE, golden, run } from './helpers.ts';
 
 describe('ztpath matrix', () => {
   it('golden: by subnet', async () => {

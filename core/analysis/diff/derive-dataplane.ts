@@ -7,13 +7,12 @@
 
 import type { DataPlane } from '../../dataplane/compile.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
-import { compile } from '../../dataplane/compile.ts';
+import { backendPoolIndex, buildAsgMembers, compile, nsgAssociations, privateEndpointRoutes, routeKey, tagKey } from '../../dataplane/compile.ts';
 import { computeEffectiveRoutes, type EffectiveRouteTable, type RouteContext } from '../../dataplane/effective-routes.ts';
 import { computeVirtualNetworkTag, type VirtualNetworkTag } from '../../dataplane/virtual-network-tag.ts';
 import type { IpConfiguration, ModelResource, NetworkSecurityGroup, ResourceId, Snapshot, Subnet } from '../../model/types.ts';
-import { compileNsg, type AsgMembers, type CompiledNsg } from '../../policy/compile-nsg.ts';
+import { compileNsg, type CompiledNsg } from '../../policy/compile-nsg.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
-import { parseIPv4 } from '../../sets/ipv4.ts';
 import { modelEqual, type ResourceChange, type SnapshotDiff } from './snapshot-diff.ts';
 
 /** Subnet fields read only at walk time (or by NSG association), never by routes or addresses. */
@@ -98,47 +97,6 @@ function plan(diff: SnapshotDiff): Plan {
   return p;
 }
 
-function buildAsgMembers(snapshot: Snapshot): AsgMembers {
-  const ranges = new Map<ResourceId, [number, number][]>();
-  for (const nic of snapshot.networkInterfaces.values()) {
-    for (const ipc of nic.ipConfigurations) {
-      const ip = ipc.privateIp ? parseIPv4(ipc.privateIp.split('/')[0]) : undefined;
-      if (ip === undefined) continue;
-      for (const asg of ipc.asgIds) {
-        const list = ranges.get(asg) ?? [];
-        list.push([ip, ip]);
-        ranges.set(asg, list);
-      }
-    }
-  }
-  const out: AsgMembers = new Map();
-  for (const [id, r] of ranges) out.set(id, IntervalSet.fromRanges(r));
-  return out;
-}
-
-function associations(snapshot: Snapshot): { subnetsByNsg: Map<ResourceId, ResourceId[]>; nicsByNsg: Map<ResourceId, ResourceId[]> } {
-  const subnetsByNsg = new Map<ResourceId, ResourceId[]>();
-  for (const s of snapshot.subnets.values()) {
-    if (!s.nsgId) continue;
-    const l = subnetsByNsg.get(s.nsgId) ?? [];
-    l.push(s.id);
-    subnetsByNsg.set(s.nsgId, l);
-  }
-  const nicsByNsg = new Map<ResourceId, ResourceId[]>();
-  for (const n of snapshot.networkInterfaces.values()) {
-    if (!n.nsgId) continue;
-    const l = nicsByNsg.get(n.nsgId) ?? [];
-    l.push(n.id);
-    nicsByNsg.set(n.nsgId, l);
-  }
-  return { subnetsByNsg, nicsByNsg };
-}
-
-function routeKey(s: Subnet): string {
-  const se = s.serviceEndpoints.map((e) => `${e.service.toLowerCase()}@${e.locations.join('+').toLowerCase()}`).sort().join(',');
-  return `${s.vnetId}|${s.routeTableId ?? ''}|${se}`;
-}
-
 export interface DerivedDataPlane {
   dp: DataPlane;
   /** True when caches of the data plane before were reused. */
@@ -150,17 +108,9 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
   const p = plan(diff);
   if (!p.reusable) return { dp: compile(after), reused: false };
   const asgMembers = p.asgChanged ? buildAsgMembers(after) : before.asgMembers;
-  const { subnetsByNsg, nicsByNsg } = p.associationsChanged ? associations(after) : { subnetsByNsg: before.subnetsByNsg, nicsByNsg: before.nicsByNsg };
+  const { subnetsByNsg, nicsByNsg } = p.associationsChanged ? nsgAssociations(after) : { subnetsByNsg: before.subnetsByNsg, nicsByNsg: before.nicsByNsg };
   const fresh = (s: Subnet | undefined): boolean => !!s && (p.routeSubnets.has(s.id) || (!!s.routeTableId && p.routeTables.has(s.routeTableId)));
-  const privateEndpointsByVnet: RouteContext['privateEndpointsByVnet'] = new Map();
-  for (const list of before.addresses.byVnet.values()) {
-    for (const e of list.values()) {
-      if (e.kind !== 'privateEndpoint') continue;
-      const arr = privateEndpointsByVnet.get(e.vnetId) ?? [];
-      arr.push({ ip: e.ipText, privateEndpointId: e.privateEndpointId, nicId: e.nicId, subnetId: e.subnetId });
-      privateEndpointsByVnet.set(e.vnetId, arr);
-    }
-  }
+  const privateEndpointsByVnet = privateEndpointRoutes(before.addresses);
   const routeCtx: RouteContext = { snapshot: after, topology: before.topology, tags: before.tags, privateEndpointsByVnet };
   const routeCache = new Map<string, EffectiveRouteTable>();
   const tagCache = new Map<string, VirtualNetworkTag>();
@@ -168,18 +118,7 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
   // Load balancer pool members (as compile.ts indexes them) when NICs changed, else the old index.
   const nicsChanged = diff.byCollection.has('networkInterfaces');
   let poolIndex: Map<ResourceId, Endpoint[]> | undefined;
-  const buildPoolIndex = (): Map<ResourceId, Endpoint[]> => {
-    const m = new Map<ResourceId, Endpoint[]>();
-    for (const byIp of before.addresses.byVnet.values()) {
-      for (const e of byIp.values()) {
-        if (e.kind !== 'nic') continue;
-        const ipc = after.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
-        for (const pool of ipc?.loadBalancerBackendPoolIds ?? []) m.set(pool, [...(m.get(pool) ?? []), e]);
-      }
-    }
-    for (const list of m.values()) list.sort((a, b) => a.ip - b.ip);
-    return m;
-  };
+  const buildPoolIndex = (): Map<ResourceId, Endpoint[]> => backendPoolIndex(before.addresses, after);
   const dp: DataPlane = {
     ...before,
     snapshot: after,
@@ -199,7 +138,7 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
       const s = after.subnets.get(subnetId);
       if (!s) return { set: IntervalSet.EMPTY, fromUserRoutes: IntervalSet.EMPTY };
       if (!fresh(s)) return before.virtualNetworkTag(subnetId);
-      const k = `${s.vnetId}|${s.routeTableId ?? ''}`;
+      const k = tagKey(s);
       let t = tagCache.get(k);
       if (!t) tagCache.set(k, (t = computeVirtualNetworkTag(after, before.topology, s)));
       return t;
