@@ -3,7 +3,7 @@
 // the firewall's public address, then network rules, then application rules (HTTP/HTTPS/MSSQL by
 // FQDN, only with no network rule match), then deny by default. Rules are terminating.
 
-import type { AzureFirewall } from '../model/types.ts';
+import type { AzureFirewall, Snapshot } from '../model/types.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Flow } from '../policy/flow.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
@@ -41,21 +41,59 @@ interface CompiledFirewall {
   application: { oc: OrderedCollection; rules: CompiledApplicationRule[] }[];
 }
 
-const cache = new WeakMap<DataPlane, Map<string, CompiledFirewall>>();
+/**
+ * Compiled firewalls per data plane. A firewall compiles from itself, the snapshot's firewall
+ * policies, rule collection groups and IP groups, and the service tags only: a data plane that
+ * shares all of those by identity with another (a what-if snapshot after a change that left them
+ * alone) shares its compiled firewalls too, keyed by the firewall object.
+ */
+interface FirewallCache {
+  policies: Snapshot['firewallPolicies'];
+  groups: Snapshot['firewallPolicyRuleCollectionGroups'];
+  ipGroups: Snapshot['ipGroups'];
+  tags: DataPlane['tags'];
+  byFirewall: WeakMap<AzureFirewall, CompiledFirewall>;
+}
+
+const cache = new WeakMap<DataPlane, FirewallCache>();
+/** The latest cache per tags object: the candidate to share (checked input by input). */
+const latest = new WeakMap<DataPlane['tags'], FirewallCache>();
+
+function firewallCache(dp: DataPlane): FirewallCache {
+  let m = cache.get(dp);
+  if (m) return m;
+  const s = dp.snapshot;
+  const prev = latest.get(dp.tags);
+  if (prev && prev.policies === s.firewallPolicies && prev.groups === s.firewallPolicyRuleCollectionGroups && prev.ipGroups === s.ipGroups) m = prev;
+  else latest.set(dp.tags, (m = { policies: s.firewallPolicies, groups: s.firewallPolicyRuleCollectionGroups, ipGroups: s.ipGroups, tags: dp.tags, byFirewall: new WeakMap() }));
+  cache.set(dp, m);
+  return m;
+}
 
 export function compiledFirewall(dp: DataPlane, fw: AzureFirewall): CompiledFirewall {
-  let m = cache.get(dp);
-  if (!m) cache.set(dp, (m = new Map()));
-  const hit = m.get(fw.id);
+  const m = firewallCache(dp).byFirewall;
+  const hit = m.get(fw);
   if (hit) return hit;
   const set = orderFirewallRules(dp.snapshot, fw);
+  const { snapshot, tags } = dp;
+  // Each kind of rule compiles on first use: entry from the internet asks every firewall for its
+  // DNAT rules only, which must not cost compiling their (much larger) network and application rules.
+  let nat: CompiledFirewall['nat'] | undefined;
+  let network: CompiledFirewall['network'] | undefined;
+  let application: CompiledFirewall['application'] | undefined;
   const c: CompiledFirewall = {
     set,
-    nat: set.nat.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'nat' ? [compileNatRule(r, dp.snapshot, dp.tags)] : [])) })),
-    network: set.network.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'network' ? [compileNetworkRule(r, dp.snapshot, dp.tags)] : [])) })),
-    application: set.application.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'application' ? [compileApplicationRule(r, dp.snapshot, dp.tags)] : [])) })),
+    get nat() {
+      return (nat ??= set.nat.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'nat' ? [compileNatRule(r, snapshot, tags)] : [])) })));
+    },
+    get network() {
+      return (network ??= set.network.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'network' ? [compileNetworkRule(r, snapshot, tags)] : [])) })));
+    },
+    get application() {
+      return (application ??= set.application.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'application' ? [compileApplicationRule(r, snapshot, tags)] : [])) })));
+    },
   };
-  m.set(fw.id, c);
+  m.set(fw, c);
   return c;
 }
 

@@ -263,8 +263,23 @@ function throughApplicationGateway(ctx: WalkContext, st: WalkState, e: Endpoint,
   return walked.map((o) => (o.disposition === 'ACCEPTED' ? { ...o, space: leg1Space } : o));
 }
 
+/**
+ * Gateway sources per topology (walks from on-premises ask for them on every walk). They depend on
+ * the topology's learned prefixes and the gateways' VNets only: a data plane that shares both (a
+ * what-if snapshot after a rule change) shares the cache.
+ */
+const gatewaySourceCache = new WeakMap<DataPlane['topology'], { gateways: DataPlane['snapshot']['virtualNetworkGateways']; byId: Map<ResourceId, IntervalSet> }>();
+
 /** The on-premises prefixes a gateway's own connections cover (local network gateways, rule 9.1). */
 export function gatewaySources(dp: DataPlane, gatewayId: ResourceId): IntervalSet {
+  let c = gatewaySourceCache.get(dp.topology);
+  if (!c || c.gateways !== dp.snapshot.virtualNetworkGateways) gatewaySourceCache.set(dp.topology, (c = { gateways: dp.snapshot.virtualNetworkGateways, byId: new Map() }));
+  let set = c.byId.get(gatewayId);
+  if (!set) c.byId.set(gatewayId, (set = computeGatewaySources(dp, gatewayId)));
+  return set;
+}
+
+function computeGatewaySources(dp: DataPlane, gatewayId: ResourceId): IntervalSet {
   const vnetId = dp.snapshot.virtualNetworkGateways.get(gatewayId)?.vnetId;
   const info = vnetId ? dp.topology.vnets.get(vnetId) : undefined;
   let set = IntervalSet.EMPTY;

@@ -53,11 +53,16 @@ function firstEndpointInSubnet(dp: DataPlane, subnetId: string): Endpoint | unde
   return list.sort((a, b) => a.ip - b.ip)[0];
 }
 
-/** Storage account id -> its private endpoints' addresses, built once per data plane. */
-const storagePeCache = new WeakMap<DataPlane, Map<string, Map<number, Endpoint>>>();
+/**
+ * Storage account id -> its private endpoints' addresses, built once per address index: it reads
+ * the addresses, the private endpoints and the storage accounts only, so a data plane that shares
+ * all three by identity (a what-if snapshot after a rule change) shares the table.
+ */
+const storagePeCache = new WeakMap<DataPlane['addresses'], { pes: DataPlane['snapshot']['privateEndpoints']; accounts: DataPlane['snapshot']['storageAccounts']; byAccount: Map<string, Map<number, Endpoint>> }>();
 
 export function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount): Map<number, Endpoint> {
-  let byAccount = storagePeCache.get(dp);
+  const hit = storagePeCache.get(dp.addresses);
+  let byAccount = hit && hit.pes === dp.snapshot.privateEndpoints && hit.accounts === dp.snapshot.storageAccounts ? hit.byAccount : undefined;
   if (!byAccount) {
     // One pass over the addresses, grouping private endpoint addresses by endpoint; then, per
     // account, its endpoints in snapshot order (the order the answer's first match depends on).
@@ -79,7 +84,7 @@ export function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount
         for (const e of byPe.get(pe.id) ?? []) out.set(e.ip, e);
       }
     }
-    storagePeCache.set(dp, byAccount);
+    storagePeCache.set(dp.addresses, { pes: dp.snapshot.privateEndpoints, accounts: dp.snapshot.storageAccounts, byAccount });
   }
   return byAccount.get(account.id) ?? new Map();
 }

@@ -345,14 +345,26 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
         for (const a of atoms.values()) {
           const src = IntervalSet.fromRanges(a.ips);
           const atomDelta = new PacketSpace(a.boxes.map((i) => ({ ...delta.boxes[i], src })));
-          const r = partsOf(atomDelta);
-          const shared = { parts: r.parts, sig: signatureOf(r.parts, false), otherProtocols: r.otherProtocols };
+          const shared = sharedParts(atomDelta);
           for (const k of a.keys) {
             const reach: PairReach = { space: atomDelta, pieces: [], caveats: caveatsOf };
             list.push({ src: item(k, 'src') as SourceItem, dst: di, srcBefore: B.u.source(k), srcAfter: A.u.source(k), dstBefore: B.u.dest(u.dk), dstAfter: A.u.dest(u.dk), before: reach, after: reach, delta: atomDelta, shared });
           }
         }
       }
+    };
+
+    // The same difference recurs for many destinations (a subnet's members behind one rule):
+    // its parts are computed once (read only from here on).
+    const partsMemo = new Map<string, NonNullable<PairDelta['shared']>>();
+    const sharedParts = (sp: PacketSpace): NonNullable<PairDelta['shared']> => {
+      const mk = sp.boxes.map((b) => `${b.protocols.key()}/${b.src.key()}/${b.srcPorts.key()}/${b.dst.key()}/${b.dstPorts.key()}`).join(';');
+      let shared = partsMemo.get(mk);
+      if (!shared) {
+        const r = partsOf(sp);
+        partsMemo.set(mk, (shared = { parts: r.parts, sig: signatureOf(r.parts, false), otherProtocols: r.otherProtocols }));
+      }
+      return shared;
     };
 
     // 2. Door units to NICs one step away: without walks, all destinations of a group at once.
@@ -419,18 +431,29 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   }
 
   // ---- the answer ----
+  // Rendering asks for the same subnets and VNets once per group: computed once each (read only).
+  const subnetMemo = new Map<string, Set<string>>();
   const inSubnet = (subnetId: string, sources: boolean): Set<string> => {
-    const out = new Set<string>();
+    const mk = `${sources ? 's' : 'd'}|${subnetId}`;
+    let out = subnetMemo.get(mk);
+    if (out) return out;
+    out = new Set<string>();
     for (const u of B.u === A.u ? [B.u] : [B.u, A.u]) {
       for (const e of u.endpointsInSubnet(subnetId)) if (!sources || e.kind === 'nic') out.add(endpointItemKey(e));
     }
+    subnetMemo.set(mk, out);
     return out;
   };
+  const vnetMemo = new Map<string, Set<string>>();
   const vnetSubnets = (vnetId: string, sources: boolean): Set<string> => {
-    const out = new Set<string>();
+    const mk = `${sources ? 's' : 'd'}|${vnetId}`;
+    let out = vnetMemo.get(mk);
+    if (out) return out;
+    out = new Set<string>();
     for (const dp of before === after ? [before] : [before, after]) {
       for (const id of dp.snapshot.virtualNetworks.get(vnetId)?.subnetIds ?? []) if (inSubnet(id, sources).size) out.add(id);
     }
+    vnetMemo.set(mk, out);
     return out;
   };
   const ctx: GroupingContext = { before, after, subnetSources: (id) => inSubnet(id, true), subnetDests: (id) => inSubnet(id, false), vnetSubnets, traces: opts.traces ?? true, traceBudget: { left: opts.maxTraces ?? DEFAULT_MAX_TRACES, skipped: 0 } };

@@ -110,8 +110,9 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
   const asgMembers = p.asgChanged ? buildAsgMembers(after) : before.asgMembers;
   const { subnetsByNsg, nicsByNsg } = p.associationsChanged ? nsgAssociations(after) : { subnetsByNsg: before.subnetsByNsg, nicsByNsg: before.nicsByNsg };
   const fresh = (s: Subnet | undefined): boolean => !!s && (p.routeSubnets.has(s.id) || (!!s.routeTableId && p.routeTables.has(s.routeTableId)));
-  const privateEndpointsByVnet = privateEndpointRoutes(before.addresses);
-  const routeCtx: RouteContext = { snapshot: after, topology: before.topology, tags: before.tags, privateEndpointsByVnet };
+  // Built on the first route table recompiled (a change to rules alone never needs it).
+  let routeCtx: RouteContext | undefined;
+  const routeContext = (): RouteContext => (routeCtx ??= { snapshot: after, topology: before.topology, tags: before.tags, privateEndpointsByVnet: privateEndpointRoutes(before.addresses) });
   const routeCache = new Map<string, EffectiveRouteTable>();
   const tagCache = new Map<string, VirtualNetworkTag>();
   const nsgCache = new Map<ResourceId, CompiledNsg>();
@@ -131,7 +132,7 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
       if (!fresh(s)) return before.routesForSubnet(subnetId);
       const k = routeKey(s);
       let t = routeCache.get(k);
-      if (!t) routeCache.set(k, (t = computeEffectiveRoutes(routeCtx, s)));
+      if (!t) routeCache.set(k, (t = computeEffectiveRoutes(routeContext(), s)));
       return t;
     },
     virtualNetworkTag(subnetId) {

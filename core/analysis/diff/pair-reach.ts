@@ -47,8 +47,11 @@ export function destRef(d: DestItem): ResolvedRef {
 }
 
 /** Pairs that are not a question (both ends outside, or one endpoint to itself). */
+function outside(x: SourceItem | DestItem): boolean {
+  return x.kind === 'internet' || x.kind === 'onPremises';
+}
+
 export function isPair(s: SourceItem, d: DestItem): boolean {
-  const outside = (x: SourceItem | DestItem) => x.kind === 'internet' || x.kind === 'onPremises';
   if (outside(s) && outside(d)) return false;
   if (s.kind === 'endpoint' && d.kind === 'endpoint' && s.endpoint.vnetId === d.endpoint.vnetId && s.endpoint.ip === d.endpoint.ip) return false;
   return true;

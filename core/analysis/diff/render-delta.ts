@@ -252,8 +252,15 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
         groups.push({ from: x.from, to: subnetParty(dp, subnetId, all), fromKey: x.fromKey, toKey: `subnet:${subnetId}`, sig: x.sig, pairs: x.pairs, parts: x.parts, sourceIps: sourceIps(x.pairs) });
         continue;
       }
+      // The group's pairs per destination, in order (one pass, not one filter per destination).
+      const byDst = new Map<string, PairDelta[]>();
+      for (const p of x.pairs) {
+        const l = byDst.get(p.dst.key);
+        if (l) l.push(p);
+        else byDst.set(p.dst.key, [p]);
+      }
       for (const d of x.dsts.values()) {
-        const pairs = x.pairs.filter((p) => p.dst.key === d.key);
+        const pairs = byDst.get(d.key) ?? [];
         groups.push({ from: x.from, to: destParty(dpFor(ctx, pairs[0]), d), fromKey: x.fromKey, toKey: d.key, sig: x.sig, pairs, parts: x.parts, sourceIps: sourceIps(pairs) });
       }
     } else {
@@ -281,7 +288,9 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
 
   const items: FlowChange[] = [];
   for (const g of groups) {
-    const rep = [...g.pairs].sort((a, b) => ipOf(a.src) - ipOf(b.src) || ipOf(a.dst) - ipOf(b.dst))[0];
+    // The first pair with the lowest source, then destination, address (what a stable sort puts first).
+    let rep = g.pairs[0];
+    for (const p of g.pairs) if (ipOf(p.src) - ipOf(rep.src) < 0 || (ipOf(p.src) === ipOf(rep.src) && ipOf(p.dst) < ipOf(rep.dst))) rep = p;
     for (const part of g.parts) {
       const external = rep.src.kind !== 'endpoint';
       const sources = external ? part.src : g.sourceIps;

@@ -98,13 +98,15 @@ const isDestKind = (e: Endpoint) => e.kind === 'nic' || e.kind === 'privateEndpo
 
 class LazyUniverse implements Universe {
   readonly otherSources: SourceItem[] = [];
-  readonly otherDests: DestItem[] = [];
+  /** The internet and on-premises sites; storage accounts are added on first use (storageItems). */
+  private readonly fixedDests: DestItem[] = [];
   private readonly others = new Map<string, SourceItem | DestItem>();
   private readonly srcItems = new Map<string, SourceItem>();
   private readonly dstItems = new Map<string, DestItem>();
   private sorted?: Endpoint[];
   private subnetIndex?: Map<ResourceId, Endpoint[]>;
   private all?: { sources: SourceItem[]; dests: DestItem[] };
+  private storage?: DestItem[];
 
   constructor(readonly dp: DataPlane) {
     const otherSrc = new Map<string, SourceItem>();
@@ -116,7 +118,30 @@ class LazyUniverse implements Universe {
       otherSrc.set(key, { kind: 'onPremises', key, lngId: site.lngId, name: site.name, sources: site.set });
       otherDst.set(key, { kind: 'onPremises', key, lngId: site.lngId, name: site.name, ip: site.rep });
     }
+    for (const [k, v] of otherSrc) {
+      this.otherSources.push(v);
+      this.others.set(`s:${k}`, v);
+    }
+    for (const [k, v] of otherDst) {
+      this.fixedDests.push(v);
+      this.others.set(`d:${k}`, v);
+    }
+  }
+
+  /** Internet, on-premises sites, then storage accounts (in snapshot order). */
+  get otherDests(): DestItem[] {
+    return this.storage?.length === 0 ? this.fixedDests : [...this.fixedDests, ...this.storageItems()];
+  }
+
+  /**
+   * One destination per storage account: its private endpoints' addresses and its public stand-in.
+   * Built on first use: a change to one NSG's inbound rules never asks about storage accounts.
+   */
+  private storageItems(): DestItem[] {
+    if (this.storage) return this.storage;
+    const dp = this.dp;
     const s = dp.snapshot;
+    const out: DestItem[] = [];
     if (s.storageAccounts.size) {
       const pesByTarget = new Map<ResourceId, ResourceId[]>();
       for (const pe of s.privateEndpoints.values()) {
@@ -126,12 +151,21 @@ class LazyUniverse implements Universe {
           else pesByTarget.set(c.targetId, [pe.id]);
         }
       }
+      // Private endpoint addresses by endpoint, in one pass over the addresses (each counts in the
+      // VNet of the private endpoint's subnet).
+      const byPe = new Map<ResourceId, Endpoint[]>();
+      for (const m of dp.addresses.byVnet.values()) {
+        for (const e of m.values()) {
+          if (e.kind !== 'privateEndpoint') continue;
+          const l = byPe.get(e.privateEndpointId);
+          if (l) l.push(e);
+          else byPe.set(e.privateEndpointId, [e]);
+        }
+      }
       const peIps = (peId: ResourceId): number[] => {
         const pe = s.privateEndpoints.get(peId);
         const vnetId = pe?.subnetId ? s.subnets.get(pe.subnetId)?.vnetId : undefined;
-        const out: number[] = [];
-        for (const e of (vnetId ? dp.addresses.byVnet.get(vnetId)?.values() : undefined) ?? []) if (e.kind === 'privateEndpoint' && e.privateEndpointId === peId) out.push(e.ip);
-        return out;
+        return vnetId ? (byPe.get(peId) ?? []).filter((e) => e.vnetId === vnetId).map((e) => e.ip) : [];
       };
       const standIn = new Map<string, number>();
       for (const sa of s.storageAccounts.values()) {
@@ -141,17 +175,12 @@ class LazyUniverse implements Universe {
         if (pub === undefined) standIn.set(sa.location ?? '', (pub = storagePublicStandIn(dp, sa.location)));
         ips.push([pub, pub]);
         const key = `storage|${sa.id}`;
-        otherDst.set(key, { kind: 'storage', key, accountId: sa.id, name: sa.name, ips: IntervalSet.fromRanges(ips) });
+        const item: DestItem = { kind: 'storage', key, accountId: sa.id, name: sa.name, ips: IntervalSet.fromRanges(ips) };
+        out.push(item);
+        this.others.set(`d:${key}`, item);
       }
     }
-    for (const [k, v] of otherSrc) {
-      this.otherSources.push(v);
-      this.others.set(`s:${k}`, v);
-    }
-    for (const [k, v] of otherDst) {
-      this.otherDests.push(v);
-      this.others.set(`d:${k}`, v);
-    }
+    return (this.storage = out);
   }
 
   private endpointOf(key: string): Endpoint | undefined {
@@ -163,10 +192,11 @@ class LazyUniverse implements Universe {
   }
 
   source(key: string): SourceItem | undefined {
-    const o = this.others.get(`s:${key}`);
-    if (o) return o as SourceItem;
+    // Endpoint items first (the common case; their keys never name another kind of item).
     let it = this.srcItems.get(key);
     if (it) return it;
+    const o = this.others.get(`s:${key}`);
+    if (o) return o as SourceItem;
     const e = this.endpointOf(key);
     if (!e || !isSourceKind(e)) return undefined;
     this.srcItems.set(key, (it = { kind: 'endpoint', key, endpoint: e }));
@@ -174,10 +204,11 @@ class LazyUniverse implements Universe {
   }
 
   dest(key: string): DestItem | undefined {
-    const o = this.others.get(`d:${key}`);
-    if (o) return o as DestItem;
     let it = this.dstItems.get(key);
     if (it) return it;
+    if (!this.storage && key.startsWith('storage|')) this.storageItems();
+    const o = this.others.get(`d:${key}`);
+    if (o) return o as DestItem;
     const e = this.endpointOf(key);
     if (!e || !isDestKind(e)) return undefined;
     this.dstItems.set(key, (it = { kind: 'endpoint', key, endpoint: e }));
@@ -270,7 +301,8 @@ class LazyUniverse implements Universe {
     if (this.all) return { sources: this.all.sources.length, dests: this.all.dests.length };
     if (this.counted) return this.counted;
     let sources = this.otherSources.length;
-    let dests = this.otherDests.length;
+    // Every storage account is a destination (without building them).
+    let dests = this.fixedDests.length + (this.storage ? this.storage.length : this.dp.snapshot.storageAccounts.size);
     for (const m of this.dp.addresses.byVnet.values()) {
       for (const e of m.values()) {
         if (isSourceKind(e)) sources++;
