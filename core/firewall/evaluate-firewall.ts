@@ -202,18 +202,20 @@ export function computeFirewallPermits(dp: DataPlane, fw: AzureFirewall, query: 
 function spaceHull(space: PacketSpace): Box {
   const b = space.boxes;
   if (b.length === 1) return b[0];
-  const span = (d: keyof Box) => {
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const x of b) {
-      const bd = x[d].bounds;
-      if (bd.length === 0) continue;
-      if (bd[0] < lo) lo = bd[0];
-      if (bd[bd.length - 1] > hi) hi = bd[bd.length - 1];
-    }
-    return IntervalSet.range(lo, hi);
-  };
-  return { protocols: span('protocols'), src: span('src'), srcPorts: span('srcPorts'), dst: span('dst'), dstPorts: span('dstPorts') };
+  return { protocols: span(b, 'protocols'), src: span(b, 'src'), srcPorts: span(b, 'srcPorts'), dst: span(b, 'dst'), dstPorts: span(b, 'dstPorts') };
+}
+
+/** From the lowest to the highest value of dimension `d` over the boxes. */
+function span(b: readonly Box[], d: keyof Box): IntervalSet {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of b) {
+    const bd = x[d].bounds;
+    if (bd.length === 0) continue;
+    if (bd[0] < lo) lo = bd[0];
+    if (bd[bd.length - 1] > hi) hi = bd[bd.length - 1];
+  }
+  return IntervalSet.range(lo, hi);
 }
 
 /** DNAT entries of a firewall for exposure and ingress: each NAT rule with its match box. */

@@ -2,6 +2,17 @@
 // One implementation serves IPv4 addresses (0 .. 2^32-1) and ports (0 .. 65535): set algebra on
 // numbers, never on strings, and never by enumerating members.
 
+/**
+ * Appends [lo, hi] to sorted bounds, merging it into the last interval when they overlap or touch.
+ * A module function, not a closure per call: union runs on every set operation.
+ */
+function pushMerged(out: number[], lo: number, hi: number): void {
+  const n = out.length;
+  if (n > 0 && lo <= out[n - 1] + 1) {
+    if (hi > out[n - 1]) out[n - 1] = hi;
+  } else out.push(lo, hi);
+}
+
 export class IntervalSet {
   /** Flat [lo0, hi0, lo1, hi1, ...]; sorted, disjoint and non-adjacent. Never mutated. */
   readonly bounds: readonly number[];
@@ -89,18 +100,12 @@ export class IntervalSet {
     const out: number[] = [];
     let i = 0;
     let j = 0;
-    const push = (lo: number, hi: number) => {
-      const n = out.length;
-      if (n > 0 && lo <= out[n - 1] + 1) {
-        if (hi > out[n - 1]) out[n - 1] = hi;
-      } else out.push(lo, hi);
-    };
     while (i < a.length || j < b.length) {
       if (j >= b.length || (i < a.length && a[i] <= b[j])) {
-        push(a[i], a[i + 1]);
+        pushMerged(out, a[i], a[i + 1]);
         i += 2;
       } else {
-        push(b[j], b[j + 1]);
+        pushMerged(out, b[j], b[j + 1]);
         j += 2;
       }
     }

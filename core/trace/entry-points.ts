@@ -4,6 +4,7 @@
 // on-premises a virtual network gateway.
 
 import type { DataPlane } from '../dataplane/compile.ts';
+import type { Topology, VnetInfo } from '../dataplane/topology.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
@@ -268,7 +269,20 @@ function throughApplicationGateway(ctx: WalkContext, st: WalkState, e: Endpoint,
  * the topology's learned prefixes and the gateways' VNets only: a data plane that shares both (a
  * what-if snapshot after a rule change) shares the cache.
  */
-const gatewaySourceCache = new WeakMap<DataPlane['topology'], { gateways: DataPlane['snapshot']['virtualNetworkGateways']; byId: Map<ResourceId, IntervalSet> }>();
+const gatewaySourceCache = new WeakMap<Topology, { gateways: DataPlane['snapshot']['virtualNetworkGateways']; byId: Map<ResourceId, IntervalSet> }>();
+
+const gatewayListCache = new WeakMap<Topology, { info: VnetInfo; gwId: ResourceId }[]>();
+
+/** Every VNet gateway with its VNet, in topology order (a walk from on-premises tries each). */
+function gatewaysOf(topology: Topology): { info: VnetInfo; gwId: ResourceId }[] {
+  let list = gatewayListCache.get(topology);
+  if (!list) {
+    list = [];
+    for (const info of topology.vnets.values()) for (const gwId of info.gatewayIds) list.push({ info, gwId });
+    gatewayListCache.set(topology, list);
+  }
+  return list;
+}
 
 /** The on-premises prefixes a gateway's own connections cover (local network gateways, rule 9.1). */
 export function gatewaySources(dp: DataPlane, gatewayId: ResourceId): IntervalSet {
@@ -302,29 +316,27 @@ export function enterFromOnPremises(ctx: WalkContext, st: WalkState, dstVnetId: 
   const { dp } = ctx;
   const outcomes: Outcome[] = [];
   const dstInfo = dp.topology.vnets.get(dstVnetId);
-  for (const info of dp.topology.vnets.values()) {
-    for (const gwId of info.gatewayIds) {
-      if (gatewayId !== undefined && gwId !== gatewayId) continue;
-      const srcSet = gatewaySources(dp, gwId);
-      const inside = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: srcSet, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
-      if (inside.isEmpty()) continue;
-      const gw = dp.snapshot.virtualNetworkGateways.get(gwId)!;
-      const b = branch(st, inside);
-      b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
-      withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail: 'from on-premises through the VPN/ExpressRoute gateway' });
-      // On-premises learns the hub and the spokes that use the hub's gateway (gateway transit).
-      const advertised = dstVnetId === info.id || dstInfo?.transitPeering?.remoteVnetId === info.id;
-      if (!advertised) {
-        outcomes.push(end(b, 'NO_ROUTE', { stage: 'route', resource: gw.displayId, detail: `on-premises does not learn ${nameFromId(dstVnetId)} through ${gw.name}: it is neither the gateway's VNet nor a spoke using it through gateway transit`, fix: 'enable allowGatewayTransit/useRemoteGateways on the hub-spoke peering' }));
-        continue;
-      }
-      const gwSubnet = gw.subnetId ? dp.snapshot.subnets.get(gw.subnetId) : undefined;
-      if (!gwSubnet) {
-        outcomes.push(end(b, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' }));
-        continue;
-      }
-      outcomes.push(...routeFrom(ctx, { ...b, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId }));
+  for (const { info, gwId } of gatewaysOf(dp.topology)) {
+    if (gatewayId !== undefined && gwId !== gatewayId) continue;
+    const srcSet = gatewaySources(dp, gwId);
+    const inside = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: srcSet, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
+    if (inside.isEmpty()) continue;
+    const gw = dp.snapshot.virtualNetworkGateways.get(gwId)!;
+    const b = branch(st, inside);
+    b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
+    withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail: 'from on-premises through the VPN/ExpressRoute gateway' });
+    // On-premises learns the hub and the spokes that use the hub's gateway (gateway transit).
+    const advertised = dstVnetId === info.id || dstInfo?.transitPeering?.remoteVnetId === info.id;
+    if (!advertised) {
+      outcomes.push(end(b, 'NO_ROUTE', { stage: 'route', resource: gw.displayId, detail: `on-premises does not learn ${nameFromId(dstVnetId)} through ${gw.name}: it is neither the gateway's VNet nor a spoke using it through gateway transit`, fix: 'enable allowGatewayTransit/useRemoteGateways on the hub-spoke peering' }));
+      continue;
     }
+    const gwSubnet = gw.subnetId ? dp.snapshot.subnets.get(gw.subnetId) : undefined;
+    if (!gwSubnet) {
+      outcomes.push(end(b, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' }));
+      continue;
+    }
+    outcomes.push(...routeFrom(ctx, { ...b, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId }));
   }
   if (outcomes.length > 0) return outcomes;
   // ExpressRoute and BGP-learned prefixes are not in exports: a source they would cover is unseen.

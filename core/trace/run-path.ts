@@ -99,12 +99,17 @@ function storagePublicIp(dp: DataPlane, account: StorageAccount, caveats: Caveat
   return parseIPv4(INTERNET_EXAMPLE)!;
 }
 
+/** A question that cannot be asked, as a run (made per run, without a named closure per call). */
+function failWith(caveats: CaveatSet): (error: string, source: Hop, srcIp?: number) => PathRun {
+  return (error, source, srcIp = 0) => ({ outcomes: [], source, srcIp, srcSet: IntervalSet.EMPTY, dstIp: 0, dstLabel: '', entries: [], caveats, error });
+}
+
 export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: (src: IntervalSet, dst: number) => PacketSpace): PathRun {
   const caveats = new CaveatSet();
   const endpointName = q.endpoint ?? 'blob';
   let target: Target = { kind: 'address' };
   const ctx: WalkContext = { dp, filters, target, fqdn: q.fqdn, caveats, maxHops: 32 };
-  const fail = (error: string, source: Hop, srcIp = 0): PathRun => ({ outcomes: [], source, srcIp, srcSet: IntervalSet.EMPTY, dstIp: 0, dstLabel: '', entries: [], caveats, error });
+  const fail = failWith(caveats);
 
   // ---- the source ----
   let srcEndpoint: Endpoint | undefined;

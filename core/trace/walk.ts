@@ -15,7 +15,7 @@ import { parseCidr } from '../sets/cidr.ts';
 import { PRIVATE_SET } from '../dataplane/well-known-addresses.ts';
 import { nameFromId } from '../model/ids.ts';
 import type { Filters } from './filters.ts';
-import type { EffectiveRouteTable, RouteMatch } from '../dataplane/effective-routes.ts';
+import type { EffectiveRoute, EffectiveRouteTable, RouteMatch } from '../dataplane/effective-routes.ts';
 import type { AllowedBy, Disposition, Hop, HopKind, Step, StoppedBy } from './types.ts';
 import { egressForNic, type EgressMethod } from './egress.ts';
 import { evaluateStorageAccess, storagePublicSources, type StorageAccess } from './paas.ts';
@@ -158,6 +158,11 @@ function isOutcome(x: Outcome | WalkState): x is Outcome {
 
 // ---- routing ---------------------------------------------------------------------------------
 
+/** How a route stops traffic (made per route, without a named closure per walk step). */
+function routeStopper(r: EffectiveRoute, prefix: string): (detail: string, fix?: string) => StoppedBy {
+  return (detail, fix) => ({ stage: 'route', nextHopType: r.nextHopType, route: r.name ?? `${r.source} ${prefix}`, detail, fix });
+}
+
 export function routeFrom(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {
   const { dp } = ctx;
   if (st.hops.length > ctx.maxHops) return [end(st, 'LOOP', { stage: 'route', detail: `more than ${ctx.maxHops} hops` })];
@@ -182,7 +187,7 @@ export function routeFrom(ctx: WalkContext, st: WalkState, pos: Position): Outco
     reason: m.reason,
   });
   table!.caveats.forEach((c) => ctx.caveats.add(c));
-  const routeStop = (detail: string, fix?: string): StoppedBy => ({ stage: 'route', nextHopType: r.nextHopType, route: r.name ?? `${r.source} ${prefix}`, detail, fix });
+  const routeStop = routeStopper(r, prefix);
 
   switch (r.nextHopType) {
     case 'None':

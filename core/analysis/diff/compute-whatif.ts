@@ -71,6 +71,16 @@ function refinedClasses(before: Side, after: Side, over: () => boolean): ((key: 
   };
 }
 
+/** The packets of `sp` to these destination addresses. */
+function toDestination(sp: PacketSpace, dst: IntervalSet): PacketSpace {
+  return sp.intersectBox({ protocols: ALL_PROTOCOLS, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS });
+}
+
+/** `sp` with its destination dimension dropped (a pair's answer is about its own destination). */
+function anyDestination(sp: PacketSpace): PacketSpace {
+  return new PacketSpace(sp.boxes.map((b) => ({ ...b, dst: ALL_ADDRESSES })));
+}
+
 function rebase(r: PairReach, src: SourceItem): PairReach {
   if (src.kind !== 'endpoint' || r.space.isEmpty()) return r;
   const ip = IntervalSet.point(src.endpoint.ip);
@@ -317,10 +327,9 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       const di = item(u.dk, 'dst') as DestItem | undefined;
       if (d?.kind !== 'endpoint' || !di) return;
       // The door's difference for this destination only (rules may name some addresses of a subnet).
-      const mine = (sp: PacketSpace) => sp.intersectBox({ protocols: ALL_PROTOCOLS, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst: IntervalSet.point(d.endpoint.ip), dstPorts: ALL_PORTS });
-      const flat = (sp: PacketSpace) => new PacketSpace(sp.boxes.map((b) => ({ ...b, dst: ALL_ADDRESSES })));
-      const plus = flat(arrived.intersect(mine(door.plus)));
-      const minus = flat(arrived.intersect(mine(door.minus)));
+      const mine = IntervalSet.point(d.endpoint.ip);
+      const plus = anyDestination(arrived.intersect(toDestination(door.plus, mine)));
+      const minus = anyDestination(arrived.intersect(toDestination(door.minus, mine)));
       if (plus.isEmpty() && minus.isEmpty()) return;
       caveats.addAll(caveatsOf);
       for (const [delta, list] of [[plus, allowed], [minus, blocked]] as const) {

@@ -123,8 +123,8 @@ export function computeGroupReach(dp: DataPlane, members: Extract<SourceItem, { 
   }
   const caveats = run.caveats.list();
   for (const m of live) {
-    const mine = (sp: PacketSpace) => sp.intersectBox({ protocols: ALL_PROTOCOLS, src: IntervalSet.point(m.endpoint.ip), srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
-    const ps = pieces.map((p) => ({ ...p, space: mine(p.space) })).filter((p) => !p.space.isEmpty());
+    const mine = { protocols: ALL_PROTOCOLS, src: IntervalSet.point(m.endpoint.ip), srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS };
+    const ps = pieces.map((p) => ({ ...p, space: p.space.intersectBox(mine) })).filter((p) => !p.space.isEmpty());
     out.set(m.key, { space: new PacketSpace(ps.flatMap((p) => p.space.boxes)), pieces: ps, caveats });
   }
   return out;

@@ -140,6 +140,20 @@ function mergeVnets<T extends { key: string; vnetId?: string; subnetId?: string;
   return out;
 }
 
+/** Subnet parties by their key set (the context's sets are built once per subnet), per data plane. */
+const subnetParties = new WeakMap<Set<string>, Map<DataPlane, Map<string, WhatIfParty>>>();
+
+/** subnetParty, once per subnet, key set and data plane (groups of one subnet share the party). */
+function subnetPartyOnce(dp: DataPlane, subnetId: string, keys: Set<string>): WhatIfParty {
+  let byDp = subnetParties.get(keys);
+  if (!byDp) subnetParties.set(keys, (byDp = new Map()));
+  let bySubnet = byDp.get(dp);
+  if (!bySubnet) byDp.set(dp, (bySubnet = new Map()));
+  let party = bySubnet.get(subnetId);
+  if (!party) bySubnet.set(subnetId, (party = subnetParty(dp, subnetId, keys)));
+  return party;
+}
+
 /** A whole subnet as one side; `ips` are the addresses of all its sources (or destinations). */
 function subnetParty(dp: DataPlane, subnetId: string, keys: Set<string>): WhatIfParty {
   const s = dp.snapshot.subnets.get(subnetId);
@@ -202,7 +216,7 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
       const have = new Set(g.pairs.map((p) => p.src.key));
       if (have.size > 1 && have.size === all.size) {
         const dp = dpFor(ctx, g.pairs[0]);
-        srcGroups.push({ fromKey: `subnet:${subnetId}`, from: subnetParty(dp, subnetId, ctx.subnetSources(subnetId)), sig: g.sig, pairs: g.pairs, parts: g.parts });
+        srcGroups.push({ fromKey: `subnet:${subnetId}`, from: subnetPartyOnce(dp, subnetId, ctx.subnetSources(subnetId)), sig: g.sig, pairs: g.pairs, parts: g.parts });
         continue;
       }
       for (const p of g.pairs) srcGroups.push({ fromKey: p.src.key, from: sourceParty(dpFor(ctx, p), p.src), sig: g.sig, pairs: [p], parts: g.parts });
@@ -249,7 +263,7 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
       const all = ctx.subnetDests(subnetId);
       if (x.dsts.size > 1 && x.dsts.size === all.size) {
         const dp = dpFor(ctx, x.pairs[0]);
-        groups.push({ from: x.from, to: subnetParty(dp, subnetId, all), fromKey: x.fromKey, toKey: `subnet:${subnetId}`, sig: x.sig, pairs: x.pairs, parts: x.parts, sourceIps: sourceIps(x.pairs) });
+        groups.push({ from: x.from, to: subnetPartyOnce(dp, subnetId, all), fromKey: x.fromKey, toKey: `subnet:${subnetId}`, sig: x.sig, pairs: x.pairs, parts: x.parts, sourceIps: sourceIps(x.pairs) });
         continue;
       }
       // The group's pairs per destination, in order (one pass, not one filter per destination).
