@@ -214,6 +214,30 @@ interface NsgCall {
   hasNsg: boolean;
 }
 
+/** A route table's longest-prefix-match partition (a function of the table alone). */
+const partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
+
+/**
+ * What every ReachKit of one data plane shares, whatever its question and port scope: filter
+ * points and the address boundaries their NSGs and the firewalls draw. Bounded by the estate's
+ * size (unlike the per-question memo tables), so it lives as long as the data plane.
+ */
+interface PlaneMemo {
+  points: Map<string, Map<string, Map<string, { id: number; cuts: number[][] }>>>;
+  pointCount: number;
+  fwCuts: Map<AzureFirewall, { src?: number[]; dst?: number[] }>;
+  filterPoints: WeakMap<Endpoint, FilterPoint>;
+  routeFirewalls: WeakMap<EffectiveRouteTable, Map<ResourceId, AzureFirewall[]>>;
+}
+
+const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
+
+function planeMemo(dp: DataPlane): PlaneMemo {
+  let m = planeMemos.get(dp);
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap() }));
+  return m;
+}
+
 /**
  * Memo tables and walks for one question (one data plane, one port scope). Every walk's caveats
  * are collected in `caveats`.
@@ -222,11 +246,8 @@ export class ReachKit {
   readonly caveats = new CaveatSet();
   readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0 };
   private readonly nsgCache = new Map<string, PacketSpace>();
-  private readonly points = new Map<string, Map<string, Map<string, { id: number; cuts: number[][] }>>>();
-  private pointCount = 0;
+  private readonly plane: PlaneMemo;
   private readonly fwCache = new Map<string, { network: PacketSpace; notes: string[] }>();
-  private readonly fwCuts = new Map<string, number[]>();
-  private readonly partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
   private readonly setCache = new Map<string, IntervalSet>();
   /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
   private readonly templates = new Map<string, Map<string, Template[]>>();
@@ -238,14 +259,19 @@ export class ReachKit {
   readonly scopeBox: Box;
 
   constructor(readonly dp: DataPlane, readonly scope: PortScope) {
+    this.plane = planeMemo(dp);
     this.scopeBox = { protocols: scope.protocols, src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: scope.dstPorts };
   }
 
   // ---- NSGs ------------------------------------------------------------------------------------
 
   pointOf(e: Endpoint): FilterPoint {
+    let p = this.plane.filterPoints.get(e);
+    if (p) return p;
     const nicId = e.kind === 'nic' ? e.nicId : e.kind === 'privateEndpoint' ? e.nicId : undefined;
-    return filterPointFor(this.dp, e.subnetId, nicId, e.kind === 'privateEndpoint');
+    p = filterPointFor(this.dp, e.subnetId, nicId, e.kind === 'privateEndpoint');
+    this.plane.filterPoints.set(e, p);
+    return p;
   }
 
   private nsgOrder(point: FilterPoint, direction: Direction): ResourceId[] {
@@ -259,12 +285,13 @@ export class ReachKit {
 
   /** A number for a filter point and its memo slots, looked up by the ids themselves (their hashes are cached; a joined key's is not). */
   private pointInfo(point: FilterPoint): { id: number; cuts: number[][] } {
-    let bySubnet = this.points.get(point.subnetId);
-    if (!bySubnet) this.points.set(point.subnetId, (bySubnet = new Map()));
+    const plane = this.plane;
+    let bySubnet = plane.points.get(point.subnetId);
+    if (!bySubnet) plane.points.set(point.subnetId, (bySubnet = new Map()));
     let byNic = bySubnet.get(point.subnetNsgId ?? '');
     if (!byNic) bySubnet.set(point.subnetNsgId ?? '', (byNic = new Map()));
     let info = byNic.get(point.nicNsgId ?? '');
-    if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++this.pointCount, cuts: [] }));
+    if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++plane.pointCount, cuts: [] }));
     return info;
   }
 
@@ -338,14 +365,15 @@ export class ReachKit {
   // ---- Azure Firewall ------------------------------------------------------------------------------
 
   private firewallCutsOf(fw: AzureFirewall, dim: 'src' | 'dst'): number[] {
-    const key = `${fw.id}|${dim}`;
-    let cuts = this.fwCuts.get(key);
+    let both = this.plane.fwCuts.get(fw);
+    if (!both) this.plane.fwCuts.set(fw, (both = {}));
+    let cuts = both[dim];
     if (cuts) return cuts;
     const set = new Set<number>();
     const c = compiledFirewall(this.dp, fw);
     for (const { rules } of [...c.network, ...c.application]) for (const r of rules) addCuts(set, r.box[dim]);
     cuts = [...set].sort((a, b) => a - b);
-    this.fwCuts.set(key, cuts);
+    both[dim] = cuts;
     return cuts;
   }
 
@@ -506,7 +534,7 @@ export class ReachKit {
 
   /** The longest-prefix-match partition of a route table: the next hop is constant on each interval. */
   partition(table: EffectiveRouteTable): { iv: RouteInterval[]; cuts: number[]; decisions: string[] } {
-    let p = this.partitions.get(table);
+    let p = partitions.get(table);
     if (p) return p;
     const set = new Set<number>([0]);
     for (const e of table.entries) {
@@ -522,8 +550,25 @@ export class ReachKit {
       return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: m?.route.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision };
     });
     p = { iv, cuts, decisions: iv.map((x) => x.decision) };
-    this.partitions.set(table, p);
+    partitions.set(table, p);
     return p;
+  }
+
+  /** The Azure Firewalls a route table's VirtualAppliance routes lead to (from `vnetId`), in route order, each once. */
+  private routeFirewalls(table: EffectiveRouteTable, vnetId: ResourceId): AzureFirewall[] {
+    let byVnet = this.plane.routeFirewalls.get(table);
+    if (!byVnet) this.plane.routeFirewalls.set(table, (byVnet = new Map()));
+    let list = byVnet.get(vnetId);
+    if (list) return list;
+    const found = new Set<AzureFirewall>();
+    for (const iv of this.partition(table).iv) {
+      if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
+      const hop = this.applianceAt(vnetId, iv.nextHopIp);
+      const fw = hop?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(hop.firewallId) : undefined;
+      if (fw) found.add(fw);
+    }
+    byVnet.set(vnetId, (list = [...found]));
+    return list;
   }
 
   /** The endpoint a VirtualAppliance next hop names, in the VNet or a directly peered one. */
@@ -571,16 +616,13 @@ export class ReachKit {
     const table = this.dp.routesForSubnet(subnetId);
     if (!table) return IntervalSet.EMPTY;
     const p = this.partition(table);
-    // The firewall atoms of the source decide the firewall part; key the memo by them.
-    const fwKeys: string[] = [];
-    for (const iv of p.iv) {
-      if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
-      const hop = this.applianceAt(vnetId, iv.nextHopIp);
-      if (hop?.kind !== 'firewall') continue;
-      const fw = this.dp.snapshot.azureFirewalls.get(hop.firewallId);
-      if (fw) fwKeys.push(`${fw.id}:${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`);
+    // The firewall atoms of the source decide the firewall part; key the memo by them (by the
+    // atom's number; by the whole source set when it straddles atoms).
+    let key = `r|${outside ? 'x' : 'i'}|${subnetId}|`;
+    for (const fw of this.routeFirewalls(table, vnetId)) {
+      const atom = atomOf(this.firewallCutsOf(fw, 'src'), src);
+      key += `${fw.id}:${atom >= 0 ? atom : src.key()};`;
     }
-    const key = `r|${outside ? 'x' : 'i'}|${subnetId}|${[...new Set(fwKeys)].join(';')}`;
     const cached = this.setCache.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
@@ -669,11 +711,7 @@ export class ReachKit {
       const out = atomRange(this.nsgCutsOf(point, 'Outbound', 'src'), batch.src);
       if (out) parts.push(out.key());
       else parts.length = 0;
-      for (const iv of parts.length ? this.partition(table).iv : []) {
-        if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
-        const hop = this.applianceAt(a.vnetId, iv.nextHopIp);
-        const fw = hop?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(hop.firewallId) : undefined;
-        if (!fw) continue;
+      for (const fw of parts.length ? this.routeFirewalls(table, a.vnetId) : []) {
         const atom = atomRange(this.firewallCutsOf(fw, 'src'), batch.src);
         if (!atom) {
           parts.length = 0;
