@@ -756,9 +756,8 @@ export class ReachKit {
         if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
-        const arrivalKey = key === own ? `${t.id}` : `${t.id}|${batch.key}`;
-        const arrival = key === own ? t.arrival : new PacketSpace(t.arrival.boxes.map((x) => ({ ...x, src: batch.src })));
-        return this.finish(arrival, b, bPoint, mode, t.calls, arrivalKey);
+        // A shared template's packets come from its own batch: this batch's sources stand in.
+        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}`) : this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}|${batch.key}`, { id: t.id, src: batch.src });
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -784,17 +783,17 @@ export class ReachKit {
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
-  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey?: string): BatchReach {
+  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey: string, shared?: SharedArrival): BatchReach {
     const inbound = this.hasNsg(point, 'Inbound');
     let shape: string | undefined;
     let space: PacketSpace;
-    if (inbound && arrivalKey !== undefined) {
-      const r = this.inboundAtDestination(arrival, arrivalKey, b, point, mode);
+    if (inbound) {
+      const r = this.inboundAtDestination(arrival, arrivalKey, b, point, mode, shared);
       space = r.space;
       shape = r.key;
     } else {
-      space = this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) }))), mode);
-      if (arrivalKey !== undefined) shape = `${mode}|${this.intern(arrivalKey)}|-`;
+      space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, IntervalSet.point(b.ip)), mode);
+      shape = `${mode}|${this.intern(arrivalKey)}|-`;
     }
     // A private endpoint's service decides per endpoint: no shared shape.
     if (b.kind !== 'nic') shape = undefined;
@@ -815,15 +814,22 @@ export class ReachKit {
    * destination boundaries get the same packets (their own address substituted), because no rule
    * tells their addresses apart (NSG filters are pointwise).
    */
-  private inboundAtDestination(arrival: PacketSpace, arrivalKey: string, b: Endpoint, point: FilterPoint, mode: FilterMode): { space: PacketSpace; key: string } {
+  private inboundAtDestination(arrival: PacketSpace, arrivalKey: string, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const key = `${mode}|${this.intern(arrivalKey)}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
-    const hit = this.inboundCache.get(key);
-    if (hit) return { space: hit.isEmpty() ? hit : new PacketSpace(hit.boxes.map((x) => ({ ...x, dst: dstPoint }))), key };
-    const space = this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: dstPoint }))), mode);
+    const context = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    // The shape names the batch (callers compare shapes across batches); the memo key need not:
+    // when a shared template's sources all fall in one atom of these NSGs' source boundaries,
+    // every rule holds all of them or none, so the answer for any batch in that atom is one
+    // answer with the sources substituted (every box keeps the whole source set).
+    const key = `${mode}|${this.intern(arrivalKey)}|${context}`;
+    const srcAtom = shared ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), shared.src) : -1;
+    const memoKey = srcAtom >= 0 ? `${mode}|${shared!.id}@${srcAtom}|${context}` : key;
+    const hit = this.inboundCache.get(memoKey);
+    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, srcAtom >= 0 ? shared!.src : undefined, dstPoint), key };
+    const space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, dstPoint), mode);
     if (this.inboundCache.size > 400_000) this.inboundCache.clear();
-    this.inboundCache.set(key, space);
+    this.inboundCache.set(memoKey, space);
     return { space, key };
   }
 
@@ -911,6 +917,17 @@ function objectId(o: object): number {
   let id = objectIds.get(o);
   if (id === undefined) objectIds.set(o, (id = nextObjectId++));
   return id;
+}
+
+/** A shared template's arrival, asked about for another batch: the template and that batch's sources. */
+interface SharedArrival {
+  id: number;
+  src: IntervalSet;
+}
+
+/** `space` with every box's destination (and, when given, source) replaced. */
+function substitute(space: PacketSpace, src: IntervalSet | undefined, dst: IntervalSet): PacketSpace {
+  return new PacketSpace(space.boxes.map((x) => (src ? { ...x, src, dst } : { ...x, dst })));
 }
 
 function isDefaultRule(c: CompiledRule): boolean {
