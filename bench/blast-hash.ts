@@ -1,6 +1,6 @@
 // Blast answers hashed, for checking that a speed-up changes nothing: 20 seeded footholds per tier,
 // with every port and with a port list, JSON of computeBlastRadius (minus its work stats) hashed.
-// Usage: npx tsx bench/blast-hash.ts TIER [N] [--time] (--time: every port only). Times are CPU ms
+// Usage: npx tsx bench/blast-hash.ts TIER [N] [--time] [--others: matrix and exposure instead] (--time: every port only). Times are CPU ms
 // (process.cpuUsage, GC threads included): less disturbed by other work on a shared machine.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,6 +18,14 @@ const session = createImportSession();
 for (const f of listJsonFiles(dir)) session.addDocument(relative(dir, f), readFileSync(f, 'utf8'));
 const dp = core.compile(session.finish());
 const nicIds = [...dp.snapshot.networkInterfaces.values()].filter((x) => !x.privateEndpointId && x.ipConfigurations.some((c) => c.privateIp && c.subnetId)).map((x) => x.id);
+if (process.argv.includes('--others')) {
+  // The other users of ReachKit: the subnet matrix and exposure (JSON minus work stats).
+  for (const [name, f] of [['matrix', () => core.computeMatrix(dp, { by: 'subnet' })], ['exposure', () => core.computeExposure(dp, {})]] as const) {
+    const { stats, ...stable } = f() as { stats?: unknown };
+    console.log(`${name} ${tier} ${createHash('sha256').update(JSON.stringify(stable)).digest('hex').slice(0, 16)}`);
+  }
+  process.exit(0);
+}
 const rng = createRng(7, 'blast-hash');
 const all = createHash('sha256');
 const ms: number[] = [];

@@ -757,7 +757,7 @@ export class ReachKit {
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
         // A shared template's packets come from its own batch: this batch's sources stand in.
-        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}`) : this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}|${batch.key}`, { id: t.id, src: batch.src });
+        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}`) : this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}|${batch.key}`, { src: batch.src });
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -817,19 +817,12 @@ export class ReachKit {
   private inboundAtDestination(arrival: PacketSpace, arrivalKey: string, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const context = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
-    // The shape names the batch (callers compare shapes across batches); the memo key need not:
-    // when a shared template's sources all fall in one atom of these NSGs' source boundaries,
-    // every rule holds all of them or none, so the answer for any batch in that atom is one
-    // answer with the sources substituted (every box keeps the whole source set).
-    const key = `${mode}|${this.intern(arrivalKey)}|${context}`;
-    const srcAtom = shared ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), shared.src) : -1;
-    const memoKey = srcAtom >= 0 ? `${mode}|${shared!.id}@${srcAtom}|${context}` : key;
-    const hit = this.inboundCache.get(memoKey);
-    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, srcAtom >= 0 ? shared!.src : undefined, dstPoint), key };
+    const key = `${mode}|${this.intern(arrivalKey)}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    const hit = this.inboundCache.get(key);
+    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, undefined, dstPoint), key };
     const space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, dstPoint), mode);
     if (this.inboundCache.size > 400_000) this.inboundCache.clear();
-    this.inboundCache.set(memoKey, space);
+    this.inboundCache.set(key, space);
     return { space, key };
   }
 
@@ -919,9 +912,8 @@ function objectId(o: object): number {
   return id;
 }
 
-/** A shared template's arrival, asked about for another batch: the template and that batch's sources. */
+/** A shared template's arrival, asked about for another batch: that batch's sources stand in for the template's. */
 interface SharedArrival {
-  id: number;
   src: IntervalSet;
 }
 
