@@ -254,7 +254,8 @@ export class ReachKit {
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
-  private readonly interned = new Map<string, number>();
+  private readonly interned = new Map<string, Map<number, number>>();
+  private arrivalCount = 0;
   private nextTemplateId = 1;
   readonly scopeBox: Box;
 
@@ -757,7 +758,7 @@ export class ReachKit {
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
         // A shared template's packets come from its own batch: this batch's sources stand in.
-        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}`) : this.finish(t.arrival, b, bPoint, mode, t.calls, `${t.id}|${batch.key}`, { src: batch.src });
+        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id)) : this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id, batch.key), { src: batch.src });
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -783,7 +784,7 @@ export class ReachKit {
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
-  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey: string, shared?: SharedArrival): BatchReach {
+  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey: number, shared?: SharedArrival): BatchReach {
     const inbound = this.hasNsg(point, 'Inbound');
     let shape: string | undefined;
     let space: PacketSpace;
@@ -793,7 +794,7 @@ export class ReachKit {
       shape = r.key;
     } else {
       space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, IntervalSet.point(b.ip)), mode);
-      shape = `${mode}|${this.intern(arrivalKey)}|-`;
+      shape = `${mode}|${arrivalKey}|-`;
     }
     // A private endpoint's service decides per endpoint: no shared shape.
     if (b.kind !== 'nic') shape = undefined;
@@ -814,10 +815,10 @@ export class ReachKit {
    * destination boundaries get the same packets (their own address substituted), because no rule
    * tells their addresses apart (NSG filters are pointwise).
    */
-  private inboundAtDestination(arrival: PacketSpace, arrivalKey: string, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
+  private inboundAtDestination(arrival: PacketSpace, arrivalKey: number, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const key = `${mode}|${this.intern(arrivalKey)}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    const key = `${mode}|${arrivalKey}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
     const hit = this.inboundCache.get(key);
     if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, undefined, dstPoint), key };
     const space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, dstPoint), mode);
@@ -826,10 +827,16 @@ export class ReachKit {
     return { space, key };
   }
 
-  /** A short number for a long memo key part (batch keys list every source address). */
-  private intern(key: string): number {
-    let id = this.interned.get(key);
-    if (id === undefined) this.interned.set(key, (id = this.interned.size + 1));
+  /**
+   * A short number for a template's arrival, asked about for its own batch or (`batchKey`) for a
+   * look-alike batch: looked up by the batch key string itself (its hash is cached; a key joined
+   * per call would be hashed again each time).
+   */
+  private arrivalId(templateId: number, batchKey = ''): number {
+    let byTemplate = this.interned.get(batchKey);
+    if (!byTemplate) this.interned.set(batchKey, (byTemplate = new Map()));
+    let id = byTemplate.get(templateId);
+    if (id === undefined) byTemplate.set(templateId, (id = ++this.arrivalCount));
     return id;
   }
 
