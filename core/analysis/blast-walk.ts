@@ -214,6 +214,30 @@ interface NsgCall {
   hasNsg: boolean;
 }
 
+/** A route table's longest-prefix-match partition (a function of the table alone). */
+const partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
+
+/**
+ * What every ReachKit of one data plane shares, whatever its question and port scope: filter
+ * points and the address boundaries their NSGs and the firewalls draw. Bounded by the estate's
+ * size (unlike the per-question memo tables), so it lives as long as the data plane.
+ */
+interface PlaneMemo {
+  points: Map<string, Map<string, Map<string, { id: number; cuts: number[][] }>>>;
+  pointCount: number;
+  fwCuts: Map<AzureFirewall, { src?: number[]; dst?: number[] }>;
+  filterPoints: WeakMap<Endpoint, FilterPoint>;
+  routeFirewalls: WeakMap<EffectiveRouteTable, Map<ResourceId, AzureFirewall[]>>;
+}
+
+const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
+
+function planeMemo(dp: DataPlane): PlaneMemo {
+  let m = planeMemos.get(dp);
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap() }));
+  return m;
+}
+
 /**
  * Memo tables and walks for one question (one data plane, one port scope). Every walk's caveats
  * are collected in `caveats`.
@@ -222,30 +246,33 @@ export class ReachKit {
   readonly caveats = new CaveatSet();
   readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0 };
   private readonly nsgCache = new Map<string, PacketSpace>();
-  private readonly points = new Map<string, Map<string, Map<string, { id: number; cuts: number[][] }>>>();
-  private pointCount = 0;
+  private readonly plane: PlaneMemo;
   private readonly fwCache = new Map<string, { network: PacketSpace; notes: string[] }>();
-  private readonly fwCuts = new Map<string, number[]>();
-  private readonly partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
   private readonly setCache = new Map<string, IntervalSet>();
   /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
   private readonly templates = new Map<string, Map<string, Template[]>>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
-  private readonly interned = new Map<string, number>();
+  private readonly interned = new Map<string, Map<number, number>>();
+  private arrivalCount = 0;
   private nextTemplateId = 1;
   readonly scopeBox: Box;
 
   constructor(readonly dp: DataPlane, readonly scope: PortScope) {
+    this.plane = planeMemo(dp);
     this.scopeBox = { protocols: scope.protocols, src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: scope.dstPorts };
   }
 
   // ---- NSGs ------------------------------------------------------------------------------------
 
   pointOf(e: Endpoint): FilterPoint {
+    let p = this.plane.filterPoints.get(e);
+    if (p) return p;
     const nicId = e.kind === 'nic' ? e.nicId : e.kind === 'privateEndpoint' ? e.nicId : undefined;
-    return filterPointFor(this.dp, e.subnetId, nicId, e.kind === 'privateEndpoint');
+    p = filterPointFor(this.dp, e.subnetId, nicId, e.kind === 'privateEndpoint');
+    this.plane.filterPoints.set(e, p);
+    return p;
   }
 
   private nsgOrder(point: FilterPoint, direction: Direction): ResourceId[] {
@@ -259,12 +286,13 @@ export class ReachKit {
 
   /** A number for a filter point and its memo slots, looked up by the ids themselves (their hashes are cached; a joined key's is not). */
   private pointInfo(point: FilterPoint): { id: number; cuts: number[][] } {
-    let bySubnet = this.points.get(point.subnetId);
-    if (!bySubnet) this.points.set(point.subnetId, (bySubnet = new Map()));
+    const plane = this.plane;
+    let bySubnet = plane.points.get(point.subnetId);
+    if (!bySubnet) plane.points.set(point.subnetId, (bySubnet = new Map()));
     let byNic = bySubnet.get(point.subnetNsgId ?? '');
     if (!byNic) bySubnet.set(point.subnetNsgId ?? '', (byNic = new Map()));
     let info = byNic.get(point.nicNsgId ?? '');
-    if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++this.pointCount, cuts: [] }));
+    if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++plane.pointCount, cuts: [] }));
     return info;
   }
 
@@ -338,14 +366,15 @@ export class ReachKit {
   // ---- Azure Firewall ------------------------------------------------------------------------------
 
   private firewallCutsOf(fw: AzureFirewall, dim: 'src' | 'dst'): number[] {
-    const key = `${fw.id}|${dim}`;
-    let cuts = this.fwCuts.get(key);
+    let both = this.plane.fwCuts.get(fw);
+    if (!both) this.plane.fwCuts.set(fw, (both = {}));
+    let cuts = both[dim];
     if (cuts) return cuts;
     const set = new Set<number>();
     const c = compiledFirewall(this.dp, fw);
     for (const { rules } of [...c.network, ...c.application]) for (const r of rules) addCuts(set, r.box[dim]);
     cuts = [...set].sort((a, b) => a - b);
-    this.fwCuts.set(key, cuts);
+    both[dim] = cuts;
     return cuts;
   }
 
@@ -506,7 +535,7 @@ export class ReachKit {
 
   /** The longest-prefix-match partition of a route table: the next hop is constant on each interval. */
   partition(table: EffectiveRouteTable): { iv: RouteInterval[]; cuts: number[]; decisions: string[] } {
-    let p = this.partitions.get(table);
+    let p = partitions.get(table);
     if (p) return p;
     const set = new Set<number>([0]);
     for (const e of table.entries) {
@@ -522,8 +551,25 @@ export class ReachKit {
       return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: m?.route.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision };
     });
     p = { iv, cuts, decisions: iv.map((x) => x.decision) };
-    this.partitions.set(table, p);
+    partitions.set(table, p);
     return p;
+  }
+
+  /** The Azure Firewalls a route table's VirtualAppliance routes lead to (from `vnetId`), in route order, each once. */
+  private routeFirewalls(table: EffectiveRouteTable, vnetId: ResourceId): AzureFirewall[] {
+    let byVnet = this.plane.routeFirewalls.get(table);
+    if (!byVnet) this.plane.routeFirewalls.set(table, (byVnet = new Map()));
+    let list = byVnet.get(vnetId);
+    if (list) return list;
+    const found = new Set<AzureFirewall>();
+    for (const iv of this.partition(table).iv) {
+      if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
+      const hop = this.applianceAt(vnetId, iv.nextHopIp);
+      const fw = hop?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(hop.firewallId) : undefined;
+      if (fw) found.add(fw);
+    }
+    byVnet.set(vnetId, (list = [...found]));
+    return list;
   }
 
   /** The endpoint a VirtualAppliance next hop names, in the VNet or a directly peered one. */
@@ -571,16 +617,13 @@ export class ReachKit {
     const table = this.dp.routesForSubnet(subnetId);
     if (!table) return IntervalSet.EMPTY;
     const p = this.partition(table);
-    // The firewall atoms of the source decide the firewall part; key the memo by them.
-    const fwKeys: string[] = [];
-    for (const iv of p.iv) {
-      if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
-      const hop = this.applianceAt(vnetId, iv.nextHopIp);
-      if (hop?.kind !== 'firewall') continue;
-      const fw = this.dp.snapshot.azureFirewalls.get(hop.firewallId);
-      if (fw) fwKeys.push(`${fw.id}:${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`);
+    // The firewall atoms of the source decide the firewall part; key the memo by them (by the
+    // atom's number; by the whole source set when it straddles atoms).
+    let key = `r|${outside ? 'x' : 'i'}|${subnetId}|`;
+    for (const fw of this.routeFirewalls(table, vnetId)) {
+      const atom = atomOf(this.firewallCutsOf(fw, 'src'), src);
+      key += `${fw.id}:${atom >= 0 ? atom : src.key()};`;
     }
-    const key = `r|${outside ? 'x' : 'i'}|${subnetId}|${[...new Set(fwKeys)].join(';')}`;
     const cached = this.setCache.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
@@ -669,11 +712,7 @@ export class ReachKit {
       const out = atomRange(this.nsgCutsOf(point, 'Outbound', 'src'), batch.src);
       if (out) parts.push(out.key());
       else parts.length = 0;
-      for (const iv of parts.length ? this.partition(table).iv : []) {
-        if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
-        const hop = this.applianceAt(a.vnetId, iv.nextHopIp);
-        const fw = hop?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(hop.firewallId) : undefined;
-        if (!fw) continue;
+      for (const fw of parts.length ? this.routeFirewalls(table, a.vnetId) : []) {
         const atom = atomRange(this.firewallCutsOf(fw, 'src'), batch.src);
         if (!atom) {
           parts.length = 0;
@@ -718,9 +757,8 @@ export class ReachKit {
         if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
-        const arrivalKey = key === own ? `${t.id}` : `${t.id}|${batch.key}`;
-        const arrival = key === own ? t.arrival : new PacketSpace(t.arrival.boxes.map((x) => ({ ...x, src: batch.src })));
-        return this.finish(arrival, b, bPoint, mode, t.calls, arrivalKey);
+        // A shared template's packets come from its own batch: this batch's sources stand in.
+        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id)) : this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id, batch.key), { src: batch.src });
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -746,17 +784,17 @@ export class ReachKit {
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
-  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey?: string): BatchReach {
+  private finish(arrival: PacketSpace, b: Endpoint, point: FilterPoint, mode: FilterMode, before: NsgUse[], arrivalKey: number, shared?: SharedArrival): BatchReach {
     const inbound = this.hasNsg(point, 'Inbound');
     let shape: string | undefined;
     let space: PacketSpace;
-    if (inbound && arrivalKey !== undefined) {
-      const r = this.inboundAtDestination(arrival, arrivalKey, b, point, mode);
+    if (inbound) {
+      const r = this.inboundAtDestination(arrival, arrivalKey, b, point, mode, shared);
       space = r.space;
       shape = r.key;
     } else {
-      space = this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: IntervalSet.point(b.ip) }))), mode);
-      if (arrivalKey !== undefined) shape = `${mode}|${this.intern(arrivalKey)}|-`;
+      space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, IntervalSet.point(b.ip)), mode);
+      shape = `${mode}|${arrivalKey}|-`;
     }
     // A private endpoint's service decides per endpoint: no shared shape.
     if (b.kind !== 'nic') shape = undefined;
@@ -777,22 +815,28 @@ export class ReachKit {
    * destination boundaries get the same packets (their own address substituted), because no rule
    * tells their addresses apart (NSG filters are pointwise).
    */
-  private inboundAtDestination(arrival: PacketSpace, arrivalKey: string, b: Endpoint, point: FilterPoint, mode: FilterMode): { space: PacketSpace; key: string } {
+  private inboundAtDestination(arrival: PacketSpace, arrivalKey: number, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const key = `${mode}|${this.intern(arrivalKey)}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    const key = `${mode}|${arrivalKey}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
     const hit = this.inboundCache.get(key);
-    if (hit) return { space: hit.isEmpty() ? hit : new PacketSpace(hit.boxes.map((x) => ({ ...x, dst: dstPoint }))), key };
-    const space = this.applyNsgs(point, 'Inbound', new PacketSpace(arrival.boxes.map((x) => ({ ...x, dst: dstPoint }))), mode);
+    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, undefined, dstPoint), key };
+    const space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, dstPoint), mode);
     if (this.inboundCache.size > 400_000) this.inboundCache.clear();
     this.inboundCache.set(key, space);
     return { space, key };
   }
 
-  /** A short number for a long memo key part (batch keys list every source address). */
-  private intern(key: string): number {
-    let id = this.interned.get(key);
-    if (id === undefined) this.interned.set(key, (id = this.interned.size + 1));
+  /**
+   * A short number for a template's arrival, asked about for its own batch or (`batchKey`) for a
+   * look-alike batch: looked up by the batch key string itself (its hash is cached; a key joined
+   * per call would be hashed again each time).
+   */
+  private arrivalId(templateId: number, batchKey = ''): number {
+    let byTemplate = this.interned.get(batchKey);
+    if (!byTemplate) this.interned.set(batchKey, (byTemplate = new Map()));
+    let id = byTemplate.get(templateId);
+    if (id === undefined) byTemplate.set(templateId, (id = ++this.arrivalCount));
     return id;
   }
 
@@ -873,6 +917,16 @@ function objectId(o: object): number {
   let id = objectIds.get(o);
   if (id === undefined) objectIds.set(o, (id = nextObjectId++));
   return id;
+}
+
+/** A shared template's arrival, asked about for another batch: that batch's sources stand in for the template's. */
+interface SharedArrival {
+  src: IntervalSet;
+}
+
+/** `space` with every box's destination (and, when given, source) replaced. */
+function substitute(space: PacketSpace, src: IntervalSet | undefined, dst: IntervalSet): PacketSpace {
+  return new PacketSpace(space.boxes.map((x) => (src ? { ...x, src, dst } : { ...x, dst })));
 }
 
 function isDefaultRule(c: CompiledRule): boolean {

@@ -9,16 +9,14 @@
 // same route table, VirtualNetwork tag and NSGs are asked about together (one walk, their
 // addresses as the source set); only unvisited classes whose address their routes and firewalls
 // can deliver to are asked about, and a walk to one destination answers for its look-alikes
-// (ReachKit). Every reached class records the foothold it came from; the shortest paths are read
-// from that tree with graphology-shortest-path.
+// (ReachKit). Every reached class records the foothold it came from (each node is reached once,
+// so this is a tree): the shortest path to a node is its chain of parents.
 //
 // Cost: one pass over the classes per batch of footholds (cut down by the route/firewall
 // condition) plus, per destination class, one inbound NSG evaluation and at most one walk per
 // (batch, VNet, atom) group. Storage accounts and exits are asked per subnet-level batch until
 // found; the search stops as soon as everything is reached.
 
-import Graph from 'graphology';
-import { singleSource } from 'graphology-shortest-path/unweighted.js';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
@@ -130,8 +128,15 @@ interface Foothold {
   depth: number;
 }
 
-interface EdgeInfo {
-  reach: PairReach;
+/** A node of the search tree: the node it was reached from and how (the root has neither). */
+interface TreeNode {
+  parent?: string;
+  depth: number;
+  reach?: PairReach;
+  /** The class representative reached (class nodes). */
+  target?: Endpoint;
+  /** The address the on-premises exit was shown with. */
+  address?: string;
 }
 
 function emptyAnswer(error: string, from: BlastAnswer['from'], ports: BlastAnswer['ports'], caveats: Caveat[] = []): BlastAnswer {
@@ -208,13 +213,30 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   const selfClass = classes.classOf.get(selfKey) ?? -1;
   if (selfClass >= 0) visited[selfClass] = 1;
 
-  const graph = new Graph({ type: 'directed' });
+  // Every batch scans the classes its routes lead to; most are visited after the first layers. The
+  // scan jumps over visited runs: skip[i] points at or before the first unvisited position >= i
+  // (path-halving, as in union-find). Only visited positions are ever skipped, and the classes are
+  // still met in address order, so the answer is the same as a plain scan's.
+  const skip = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) skip[i] = i;
+  const unvisitedFrom = (start: number): number => {
+    let i = start;
+    while (i < n) {
+      if (skip[i] !== i) {
+        skip[i] = skip[skip[i]];
+        i = skip[i];
+      } else if (visited[index.cls[i]]) skip[i] = i + 1;
+      else return i;
+    }
+    return n;
+  };
+
+  // The search tree: every node once, with the node it was reached from (in the order reached).
   const ROOT = 'from';
-  graph.addNode(ROOT, { endpoint: e0 });
-  const edges = new Map<string, EdgeInfo>();
-  const link = (a: string, b: string, reach: PairReach) => {
-    graph.addEdge(a, b);
-    edges.set(`${a}>${b}`, { reach });
+  const tree = new Map<string, TreeNode>([[ROOT, { depth: 0 }]]);
+  const link = (a: string, b: string, reach: PairReach, attrs: Pick<TreeNode, 'target' | 'address'> = {}) => {
+    if (tree.has(b)) throw new Error(`blast: ${b} reached twice`);
+    tree.set(b, { parent: a, depth: tree.get(a)!.depth + 1, reach, ...attrs });
   };
 
   const storage = storageIndex(dp);
@@ -256,8 +278,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
         visited[c] = 1;
         unvisited--;
         const node = `c${c}`;
-        graph.addNode(node, { target });
-        link(e.from.node, node, e.reach);
+        link(e.from.node, node, e.reach, { target });
         if (target.kind === 'nic') next.push({ endpoint: target, node, depth: depth + 1 });
         else if (target.kind === 'privateEndpoint') {
           const sa = storage.byPrivateEndpoint.get(target.privateEndpointId);
@@ -277,9 +298,9 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
           }
         }
       }
-      // Unvisited classes whose address the batch can route to.
+      // Unvisited classes whose address the batch can route to, in address order.
       for (const [lo, hi] of reachable.ranges()) {
-        for (let i = lowerBound(index.ips, lo); i < index.ips.length && index.ips[i] <= hi; i++) {
+        for (let i = unvisitedFrom(lowerBound(index.ips, lo)); i < index.ips.length && index.ips[i] <= hi; i = unvisitedFrom(i + 1)) {
           const c = index.cls[i];
           if (!visited[c]) reach(classes.classes[c].representative, c);
         }
@@ -299,7 +320,6 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
         const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
         if (!e) continue;
         const node = `sa:${a.id}`;
-        graph.addNode(node, { account: a.id });
         link(e.from.node, node, e.reach);
         const hops = run.outcomes[0].hops;
         const via: BlastReached['via'] = hops.some((h) => h.kind === 'privateEndpoint') ? 'privateEndpoint' : hops.some((h) => h.steps.some((st) => st.kind === 'service' && st.rule.startsWith('networkAcls.virtualNetworkRules'))) ? 'serviceEndpoint' : 'publicEndpoint';
@@ -314,7 +334,6 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
           const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
           if (e) {
             const node = 'exit:internet';
-            graph.addNode(node);
             link(e.from.node, node, e.reach);
             exits.set('internet', { node, target: INTERNET_EXAMPLE, destinations: [] });
           }
@@ -331,20 +350,19 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
             destinations.push(...setToCidrStrings(IntervalSet.range(lo, hi)));
             if (!node) {
               node = 'exit:onPremises';
-              graph.addNode(node, { address: formatIPv4(lo) });
-              link(e.from.node, node, e.reach);
+              link(e.from.node, node, e.reach, { address: formatIPv4(lo) });
             }
           }
-          if (node) exits.set('onPremises', { node, target: String(graph.getNodeAttribute(node, 'address')), destinations });
+          if (node) exits.set('onPremises', { node, target: String(tree.get(node)!.address), destinations });
         }
       }
     }
     layer = next;
   }
 
-  // ---- paths (shortest, from the BFS tree) ----
-  const paths = singleSource(graph, ROOT);
-  const nodeEndpoint = (node: string): Endpoint | undefined => (node === ROOT ? e0 : (graph.getNodeAttribute(node, 'target') as Endpoint | undefined));
+  // ---- paths (shortest: the chains of parents of the BFS tree) ----
+  const depthOf = (node: string): number => tree.get(node)?.depth ?? 0;
+  const nodeEndpoint = (node: string): Endpoint | undefined => (node === ROOT ? e0 : tree.get(node)?.target);
   const labels = new Map<string, string>();
   const labelOf = (subnetId: string) => {
     let l = labels.get(subnetId);
@@ -362,29 +380,28 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   // and shared by every member of the classes below them (only the last step names the member).
   const stepCache = new Map<string, BlastStep[]>();
   const stepsTo = (node: string, last?: Endpoint): BlastStep[] => {
-    const p = paths[node] ?? [];
-    if (p.length < 2) return [];
+    const t = tree.get(node);
+    if (!t || t.parent === undefined || !t.reach) return [];
     if (!last) {
       const hit = stepCache.get(node);
       if (hit) return hit.slice();
     }
-    const a = p[p.length - 2];
-    const steps = p.length > 2 ? stepsTo(a) : [];
-    const info = edges.get(`${a}>${node}`)!;
+    const a = t.parent;
+    const steps = a !== ROOT ? stepsTo(a) : [];
     const fe = nodeEndpoint(a)!;
-    const first = info.reach.allowed[0];
-    const to = describeNode(dp, node, last, nodeEndpoint(node), graph.getNodeAttribute(node, 'address') as string | undefined, hopOf);
-    steps.push({ from: hopOf(fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: info.reach.allowed });
+    const first = t.reach.allowed[0];
+    const to = describeNode(dp, node, last, t.target, t.address, hopOf);
+    steps.push({ from: hopOf(fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: t.reach.allowed });
     if (!last) stepCache.set(node, steps.slice());
     return steps;
   };
 
   const matcher: CriticalMatcher = compileCriticalSelectors(dp, opts.critical ?? []);
   const reached: BlastReached[] = [];
-  for (const node of graph.nodes()) {
+  for (const node of tree.keys()) {
     if (!node.startsWith('c')) continue;
     const c = Number(node.slice(1));
-    const depth = (paths[node]?.length ?? 1) - 1;
+    const depth = depthOf(node);
     for (const m of classes.classes[c].members) {
       if (m === e0) continue;
       const h = hopOf(m);
@@ -396,7 +413,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   }
   for (const [id, r] of reachedStorage) {
     const a = dp.snapshot.storageAccounts.get(id)!;
-    const item: BlastReached = { resource: a.displayId, name: a.name, kind: 'storageAccount', depth: (paths[r.node]?.length ?? 1) - 1, path: stepsTo(r.node), via: r.via };
+    const item: BlastReached = { resource: a.displayId, name: a.name, kind: 'storageAccount', depth: depthOf(r.node), path: stepsTo(r.node), via: r.via };
     // Reached through a private endpoint reached as an address: the same path, the endpoint named.
     if (r.via === 'privateEndpoint' && r.node.startsWith('c')) item.through = endpointHop(dp, nodeEndpoint(r.node)!).name;
     const sel = matcher.storage(a);
@@ -406,7 +423,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   reached.sort((a, b) => a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || BY_NAME.compare(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? ''));
 
   const exitList: BlastExit[] = [...exits.entries()]
-    .map(([kind, x]) => ({ kind: kind as BlastExit['kind'], target: x.target, destinations: x.destinations, depth: (paths[x.node]?.length ?? 1) - 1, path: stepsTo(x.node) }))
+    .map(([kind, x]) => ({ kind: kind as BlastExit['kind'], target: x.target, destinations: x.destinations, depth: depthOf(x.node), path: stepsTo(x.node) }))
     .sort((a, b) => a.kind.localeCompare(b.kind));
   const critical: BlastCritical[] = reached.filter((r) => r.critical).map((r) => ({ resource: r.resource, name: r.name, kind: r.kind, selector: r.critical!, depth: r.depth, path: r.path }));
   const byDepth: Record<string, number> = {};

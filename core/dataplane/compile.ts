@@ -124,6 +124,8 @@ export function compile(snapshot: Snapshot): DataPlane {
 
   const routeCache = new Map<string, EffectiveRouteTable>();
   const tagCache = new Map<string, VirtualNetworkTag>();
+  const routesBySubnet = new WeakMap<Subnet, EffectiveRouteTable>();
+  const tagsBySubnet = new WeakMap<Subnet, VirtualNetworkTag>();
   const nsgCache = new Map<ResourceId, CompiledNsg>();
   const ruleParts = new RulePartsCache(tags, asgMembers);
 
@@ -135,20 +137,28 @@ export function compile(snapshot: Snapshot): DataPlane {
     asgMembers,
     subnetsByNsg,
     nicsByNsg,
+    // Asked for on every hop of every walk: the key strings are built once per subnet (the
+    // snapshot's subnets do not change after compile).
     routesForSubnet(subnetId) {
       const s = snapshot.subnets.get(subnetId);
       if (!s) return undefined;
+      let t = routesBySubnet.get(s);
+      if (t) return t;
       const k = routeKey(s);
-      let t = routeCache.get(k);
+      t = routeCache.get(k);
       if (!t) routeCache.set(k, (t = computeEffectiveRoutes(routeCtx, s)));
+      routesBySubnet.set(s, t);
       return t;
     },
     virtualNetworkTag(subnetId) {
       const s = snapshot.subnets.get(subnetId);
       if (!s) return { set: IntervalSet.EMPTY, fromUserRoutes: IntervalSet.EMPTY };
+      let t = tagsBySubnet.get(s);
+      if (t) return t;
       const k = tagKey(s);
-      let t = tagCache.get(k);
+      t = tagCache.get(k);
       if (!t) tagCache.set(k, (t = computeVirtualNetworkTag(snapshot, topology, s)));
+      tagsBySubnet.set(s, t);
       return t;
     },
     compiledNsg(nsgId) {

@@ -93,7 +93,7 @@ export class IntervalSet {
   }
 
   union(other: IntervalSet): IntervalSet {
-    if (other.isEmpty()) return this;
+    if (other.isEmpty() || other === this) return this;
     if (this.isEmpty()) return other;
     const a = this.bounds;
     const b = other.bounds;

@@ -89,7 +89,20 @@ function rewrite(space: PacketSpace, change: Partial<Pick<Box, 'src' | 'dst' | '
   return new PacketSpace(space.boxes.map((b) => ({ ...b, ...change })));
 }
 
-function endpointDisplay(dp: DataPlane, e: Endpoint): { resource: string; name: string; kind: HopKind } {
+type EndpointDisplay = { resource: string; name: string; kind: HopKind };
+
+/** Displays by snapshot and endpoint: every walk names its two ends, and blast names every endpoint it reaches. */
+const displays = new WeakMap<object, WeakMap<Endpoint, EndpointDisplay>>();
+
+function endpointDisplay(dp: DataPlane, e: Endpoint): EndpointDisplay {
+  let bySnapshot = displays.get(dp.snapshot);
+  if (!bySnapshot) displays.set(dp.snapshot, (bySnapshot = new WeakMap()));
+  let d = bySnapshot.get(e);
+  if (!d) bySnapshot.set(e, (d = displayOf(dp, e)));
+  return d;
+}
+
+function displayOf(dp: DataPlane, e: Endpoint): EndpointDisplay {
   const s = dp.snapshot;
   switch (e.kind) {
     case 'nic': {
