@@ -29,7 +29,9 @@ export class ImportContext {
   private readonly refMemo = new Map<string, string>();
   private readonly rawRefMemo = new Map<string, string>();
   private readonly listMemo = new Map<string, readonly string[]>();
-  private readonly idListMemo = new Map<string, readonly string[]>();
+  /** Shared lists of two or more values: a trie keyed by the values, one level per position. */
+  private readonly idListMemo = new Map<string, ListNode>();
+  private idListNodes = 0;
   private readonly textMemo = new Map<string, string>();
 
   report(
@@ -130,16 +132,27 @@ export class ImportContext {
    */
   sharedValues(ids: readonly string[]): string[] {
     if (ids.length === 1) return this.sharedList(ids[0]);
-    // The key must tell lists apart: an entry holding the separator is not shared.
-    for (let i = 0; i < ids.length; i++) if (ids[i].indexOf('\n') >= 0) return ids.slice();
-    const key = ids.join('\n');
-    let l = this.idListMemo.get(key);
-    if (l === undefined) {
-      if (this.idListMemo.size >= MEMO_LIMIT) this.idListMemo.clear();
-      l = Object.freeze(ids.slice());
-      this.idListMemo.set(key, l);
+    if (ids.length === 0) return NO_VALUES as string[];
+    // Walking a trie of the values themselves costs one lookup per value, with no joined key to
+    // build and hash: the values are mostly memoised ids and prefixes whose hashes V8 has cached.
+    if (this.idListNodes >= MEMO_LIMIT) {
+      this.idListMemo.clear();
+      this.idListNodes = 0;
     }
-    return l as string[];
+    let level = this.idListMemo;
+    let node: ListNode | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      node = level.get(ids[i]);
+      if (node === undefined) {
+        node = { list: undefined, next: undefined };
+        level.set(ids[i], node);
+        this.idListNodes++;
+      }
+      if (i + 1 < ids.length) level = node.next ??= new Map();
+    }
+    const n = node as ListNode;
+    n.list ??= Object.freeze(ids.slice());
+    return n.list as string[];
   }
 
   /**
@@ -167,6 +180,15 @@ export class ImportContext {
     this.textMemo.clear();
   }
 }
+
+interface ListNode {
+  /** The shared list that ends at this node. */
+  list: readonly string[] | undefined;
+  /** Longer lists that continue from here, by their next value. */
+  next: Map<string, ListNode> | undefined;
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
 
 export interface Memo<T> {
   result: T;
