@@ -2,16 +2,18 @@
 // missing (`node bin/ztpath.js`, the npm shim), and the bench's workers get exactly these, so the
 // bench measures what the CLI runs (bench/RESULTS.md, "How to run").
 //
-// --max-semi-space-size=64: V8's young generation grows to 2 x 64 MB instead of 2 x 16 MB. An
-// import keeps each file's JSON.parse tree alive while it reads it, and with small semi-spaces
+// --max-semi-space-size=128: V8's young generation may grow to 2 x 128 MB instead of 2 x 16 MB.
+// An import keeps each file's JSON.parse tree alive while it reads it, and with small semi-spaces
 // nearly every scavenge during the import copies that tree (and the model objects allocated since
-// the previous one) once into the survivor space and again into the old generation. With 64 MB
-// most files are read between two scavenges, after which the tree is garbage: at tier L the bytes
-// the scavenger copies during the import fall from ~960 MB to ~560 MB. Small inputs never grow the
-// young generation that far, so they pay nothing for it.
+// the previous one) once into the survivor space and again into the old generation. With larger
+// semi-spaces most files are read between two scavenges, after which their tree is garbage. What
+// the scavenger copies while importing tier L (promoted + survived bytes, --trace-gc-nvp): ~960 MB
+// in 62 scavenges with 16 MB (V8's default), ~680 MB with 32, ~570 MB in 17 with 64, ~380 MB in 5
+// with 128, ~390 MB with 256. Small inputs never grow the young generation that far, so they pay
+// nothing for it; tier L's peak RSS grows by at most the 2 x 112 MB more of young generation.
 
 /** @type {readonly string[]} */
-export const NODE_FLAGS = Object.freeze(['--max-semi-space-size=64']);
+export const NODE_FLAGS = Object.freeze(['--max-semi-space-size=128']);
 
 /** Set in the re-executed process, so it never starts another one. */
 export const REEXEC_ENV = 'ZTPATH_NODE_FLAGS';

@@ -18,6 +18,8 @@ const MEMO_LIMIT = 200_000;
  * their bound is higher (clearing only loses sharing, never an answer).
  */
 const REF_MEMO_LIMIT = 1_000_000;
+/** How many recent references canonRef compares before it looks in its memo (see canonRef). */
+const RECENT_REFS = 4;
 
 export class ImportContext {
   /** The file being read (as the caller named it). */
@@ -33,6 +35,13 @@ export class ImportContext {
   private readonly idListMemo = new Map<string, ListNode>();
   private idListNodes = 0;
   private readonly textMemo = new Map<string, string>();
+  /**
+   * The last RECENT_REFS references canonRef answered (spelling and canonical id), round robin.
+   * Empty slots hold NUL, whose canonical id is itself, so they can never answer wrongly.
+   */
+  private readonly recentRaw: string[] = new Array<string>(RECENT_REFS).fill('\u0000');
+  private readonly recentCanon: string[] = new Array<string>(RECENT_REFS).fill('\u0000');
+  private recentNext = 0;
 
   report(
     severity: Severity,
@@ -83,6 +92,21 @@ export class ImportContext {
    * without lower-casing it again.
    */
   canonRef(id: string): string {
+    // References repeat in runs (the NICs of one subnet, the rules naming one ASG): comparing with
+    // the last few spellings is cheaper than hashing a fresh 150-character id for the memo.
+    const recent = this.recentRaw;
+    for (let k = 0; k < RECENT_REFS; k++) {
+      if (recent[k] === id) return this.recentCanon[k];
+    }
+    const c = this.canonRefMemo(id);
+    const slot = this.recentNext;
+    recent[slot] = id;
+    this.recentCanon[slot] = c;
+    this.recentNext = (slot + 1) % RECENT_REFS;
+    return c;
+  }
+
+  private canonRefMemo(id: string): string {
     const seen = this.rawRefMemo.get(id);
     if (seen !== undefined) return seen;
     const c = canonId(id);
@@ -178,6 +202,8 @@ export class ImportContext {
     this.listMemo.clear();
     this.idListMemo.clear();
     this.textMemo.clear();
+    this.recentRaw.fill('\u0000');
+    this.recentCanon.fill('\u0000');
   }
 }
 
