@@ -1,11 +1,13 @@
 // `npm run bench [-- --tier L]`: generates (or reuses) the synthetic estates, runs each tier in its
 // own worker process, prints the table, merges the figures into bench/results.json and rewrites the
 // generated part of bench/RESULTS.md. The worker is this same program (bin/bench.js) started with
-// `--worker`, under `node --max-old-space-size=... --expose-gc`.
+// `--worker`, under `node --max-old-space-size=... --expose-gc` and the CLI's own flags
+// (bin/node-flags.js), so the figures are those of what `ztpath` runs.
 
 import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NODE_FLAGS } from '../bin/node-flags.js';
 import { ensureEstate } from './estates.ts';
 import { canonicalTier, describeMachine, orderedTiers, readResults, renderText, updateMarkdown, writeResults } from './report.ts';
 import { BASE_MEASUREMENTS, MEASUREMENTS } from './measurements.ts';
@@ -46,7 +48,8 @@ Options:
   --blast N          random endpoints for blast (default 20)
   --only NAMES       run only these measurements (comma-separated: trace, traceSameVnet, reach,
                      exposure, blast, matrix, findings, whatif, whatifFull; parse, import and
-                     compile always run) and replace just their figures in the stored tier
+                     compile always run, and --only parse,import,compile runs just them) and
+                     replace just their figures in the stored tier
   --timeout S        time limit of one measurement (default 300): past it the worker is killed
                      and a new one runs the remaining measurements; the figure is an error
   --whatif-budget MS time budget of the full what-if recompute; past it core extrapolates the
@@ -55,7 +58,8 @@ Options:
                      <tier>-hotspots.txt, mapped to TypeScript file:line); the figures of a
                      profiled run are printed but not merged into the results file
   --node-flag FLAG   one more node/V8 flag for the workers (repeatable), for experiments such as
-                     --node-flag=--max-semi-space-size=64
+                     --node-flag=--max-semi-space-size=16; it comes after the CLI's own flags
+                     (bin/node-flags.js), which the workers always get, and wins over them
   --heap MB          the workers' --max-old-space-size (default: S 2048, M 4096, L 8192,
                      XL 16384, at most 3/4 of the machine's memory)
   -h, --help         this text
@@ -149,10 +153,13 @@ export function parseArgs(argv: readonly string[], cwd: string): Parsed {
   }
   let only: string[] | undefined;
   if (values.only !== undefined) {
-    only = values.only.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    const names = values.only.split(',').map((x) => x.trim()).filter((x) => x !== '');
     const known = MEASUREMENTS.map((m) => m.name).filter((n) => !BASE_MEASUREMENTS.has(n));
-    const bad = only.filter((n) => !known.includes(n));
-    if (bad.length || only.length === 0) return { error: `--only takes a comma-separated list of ${known.join(', ')}; got ${values.only}` };
+    const bad = names.filter((n) => !known.includes(n) && !BASE_MEASUREMENTS.has(n));
+    if (bad.length || names.length === 0) return { error: `--only takes a comma-separated list of ${known.join(', ')} (parse, import and compile always run); got ${values.only}` };
+    // Naming parse, import or compile is allowed (they always run): `--only parse,import,compile`
+    // runs just those.
+    only = names.filter((n) => !BASE_MEASUREMENTS.has(n));
   }
   const defaultOut = join(REPO_ROOT, 'bench', 'results.json');
   const out = values.out !== undefined ? resolve(cwd, values.out) : defaultOut;
@@ -226,7 +233,8 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
       ...(args.whatIfBudgetMs !== undefined ? { whatIfBudgetMs: args.whatIfBudgetMs } : {}),
       maxOldSpaceMb: heapFor(tier, args.heapMb),
       timeoutS: args.timeoutS,
-      nodeFlags: args.nodeFlags,
+      // The CLI's flags first: a --node-flag given for an experiment comes later and wins.
+      nodeFlags: [...NODE_FLAGS, ...args.nodeFlags],
       ...(args.only ? { skip: MEASUREMENTS.map((m) => m.name).filter((n) => !BASE_MEASUREMENTS.has(n) && !args.only!.includes(n)) } : {}),
       progress: showProgress,
       ...(args.profile ? { profileDir: args.profile } : {}),

@@ -18,6 +18,8 @@ const MEMO_LIMIT = 200_000;
  * their bound is higher (clearing only loses sharing, never an answer).
  */
 const REF_MEMO_LIMIT = 1_000_000;
+/** How many recent references canonRef compares before it looks in its memo (see canonRef). */
+const RECENT_REFS = 4;
 
 export class ImportContext {
   /** The file being read (as the caller named it). */
@@ -29,8 +31,17 @@ export class ImportContext {
   private readonly refMemo = new Map<string, string>();
   private readonly rawRefMemo = new Map<string, string>();
   private readonly listMemo = new Map<string, readonly string[]>();
-  private readonly idListMemo = new Map<string, readonly string[]>();
+  /** Shared lists of two or more values: a trie keyed by the values, one level per position. */
+  private readonly idListMemo = new Map<string, ListNode>();
+  private idListNodes = 0;
   private readonly textMemo = new Map<string, string>();
+  /**
+   * The last RECENT_REFS references canonRef answered (spelling and canonical id), round robin.
+   * Empty slots hold NUL, whose canonical id is itself, so they can never answer wrongly.
+   */
+  private readonly recentRaw: string[] = new Array<string>(RECENT_REFS).fill('\u0000');
+  private readonly recentCanon: string[] = new Array<string>(RECENT_REFS).fill('\u0000');
+  private recentNext = 0;
 
   report(
     severity: Severity,
@@ -81,6 +92,21 @@ export class ImportContext {
    * without lower-casing it again.
    */
   canonRef(id: string): string {
+    // References repeat in runs (the NICs of one subnet, the rules naming one ASG): comparing with
+    // the last few spellings is cheaper than hashing a fresh 150-character id for the memo.
+    const recent = this.recentRaw;
+    for (let k = 0; k < RECENT_REFS; k++) {
+      if (recent[k] === id) return this.recentCanon[k];
+    }
+    const c = this.canonRefMemo(id);
+    const slot = this.recentNext;
+    recent[slot] = id;
+    this.recentCanon[slot] = c;
+    this.recentNext = (slot + 1) % RECENT_REFS;
+    return c;
+  }
+
+  private canonRefMemo(id: string): string {
     const seen = this.rawRefMemo.get(id);
     if (seen !== undefined) return seen;
     const c = canonId(id);
@@ -130,16 +156,27 @@ export class ImportContext {
    */
   sharedValues(ids: readonly string[]): string[] {
     if (ids.length === 1) return this.sharedList(ids[0]);
-    // The key must tell lists apart: an entry holding the separator is not shared.
-    for (let i = 0; i < ids.length; i++) if (ids[i].indexOf('\n') >= 0) return ids.slice();
-    const key = ids.join('\n');
-    let l = this.idListMemo.get(key);
-    if (l === undefined) {
-      if (this.idListMemo.size >= MEMO_LIMIT) this.idListMemo.clear();
-      l = Object.freeze(ids.slice());
-      this.idListMemo.set(key, l);
+    if (ids.length === 0) return NO_VALUES as string[];
+    // Walking a trie of the values themselves costs one lookup per value, with no joined key to
+    // build and hash: the values are mostly memoised ids and prefixes whose hashes V8 has cached.
+    if (this.idListNodes >= MEMO_LIMIT) {
+      this.idListMemo.clear();
+      this.idListNodes = 0;
     }
-    return l as string[];
+    let level = this.idListMemo;
+    let node: ListNode | undefined;
+    for (let i = 0; i < ids.length; i++) {
+      node = level.get(ids[i]);
+      if (node === undefined) {
+        node = { list: undefined, next: undefined };
+        level.set(ids[i], node);
+        this.idListNodes++;
+      }
+      if (i + 1 < ids.length) level = node.next ??= new Map();
+    }
+    const n = node as ListNode;
+    n.list ??= Object.freeze(ids.slice());
+    return n.list as string[];
   }
 
   /**
@@ -165,8 +202,19 @@ export class ImportContext {
     this.listMemo.clear();
     this.idListMemo.clear();
     this.textMemo.clear();
+    this.recentRaw.fill('\u0000');
+    this.recentCanon.fill('\u0000');
   }
 }
+
+interface ListNode {
+  /** The shared list that ends at this node. */
+  list: readonly string[] | undefined;
+  /** Longer lists that continue from here, by their next value. */
+  next: Map<string, ListNode> | undefined;
+}
+
+const NO_VALUES: readonly string[] = Object.freeze([]);
 
 export interface Memo<T> {
   result: T;

@@ -2,7 +2,7 @@
 // DNAT corpus sample does), so the index is per VNet, with a global list for reference lookups.
 
 import type { ResourceId, Snapshot } from '../model/types.ts';
-import { parseIPv4 } from '../sets/ipv4.ts';
+import { addressText, parseIPv4 } from '../sets/ipv4.ts';
 
 export type Endpoint =
   | { kind: 'nic'; ip: number; ipText: string; vnetId: ResourceId; subnetId: ResourceId; nicId: ResourceId; ipConfigurationId: ResourceId }
@@ -18,7 +18,7 @@ export interface AddressIndex {
 
 function ipOf(text: string | undefined): number | undefined {
   if (!text) return undefined;
-  return parseIPv4(text.split('/')[0]);
+  return parseIPv4(addressText(text));
 }
 
 export function buildAddressIndex(snapshot: Snapshot): AddressIndex {
@@ -40,9 +40,9 @@ export function buildAddressIndex(snapshot: Snapshot): AddressIndex {
       const vnetId = vnetOf(ipc.subnetId);
       if (ip === undefined || !vnetId || !ipc.subnetId) continue;
       if (nic.privateEndpointId) {
-        put({ kind: 'privateEndpoint', ip, ipText: ipc.privateIp!.split('/')[0], vnetId, subnetId: ipc.subnetId, privateEndpointId: nic.privateEndpointId, nicId: nic.id });
+        put({ kind: 'privateEndpoint', ip, ipText: addressText(ipc.privateIp!), vnetId, subnetId: ipc.subnetId, privateEndpointId: nic.privateEndpointId, nicId: nic.id });
       } else {
-        put({ kind: 'nic', ip, ipText: ipc.privateIp!.split('/')[0], vnetId, subnetId: ipc.subnetId, nicId: nic.id, ipConfigurationId: ipc.id });
+        put({ kind: 'nic', ip, ipText: addressText(ipc.privateIp!), vnetId, subnetId: ipc.subnetId, nicId: nic.id, ipConfigurationId: ipc.id });
       }
     }
   }

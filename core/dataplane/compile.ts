@@ -4,7 +4,7 @@
 
 import type { NetworkSecurityGroup, ResourceId, Snapshot, Subnet } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { parseIPv4 } from '../sets/ipv4.ts';
+import { addressText, parseIPv4 } from '../sets/ipv4.ts';
 import { type AsgMembers, type CompiledNsg, RulePartsCache, compileNsg } from '../policy/compile-nsg.ts';
 import { type AddressIndex, type Endpoint, buildAddressIndex } from './address-index.ts';
 import { type EffectiveRouteTable, type RouteContext, computeEffectiveRoutes } from './effective-routes.ts';
@@ -35,12 +35,12 @@ export function buildAsgMembers(snapshot: Snapshot): AsgMembers {
   const ranges = new Map<ResourceId, [number, number][]>();
   for (const nic of snapshot.networkInterfaces.values()) {
     for (const ipc of nic.ipConfigurations) {
-      const ip = ipc.privateIp ? parseIPv4(ipc.privateIp.split('/')[0]) : undefined;
+      const ip = ipc.privateIp ? parseIPv4(addressText(ipc.privateIp)) : undefined;
       if (ip === undefined) continue;
       for (const asg of ipc.asgIds) {
-        const list = ranges.get(asg) ?? [];
+        let list = ranges.get(asg);
+        if (list === undefined) ranges.set(asg, (list = []));
         list.push([ip, ip]);
-        ranges.set(asg, list);
       }
     }
   }

@@ -111,6 +111,8 @@ export class RulePartsCache {
   private readonly portsByText = new Map<string, PortParse>();
   /** By the words list, for rules without ASGs (most rules); by text otherwise. */
   private readonly addressesById = new Map<readonly string[], CompiledAddresses>();
+  /** By the words list and then the ASG list, for rules with ASGs (no long text key to build). */
+  private readonly addressesByIds = new Map<readonly string[], Map<readonly string[], CompiledAddresses>>();
   private readonly addressesByText = new Map<string, CompiledAddresses>();
   private readonly protocols = new Map<string, IntervalSet>();
 
@@ -131,8 +133,12 @@ export class RulePartsCache {
   }
 
   addresses(words: readonly string[], asgIds: readonly ResourceId[]): CompiledAddresses {
-    const noAsgs = asgIds.length === 0;
-    let a = noAsgs ? this.addressesById.get(words) : undefined;
+    let byAsgs: Map<readonly string[], CompiledAddresses> | undefined;
+    if (asgIds.length > 0) {
+      byAsgs = this.addressesByIds.get(words);
+      if (byAsgs === undefined) this.addressesByIds.set(words, (byAsgs = new Map()));
+    }
+    let a = byAsgs === undefined ? this.addressesById.get(words) : byAsgs.get(asgIds);
     if (a === undefined) {
       const wordsKey = listKey(words);
       const key = `${wordsKey.length}:${wordsKey}${listKey(asgIds)}`;
@@ -142,7 +148,8 @@ export class RulePartsCache {
         const match = compileAddresses(words, asgIds, this.tags, this.asgMembers, invalid);
         this.addressesByText.set(key, (a = { match, invalid: invalid.length === 0 ? NO_WORDS : invalid }));
       }
-      if (noAsgs) this.addressesById.set(words, a);
+      if (byAsgs === undefined) this.addressesById.set(words, a);
+      else byAsgs.set(asgIds, a);
     }
     return a;
   }

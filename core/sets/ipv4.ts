@@ -71,6 +71,15 @@ export function parseIPv4(text: string): number | undefined {
   return ((o[0] << 24) >>> 0) + (o[1] << 16) + (o[2] << 8) + o[3];
 }
 
+/**
+ * The address part of `a.b.c.d` or `a.b.c.d/n` (= text.split('/')[0]), without allocating when
+ * there is no prefix length: model IPs are read once per NIC by every index.
+ */
+export function addressText(text: string): string {
+  const slash = text.indexOf('/');
+  return slash < 0 ? text : text.slice(0, slash);
+}
+
 export function formatIPv4(n: number): string {
   return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }

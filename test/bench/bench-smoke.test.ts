@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../bench/run.ts';
+import { main, parseArgs } from '../../bench/run.ts';
 import type { ResultsFile, TierResult } from '../../bench/types.ts';
 import { END, START } from '../../bench/report.ts';
 import { overrideTier } from '../../bench/supervise.ts';
@@ -126,5 +126,17 @@ describe('re-measuring some questions (--only)', () => {
     expect(merged.exposureMs).toBe(150);
     expect(merged.findingsMs).toBe(500);
     expect(merged.date).toBe('now');
+  });
+});
+
+describe('--only with the measurements that always run', () => {
+  const only = (list: string) => {
+    const p = parseArgs(['--only', list], '/tmp');
+    return 'error' in p ? p.error : 'args' in p ? p.args.only : undefined;
+  };
+  it('parse,import,compile runs just them; named beside others they are dropped; unknown names are errors', () => {
+    expect(only('parse,import,compile')).toEqual([]);
+    expect(only('parse,exposure')).toEqual(['exposure']);
+    expect(only('parse,nothing')).toMatch(/--only takes/);
   });
 });

@@ -110,6 +110,38 @@ describe('virtual machines and back-references', () => {
     expect(s.networkInterfaces.get(lc(`${N}/networkInterfaces/b`))!.vmId).toBe(lc(vm.id));
   });
 
+  it('VM NIC references: every shape gives the same list, and unusual values are still reported', () => {
+    const ref = (name: string, extra: Record<string, unknown> = {}) => ({ id: `${N}/networkInterfaces/${name}`, ...extra });
+    const read = (networkProfile: unknown, storageProfile: unknown = { osDisk: { osType: 'Linux' } }) => {
+      const snap = importInline(['vm.json', { value: [{ ...vm, properties: { storageProfile, networkProfile } }] }]);
+      return { v: snap.virtualMachines.get(lc(vm.id))!, snap };
+    };
+    const want = [
+      { id: lc(`${N}/networkInterfaces/a`), primary: false },
+      { id: lc(`${N}/networkInterfaces/b`), primary: true },
+    ];
+    // REST (primary under properties), flattened (primary beside the id), a null entry skipped.
+    expect(read({ networkInterfaces: [ref('a', { properties: { primary: false } }), ref('b', { properties: { primary: true } })] }).v.nics).toEqual(want);
+    expect(read({ networkInterfaces: [ref('a', { primary: false }), null, ref('b', { primary: true })] }).v.nics).toEqual(want);
+    // No flag at all: the first is primary.
+    expect(read({ networkInterfaces: [ref('a'), ref('b')] }).v.nics).toEqual([
+      { id: lc(`${N}/networkInterfaces/a`), primary: true },
+      { id: lc(`${N}/networkInterfaces/b`), primary: false },
+    ]);
+    expect(read(undefined).v.nics).toEqual([]);
+    expect(read({ networkInterfaces: null }).v.nics).toEqual([]);
+    // A string flag is read with a warning, an entry without an id is skipped with an error.
+    const odd = read({ networkInterfaces: [ref('a', { properties: { primary: 'false' } }), { properties: { primary: true } }, ref('b', { properties: { primary: true } })] });
+    expect(odd.v.nics).toEqual(want);
+    expect(diags(odd.snap, 'field.type').map((d) => d.jsonPath)).toEqual(['$.value[0].properties.networkProfile.networkInterfaces[0].properties.primary']);
+    expect(diags(odd.snap, 'field.missing').map((d) => d.jsonPath)).toEqual(['$.value[0].properties.networkProfile.networkInterfaces[1]']);
+    // osType: plain, nested under properties, or not a string (read as text with a warning).
+    expect(read(undefined, { properties: { osDisk: { osType: 'Windows' } } }).v.osType).toBe('Windows');
+    const numeric = read(undefined, { osDisk: { osType: 7 } });
+    expect(numeric.v.osType).toBe('7');
+    expect(diags(numeric.snap, 'field.type')).toHaveLength(1);
+  });
+
   it('public IP, NAT gateway and private endpoint back-references', () => {
     expect(s.publicIpAddresses.get(lc(pip.id))!.ipConfigurationId).toBe(lc(`${N}/networkInterfaces/a/ipConfigurations/c1`));
     expect(s.natGateways.get(lc(nat.id))!.subnetIds).toEqual([lc(subnet)]);

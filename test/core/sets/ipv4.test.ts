@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { parseCidr } from '../../../core/sets/cidr.ts';
-import { isIPv4, parseIPv4, scanDottedQuad } from '../../../core/sets/ipv4.ts';
+import { addressText, isIPv4, parseIPv4, scanDottedQuad } from '../../../core/sets/ipv4.ts';
 
 // The hand parsers must agree with the ipaddr.js definitions they replace on the hot path.
 function referenceParseIPv4(text: string): number | undefined {
@@ -74,5 +74,15 @@ describe('IPv4 fast parsing agrees with ipaddr.js', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('addressText', () => {
+  it("is the text before the first '/', like split('/')[0], and the same string when there is none", () => {
+    for (const t of ['10.0.0.4', '10.0.0.4/32', '172.20.2.16/28', '/24', '', 'a/b/c', ' 10.0.0.4 /8']) {
+      expect(addressText(t)).toBe(t.split('/')[0]);
+    }
+    const plain = ['10.0.', '1.4'].join('');
+    expect(addressText(plain)).toBe(plain);
   });
 });
