@@ -1,13 +1,11 @@
 // `npm run bench [-- --tier L]`: generates (or reuses) the synthetic estates, runs each tier in its
 // own worker process, prints the table, merges the figures into bench/results.json and rewrites the
 // generated part of bench/RESULTS.md. The worker is this same program (bin/bench.js) started with
-// `--worker`, under `node --max-old-space-size=... --expose-gc` and the CLI's own flags
-// (bin/node-flags.js), so the figures are those of what `ztpath` runs.
+// `--worker`, under `node --max-old-space-size=... --expose-gc`.
 
 import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from '../bin/node-flags.js';
 import { ensureEstate } from './estates.ts';
 import { canonicalTier, describeMachine, orderedTiers, readResults, renderText, updateMarkdown, writeResults } from './report.ts';
 import { BASE_MEASUREMENTS, MEASUREMENTS } from './measurements.ts';
@@ -58,8 +56,7 @@ Options:
                      <tier>-hotspots.txt, mapped to TypeScript file:line); the figures of a
                      profiled run are printed but not merged into the results file
   --node-flag FLAG   one more node/V8 flag for the workers (repeatable), for experiments such as
-                     --node-flag=--max-semi-space-size=16; it comes after the CLI's own flags
-                     (bin/node-flags.js), which the workers always get, and wins over them
+                     --node-flag=--max-semi-space-size=64
   --heap MB          the workers' --max-old-space-size (default: S 2048, M 4096, L 8192,
                      XL 16384, at most 3/4 of the machine's memory)
   -h, --help         this text
@@ -233,8 +230,7 @@ export async function main(argv: readonly string[], io: BenchIo): Promise<number
       ...(args.whatIfBudgetMs !== undefined ? { whatIfBudgetMs: args.whatIfBudgetMs } : {}),
       maxOldSpaceMb: heapFor(tier, args.heapMb),
       timeoutS: args.timeoutS,
-      // The CLI's flags first: a --node-flag given for an experiment comes later and wins.
-      nodeFlags: [...NODE_FLAGS, ...args.nodeFlags],
+      nodeFlags: args.nodeFlags,
       ...(args.only ? { skip: MEASUREMENTS.map((m) => m.name).filter((n) => !BASE_MEASUREMENTS.has(n) && !args.only!.includes(n)) } : {}),
       progress: showProgress,
       ...(args.profile ? { profileDir: args.profile } : {}),
