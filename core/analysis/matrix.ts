@@ -22,6 +22,7 @@ import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type Bat
 import { formatIPv4 } from '../sets/ipv4.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
+import { MatrixPaths } from './matrix-paths.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
 
@@ -94,6 +95,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   const by = opts.by ?? 'subnet';
   const kit = new ReachKit(dp, portScope(opts.ports));
   const classes = blastClasses(dp);
+  const paths = new MatrixPaths(kit);
 
   // ---- groups ----
   const groupIndex = new Map<string, number>();
@@ -204,7 +206,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       // A host is not its own destination: inside a source class, aim at another member.
       const target = inBatch ? klass.members.find((m) => m !== klass.representative) ?? klass.representative : klass.representative;
       pairs++;
-      const t = kit.reachFromBatch(batch, target);
+      const t = paths.reach(batch, target);
       if (t.space.isEmpty()) return;
       let shapeId = -1;
       if (t.shape !== undefined && !inBatch) {

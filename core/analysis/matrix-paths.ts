@@ -1,0 +1,303 @@
+// Paths shared by every source of the matrix: what happens to packets after they leave a source
+// NIC's outbound NSGs depends on the source only through the first routing decision (its route
+// table's next hop for the destination's atom) and the first peering crossing; every later filter
+// (firewall, peerings, the destination's NSGs) is pointwise. So the engine's walk is run once per
+// (first decision, destination look-alikes) with every source address at once and no source NSG,
+// and each source batch's answer is that path's packets intersected with what its own outbound
+// NSGs let out (the walk would have applied them first; intersection commutes with pointwise
+// filters). Walks of ReachKit.reachFromBatch are keyed by the batch (or its route table and NSGs),
+// about one per (batch, destination VNet): about 1.5 million at tier L; these are keyed by the
+// first decision, a few per destination VNet.
+
+import type { Endpoint } from '../dataplane/address-index.ts';
+import type { AzureFirewall, ResourceId } from '../model/types.ts';
+import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
+import { compiledFirewall } from '../firewall/evaluate-firewall.ts';
+import { normalizeId } from '../model/ids.ts';
+import type { Caveat } from '../dataplane/caveats.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { PacketSpace, type Box } from '../sets/packet-space.ts';
+import { parseIPv4 } from '../sets/ipv4.ts';
+import { runPath } from '../trace/run-path.ts';
+import { isReachable } from '../trace/trace-flow.ts';
+import type { Filters } from '../trace/filters.ts';
+import type { Outcome } from '../trace/walk.ts';
+import { atomIndex, endpointRef, type BatchReach, type NsgUse, type ReachKit, type SourceBatch } from './blast-walk.ts';
+
+const ALL_IPS = IntervalSet.range(0, 0xffffffff);
+type Nic = Extract<Endpoint, { kind: 'nic' }>;
+
+interface Check {
+  cuts: number[];
+  atom: number;
+  decisions?: string[];
+}
+
+/** A walk after the first decision and what it says about look-alike destinations. */
+interface PathTemplate {
+  id: number;
+  checks: Check[];
+  /** Packets (every source) arriving at the destination's own NSGs; undefined: stopped before. */
+  arrival?: PacketSpace;
+  /** NSGs after the source's own, before the destination's. */
+  calls: NsgUse[];
+  caveats: Caveat[];
+}
+
+/** A path to one destination, from every source, through its own inbound NSGs. */
+interface PathAnswer {
+  space: PacketSpace;
+  /** NSGs after the source's own (the destination's included). */
+  nsgs: NsgUse[];
+  caveats: Caveat[];
+  /** Same key: the same packets up to the destination address. */
+  shape?: number;
+}
+
+export class MatrixPaths {
+  private readonly templates = new Map<string, PathTemplate[]>();
+  private readonly untemplated = new Map<string, PathAnswer>();
+  private readonly inbound = new Map<string, { space: PacketSpace; shape: number }>();
+  private readonly fwCuts = new Map<string, number[]>();
+  private readonly subnetByDisplay = new Map<string, ResourceId>();
+  private readonly batchIds = new Map<string, number>();
+  private readonly outbound = new Map<string, { space: PacketSpace; shapes: Map<number, PacketSpace> }>();
+  private nextId = 1;
+
+  constructor(private readonly kit: ReachKit) {}
+
+  /**
+   * What gets from the batch's NICs to `b` (a NIC or private endpoint): the same packets, NSG list
+   * and caveats as kit.reachFromBatch(batch, b), with a shape that names the batch, the source
+   * NSGs' atom of `b` and the shared path's shape.
+   */
+  reach(batch: SourceBatch, b: Endpoint): BatchReach {
+    const kit = this.kit;
+    const dp = kit.dp;
+    const a = batch.rep;
+    const table = dp.routesForSubnet(a.subnetId);
+    if (!table) return kit.reachFromBatch(batch, b);
+    const m = table.lookup(b.ip);
+    // NIC to NIC inside the VNet: ReachKit's fast path (no walk).
+    if (b.kind === 'nic' && b.vnetId === a.vnetId && m?.route.nextHopType === 'VnetLocal' && dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) return kit.reachFromBatch(batch, b);
+    const p = kit.partition(table);
+    const first = this.firstHop(a, p.decisions[atomIndex(p.cuts, b.ip) - 1]);
+    const path = this.path(first, a, b);
+    kit.caveats.addAll(table.caveats);
+    kit.caveats.addAll(path.caveats);
+    const aPoint = kit.pointOf(a);
+    const outNsg = kit.hasNsg(aPoint, 'Outbound');
+    const nsgs: NsgUse[] = outNsg ? [{ point: aPoint, direction: 'Outbound' }, ...path.nsgs] : path.nsgs;
+    if (path.space.isEmpty()) return { space: PacketSpace.EMPTY, nsgOnPath: nsgs.length > 0, nsgs };
+    const dst = IntervalSet.point(b.ip);
+    const outAtom = outNsg ? atomIndex(kit.nsgCutsOf(aPoint, 'Outbound', 'dst'), b.ip) : -1;
+    const bid = this.batchId(batch);
+    const okey = `${bid}|${outAtom}`;
+    let out = this.outbound.get(okey);
+    if (!out) {
+      const start: Box = { ...kit.scopeBox, src: batch.src, dst };
+      const space = outNsg ? PacketSpace.of(start).intersect(kit.nsgPermits(aPoint, 'Outbound', batch.src, dst)) : PacketSpace.of(start);
+      this.outbound.set(okey, (out = { space, shapes: new Map() }));
+    }
+    const at = (s: PacketSpace) => (s.isEmpty() || s.boxes.every((x) => x.dst.equals(dst)) ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
+    if (path.shape === undefined) return { space: out.space.isEmpty() ? out.space : at(out.space).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
+    let space = out.shapes.get(path.shape);
+    if (space === undefined) {
+      space = out.space.isEmpty() ? out.space : at(out.space).intersect(path.space);
+      out.shapes.set(path.shape, space);
+    } else space = at(space);
+    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: `p|${bid}|${outAtom}|${path.shape}` };
+  }
+
+  private batchId(batch: SourceBatch): number {
+    let id = this.batchIds.get(batch.key);
+    if (id === undefined) this.batchIds.set(batch.key, (id = this.batchIds.size + 1));
+    return id;
+  }
+
+  /**
+   * What the walk does after the source's route lookup, as a key: the decision, and for an
+   * appliance the appliance and the first peering crossing (only its flags matter, except that a
+   * crossing without allowForwardedTraffic keeps sources of the sending VNet: then the VNet is
+   * named). Anything else happens inside or from the source's VNet, which is named.
+   */
+  private firstHop(a: Nic, decision: string): string {
+    const [type, nh] = decision.split('|');
+    if (type !== 'VirtualAppliance' || !nh) return `${decision}|v:${a.vnetId}`;
+    const e = this.kit.applianceAt(a.vnetId, parseIPv4(nh)!);
+    if (!e || e.vnetId === a.vnetId) return `${decision}|v:${a.vnetId}`;
+    const link = this.kit.dp.topology.vnets.get(a.vnetId)?.peers.find((x) => x.remoteVnetId === e.vnetId && x.connected);
+    if (!link || !link.local.allowVirtualNetworkAccess || !(link.remote?.allowForwardedTraffic ?? false)) return `${decision}|v:${a.vnetId}`;
+    return `${decision}|a:${e.vnetId}|${e.ip}`;
+  }
+
+  private path(first: string, a: Nic, b: Endpoint): PathAnswer {
+    const where = `${first}|${b.vnetId}|${b.kind}`;
+    const bPoint = this.kit.pointOf(b);
+    for (const t of this.templates.get(where) ?? []) {
+      if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
+      this.kit.stats.templated++;
+      if (!t.arrival) return { space: PacketSpace.EMPTY, nsgs: t.calls, caveats: t.caveats };
+      return this.finish(t, b, bPoint);
+    }
+    const key = `${where}|${b.ip}`;
+    const hit = this.untemplated.get(key);
+    if (hit) return hit;
+    return this.walk(where, key, a, b, bPoint);
+  }
+
+  private walk(where: string, key: string, a: Nic, b: Endpoint, bPoint: FilterPoint): PathAnswer {
+    const kit = this.kit;
+    kit.stats.walks++;
+    const log = { nsg: [] as { point: FilterPoint; direction: 'Inbound' | 'Outbound'; input: PacketSpace; hasNsg: boolean }[], firewalls: [] as AzureFirewall[] };
+    const inner = kit.filters('all', log);
+    let sourceNsg = true;
+    // The source's own outbound NSGs are left out (each batch applies its own); they are the first call.
+    const filters: Filters = {
+      mode: 'reach',
+      nsg: (point, direction, space) => {
+        if (sourceNsg) {
+          sourceNsg = false;
+          return { space, steps: [] };
+        }
+        return inner.nsg(point, direction, space);
+      },
+      firewall: inner.firewall,
+    };
+    const run = runPath(kit.dp, { from: endpointRef(a), to: endpointRef(b) }, filters, (_src, dst) =>
+      PacketSpace.of({ ...kit.scopeBox, src: ALL_IPS, dst: IntervalSet.point(dst) }),
+    );
+    const caveats = run.caveats.list();
+    kit.caveats.addAll(caveats);
+    const calls = log.nsg.filter((c) => c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
+    if (!run.error && run.outcomes.length === 1) {
+      const t = this.template(run.outcomes[0], log, b, bPoint, caveats);
+      if (t) {
+        const list = this.templates.get(where);
+        if (list) list.push(t);
+        else this.templates.set(where, [t]);
+        if (!t.arrival) return { space: PacketSpace.EMPTY, nsgs: t.calls, caveats };
+        return this.finish(t, b, bPoint);
+      }
+    }
+    const reached = run.error ? [] : run.outcomes.filter((o) => isReachable(o, false));
+    const answer: PathAnswer = { space: new PacketSpace(reached.flatMap((o) => o.space.boxes)), nsgs: calls, caveats };
+    this.untemplated.set(key, answer);
+    return answer;
+  }
+
+  /** As ReachKit's template, without the source's NSG and route table (the first hop's key stands for them). */
+  private template(o: Outcome, log: { nsg: { point: FilterPoint; direction: 'Inbound' | 'Outbound'; input: PacketSpace; hasNsg: boolean }[]; firewalls: AzureFirewall[] }, b: Endpoint, bPoint: FilterPoint, caveats: Caveat[]): PathTemplate | undefined {
+    // The source's own NSG call is not in the log (see walk).
+    const nsg = log.nsg;
+    const last = nsg[nsg.length - 1];
+    const atB = o.hops.some((h) => h.ip === b.ipText);
+    const final = last && last.direction === 'Inbound' && samePoint(last.point, bPoint) && atB ? nsg.length - 1 : -1;
+    if (final >= 0 && !(o.disposition === 'ACCEPTED' || o.disposition === 'DENIED_IN' || o.disposition === 'DENIED_BY_SERVICE')) return undefined;
+    if (final < 0 && (o.disposition === 'ACCEPTED' || o.disposition === 'EXITS_NETWORK' || o.disposition === 'UNKNOWN')) return undefined;
+    const checks: Check[] = [];
+    const add = (cuts: number[]) => checks.push({ cuts, atom: atomIndex(cuts, b.ip) });
+    nsg.forEach((c, i) => {
+      if (i !== final && c.hasNsg) add(this.kit.nsgCutsOf(c.point, c.direction, 'dst'));
+    });
+    for (const fw of new Set(log.firewalls)) add(this.firewallCutsOf(fw));
+    let firstRoute = true;
+    for (const h of o.hops) {
+      for (const s of h.steps) {
+        if (s.kind !== 'route') continue;
+        // The source's route lookup: the first hop's key stands for it.
+        if (firstRoute) {
+          firstRoute = false;
+          continue;
+        }
+        const subnetId = this.subnetIdOf(s.subnet);
+        const table = subnetId ? this.kit.dp.routesForSubnet(subnetId) : undefined;
+        if (!table) return undefined;
+        const p = this.kit.partition(table);
+        checks.push({ cuts: p.cuts, atom: atomIndex(p.cuts, b.ip), decisions: p.decisions });
+      }
+    }
+    const calls = nsg.filter((c, i) => i !== final && c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
+    return { id: this.nextId++, checks, arrival: final >= 0 ? nsg[final].input : undefined, calls, caveats };
+  }
+
+  /** The destination's own part: its inbound NSGs (memoised per atom of their destination boundaries), and a private endpoint's service. */
+  private finish(t: PathTemplate, b: Endpoint, point: FilterPoint): PathAnswer {
+    const kit = this.kit;
+    const dst = IntervalSet.point(b.ip);
+    const inbound = kit.hasNsg(point, 'Inbound');
+    const nsgs = inbound ? [...t.calls, { point, direction: 'Inbound' as const }] : t.calls;
+    const at = (s: PacketSpace) => (s.isEmpty() ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
+    let space: PacketSpace;
+    let shape: number | undefined;
+    if (inbound) {
+      const key = `${t.id}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectKey(kit.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(kit.nsgCutsOf(point, 'Inbound', 'dst'), b.ip)}`;
+      let hit = this.inbound.get(key);
+      if (!hit) {
+        hit = { space: kit.applyNsgs(point, 'Inbound', at(t.arrival!), 'all'), shape: this.nextId++ };
+        this.inbound.set(key, hit);
+        space = hit.space;
+      } else space = at(hit.space);
+      shape = hit.shape;
+    } else {
+      space = at(t.arrival!);
+      shape = -t.id;
+    }
+    if (b.kind !== 'nic') shape = undefined;
+    if (b.kind === 'privateEndpoint' && !space.isEmpty()) {
+      // As ReachKit.finish (walk.ts privateEndpointService): an approved connection to a storage account serves TCP 443.
+      const pe = kit.dp.snapshot.privateEndpoints.get(b.privateEndpointId);
+      const conn = pe?.connections[0];
+      if (conn && conn.status && conn.status.toLowerCase() !== 'approved') space = PacketSpace.EMPTY;
+      else if (conn && kit.dp.snapshot.storageAccounts.has(conn.targetId)) space = space.intersectBox({ protocols: IntervalSet.point(6), src: ALL_IPS, srcPorts: IntervalSet.range(0, 65535), dst: ALL_IPS, dstPorts: IntervalSet.point(443) });
+    }
+    return { space, nsgs, caveats: t.caveats, shape };
+  }
+
+  private firewallCutsOf(fw: AzureFirewall): number[] {
+    let cuts = this.fwCuts.get(fw.id);
+    if (cuts) return cuts;
+    const set = new Set<number>();
+    const c = compiledFirewall(this.kit.dp, fw);
+    for (const { rules } of [...c.network, ...c.application]) for (const r of rules) addCuts(set, r.box.dst);
+    cuts = [...set].sort((x, y) => x - y);
+    this.fwCuts.set(fw.id, cuts);
+    return cuts;
+  }
+
+  private subnetIdOf(display: string): ResourceId | undefined {
+    let id = this.subnetByDisplay.get(display);
+    if (id === undefined) {
+      const n = normalizeId(display);
+      id = this.kit.dp.snapshot.subnets.has(n) ? n : '';
+      this.subnetByDisplay.set(display, id);
+    }
+    return id || undefined;
+  }
+}
+
+const objectKeys = new WeakMap<object, number>();
+let nextObjectKey = 1;
+function objectKey(o: object): number {
+  let id = objectKeys.get(o);
+  if (id === undefined) objectKeys.set(o, (id = nextObjectKey++));
+  return id;
+}
+
+function samePoint(a: FilterPoint, b: FilterPoint): boolean {
+  return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
+}
+
+function addCuts(set: Set<number>, s: IntervalSet): void {
+  const b = s.bounds;
+  for (let i = 0; i < b.length; i += 2) {
+    set.add(b[i]);
+    if (b[i + 1] < 0xffffffff) set.add(b[i + 1] + 1);
+  }
+}
+
+function sameAtom(c: Check, ip: number): boolean {
+  const i = atomIndex(c.cuts, ip);
+  if (i === c.atom) return true;
+  return !!c.decisions && i > 0 && c.atom > 0 && c.decisions[i - 1] === c.decisions[c.atom - 1];
+}
