@@ -15,6 +15,7 @@ import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { compiledFirewall } from '../firewall/evaluate-firewall.ts';
 import { normalizeId } from '../model/ids.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
+import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
 import { parseIPv4 } from '../sets/ipv4.ts';
@@ -54,14 +55,36 @@ interface PathAnswer {
   shape?: number;
 }
 
+/** A batch's own part: its route table and outbound NSGs. */
+interface BatchContext {
+  /** Names the batch in shapes. */
+  id: number;
+  table?: EffectiveRouteTable;
+  partition: { iv: { nextHopType?: string }[]; cuts: number[]; decisions: string[] };
+  tableCaveats: readonly Caveat[];
+  point: FilterPoint;
+  outNsg: boolean;
+  outCuts: number[];
+  /** What the outbound NSGs let out, per atom of their destination boundaries; and that, per path shape, filtered by the path. */
+  outbound: Map<number, { space: PacketSpace; shapes: Map<number, PacketSpace> }>;
+}
+
+/** A first-hop key and the paths after it, per destination address. */
+interface FirstHop {
+  id: number;
+  key: string;
+  byEndpoint: Map<Endpoint, PathAnswer>;
+}
+
 export class MatrixPaths {
   private readonly templates = new Map<string, PathTemplate[]>();
   private readonly untemplated = new Map<string, PathAnswer>();
   private readonly inbound = new Map<string, { space: PacketSpace; shape: number }>();
   private readonly fwCuts = new Map<string, number[]>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
-  private readonly batchIds = new Map<string, number>();
-  private readonly outbound = new Map<string, { space: PacketSpace; shapes: Map<number, PacketSpace> }>();
+  private readonly contexts = new Map<SourceBatch, BatchContext>();
+  private readonly firstByTable = new WeakMap<EffectiveRouteTable, Map<string, FirstHop>>();
+  private readonly firstIds = new Map<string, FirstHop>();
   private nextId = 1;
 
   constructor(private readonly kit: ReachKit) {}
@@ -73,31 +96,20 @@ export class MatrixPaths {
    */
   reach(batch: SourceBatch, b: Endpoint): BatchReach {
     const kit = this.kit;
-    const dp = kit.dp;
-    const a = batch.rep;
-    const table = dp.routesForSubnet(a.subnetId);
-    if (!table) return kit.reachFromBatch(batch, b);
-    const m = table.lookup(b.ip);
-    // NIC to NIC inside the VNet: ReachKit's fast path (no walk).
-    if (b.kind === 'nic' && b.vnetId === a.vnetId && m?.route.nextHopType === 'VnetLocal' && dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) return kit.reachFromBatch(batch, b);
-    const p = kit.partition(table);
-    const first = this.firstHop(a, p.decisions[atomIndex(p.cuts, b.ip) - 1]);
-    const path = this.path(first, a, b);
-    kit.caveats.addAll(table.caveats);
+    const p = this.prepare(batch, b);
+    if (!p) return kit.reachFromBatch(batch, b);
+    const { ctx, path } = p;
+    kit.caveats.addAll(ctx.tableCaveats);
     kit.caveats.addAll(path.caveats);
-    const aPoint = kit.pointOf(a);
-    const outNsg = kit.hasNsg(aPoint, 'Outbound');
-    const nsgs: NsgUse[] = outNsg ? [{ point: aPoint, direction: 'Outbound' }, ...path.nsgs] : path.nsgs;
+    const nsgs: NsgUse[] = ctx.outNsg ? [{ point: ctx.point, direction: 'Outbound' }, ...path.nsgs] : path.nsgs;
     if (path.space.isEmpty()) return { space: PacketSpace.EMPTY, nsgOnPath: nsgs.length > 0, nsgs };
     const dst = IntervalSet.point(b.ip);
-    const outAtom = outNsg ? atomIndex(kit.nsgCutsOf(aPoint, 'Outbound', 'dst'), b.ip) : -1;
-    const bid = this.batchId(batch);
-    const okey = `${bid}|${outAtom}`;
-    let out = this.outbound.get(okey);
+    const outAtom = ctx.outNsg ? atomIndex(ctx.outCuts, b.ip) : -1;
+    let out = ctx.outbound.get(outAtom);
     if (!out) {
       const start: Box = { ...kit.scopeBox, src: batch.src, dst };
-      const space = outNsg ? PacketSpace.of(start).intersect(kit.nsgPermits(aPoint, 'Outbound', batch.src, dst)) : PacketSpace.of(start);
-      this.outbound.set(okey, (out = { space, shapes: new Map() }));
+      const space = ctx.outNsg ? PacketSpace.of(start).intersect(kit.nsgPermits(ctx.point, 'Outbound', batch.src, dst)) : PacketSpace.of(start);
+      ctx.outbound.set(outAtom, (out = { space, shapes: new Map() }));
     }
     const at = (s: PacketSpace) => (s.isEmpty() || s.boxes.every((x) => x.dst.equals(dst)) ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
     if (path.shape === undefined) return { space: out.space.isEmpty() ? out.space : at(out.space).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
@@ -106,13 +118,65 @@ export class MatrixPaths {
       space = out.space.isEmpty() ? out.space : at(out.space).intersect(path.space);
       out.shapes.set(path.shape, space);
     } else space = at(space);
-    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: `p|${bid}|${outAtom}|${path.shape}` };
+    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: `p|${ctx.id}|${outAtom}|${path.shape}` };
   }
 
-  private batchId(batch: SourceBatch): number {
-    let id = this.batchIds.get(batch.key);
-    if (id === undefined) this.batchIds.set(batch.key, (id = this.batchIds.size + 1));
-    return id;
+  /**
+   * The shape reach(batch, b) answers with, without its packets: cheap (memoised per first hop
+   * and destination), so that a caller can skip destinations whose shape it has already used.
+   * undefined when the answer has no shape (or is empty: then reach says so).
+   */
+  shapeOf(batch: SourceBatch, b: Endpoint): string | undefined {
+    const p = this.prepare(batch, b);
+    if (!p || p.path.shape === undefined || p.path.space.isEmpty()) return undefined;
+    return `p|${p.ctx.id}|${p.ctx.outNsg ? atomIndex(p.ctx.outCuts, b.ip) : -1}|${p.path.shape}`;
+  }
+
+  /** The batch's context and the shared path to `b`; undefined where ReachKit answers (no route table, NIC to NIC in the VNet). */
+  private prepare(batch: SourceBatch, b: Endpoint): { ctx: BatchContext; path: PathAnswer } | undefined {
+    const ctx = this.context(batch);
+    if (!ctx.table) return undefined;
+    const a = batch.rep;
+    const p = ctx.partition;
+    const atom = atomIndex(p.cuts, b.ip);
+    // NIC to NIC inside the VNet: ReachKit's fast path (no walk).
+    if (b.kind === 'nic' && b.vnetId === a.vnetId && p.iv[atom - 1].nextHopType === 'VnetLocal' && this.kit.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) return undefined;
+    let firsts = this.firstByTable.get(ctx.table);
+    if (!firsts) this.firstByTable.set(ctx.table, (firsts = new Map()));
+    let first = firsts.get(`${atom}|${a.vnetId}`);
+    if (first === undefined) {
+      const key = this.firstHop(a, p.decisions[atom - 1]);
+      first = this.firstIds.get(key);
+      if (first === undefined) this.firstIds.set(key, (first = { id: this.firstIds.size + 1, key, byEndpoint: new Map() }));
+      firsts.set(`${atom}|${a.vnetId}`, first);
+    }
+    let path = first.byEndpoint.get(b);
+    if (!path) {
+      path = this.path(first.key, a, b);
+      first.byEndpoint.set(b, path);
+    }
+    return { ctx, path };
+  }
+
+  private context(batch: SourceBatch): BatchContext {
+    let ctx = this.contexts.get(batch);
+    if (ctx) return ctx;
+    const kit = this.kit;
+    const table = kit.dp.routesForSubnet(batch.rep.subnetId);
+    const point = kit.pointOf(batch.rep);
+    const outNsg = kit.hasNsg(point, 'Outbound');
+    ctx = {
+      id: this.contexts.size + 1,
+      table,
+      partition: table ? kit.partition(table) : { iv: [], cuts: [], decisions: [] },
+      tableCaveats: table?.caveats ?? [],
+      point,
+      outNsg,
+      outCuts: outNsg ? kit.nsgCutsOf(point, 'Outbound', 'dst') : [],
+      outbound: new Map(),
+    };
+    this.contexts.set(batch, ctx);
+    return ctx;
   }
 
   /**

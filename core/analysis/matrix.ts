@@ -18,11 +18,11 @@ import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
 import type { ResourceId } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type BatchReach, type FlowExample, type KitStats } from './blast-walk.ts';
-import { formatIPv4 } from '../sets/ipv4.ts';
+import { ReachKit, portScope, type AllowedPorts, type BatchReach, type FlowExample, type KitStats } from './blast-walk.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 import { MatrixPaths } from './matrix-paths.ts';
+import { CellTable } from './matrix-cells.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
 
@@ -67,16 +67,6 @@ export interface MatrixAnswer {
   caveats: Caveat[];
   /** How much work the answer took (not part of the stable JSON). */
   stats?: KitStats & { sourceClasses: number; pairs: number };
-}
-
-interface CellAcc {
-  from: number;
-  to: number;
-  ports: Map<number, IntervalSet>;
-  defaultOnly: boolean;
-  inboundDefaultOnly: boolean;
-  nsg: boolean;
-  example?: FlowExample;
 }
 
 function subnetLabel(dp: DataPlane, subnetId: string): string {
@@ -133,8 +123,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   const ips = Float64Array.from(order.map((x) => x[0]));
   const cls = Int32Array.from(order.map((x) => x[1]));
 
-  const cells = new Map<number, CellAcc>();
   const G = groups.length;
+  const cells = new CellTable(G);
   let pairs = 0;
   let sources = 0;
   const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
@@ -206,25 +196,19 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       // A host is not its own destination: inside a source class, aim at another member.
       const target = inBatch ? klass.members.find((m) => m !== klass.representative) ?? klass.representative : klass.representative;
       pairs++;
-      const t = paths.reach(batch, target);
-      if (t.space.isEmpty()) return;
+      // The shape first (cheap): a destination whose shape and groups are merged already is skipped.
+      const shape = inBatch ? undefined : paths.shapeOf(batch, target);
       let shapeId = -1;
-      if (t.shape !== undefined && !inBatch) {
-        shapeId = shapeIds.get(t.shape) ?? -1;
-        if (shapeId < 0) shapeIds.set(t.shape, (shapeId = shapeIds.size));
+      if (shape !== undefined) {
+        shapeId = shapeIds.get(shape) ?? -1;
+        if (shapeId < 0) shapeIds.set(shape, (shapeId = shapeIds.size));
         let fresh = false;
         for (const gb of groupsOfClass[cb]) if (!merged.has(shapeId * G + gb)) fresh = true;
         if (!fresh) return;
       }
-      const into = (ga: number, gb: number, got: Got, src: number) => {
-        const key = ga * G + gb;
-        let cell = cells.get(key);
-        if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: { ...got.example, src: formatIPv4(src), dst: target.ipText } }));
-        mergePorts(cell.ports, got.ports);
-        cell.defaultOnly &&= got.defaultOnly;
-        cell.inboundDefaultOnly &&= got.inboundDefaultOnly;
-        cell.nsg ||= t.nsgOnPath;
-      };
+      const t = paths.reach(batch, target);
+      if (t.space.isEmpty()) return;
+      const into = (ga: number, gb: number, got: Got, src: number) => cells.merge(ga, gb, got, t.nsgOnPath, src, target.ipText);
       const uniform = uniformGot(t, target);
       if (uniform !== undefined) {
         // Every source of the batch gets the same packets: each source group is merged once.
@@ -277,18 +261,18 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   // String#localeCompare orders them; compared by rank, each name collated once per group.
   const nameRank = ranks(groups.map((g) => g.name));
   const idRank = ranks(groups.map((g) => g.id));
-  const kept = [...cells.values()].map((c) => ({ c, allowed: allowedOf(c.ports) })).filter((x) => x.allowed.length > 0);
-  kept.sort((x, y) => nameRank[x.c.from] - nameRank[y.c.from] || nameRank[x.c.to] - nameRank[y.c.to] || idRank[x.c.from] - idRank[y.c.from] || idRank[x.c.to] - idRank[y.c.to]);
-  const out: MatrixCell[] = kept.map(({ c, allowed }) => ({
+  const kept = [...cells.cells()];
+  kept.sort((x, y) => nameRank[x.from] - nameRank[y.from] || nameRank[x.to] - nameRank[y.to] || idRank[x.from] - idRank[y.from] || idRank[x.to] - idRank[y.to]);
+  const out: MatrixCell[] = kept.map((c) => ({
     from: groups[c.from].name,
     to: groups[c.to].name,
     fromId: groups[c.from].id,
     toId: groups[c.to].id,
-    allowed,
+    allowed: c.allowed,
     defaultRulesOnly: c.defaultOnly,
     inboundDefaultRulesOnly: c.inboundDefaultOnly,
     nsgOnPath: c.nsg,
-    example: c.example!,
+    example: c.example,
   }));
   const sortedGroups = groups.map((g, i) => ({ g, i })).sort((a, b) => nameRank[a.i] - nameRank[b.i] || idRank[a.i] - idRank[b.i]).map((x) => x.g);
   return {

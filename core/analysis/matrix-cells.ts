@@ -1,0 +1,147 @@
+// The matrix's cells while they are being filled: millions at tier L (about one in five pairs of
+// subnets), so a cell is a row of typed arrays, not an object with a map of ports. What a source
+// gets from one answer shape is one of few values (ports per protocol): each is interned once and
+// a cell holds its number; merging two values is memoised. Cells become objects only at the end,
+// sharing one `allowed` list per value.
+
+import { allowedOf, mergePorts, type AllowedPorts, type FlowExample } from './blast-walk.ts';
+import type { IntervalSet } from '../sets/interval-set.ts';
+import { formatIPv4 } from '../sets/ipv4.ts';
+
+/** What one source gets from one answer: ports per protocol and the default-rule marks. */
+export interface CellValue {
+  ports: Map<number, IntervalSet>;
+  example: FlowExample;
+  defaultOnly: boolean;
+  inboundDefaultOnly: boolean;
+}
+
+const DEFAULT_ONLY = 1;
+const INBOUND_DEFAULT_ONLY = 2;
+const NSG = 4;
+
+/** One cell as the answer lists it (group numbers, not names). */
+export interface FilledCell {
+  from: number;
+  to: number;
+  allowed: AllowedPorts[];
+  defaultOnly: boolean;
+  inboundDefaultOnly: boolean;
+  nsg: boolean;
+  example: FlowExample;
+}
+
+export class CellTable {
+  private readonly index = new Map<number, number>();
+  private size = 0;
+  private from = new Int32Array(1024);
+  private to = new Int32Array(1024);
+  private value = new Int32Array(1024);
+  private flags = new Uint8Array(1024);
+  private exampleSrc = new Float64Array(1024);
+  private readonly exampleOf: FlowExample[] = [];
+  private readonly exampleDst: string[] = [];
+  /** Interned port maps, by their text. */
+  private readonly portsIds = new Map<string, number>();
+  private readonly portsList: Map<number, IntervalSet>[] = [];
+  private readonly idOfValue = new WeakMap<CellValue, number>();
+  private readonly unions = new Map<number, number>();
+
+  constructor(private readonly groups: number) {}
+
+  /** Merges what a source (address `src`) of group `ga` gets at `dst` (group `gb`) into their cell. */
+  merge(ga: number, gb: number, v: CellValue, nsgOnPath: boolean, src: number, dst: string): void {
+    const key = ga * this.groups + gb;
+    const pid = this.portsId(v);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.add(key, ga, gb);
+      this.value[i] = pid;
+      this.flags[i] = (v.defaultOnly ? DEFAULT_ONLY : 0) | (v.inboundDefaultOnly ? INBOUND_DEFAULT_ONLY : 0) | (nsgOnPath ? NSG : 0);
+      this.exampleOf[i] = v.example;
+      this.exampleSrc[i] = src;
+      this.exampleDst[i] = dst;
+      return;
+    }
+    const old = this.value[i];
+    if (old !== pid) this.value[i] = this.union(old, pid);
+    let f = this.flags[i];
+    if (!v.defaultOnly) f &= ~DEFAULT_ONLY;
+    if (!v.inboundDefaultOnly) f &= ~INBOUND_DEFAULT_ONLY;
+    if (nsgOnPath) f |= NSG;
+    this.flags[i] = f;
+  }
+
+  /** The cells with some allowed traffic, in no particular order. */
+  *cells(): Generator<FilledCell> {
+    const allowed = this.portsList.map((p) => allowedOf(p));
+    for (let i = 0; i < this.size; i++) {
+      const a = allowed[this.value[i]];
+      if (a.length === 0) continue;
+      const f = this.flags[i];
+      yield {
+        from: this.from[i],
+        to: this.to[i],
+        allowed: a,
+        defaultOnly: (f & DEFAULT_ONLY) !== 0,
+        inboundDefaultOnly: (f & INBOUND_DEFAULT_ONLY) !== 0,
+        nsg: (f & NSG) !== 0,
+        example: { ...this.exampleOf[i], src: formatIPv4(this.exampleSrc[i]), dst: this.exampleDst[i] },
+      };
+    }
+  }
+
+  private add(key: number, ga: number, gb: number): number {
+    const i = this.size++;
+    if (i === this.from.length) {
+      const n = i * 2;
+      this.from = grow(this.from, new Int32Array(n));
+      this.to = grow(this.to, new Int32Array(n));
+      this.value = grow(this.value, new Int32Array(n));
+      this.flags = grow(this.flags, new Uint8Array(n));
+      this.exampleSrc = grow(this.exampleSrc, new Float64Array(n));
+    }
+    this.index.set(key, i);
+    this.from[i] = ga;
+    this.to[i] = gb;
+    return i;
+  }
+
+  private portsId(v: CellValue): number {
+    let id = this.idOfValue.get(v);
+    if (id === undefined) {
+      id = this.intern(v.ports);
+      this.idOfValue.set(v, id);
+    }
+    return id;
+  }
+
+  private intern(ports: Map<number, IntervalSet>): number {
+    const text = [...ports].sort((x, y) => x[0] - y[0]).map(([n, s]) => `${n}:${s.key()}`).join(';');
+    let id = this.portsIds.get(text);
+    if (id === undefined) {
+      id = this.portsList.length;
+      this.portsIds.set(text, id);
+      this.portsList.push(ports);
+    }
+    return id;
+  }
+
+  private union(a: number, b: number): number {
+    const key = a * 0x100000 + b;
+    let id = this.unions.get(key);
+    if (id === undefined) {
+      const ports = new Map<number, IntervalSet>();
+      mergePorts(ports, this.portsList[a]);
+      mergePorts(ports, this.portsList[b]);
+      id = this.intern(ports);
+      this.unions.set(key, id);
+    }
+    return id;
+  }
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, next: T): T {
+  next.set(old);
+  return next;
+}
