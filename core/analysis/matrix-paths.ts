@@ -53,6 +53,11 @@ interface PathAnswer {
   caveats: Caveat[];
   /** Same key: the same packets up to the destination address. */
   shape?: number;
+  /**
+   * Same value: the same packets up to the destination address, the same default-rule-only parts
+   * at the path's NSGs, whether an NSG is on it, the same caveats (set when `shape` is).
+   */
+  value?: number;
 }
 
 /** A batch's own part: its route table and outbound NSGs. */
@@ -85,6 +90,8 @@ export class MatrixPaths {
   private readonly contexts = new Map<SourceBatch, BatchContext>();
   private readonly firstByTable = new WeakMap<EffectiveRouteTable, Map<string, FirstHop>>();
   private readonly firstIds = new Map<string, FirstHop>();
+  private readonly valueOfShape = new Map<number, number>();
+  private readonly values = new Map<string, number>();
   private nextId = 1;
 
   constructor(private readonly kit: ReachKit) {}
@@ -112,13 +119,13 @@ export class MatrixPaths {
       ctx.outbound.set(outAtom, (out = { space, shapes: new Map() }));
     }
     const at = (s: PacketSpace) => (s.isEmpty() || s.boxes.every((x) => x.dst.equals(dst)) ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
-    if (path.shape === undefined) return { space: out.space.isEmpty() ? out.space : at(out.space).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
-    let space = out.shapes.get(path.shape);
+    if (path.value === undefined) return { space: out.space.isEmpty() ? out.space : at(out.space).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
+    let space = out.shapes.get(path.value);
     if (space === undefined) {
       space = out.space.isEmpty() ? out.space : at(out.space).intersect(path.space);
-      out.shapes.set(path.shape, space);
+      out.shapes.set(path.value, space);
     } else space = at(space);
-    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: `p|${ctx.id}|${outAtom}|${path.shape}` };
+    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: `p|${ctx.id}|${outAtom}|${path.value}` };
   }
 
   /**
@@ -128,8 +135,8 @@ export class MatrixPaths {
    */
   shapeOf(batch: SourceBatch, b: Endpoint): string | undefined {
     const p = this.prepare(batch, b);
-    if (!p || p.path.shape === undefined || p.path.space.isEmpty()) return undefined;
-    return `p|${p.ctx.id}|${p.ctx.outNsg ? atomIndex(p.ctx.outCuts, b.ip) : -1}|${p.path.shape}`;
+    if (!p || p.path.value === undefined) return undefined;
+    return `p|${p.ctx.id}|${p.ctx.outNsg ? atomIndex(p.ctx.outCuts, b.ip) : -1}|${p.path.value}`;
   }
 
   /** The batch's context and the shared path to `b`; undefined where ReachKit answers (no route table, NIC to NIC in the VNet). */
@@ -153,6 +160,7 @@ export class MatrixPaths {
     let path = first.byEndpoint.get(b);
     if (!path) {
       path = this.path(first.key, a, b);
+      if (path.shape !== undefined && !path.space.isEmpty()) path = { ...path, value: this.valueOf(path, path.shape) };
       first.byEndpoint.set(b, path);
     }
     return { ctx, path };
@@ -318,6 +326,22 @@ export class MatrixPaths {
     return { space, nsgs, caveats: t.caveats, shape };
   }
 
+  /**
+   * The value of a path (see PathAnswer.value), once per path shape: paths through different NSGs
+   * that admit the same packets the same way (by default rules or not) share it, so what a source
+   * gets from them is worked out once.
+   */
+  private valueOf(path: PathAnswer, shape: number): number {
+    let id = this.valueOfShape.get(shape);
+    if (id !== undefined) return id;
+    const r: BatchReach = { space: path.space, nsgOnPath: path.nsgs.length > 0, nsgs: path.nsgs };
+    const key = [boxesKey(path.space), boxesKey(this.kit.defaultOnly(r, 'default-inbound')), boxesKey(this.kit.defaultOnly(r, 'default')), r.nsgOnPath, path.caveats.map((c) => c.code).join(',')].join('#');
+    id = this.values.get(key);
+    if (id === undefined) this.values.set(key, (id = this.values.size + 1));
+    this.valueOfShape.set(shape, id);
+    return id;
+  }
+
   private firewallCutsOf(fw: AzureFirewall): number[] {
     let cuts = this.fwCuts.get(fw.id);
     if (cuts) return cuts;
@@ -346,6 +370,11 @@ function objectKey(o: object): number {
   let id = objectKeys.get(o);
   if (id === undefined) objectKeys.set(o, (id = nextObjectKey++));
   return id;
+}
+
+/** The boxes of a space whose destination is one address, that address left out. */
+function boxesKey(s: PacketSpace): string {
+  return s.boxes.map((x) => `${x.protocols.key()}/${x.src.key()}/${x.srcPorts.key()}/${x.dstPorts.key()}`).join(' ');
 }
 
 function samePoint(a: FilterPoint, b: FilterPoint): boolean {

@@ -164,6 +164,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     // cells (which already hold their example), so it is skipped.
     const shapeIds = new Map<string, number>();
     const merged = new Set<number>();
+    // What a shape gave every source of the batch (null: nothing; absent: not one value for all).
+    const byShapeResult = new Map<string, { got: Got | null; nsgOnPath: boolean } | null>();
     /**
      * When every box of the answer (and of its default-only parts) has the batch's whole source set
      * as its source, the answer is one set of packets from each source of the batch (a product), so
@@ -206,24 +208,35 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
         for (const gb of groupsOfClass[cb]) if (!merged.has(shapeId * G + gb)) fresh = true;
         if (!fresh) return;
       }
-      const t = paths.reach(batch, target);
-      if (t.space.isEmpty()) return;
-      const into = (ga: number, gb: number, got: Got, src: number) => cells.merge(ga, gb, got, t.nsgOnPath, src, target.ipText);
-      const uniform = uniformGot(t, target);
-      if (uniform !== undefined) {
-        // Every source of the batch gets the same packets: each source group is merged once.
-        if (uniform) {
-          stamp++;
-          for (const ca of members) {
-            const a = classes.classes[ca].representative;
-            if (a === target) continue;
-            for (const ga of groupsOfClass[ca]) {
-              if (seenGroup[ga] === stamp) continue;
-              seenGroup[ga] = stamp;
-              for (const gb of groupsOfClass[cb]) into(ga, gb, uniform, a.ip);
-            }
+      // Every source of the batch gets the same packets: each source group is merged once.
+      const mergeUniform = (got: Got, nsgOnPath: boolean) => {
+        stamp++;
+        for (const ca of members) {
+          const a = classes.classes[ca].representative;
+          if (a === target) continue;
+          for (const ga of groupsOfClass[ca]) {
+            if (seenGroup[ga] === stamp) continue;
+            seenGroup[ga] = stamp;
+            for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got, nsgOnPath, a.ip, target.ipText);
           }
         }
+      };
+      const known = shape !== undefined ? byShapeResult.get(shape) : undefined;
+      if (known !== undefined) {
+        if (known?.got) mergeUniform(known.got, known.nsgOnPath);
+        if (shapeId >= 0) for (const gb of groupsOfClass[cb]) merged.add(shapeId * G + gb);
+        return;
+      }
+      const t = paths.reach(batch, target);
+      if (t.space.isEmpty()) {
+        if (shape !== undefined) byShapeResult.set(shape, null);
+        return;
+      }
+      const into = (ga: number, gb: number, got: Got, src: number) => cells.merge(ga, gb, got, t.nsgOnPath, src, target.ipText);
+      const uniform = uniformGot(t, target);
+      if (shape !== undefined && uniform !== undefined) byShapeResult.set(shape, { got: uniform, nsgOnPath: t.nsgOnPath });
+      if (uniform !== undefined) {
+        if (uniform) mergeUniform(uniform, t.nsgOnPath);
       } else {
         let din: PacketSpace | undefined;
         let dall: PacketSpace | undefined;
