@@ -72,23 +72,50 @@ export class CellTable {
     this.flags[i] = f;
   }
 
-  /** The cells with some allowed traffic, in no particular order. */
-  *cells(): Generator<FilledCell> {
+  /**
+   * The cells with some allowed traffic, in the order of (from name, to name, from id, to id)
+   * given as ranks per group. With distinct name ranks that is the order of (from, to) by rank, a
+   * numeric sort of one key per cell; else a sort by comparison.
+   */
+  sorted<T>(nameRank: Int32Array, idRank: Int32Array, make: (c: FilledCell) => T): T[] {
     const allowed = this.portsList.map((p) => allowedOf(p));
-    for (let i = 0; i < this.size; i++) {
-      const a = allowed[this.value[i]];
-      if (a.length === 0) continue;
-      const f = this.flags[i];
-      yield {
-        from: this.from[i],
-        to: this.to[i],
-        allowed: a,
-        defaultOnly: (f & DEFAULT_ONLY) !== 0,
-        inboundDefaultOnly: (f & INBOUND_DEFAULT_ONLY) !== 0,
-        nsg: (f & NSG) !== 0,
-        example: { ...this.exampleOf[i], src: formatIPv4(this.exampleSrc[i]), dst: this.exampleDst[i] },
-      };
+    const G = this.groups;
+    const kept: number[] = [];
+    for (let i = 0; i < this.size; i++) if (allowed[this.value[i]].length > 0) kept.push(i);
+    const distinct = new Set(nameRank).size === nameRank.length;
+    let order: ArrayLike<number>;
+    if (distinct) {
+      const byRank = new Int32Array(G);
+      nameRank.forEach((r, g) => (byRank[r] = g));
+      const keys = new Float64Array(kept.length);
+      kept.forEach((i, k) => (keys[k] = nameRank[this.from[i]] * G + nameRank[this.to[i]]));
+      keys.sort();
+      order = Array.from(keys, (k) => this.index.get(byRank[Math.floor(k / G)] * G + byRank[k % G])!);
+    } else {
+      const f = this.from;
+      const t = this.to;
+      order = kept.sort((x, y) => nameRank[f[x]] - nameRank[f[y]] || nameRank[t[x]] - nameRank[t[y]] || idRank[f[x]] - idRank[f[y]] || idRank[t[x]] - idRank[t[y]]);
     }
+    const out: T[] = new Array(order.length);
+    const srcText = new Map<number, string>();
+    // One scratch record handed to `make`, which copies what it keeps.
+    const cell: FilledCell = { from: 0, to: 0, allowed: [], defaultOnly: false, inboundDefaultOnly: false, nsg: false, example: { src: '', dst: '', protocol: '' } };
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
+      const fl = this.flags[i];
+      const src = this.exampleSrc[i];
+      let text = srcText.get(src);
+      if (text === undefined) srcText.set(src, (text = formatIPv4(src)));
+      cell.from = this.from[i];
+      cell.to = this.to[i];
+      cell.allowed = allowed[this.value[i]];
+      cell.defaultOnly = (fl & DEFAULT_ONLY) !== 0;
+      cell.inboundDefaultOnly = (fl & INBOUND_DEFAULT_ONLY) !== 0;
+      cell.nsg = (fl & NSG) !== 0;
+      cell.example = { ...this.exampleOf[i], src: text, dst: this.exampleDst[i] };
+      out[k] = make(cell);
+    }
+    return out;
   }
 
   private add(key: number, ga: number, gb: number): number {

@@ -72,6 +72,10 @@ interface BatchContext {
   outCuts: number[];
   /** What the outbound NSGs let out, per atom of their destination boundaries; and that, per path shape, filtered by the path. */
   outbound: Map<number, { space: PacketSpace; shapes: Map<number, PacketSpace> }>;
+  /** The first hop per atom of the route table. */
+  firsts: Map<number, FirstHop>;
+  /** Shape strings by outbound atom and path value, made once (a string's hash is kept with it). */
+  shapes: Map<number, string>;
 }
 
 /** A first-hop key and the paths after it, per destination address. */
@@ -88,7 +92,6 @@ export class MatrixPaths {
   private readonly fwCuts = new Map<string, number[]>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly contexts = new Map<SourceBatch, BatchContext>();
-  private readonly firstByTable = new WeakMap<EffectiveRouteTable, Map<string, FirstHop>>();
   private readonly firstIds = new Map<string, FirstHop>();
   private readonly valueOfShape = new Map<number, number>();
   private readonly values = new Map<string, number>();
@@ -125,7 +128,7 @@ export class MatrixPaths {
       space = out.space.isEmpty() ? out.space : at(out.space).intersect(path.space);
       out.shapes.set(path.value, space);
     } else space = at(space);
-    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: `p|${ctx.id}|${outAtom}|${path.value}` };
+    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: this.shapeName(ctx, outAtom, path.value) };
   }
 
   /**
@@ -136,7 +139,15 @@ export class MatrixPaths {
   shapeOf(batch: SourceBatch, b: Endpoint): string | undefined {
     const p = this.prepare(batch, b);
     if (!p || p.path.value === undefined) return undefined;
-    return `p|${p.ctx.id}|${p.ctx.outNsg ? atomIndex(p.ctx.outCuts, b.ip) : -1}|${p.path.value}`;
+    return this.shapeName(p.ctx, p.ctx.outNsg ? atomIndex(p.ctx.outCuts, b.ip) : -1, p.path.value);
+  }
+
+  private shapeName(ctx: BatchContext, outAtom: number, value: number): string {
+    // Exact while atoms stay under 2^26 and values under 2^27.
+    const k = value * 0x4000000 + outAtom + 1;
+    let name = ctx.shapes.get(k);
+    if (name === undefined) ctx.shapes.set(k, (name = `p|${ctx.id}|${outAtom}|${value}`));
+    return name;
   }
 
   /** The batch's context and the shared path to `b`; undefined where ReachKit answers (no route table, NIC to NIC in the VNet). */
@@ -148,14 +159,12 @@ export class MatrixPaths {
     const atom = atomIndex(p.cuts, b.ip);
     // NIC to NIC inside the VNet: ReachKit's fast path (no walk).
     if (b.kind === 'nic' && b.vnetId === a.vnetId && p.iv[atom - 1].nextHopType === 'VnetLocal' && this.kit.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) return undefined;
-    let firsts = this.firstByTable.get(ctx.table);
-    if (!firsts) this.firstByTable.set(ctx.table, (firsts = new Map()));
-    let first = firsts.get(`${atom}|${a.vnetId}`);
+    let first = ctx.firsts.get(atom);
     if (first === undefined) {
       const key = this.firstHop(a, p.decisions[atom - 1]);
       first = this.firstIds.get(key);
       if (first === undefined) this.firstIds.set(key, (first = { id: this.firstIds.size + 1, key, byEndpoint: new Map() }));
-      firsts.set(`${atom}|${a.vnetId}`, first);
+      ctx.firsts.set(atom, first);
     }
     let path = first.byEndpoint.get(b);
     if (!path) {
@@ -182,6 +191,8 @@ export class MatrixPaths {
       outNsg,
       outCuts: outNsg ? kit.nsgCutsOf(point, 'Outbound', 'dst') : [],
       outbound: new Map(),
+      firsts: new Map(),
+      shapes: new Map(),
     };
     this.contexts.set(batch, ctx);
     return ctx;

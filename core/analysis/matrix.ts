@@ -30,6 +30,8 @@ export interface MatrixOptions {
   by?: MatrixGrouping;
   /** Only these destination ports (TCP and UDP); undefined means every protocol and port. */
   ports?: IntervalSet;
+  /** Called after each source batch with the source classes done and their total. */
+  onProgress?: (sourcesDone: number, sourcesTotal: number) => void;
 }
 
 export interface MatrixGroup {
@@ -153,6 +155,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     const key = kit.walkGroupKey(e);
     batches.set(key, [...(batches.get(key) ?? []), i]);
   });
+  let totalSources = 0;
+  for (const members of batches.values()) totalSources += members.length;
   for (const members of batches.values()) {
     sources += members.length;
     const reps = members.map((i) => classes.classes[i].representative as Extract<Endpoint, { kind: 'nic' }>);
@@ -268,15 +272,14 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       for (let i = lowerBound(ips, lo); i < ips.length && ips[i] <= hi; i++) visit(cls[i]);
     }
     kit.forget(batch);
+    opts.onProgress?.(sources, totalSources);
   }
 
   // Cells in the order of (from name, to name, from id, to id) by the default collation, as
   // String#localeCompare orders them; compared by rank, each name collated once per group.
   const nameRank = ranks(groups.map((g) => g.name));
   const idRank = ranks(groups.map((g) => g.id));
-  const kept = [...cells.cells()];
-  kept.sort((x, y) => nameRank[x.from] - nameRank[y.from] || nameRank[x.to] - nameRank[y.to] || idRank[x.from] - idRank[y.from] || idRank[x.to] - idRank[y.to]);
-  const out: MatrixCell[] = kept.map((c) => ({
+  const out: MatrixCell[] = cells.sorted(nameRank, idRank, (c) => ({
     from: groups[c.from].name,
     to: groups[c.to].name,
     fromId: groups[c.from].id,
