@@ -112,7 +112,7 @@ export class CellTable {
       cell.defaultOnly = (fl & DEFAULT_ONLY) !== 0;
       cell.inboundDefaultOnly = (fl & INBOUND_DEFAULT_ONLY) !== 0;
       cell.nsg = (fl & NSG) !== 0;
-      cell.example = { ...this.exampleOf[i], src: text, dst: this.exampleDst[i] };
+      cell.example = exampleAt(this.exampleOf[i], text, this.exampleDst[i]);
       out[k] = make(cell);
     }
     return out;
@@ -166,6 +166,11 @@ export class CellTable {
     }
     return id;
   }
+}
+
+/** `{...e, src, dst}` (the keys in e's order: src, dst, protocol, dstPort), without a spread. */
+function exampleAt(e: FlowExample, src: string, dst: string): FlowExample {
+  return 'dstPort' in e ? { src, dst, protocol: e.protocol, dstPort: e.dstPort } : { src, dst, protocol: e.protocol };
 }
 
 function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, next: T): T {
