@@ -23,7 +23,7 @@ import { runPath } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
 import type { Filters } from '../trace/filters.ts';
 import type { Outcome } from '../trace/walk.ts';
-import { atomIndex, endpointRef, type BatchReach, type NsgUse, type ReachKit, type SourceBatch } from './blast-walk.ts';
+import { addCuts, atomIndex, endpointRef, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type SourceBatch } from './blast-walk.ts';
 
 const ALL_IPS = IntervalSet.range(0, 0xffffffff);
 type Nic = Extract<Endpoint, { kind: 'nic' }>;
@@ -314,7 +314,7 @@ export class MatrixPaths {
     let space: PacketSpace;
     let shape: number | undefined;
     if (inbound) {
-      const key = `${t.id}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectKey(kit.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(kit.nsgCutsOf(point, 'Inbound', 'dst'), b.ip)}`;
+      const key = `${t.id}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(kit.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(kit.nsgCutsOf(point, 'Inbound', 'dst'), b.ip)}`;
       let hit = this.inbound.get(key);
       if (!hit) {
         hit = { space: kit.applyNsgs(point, 'Inbound', at(t.arrival!), 'all'), shape: this.nextId++ };
@@ -375,33 +375,7 @@ export class MatrixPaths {
   }
 }
 
-const objectKeys = new WeakMap<object, number>();
-let nextObjectKey = 1;
-function objectKey(o: object): number {
-  let id = objectKeys.get(o);
-  if (id === undefined) objectKeys.set(o, (id = nextObjectKey++));
-  return id;
-}
-
 /** The boxes of a space whose destination is one address, that address left out. */
 function boxesKey(s: PacketSpace): string {
   return s.boxes.map((x) => `${x.protocols.key()}/${x.src.key()}/${x.srcPorts.key()}/${x.dstPorts.key()}`).join(' ');
-}
-
-function samePoint(a: FilterPoint, b: FilterPoint): boolean {
-  return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
-}
-
-function addCuts(set: Set<number>, s: IntervalSet): void {
-  const b = s.bounds;
-  for (let i = 0; i < b.length; i += 2) {
-    set.add(b[i]);
-    if (b[i + 1] < 0xffffffff) set.add(b[i + 1] + 1);
-  }
-}
-
-function sameAtom(c: Check, ip: number): boolean {
-  const i = atomIndex(c.cuts, ip);
-  if (i === c.atom) return true;
-  return !!c.decisions && i > 0 && c.atom > 0 && c.decisions[i - 1] === c.decisions[c.atom - 1];
 }
