@@ -16,6 +16,8 @@ export interface CellValue {
   inboundDefaultOnly: boolean;
 }
 
+/** Cell rows fit in 2^24 when sorted by one number (rank pair x ROW + row). */
+const ROW = 2 ** 24;
 const DEFAULT_ONLY = 1;
 const INBOUND_DEFAULT_ONLY = 2;
 const NSG = 4;
@@ -74,23 +76,24 @@ export class CellTable {
 
   /**
    * The cells with some allowed traffic, in the order of (from name, to name, from id, to id)
-   * given as ranks per group. With distinct name ranks that is the order of (from, to) by rank, a
-   * numeric sort of one key per cell; else a sort by comparison.
+   * given as ranks per group. With distinct name ranks that is the order of (from, to) by rank: a
+   * numeric sort of one number per cell, the rank pair above the cell's row; else a sort by
+   * comparison. Ends the filling: the index of cells is dropped first (at tier L it holds
+   * millions of entries, and the answer's objects are about to be made).
    */
   sorted<T>(nameRank: Int32Array, idRank: Int32Array, make: (c: FilledCell) => T): T[] {
+    this.index.clear();
     const allowed = this.portsList.map((p) => allowedOf(p));
     const G = this.groups;
     const kept: number[] = [];
     for (let i = 0; i < this.size; i++) if (allowed[this.value[i]].length > 0) kept.push(i);
     const distinct = new Set(nameRank).size === nameRank.length;
     let order: ArrayLike<number>;
-    if (distinct) {
-      const byRank = new Int32Array(G);
-      nameRank.forEach((r, g) => (byRank[r] = g));
+    if (distinct && G * G * ROW < 2 ** 53 && this.size <= ROW) {
       const keys = new Float64Array(kept.length);
-      kept.forEach((i, k) => (keys[k] = nameRank[this.from[i]] * G + nameRank[this.to[i]]));
+      kept.forEach((i, k) => (keys[k] = (nameRank[this.from[i]] * G + nameRank[this.to[i]]) * ROW + i));
       keys.sort();
-      order = Array.from(keys, (k) => this.index.get(byRank[Math.floor(k / G)] * G + byRank[k % G])!);
+      order = Array.from(keys, (k) => k % ROW);
     } else {
       const f = this.from;
       const t = this.to;
