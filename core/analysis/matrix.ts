@@ -7,11 +7,15 @@
 // NSGs, its subnet's routes and the firewalls on those routes let it address (a necessary
 // condition computed once per class); NIC-to-NIC traffic inside a VNet is the source's outbound
 // NSGs and the destination's inbound NSGs (the VnetLocal route has nothing else on it); everything
-// else is the engine's reach walk. "Default rules only" is computed symbolically: the same walk
-// with NSGs that allow only what their default rules allow; a cell is marked when that admits all
-// of its traffic. Answers that came from one walk template through one destination NSG atom (the
-// same "shape", see BatchReach.shape) differ only by the destination address, so what a source
-// class gets from them (ports, marks) is worked out once per shape and reused.
+// else is the engine's reach walk, run once per first routing decision and destination look-alikes
+// for every source at once, each batch's outbound NSGs applied to it as a filter (matrix-paths.ts).
+// "Default rules only" is computed symbolically: the same packets filtered by NSGs that allow only
+// what their default rules allow; a cell is marked when that admits all of its traffic. Answers of
+// one batch with the same "shape" (BatchReach.shape: the same packets up to the destination
+// address, by value) give every source the same ports and marks, so those are worked out once per
+// shape, and a destination whose shape is already merged into its group's cells is skipped before
+// its packets are computed. Cells are filled as typed-array rows (matrix-cells.ts): at tier L
+// there are millions.
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
