@@ -34,7 +34,7 @@ export interface FilledCell {
 }
 
 export class CellTable {
-  private index = new CellIndex();
+  private readonly index = new Map<number, number>();
   private size = 0;
   private from = new Int32Array(1024);
   private to = new Int32Array(1024);
@@ -49,16 +49,14 @@ export class CellTable {
   private readonly idOfValue = new WeakMap<CellValue, number>();
   private readonly unions = new Map<number, number>();
 
-  constructor(private readonly groups: number) {
-    if (groups * groups >= 0xffffffff) throw new Error(`the matrix has too many groups (${groups}) for its cell index`);
-  }
+  constructor(private readonly groups: number) {}
 
   /** Merges what a source (address `src`) of group `ga` gets at `dst` (group `gb`) into their cell. */
   merge(ga: number, gb: number, v: CellValue, nsgOnPath: boolean, src: number, dst: string): void {
     const key = ga * this.groups + gb;
     const pid = this.portsId(v);
     let i = this.index.get(key);
-    if (i < 0) {
+    if (i === undefined) {
       i = this.add(key, ga, gb);
       this.value[i] = pid;
       this.flags[i] = (v.defaultOnly ? DEFAULT_ONLY : 0) | (v.inboundDefaultOnly ? INBOUND_DEFAULT_ONLY : 0) | (nsgOnPath ? NSG : 0);
@@ -84,7 +82,7 @@ export class CellTable {
    * millions of entries, and the answer's objects are about to be made).
    */
   sorted<T>(nameRank: Int32Array, idRank: Int32Array, make: (c: FilledCell) => T): T[] {
-    this.index = new CellIndex();
+    this.index.clear();
     const allowed = this.portsList.map((p) => allowedOf(p));
     const G = this.groups;
     const kept: number[] = [];
@@ -176,52 +174,6 @@ export class CellTable {
 /** `{...e, src, dst}` (the keys in e's order: src, dst, protocol, dstPort), without a spread. */
 function exampleAt(e: FlowExample, src: string, dst: string): FlowExample {
   return 'dstPort' in e ? { src, dst, protocol: e.protocol, dstPort: e.dstPort } : { src, dst, protocol: e.protocol };
-}
-
-/**
- * Cell keys (ga x groups + gb, below 2^32 - 1) to rows: open addressing over typed arrays, as a
- * Map of millions of numbers is slow to probe and to grow. A slot holds key + 1 (0: empty).
- */
-class CellIndex {
-  private keys = new Uint32Array(1 << 12);
-  private rows = new Int32Array(1 << 12);
-  private count = 0;
-
-  get(key: number): number {
-    const k = key + 1;
-    const mask = this.keys.length - 1;
-    for (let h = hash(k) & mask; ; h = (h + 1) & mask) {
-      const x = this.keys[h];
-      if (x === k) return this.rows[h];
-      if (x === 0) return -1;
-    }
-  }
-
-  set(key: number, row: number): void {
-    if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    this.put(key + 1, row);
-    this.count++;
-  }
-
-  private put(k: number, row: number): void {
-    const mask = this.keys.length - 1;
-    let h = hash(k) & mask;
-    while (this.keys[h] !== 0) h = (h + 1) & mask;
-    this.keys[h] = k;
-    this.rows[h] = row;
-  }
-
-  private grow(): void {
-    const keys = this.keys;
-    const rows = this.rows;
-    this.keys = new Uint32Array(keys.length * 2);
-    this.rows = new Int32Array(rows.length * 2);
-    for (let h = 0; h < keys.length; h++) if (keys[h] !== 0) this.put(keys[h], rows[h]);
-  }
-}
-
-function hash(k: number): number {
-  return Math.imul(k ^ (k >>> 16), 0x45d9f3b) >>> 0;
 }
 
 function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, next: T): T {
