@@ -913,7 +913,7 @@ export function endpointRef(e: Endpoint): ResolvedRef {
 const objectIds = new WeakMap<object, number>();
 let nextObjectId = 1;
 /** A stable number for a shared object (route tables and tags are shared by look-alike subnets). */
-function objectId(o: object): number {
+export function objectId(o: object): number {
   let id = objectIds.get(o);
   if (id === undefined) objectIds.set(o, (id = nextObjectId++));
   return id;
@@ -933,11 +933,11 @@ function isDefaultRule(c: CompiledRule): boolean {
   return c.rule.collection === 'defaultSecurityRules';
 }
 
-function samePoint(a: FilterPoint, b: FilterPoint): boolean {
+export function samePoint(a: FilterPoint, b: FilterPoint): boolean {
   return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
 }
 
-function addCuts(set: Set<number>, s: IntervalSet): void {
+export function addCuts(set: Set<number>, s: IntervalSet): void {
   const b = s.bounds;
   for (let i = 0; i < b.length; i += 2) {
     set.add(b[i]);
@@ -945,7 +945,7 @@ function addCuts(set: Set<number>, s: IntervalSet): void {
   }
 }
 
-function sameAtom(c: { cuts: number[]; atom: number; decisions?: string[] }, ip: number): boolean {
+export function sameAtom(c: { cuts: number[]; atom: number; decisions?: string[] }, ip: number): boolean {
   const i = atomIndex(c.cuts, ip);
   if (i === c.atom) return true;
   // Atom i is the interval starting at cuts[i - 1]; the partition's interval index is i - 1.

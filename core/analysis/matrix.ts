@@ -7,21 +7,26 @@
 // NSGs, its subnet's routes and the firewalls on those routes let it address (a necessary
 // condition computed once per class); NIC-to-NIC traffic inside a VNet is the source's outbound
 // NSGs and the destination's inbound NSGs (the VnetLocal route has nothing else on it); everything
-// else is the engine's reach walk. "Default rules only" is computed symbolically: the same walk
-// with NSGs that allow only what their default rules allow; a cell is marked when that admits all
-// of its traffic. Answers that came from one walk template through one destination NSG atom (the
-// same "shape", see BatchReach.shape) differ only by the destination address, so what a source
-// class gets from them (ports, marks) is worked out once per shape and reused.
+// else is the engine's reach walk, run once per first routing decision and destination look-alikes
+// for every source at once, each batch's outbound NSGs applied to it as a filter (matrix-paths.ts).
+// "Default rules only" is computed symbolically: the same packets filtered by NSGs that allow only
+// what their default rules allow; a cell is marked when that admits all of its traffic. Answers of
+// one batch with the same "shape" (BatchReach.shape: the same packets up to the destination
+// address, by value) give every source the same ports and marks, so those are worked out once per
+// shape, and a destination whose shape is already merged into its group's cells is skipped before
+// its packets are computed. Cells are filled as typed-array rows (matrix-cells.ts): at tier L
+// there are millions.
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
 import type { ResourceId } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { ReachKit, allowedOf, mergePorts, portScope, type AllowedPorts, type BatchReach, type FlowExample, type KitStats } from './blast-walk.ts';
-import { formatIPv4 } from '../sets/ipv4.ts';
+import { ReachKit, portScope, type AllowedPorts, type BatchReach, type FlowExample, type KitStats } from './blast-walk.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
+import { MatrixPaths } from './matrix-paths.ts';
+import { CellTable } from './matrix-cells.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
 
@@ -29,6 +34,8 @@ export interface MatrixOptions {
   by?: MatrixGrouping;
   /** Only these destination ports (TCP and UDP); undefined means every protocol and port. */
   ports?: IntervalSet;
+  /** Called after each source batch with the source classes done and their total. */
+  onProgress?: (sourcesDone: number, sourcesTotal: number) => void;
 }
 
 export interface MatrixGroup {
@@ -68,16 +75,6 @@ export interface MatrixAnswer {
   stats?: KitStats & { sourceClasses: number; pairs: number };
 }
 
-interface CellAcc {
-  from: number;
-  to: number;
-  ports: Map<number, IntervalSet>;
-  defaultOnly: boolean;
-  inboundDefaultOnly: boolean;
-  nsg: boolean;
-  example?: FlowExample;
-}
-
 function subnetLabel(dp: DataPlane, subnetId: string): string {
   const sub = dp.snapshot.subnets.get(subnetId);
   const vnet = sub ? dp.snapshot.virtualNetworks.get(sub.vnetId) : undefined;
@@ -94,6 +91,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   const by = opts.by ?? 'subnet';
   const kit = new ReachKit(dp, portScope(opts.ports));
   const classes = blastClasses(dp);
+  const paths = new MatrixPaths(kit);
 
   // ---- groups ----
   const groupIndex = new Map<string, number>();
@@ -131,8 +129,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   const ips = Float64Array.from(order.map((x) => x[0]));
   const cls = Int32Array.from(order.map((x) => x[1]));
 
-  const cells = new Map<number, CellAcc>();
   const G = groups.length;
+  const cells = new CellTable(G);
   let pairs = 0;
   let sources = 0;
   const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
@@ -161,6 +159,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     const key = kit.walkGroupKey(e);
     batches.set(key, [...(batches.get(key) ?? []), i]);
   });
+  let totalSources = 0;
+  for (const members of batches.values()) totalSources += members.length;
   for (const members of batches.values()) {
     sources += members.length;
     const reps = members.map((i) => classes.classes[i].representative as Extract<Endpoint, { kind: 'nic' }>);
@@ -172,6 +172,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     // cells (which already hold their example), so it is skipped.
     const shapeIds = new Map<string, number>();
     const merged = new Set<number>();
+    // What a shape gave every source of the batch (null: nothing; absent: not one value for all).
+    const byShapeResult = new Map<string, { got: Got | null; nsgOnPath: boolean } | null>();
     /**
      * When every box of the answer (and of its default-only parts) has the batch's whole source set
      * as its source, the answer is one set of packets from each source of the batch (a product), so
@@ -204,40 +206,45 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       // A host is not its own destination: inside a source class, aim at another member.
       const target = inBatch ? klass.members.find((m) => m !== klass.representative) ?? klass.representative : klass.representative;
       pairs++;
-      const t = kit.reachFromBatch(batch, target);
-      if (t.space.isEmpty()) return;
+      // The shape first (cheap): a destination whose shape and groups are merged already is skipped.
+      const shape = inBatch ? undefined : paths.shapeOf(batch, target);
       let shapeId = -1;
-      if (t.shape !== undefined && !inBatch) {
-        shapeId = shapeIds.get(t.shape) ?? -1;
-        if (shapeId < 0) shapeIds.set(t.shape, (shapeId = shapeIds.size));
+      if (shape !== undefined) {
+        shapeId = shapeIds.get(shape) ?? -1;
+        if (shapeId < 0) shapeIds.set(shape, (shapeId = shapeIds.size));
         let fresh = false;
         for (const gb of groupsOfClass[cb]) if (!merged.has(shapeId * G + gb)) fresh = true;
         if (!fresh) return;
       }
-      const into = (ga: number, gb: number, got: Got, src: number) => {
-        const key = ga * G + gb;
-        let cell = cells.get(key);
-        if (!cell) cells.set(key, (cell = { from: ga, to: gb, ports: new Map(), defaultOnly: true, inboundDefaultOnly: true, nsg: false, example: { ...got.example, src: formatIPv4(src), dst: target.ipText } }));
-        mergePorts(cell.ports, got.ports);
-        cell.defaultOnly &&= got.defaultOnly;
-        cell.inboundDefaultOnly &&= got.inboundDefaultOnly;
-        cell.nsg ||= t.nsgOnPath;
-      };
-      const uniform = uniformGot(t, target);
-      if (uniform !== undefined) {
-        // Every source of the batch gets the same packets: each source group is merged once.
-        if (uniform) {
-          stamp++;
-          for (const ca of members) {
-            const a = classes.classes[ca].representative;
-            if (a === target) continue;
-            for (const ga of groupsOfClass[ca]) {
-              if (seenGroup[ga] === stamp) continue;
-              seenGroup[ga] = stamp;
-              for (const gb of groupsOfClass[cb]) into(ga, gb, uniform, a.ip);
-            }
+      // Every source of the batch gets the same packets: each source group is merged once.
+      const mergeUniform = (got: Got, nsgOnPath: boolean) => {
+        stamp++;
+        for (const ca of members) {
+          const a = classes.classes[ca].representative;
+          if (a === target) continue;
+          for (const ga of groupsOfClass[ca]) {
+            if (seenGroup[ga] === stamp) continue;
+            seenGroup[ga] = stamp;
+            for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got, nsgOnPath, a.ip, target.ipText);
           }
         }
+      };
+      const known = shape !== undefined ? byShapeResult.get(shape) : undefined;
+      if (known !== undefined) {
+        if (known?.got) mergeUniform(known.got, known.nsgOnPath);
+        if (shapeId >= 0) for (const gb of groupsOfClass[cb]) merged.add(shapeId * G + gb);
+        return;
+      }
+      const t = paths.reach(batch, target);
+      if (t.space.isEmpty()) {
+        if (shape !== undefined) byShapeResult.set(shape, null);
+        return;
+      }
+      const into = (ga: number, gb: number, got: Got, src: number) => cells.merge(ga, gb, got, t.nsgOnPath, src, target.ipText);
+      const uniform = uniformGot(t, target);
+      if (shape !== undefined && uniform !== undefined) byShapeResult.set(shape, { got: uniform, nsgOnPath: t.nsgOnPath });
+      if (uniform !== undefined) {
+        if (uniform) mergeUniform(uniform, t.nsgOnPath);
       } else {
         let din: PacketSpace | undefined;
         let dall: PacketSpace | undefined;
@@ -269,24 +276,23 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       for (let i = lowerBound(ips, lo); i < ips.length && ips[i] <= hi; i++) visit(cls[i]);
     }
     kit.forget(batch);
+    opts.onProgress?.(sources, totalSources);
   }
 
   // Cells in the order of (from name, to name, from id, to id) by the default collation, as
   // String#localeCompare orders them; compared by rank, each name collated once per group.
   const nameRank = ranks(groups.map((g) => g.name));
   const idRank = ranks(groups.map((g) => g.id));
-  const kept = [...cells.values()].map((c) => ({ c, allowed: allowedOf(c.ports) })).filter((x) => x.allowed.length > 0);
-  kept.sort((x, y) => nameRank[x.c.from] - nameRank[y.c.from] || nameRank[x.c.to] - nameRank[y.c.to] || idRank[x.c.from] - idRank[y.c.from] || idRank[x.c.to] - idRank[y.c.to]);
-  const out: MatrixCell[] = kept.map(({ c, allowed }) => ({
+  const out: MatrixCell[] = cells.sorted(nameRank, idRank, (c) => ({
     from: groups[c.from].name,
     to: groups[c.to].name,
     fromId: groups[c.from].id,
     toId: groups[c.to].id,
-    allowed,
+    allowed: c.allowed,
     defaultRulesOnly: c.defaultOnly,
     inboundDefaultRulesOnly: c.inboundDefaultOnly,
     nsgOnPath: c.nsg,
-    example: c.example!,
+    example: c.example,
   }));
   const sortedGroups = groups.map((g, i) => ({ g, i })).sort((a, b) => nameRank[a.i] - nameRank[b.i] || idRank[a.i] - idRank[b.i]).map((x) => x.g);
   return {

@@ -1,0 +1,381 @@
+// Paths shared by every source of the matrix: what happens to packets after they leave a source
+// NIC's outbound NSGs depends on the source only through the first routing decision (its route
+// table's next hop for the destination's atom) and the first peering crossing; every later filter
+// (firewall, peerings, the destination's NSGs) is pointwise. So the engine's walk is run once per
+// (first decision, destination look-alikes) with every source address at once and no source NSG,
+// and each source batch's answer is that path's packets intersected with what its own outbound
+// NSGs let out (the walk would have applied them first; intersection commutes with pointwise
+// filters). Walks of ReachKit.reachFromBatch are keyed by the batch (or its route table and NSGs),
+// about one per (batch, destination VNet): about 1.5 million at tier L; these are keyed by the
+// first decision, a few per destination VNet.
+
+import type { Endpoint } from '../dataplane/address-index.ts';
+import type { AzureFirewall, ResourceId } from '../model/types.ts';
+import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
+import { compiledFirewall } from '../firewall/evaluate-firewall.ts';
+import { normalizeId } from '../model/ids.ts';
+import type { Caveat } from '../dataplane/caveats.ts';
+import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
+import { PacketSpace, type Box } from '../sets/packet-space.ts';
+import { parseIPv4 } from '../sets/ipv4.ts';
+import { runPath } from '../trace/run-path.ts';
+import { isReachable } from '../trace/trace-flow.ts';
+import type { Filters } from '../trace/filters.ts';
+import type { Outcome } from '../trace/walk.ts';
+import { addCuts, atomIndex, endpointRef, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type SourceBatch } from './blast-walk.ts';
+
+const ALL_IPS = IntervalSet.range(0, 0xffffffff);
+type Nic = Extract<Endpoint, { kind: 'nic' }>;
+
+interface Check {
+  cuts: number[];
+  atom: number;
+  decisions?: string[];
+}
+
+/** A walk after the first decision and what it says about look-alike destinations. */
+interface PathTemplate {
+  id: number;
+  checks: Check[];
+  /** Packets (every source) arriving at the destination's own NSGs; undefined: stopped before. */
+  arrival?: PacketSpace;
+  /** NSGs after the source's own, before the destination's. */
+  calls: NsgUse[];
+  caveats: Caveat[];
+}
+
+/** A path to one destination, from every source, through its own inbound NSGs. */
+interface PathAnswer {
+  space: PacketSpace;
+  /** NSGs after the source's own (the destination's included). */
+  nsgs: NsgUse[];
+  caveats: Caveat[];
+  /** Same key: the same packets up to the destination address. */
+  shape?: number;
+  /**
+   * Same value: the same packets up to the destination address, the same default-rule-only parts
+   * at the path's NSGs, whether an NSG is on it, the same caveats (set when `shape` is).
+   */
+  value?: number;
+}
+
+/** A batch's own part: its route table and outbound NSGs. */
+interface BatchContext {
+  /** Names the batch in shapes. */
+  id: number;
+  table?: EffectiveRouteTable;
+  partition: { iv: { nextHopType?: string }[]; cuts: number[]; decisions: string[] };
+  tableCaveats: readonly Caveat[];
+  point: FilterPoint;
+  outNsg: boolean;
+  outCuts: number[];
+  /** What the outbound NSGs let out, per atom of their destination boundaries; and that, per path shape, filtered by the path. */
+  outbound: Map<number, { space: PacketSpace; shapes: Map<number, PacketSpace> }>;
+  /** The first hop per atom of the route table. */
+  firsts: Map<number, FirstHop>;
+  /** Shape strings by outbound atom and path value, made once (a string's hash is kept with it). */
+  shapes: Map<number, string>;
+}
+
+/** A first-hop key and the paths after it, per destination address. */
+interface FirstHop {
+  id: number;
+  key: string;
+  byEndpoint: Map<Endpoint, PathAnswer>;
+}
+
+export class MatrixPaths {
+  private readonly templates = new Map<string, PathTemplate[]>();
+  private readonly untemplated = new Map<string, PathAnswer>();
+  private readonly inbound = new Map<string, { space: PacketSpace; shape: number }>();
+  private readonly fwCuts = new Map<string, number[]>();
+  private readonly subnetByDisplay = new Map<string, ResourceId>();
+  private readonly contexts = new Map<SourceBatch, BatchContext>();
+  private readonly firstIds = new Map<string, FirstHop>();
+  private readonly valueOfShape = new Map<number, number>();
+  private readonly values = new Map<string, number>();
+  private nextId = 1;
+
+  constructor(private readonly kit: ReachKit) {}
+
+  /**
+   * What gets from the batch's NICs to `b` (a NIC or private endpoint): the same packets, NSG list
+   * and caveats as kit.reachFromBatch(batch, b), with a shape that names the batch, the source
+   * NSGs' atom of `b` and the shared path's shape.
+   */
+  reach(batch: SourceBatch, b: Endpoint): BatchReach {
+    const kit = this.kit;
+    const p = this.prepare(batch, b);
+    if (!p) return kit.reachFromBatch(batch, b);
+    const { ctx, path } = p;
+    kit.caveats.addAll(ctx.tableCaveats);
+    kit.caveats.addAll(path.caveats);
+    const nsgs: NsgUse[] = ctx.outNsg ? [{ point: ctx.point, direction: 'Outbound' }, ...path.nsgs] : path.nsgs;
+    if (path.space.isEmpty()) return { space: PacketSpace.EMPTY, nsgOnPath: nsgs.length > 0, nsgs };
+    const dst = IntervalSet.point(b.ip);
+    const outAtom = ctx.outNsg ? atomIndex(ctx.outCuts, b.ip) : -1;
+    let out = ctx.outbound.get(outAtom);
+    if (!out) {
+      const start: Box = { ...kit.scopeBox, src: batch.src, dst };
+      const space = ctx.outNsg ? PacketSpace.of(start).intersect(kit.nsgPermits(ctx.point, 'Outbound', batch.src, dst)) : PacketSpace.of(start);
+      ctx.outbound.set(outAtom, (out = { space, shapes: new Map() }));
+    }
+    const at = (s: PacketSpace) => (s.isEmpty() || s.boxes.every((x) => x.dst.equals(dst)) ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
+    if (path.value === undefined) return { space: out.space.isEmpty() ? out.space : at(out.space).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
+    let space = out.shapes.get(path.value);
+    if (space === undefined) {
+      space = out.space.isEmpty() ? out.space : at(out.space).intersect(path.space);
+      out.shapes.set(path.value, space);
+    } else space = at(space);
+    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: this.shapeName(ctx, outAtom, path.value) };
+  }
+
+  /**
+   * The shape reach(batch, b) answers with, without its packets: cheap (memoised per first hop
+   * and destination), so that a caller can skip destinations whose shape it has already used.
+   * undefined when the answer has no shape (or is empty: then reach says so).
+   */
+  shapeOf(batch: SourceBatch, b: Endpoint): string | undefined {
+    const p = this.prepare(batch, b);
+    if (!p || p.path.value === undefined) return undefined;
+    return this.shapeName(p.ctx, p.ctx.outNsg ? atomIndex(p.ctx.outCuts, b.ip) : -1, p.path.value);
+  }
+
+  private shapeName(ctx: BatchContext, outAtom: number, value: number): string {
+    // Exact while atoms stay under 2^26 and values under 2^27.
+    const k = value * 0x4000000 + outAtom + 1;
+    let name = ctx.shapes.get(k);
+    if (name === undefined) ctx.shapes.set(k, (name = `p|${ctx.id}|${outAtom}|${value}`));
+    return name;
+  }
+
+  /** The batch's context and the shared path to `b`; undefined where ReachKit answers (no route table, NIC to NIC in the VNet). */
+  private prepare(batch: SourceBatch, b: Endpoint): { ctx: BatchContext; path: PathAnswer } | undefined {
+    const ctx = this.context(batch);
+    if (!ctx.table) return undefined;
+    const a = batch.rep;
+    const p = ctx.partition;
+    const atom = atomIndex(p.cuts, b.ip);
+    // NIC to NIC inside the VNet: ReachKit's fast path (no walk).
+    if (b.kind === 'nic' && b.vnetId === a.vnetId && p.iv[atom - 1].nextHopType === 'VnetLocal' && this.kit.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) return undefined;
+    let first = ctx.firsts.get(atom);
+    if (first === undefined) {
+      const key = this.firstHop(a, p.decisions[atom - 1]);
+      first = this.firstIds.get(key);
+      if (first === undefined) this.firstIds.set(key, (first = { id: this.firstIds.size + 1, key, byEndpoint: new Map() }));
+      ctx.firsts.set(atom, first);
+    }
+    let path = first.byEndpoint.get(b);
+    if (!path) {
+      path = this.path(first.key, a, b);
+      if (path.shape !== undefined && !path.space.isEmpty()) path = { ...path, value: this.valueOf(path, path.shape) };
+      first.byEndpoint.set(b, path);
+    }
+    return { ctx, path };
+  }
+
+  private context(batch: SourceBatch): BatchContext {
+    let ctx = this.contexts.get(batch);
+    if (ctx) return ctx;
+    const kit = this.kit;
+    const table = kit.dp.routesForSubnet(batch.rep.subnetId);
+    const point = kit.pointOf(batch.rep);
+    const outNsg = kit.hasNsg(point, 'Outbound');
+    ctx = {
+      id: this.contexts.size + 1,
+      table,
+      partition: table ? kit.partition(table) : { iv: [], cuts: [], decisions: [] },
+      tableCaveats: table?.caveats ?? [],
+      point,
+      outNsg,
+      outCuts: outNsg ? kit.nsgCutsOf(point, 'Outbound', 'dst') : [],
+      outbound: new Map(),
+      firsts: new Map(),
+      shapes: new Map(),
+    };
+    this.contexts.set(batch, ctx);
+    return ctx;
+  }
+
+  /**
+   * What the walk does after the source's route lookup, as a key: the decision, and for an
+   * appliance the appliance and the first peering crossing (only its flags matter, except that a
+   * crossing without allowForwardedTraffic keeps sources of the sending VNet: then the VNet is
+   * named). Anything else happens inside or from the source's VNet, which is named.
+   */
+  private firstHop(a: Nic, decision: string): string {
+    const [type, nh] = decision.split('|');
+    if (type !== 'VirtualAppliance' || !nh) return `${decision}|v:${a.vnetId}`;
+    const e = this.kit.applianceAt(a.vnetId, parseIPv4(nh)!);
+    if (!e || e.vnetId === a.vnetId) return `${decision}|v:${a.vnetId}`;
+    const link = this.kit.dp.topology.vnets.get(a.vnetId)?.peers.find((x) => x.remoteVnetId === e.vnetId && x.connected);
+    if (!link || !link.local.allowVirtualNetworkAccess || !(link.remote?.allowForwardedTraffic ?? false)) return `${decision}|v:${a.vnetId}`;
+    return `${decision}|a:${e.vnetId}|${e.ip}`;
+  }
+
+  private path(first: string, a: Nic, b: Endpoint): PathAnswer {
+    const where = `${first}|${b.vnetId}|${b.kind}`;
+    const bPoint = this.kit.pointOf(b);
+    for (const t of this.templates.get(where) ?? []) {
+      if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
+      this.kit.stats.templated++;
+      if (!t.arrival) return { space: PacketSpace.EMPTY, nsgs: t.calls, caveats: t.caveats };
+      return this.finish(t, b, bPoint);
+    }
+    const key = `${where}|${b.ip}`;
+    const hit = this.untemplated.get(key);
+    if (hit) return hit;
+    return this.walk(where, key, a, b, bPoint);
+  }
+
+  private walk(where: string, key: string, a: Nic, b: Endpoint, bPoint: FilterPoint): PathAnswer {
+    const kit = this.kit;
+    kit.stats.walks++;
+    const log = { nsg: [] as { point: FilterPoint; direction: 'Inbound' | 'Outbound'; input: PacketSpace; hasNsg: boolean }[], firewalls: [] as AzureFirewall[] };
+    const inner = kit.filters('all', log);
+    let sourceNsg = true;
+    // The source's own outbound NSGs are left out (each batch applies its own); they are the first call.
+    const filters: Filters = {
+      mode: 'reach',
+      nsg: (point, direction, space) => {
+        if (sourceNsg) {
+          sourceNsg = false;
+          return { space, steps: [] };
+        }
+        return inner.nsg(point, direction, space);
+      },
+      firewall: inner.firewall,
+    };
+    const run = runPath(kit.dp, { from: endpointRef(a), to: endpointRef(b) }, filters, (_src, dst) =>
+      PacketSpace.of({ ...kit.scopeBox, src: ALL_IPS, dst: IntervalSet.point(dst) }),
+    );
+    const caveats = run.caveats.list();
+    kit.caveats.addAll(caveats);
+    const calls = log.nsg.filter((c) => c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
+    if (!run.error && run.outcomes.length === 1) {
+      const t = this.template(run.outcomes[0], log, b, bPoint, caveats);
+      if (t) {
+        const list = this.templates.get(where);
+        if (list) list.push(t);
+        else this.templates.set(where, [t]);
+        if (!t.arrival) return { space: PacketSpace.EMPTY, nsgs: t.calls, caveats };
+        return this.finish(t, b, bPoint);
+      }
+    }
+    const reached = run.error ? [] : run.outcomes.filter((o) => isReachable(o, false));
+    const answer: PathAnswer = { space: new PacketSpace(reached.flatMap((o) => o.space.boxes)), nsgs: calls, caveats };
+    this.untemplated.set(key, answer);
+    return answer;
+  }
+
+  /** As ReachKit's template, without the source's NSG and route table (the first hop's key stands for them). */
+  private template(o: Outcome, log: { nsg: { point: FilterPoint; direction: 'Inbound' | 'Outbound'; input: PacketSpace; hasNsg: boolean }[]; firewalls: AzureFirewall[] }, b: Endpoint, bPoint: FilterPoint, caveats: Caveat[]): PathTemplate | undefined {
+    // The source's own NSG call is not in the log (see walk).
+    const nsg = log.nsg;
+    const last = nsg[nsg.length - 1];
+    const atB = o.hops.some((h) => h.ip === b.ipText);
+    const final = last && last.direction === 'Inbound' && samePoint(last.point, bPoint) && atB ? nsg.length - 1 : -1;
+    if (final >= 0 && !(o.disposition === 'ACCEPTED' || o.disposition === 'DENIED_IN' || o.disposition === 'DENIED_BY_SERVICE')) return undefined;
+    if (final < 0 && (o.disposition === 'ACCEPTED' || o.disposition === 'EXITS_NETWORK' || o.disposition === 'UNKNOWN')) return undefined;
+    const checks: Check[] = [];
+    const add = (cuts: number[]) => checks.push({ cuts, atom: atomIndex(cuts, b.ip) });
+    nsg.forEach((c, i) => {
+      if (i !== final && c.hasNsg) add(this.kit.nsgCutsOf(c.point, c.direction, 'dst'));
+    });
+    for (const fw of new Set(log.firewalls)) add(this.firewallCutsOf(fw));
+    let firstRoute = true;
+    for (const h of o.hops) {
+      for (const s of h.steps) {
+        if (s.kind !== 'route') continue;
+        // The source's route lookup: the first hop's key stands for it.
+        if (firstRoute) {
+          firstRoute = false;
+          continue;
+        }
+        const subnetId = this.subnetIdOf(s.subnet);
+        const table = subnetId ? this.kit.dp.routesForSubnet(subnetId) : undefined;
+        if (!table) return undefined;
+        const p = this.kit.partition(table);
+        checks.push({ cuts: p.cuts, atom: atomIndex(p.cuts, b.ip), decisions: p.decisions });
+      }
+    }
+    const calls = nsg.filter((c, i) => i !== final && c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
+    return { id: this.nextId++, checks, arrival: final >= 0 ? nsg[final].input : undefined, calls, caveats };
+  }
+
+  /** The destination's own part: its inbound NSGs (memoised per atom of their destination boundaries), and a private endpoint's service. */
+  private finish(t: PathTemplate, b: Endpoint, point: FilterPoint): PathAnswer {
+    const kit = this.kit;
+    const dst = IntervalSet.point(b.ip);
+    const inbound = kit.hasNsg(point, 'Inbound');
+    const nsgs = inbound ? [...t.calls, { point, direction: 'Inbound' as const }] : t.calls;
+    const at = (s: PacketSpace) => (s.isEmpty() ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
+    let space: PacketSpace;
+    let shape: number | undefined;
+    if (inbound) {
+      const key = `${t.id}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(kit.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(kit.nsgCutsOf(point, 'Inbound', 'dst'), b.ip)}`;
+      let hit = this.inbound.get(key);
+      if (!hit) {
+        hit = { space: kit.applyNsgs(point, 'Inbound', at(t.arrival!), 'all'), shape: this.nextId++ };
+        this.inbound.set(key, hit);
+        space = hit.space;
+      } else space = at(hit.space);
+      shape = hit.shape;
+    } else {
+      space = at(t.arrival!);
+      shape = -t.id;
+    }
+    if (b.kind !== 'nic') shape = undefined;
+    if (b.kind === 'privateEndpoint' && !space.isEmpty()) {
+      // As ReachKit.finish (walk.ts privateEndpointService): an approved connection to a storage account serves TCP 443.
+      const pe = kit.dp.snapshot.privateEndpoints.get(b.privateEndpointId);
+      const conn = pe?.connections[0];
+      if (conn && conn.status && conn.status.toLowerCase() !== 'approved') space = PacketSpace.EMPTY;
+      else if (conn && kit.dp.snapshot.storageAccounts.has(conn.targetId)) space = space.intersectBox({ protocols: IntervalSet.point(6), src: ALL_IPS, srcPorts: IntervalSet.range(0, 65535), dst: ALL_IPS, dstPorts: IntervalSet.point(443) });
+    }
+    return { space, nsgs, caveats: t.caveats, shape };
+  }
+
+  /**
+   * The value of a path (see PathAnswer.value), once per path shape: paths through different NSGs
+   * that admit the same packets the same way (by default rules or not) share it, so what a source
+   * gets from them is worked out once.
+   */
+  private valueOf(path: PathAnswer, shape: number): number {
+    let id = this.valueOfShape.get(shape);
+    if (id !== undefined) return id;
+    const r: BatchReach = { space: path.space, nsgOnPath: path.nsgs.length > 0, nsgs: path.nsgs };
+    const key = [boxesKey(path.space), boxesKey(this.kit.defaultOnly(r, 'default-inbound')), boxesKey(this.kit.defaultOnly(r, 'default')), r.nsgOnPath, path.caveats.map((c) => c.code).join(',')].join('#');
+    id = this.values.get(key);
+    if (id === undefined) this.values.set(key, (id = this.values.size + 1));
+    this.valueOfShape.set(shape, id);
+    return id;
+  }
+
+  private firewallCutsOf(fw: AzureFirewall): number[] {
+    let cuts = this.fwCuts.get(fw.id);
+    if (cuts) return cuts;
+    const set = new Set<number>();
+    const c = compiledFirewall(this.kit.dp, fw);
+    for (const { rules } of [...c.network, ...c.application]) for (const r of rules) addCuts(set, r.box.dst);
+    cuts = [...set].sort((x, y) => x - y);
+    this.fwCuts.set(fw.id, cuts);
+    return cuts;
+  }
+
+  private subnetIdOf(display: string): ResourceId | undefined {
+    let id = this.subnetByDisplay.get(display);
+    if (id === undefined) {
+      const n = normalizeId(display);
+      id = this.kit.dp.snapshot.subnets.has(n) ? n : '';
+      this.subnetByDisplay.set(display, id);
+    }
+    return id || undefined;
+  }
+}
+
+/** The boxes of a space whose destination is one address, that address left out. */
+function boxesKey(s: PacketSpace): string {
+  return s.boxes.map((x) => `${x.protocols.key()}/${x.src.key()}/${x.srcPorts.key()}/${x.dstPorts.key()}`).join(' ');
+}
