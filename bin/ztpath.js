@@ -26,6 +26,8 @@ try {
   const { main } = await import('../cli/main.ts');
   const io = {
     stdout: (s) => void process.stdout.write(s),
+    // Wait for 'drain' when the stream's buffer is full: long outputs written piece by piece.
+    stdoutDrained: (s) => new Promise((resolve) => (process.stdout.write(s) ? resolve() : process.stdout.once('drain', resolve))),
     stderr: (s) => void process.stderr.write(s),
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),

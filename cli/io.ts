@@ -3,6 +3,12 @@
 
 export interface CliIo {
   stdout(s: string): void;
+  /**
+   * Writes to stdout and resolves when the text has been handed on (the pipe drained): for output
+   * written in many pieces (gigabytes of matrix JSON), which must not pile up in memory or
+   * overflow the kernel's buffers (ENOBUFS). Absent: `stdout` is used.
+   */
+  stdoutDrained?(s: string): Promise<void>;
   stderr(s: string): void;
   /** stdout is a terminal (colour, aligned tables). */
   isTTY: boolean;

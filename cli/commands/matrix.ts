@@ -1,11 +1,11 @@
 // `ztpath matrix PATHS [--by subnet|asg|vnet] [--ports LIST] [--json|--csv]`: which group can open
 // connections to which, on which ports; cells that rely only on default NSG rules are marked.
 
-import { computeMatrix, parsePortList, type MatrixCell } from '../../core/index.ts';
+import { computeMatrix, parsePortList, type MatrixAnswer, type MatrixCell } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { usageError } from '../io.ts';
-import { renderJson } from '../render/json.ts';
+import { writeJson } from '../render/json.ts';
 import { renderCaveats, renderTable, useColor } from '../render/table.ts';
 
 function allowedText(c: MatrixCell): string {
@@ -16,12 +16,41 @@ function csvField(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export function renderMatrixCsv(cells: MatrixCell[]): string {
-  const lines = ['from,to,protocol,ports,defaultRulesOnly,inboundDefaultRulesOnly,nsgOnPath'];
-  for (const c of cells) {
-    for (const a of c.allowed) lines.push([c.from, c.to, a.protocol, a.ports.join(' '), String(c.defaultRulesOnly), String(c.inboundDefaultRulesOnly), String(c.nsgOnPath)].map(csvField).join(','));
+/** Cells per write: a large estate's matrix (millions of cells) is more text than one string holds. */
+const CSV_CHUNK = 5000;
+
+export async function writeMatrixCsv(cells: MatrixCell[], write: (text: string) => void | Promise<void>): Promise<void> {
+  await write('from,to,protocol,ports,defaultRulesOnly,inboundDefaultRulesOnly,nsgOnPath\n');
+  for (let start = 0; start < cells.length; start += CSV_CHUNK) {
+    const lines: string[] = [];
+    for (const c of cells.slice(start, start + CSV_CHUNK)) {
+      for (const a of c.allowed) lines.push([c.from, c.to, a.protocol, a.ports.join(' '), String(c.defaultRulesOnly), String(c.inboundDefaultRulesOnly), String(c.nsgOnPath)].map(csvField).join(',') + '\n');
+    }
+    await write(lines.join(''));
   }
-  return lines.join('\n') + '\n';
+}
+
+
+/**
+ * Rows of the text table at most: a terminal table of millions of pairs (tier L has 8 million)
+ * helps nobody and would not fit in one string; the line under the table says how many are left
+ * out and where to get them all.
+ */
+export const TEXT_ROWS = 10_000;
+
+export function renderMatrixText(r: MatrixAnswer, color: boolean, maxRows = TEXT_ROWS): string {
+  const s = r.summary;
+  let text = `Reachability by ${r.by}${r.ports === 'any' ? '' : ` (ports ${r.ports.join(',')})`}: ${s.cells} connected pair(s) among ${s.groups} group(s); ${s.defaultRulesOnly} rely only on default rules, ${s.inboundDefaultRulesOnly} are admitted by default rules only, ${s.withoutNsg} have no NSG on the path.\n`;
+  if (r.cells.length) {
+    const shown = r.cells.length > maxRows ? r.cells.slice(0, maxRows) : r.cells;
+    text += '\n' + renderTable(
+      [{ header: 'From' }, { header: 'To' }, { header: 'Allowed' }, { header: 'Default rules only' }, { header: 'Admitted by default' }, { header: 'NSG' }],
+      shown.map((c) => [c.from, c.to, allowedText(c), c.defaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.inboundDefaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.nsgOnPath ? '' : { text: 'none', tone: 'bad' as const }]),
+      { color },
+    );
+    if (shown.length < r.cells.length) text += `... the first ${shown.length.toLocaleString('en-US')} of ${r.cells.length.toLocaleString('en-US')} pairs are shown; --csv or --json lists them all.\n`;
+  }
+  return text + renderCaveats(r.caveats, color);
 }
 
 export const matrixCommand: Command = {
@@ -33,7 +62,8 @@ export const matrixCommand: Command = {
     'the destination ports. Cells are marked when every NSG allow on the path is a default rule',
     '(defaultRulesOnly), when the destination side admits the traffic by default rules only',
     '(inboundDefaultRulesOnly, e.g. AllowVnetInBound), and when no NSG is on the path (nsgOnPath false).',
-    'Only pairs with something allowed are listed.',
+    'Only pairs with something allowed are listed. The text table shows the first 10,000 pairs (a line',
+    'under it says how many are left out); --csv and --json list them all, written piece by piece.',
     '',
     'JSON: {"by", "groups": [...], "cells": [{"from", "to", "allowed": [{"protocol", "ports"}],',
     '"defaultRulesOnly", "inboundDefaultRulesOnly", "nsgOnPath", "example"}], "summary", "caveats"}.',
@@ -60,25 +90,16 @@ export const matrixCommand: Command = {
     if (csv && boolFlag(args, 'json')) throw usageError(this.name, '--json and --csv cannot be used together');
     const { dp, json, progress } = await loadForCommand(this, { ...args, values: { ...args.values, quiet: csv || args.values.quiet } }, io);
     const r = progress.step(`computing the matrix by ${byText}`, () => computeMatrix(dp, { by: byText, ports }));
+    const write = io.stdoutDrained ? io.stdoutDrained.bind(io) : io.stdout.bind(io);
     if (json) {
-      io.stdout(renderJson({ by: r.by, ports: r.ports, groups: r.groups, cells: r.cells, summary: r.summary, caveats: r.caveats }));
+      await writeJson({ by: r.by, ports: r.ports, groups: r.groups, cells: r.cells, summary: r.summary, caveats: r.caveats }, write);
       return 0;
     }
     if (csv) {
-      io.stdout(renderMatrixCsv(r.cells));
+      await writeMatrixCsv(r.cells, write);
       return 0;
     }
-    const color = useColor(io);
-    const s = r.summary;
-    let text = `Reachability by ${r.by}${r.ports === 'any' ? '' : ` (ports ${r.ports.join(',')})`}: ${s.cells} connected pair(s) among ${s.groups} group(s); ${s.defaultRulesOnly} rely only on default rules, ${s.inboundDefaultRulesOnly} are admitted by default rules only, ${s.withoutNsg} have no NSG on the path.\n`;
-    if (r.cells.length) {
-      text += '\n' + renderTable(
-        [{ header: 'From' }, { header: 'To' }, { header: 'Allowed' }, { header: 'Default rules only' }, { header: 'Admitted by default' }, { header: 'NSG' }],
-        r.cells.map((c) => [c.from, c.to, allowedText(c), c.defaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.inboundDefaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.nsgOnPath ? '' : { text: 'none', tone: 'bad' as const }]),
-        { color },
-      );
-    }
-    io.stdout(text + renderCaveats(r.caveats, color));
+    io.stdout(renderMatrixText(r, useColor(io)));
     return 0;
   },
 };

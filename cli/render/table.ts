@@ -41,7 +41,8 @@ function cellText(c: Cell): string {
 
 export function renderTable(columns: Column[], rows: Cell[][], opts: { color: boolean; indent?: string }): string {
   const indent = opts.indent ?? '';
-  const widths = columns.map((col, i) => Math.max(col.header.length, ...rows.map((r) => cellText(r[i] ?? '').length)));
+  // A loop, not Math.max(...rows): a spread of many thousands of rows overflows the call stack.
+  const widths = columns.map((col, i) => rows.reduce((w, r) => Math.max(w, cellText(r[i] ?? '').length), col.header.length));
   const line = (cells: Cell[], header: boolean): string => {
     const parts = columns.map((col, i) => {
       const c = cells[i] ?? '';

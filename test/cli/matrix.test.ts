@@ -43,3 +43,20 @@ describe('ztpath matrix', () => {
     expect(r.stdout).toMatch(/Examples?:\n  \$ ztpath matrix /);
   });
 });
+
+describe('ztpath matrix on large answers', () => {
+  it('the text table stops at its row limit and says how many pairs it left out', async () => {
+    const { computeMatrix } = await import('../../core/index.ts');
+    const { renderMatrixText } = await import('../../cli/commands/matrix.ts');
+    const { dataPlaneOf, readFolderDocuments } = await import('../support/load.ts');
+    const r = computeMatrix(dataPlaneOf(readFolderDocuments(SAMPLE)), { by: 'subnet' });
+    expect(r.cells.length).toBeGreaterThan(3);
+    const full = renderMatrixText(r, false);
+    expect(full).not.toContain('pairs are shown;');
+    for (const c of r.cells) expect(full).toContain(c.from);
+    const cut = renderMatrixText(r, false, 2);
+    expect(cut).toContain(`... the first 2 of ${r.cells.length} pairs are shown; --csv or --json lists them all.`);
+    const rows = cut.split('\n').filter((l) => / {2}(Tcp|Udp|Icmp|Any|Esp|Ah)\b/.test(l));
+    expect(rows).toHaveLength(2);
+  });
+});
