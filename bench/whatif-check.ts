@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import * as core from '../core/index.ts';
 import type { DataPlane, SecurityRule, SnapshotEdit } from '../core/index.ts';
 import { createImportSession } from '../importer/index.ts';
@@ -72,7 +72,7 @@ function edit(dp: DataPlane, kind: Kind, seed: number): SnapshotEdit {
 const tier = arg('tier', 'M');
 const seeds = arg('seeds', '1').split(',').map(Number);
 const kinds = arg('kinds', 'bench').split(',') as Kind[];
-const out = arg('out', `/tmp/whatif-check-${tier}`);
+const out = arg('out', join(tmpdir(), `whatif-check-${tier}`));
 const profileDir = arg('profile', '');
 const dir = join(import.meta.dirname, 'estates', `${tier}-seed1`);
 mkdirSync(out, { recursive: true });
