@@ -49,7 +49,6 @@ export function buildAsgMembers(snapshot: Snapshot): AsgMembers {
   return out;
 }
 
-/** Subnets that share VNet, route table and service endpoints get identical effective routes. */
 /** Subnets with equal keys have equal effective routes (their VNet, route table and service endpoints). */
 export function routeKey(s: Subnet): string {
   const se = s.serviceEndpoints.map((e) => `${e.service.toLowerCase()}@${e.locations.join('+').toLowerCase()}`).sort().join(',');
@@ -59,6 +58,31 @@ export function routeKey(s: Subnet): string {
 /** Subnets with equal keys have the same VirtualNetwork tag (their VNet and route table, rule A3). */
 export function tagKey(s: Subnet): string {
   return `${s.vnetId}|${s.routeTableId ?? ''}`;
+}
+
+/**
+ * A per-subnet result computed once per key (look-alike subnets share it) and remembered per
+ * Subnet object too: walks ask for routes and tags on every hop, and building the key string on
+ * each call was a hot spot.
+ */
+export class SubnetCache<T> {
+  private readonly byKey = new Map<string, T>();
+  private readonly bySubnet = new WeakMap<Subnet, T>();
+
+  constructor(
+    private readonly keyOf: (s: Subnet) => string,
+    private readonly compute: (s: Subnet) => T,
+  ) {}
+
+  get(s: Subnet): T {
+    let t = this.bySubnet.get(s);
+    if (t !== undefined) return t;
+    const k = this.keyOf(s);
+    t = this.byKey.get(k);
+    if (t === undefined) this.byKey.set(k, (t = this.compute(s)));
+    this.bySubnet.set(s, t);
+    return t;
+  }
 }
 
 /** Private endpoints by VNet, each with its /32 prefix built once (its route is in every table of its VNet and of the VNets peered with it). */
@@ -122,10 +146,8 @@ export function compile(snapshot: Snapshot): DataPlane {
   let poolIndex: Map<ResourceId, Endpoint[]> | undefined;
   const buildPoolIndex = (): Map<ResourceId, Endpoint[]> => backendPoolIndex(addresses, snapshot);
 
-  const routeCache = new Map<string, EffectiveRouteTable>();
-  const tagCache = new Map<string, VirtualNetworkTag>();
-  const routesBySubnet = new WeakMap<Subnet, EffectiveRouteTable>();
-  const tagsBySubnet = new WeakMap<Subnet, VirtualNetworkTag>();
+  const routes = new SubnetCache<EffectiveRouteTable>(routeKey, (s) => computeEffectiveRoutes(routeCtx, s));
+  const vnetTags = new SubnetCache<VirtualNetworkTag>(tagKey, (s) => computeVirtualNetworkTag(snapshot, topology, s));
   const nsgCache = new Map<ResourceId, CompiledNsg>();
   const ruleParts = new RulePartsCache(tags, asgMembers);
 
@@ -137,29 +159,13 @@ export function compile(snapshot: Snapshot): DataPlane {
     asgMembers,
     subnetsByNsg,
     nicsByNsg,
-    // Asked for on every hop of every walk: the key strings are built once per subnet (the
-    // snapshot's subnets do not change after compile).
     routesForSubnet(subnetId) {
       const s = snapshot.subnets.get(subnetId);
-      if (!s) return undefined;
-      let t = routesBySubnet.get(s);
-      if (t) return t;
-      const k = routeKey(s);
-      t = routeCache.get(k);
-      if (!t) routeCache.set(k, (t = computeEffectiveRoutes(routeCtx, s)));
-      routesBySubnet.set(s, t);
-      return t;
+      return s ? routes.get(s) : undefined;
     },
     virtualNetworkTag(subnetId) {
       const s = snapshot.subnets.get(subnetId);
-      if (!s) return { set: IntervalSet.EMPTY, fromUserRoutes: IntervalSet.EMPTY };
-      let t = tagsBySubnet.get(s);
-      if (t) return t;
-      const k = tagKey(s);
-      t = tagCache.get(k);
-      if (!t) tagCache.set(k, (t = computeVirtualNetworkTag(snapshot, topology, s)));
-      tagsBySubnet.set(s, t);
-      return t;
+      return s ? vnetTags.get(s) : { set: IntervalSet.EMPTY, fromUserRoutes: IntervalSet.EMPTY };
     },
     compiledNsg(nsgId) {
       let c = nsgCache.get(nsgId);

@@ -7,7 +7,7 @@
 
 import type { DataPlane } from '../../dataplane/compile.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
-import { backendPoolIndex, buildAsgMembers, compile, nsgAssociations, privateEndpointRoutes, routeKey, tagKey } from '../../dataplane/compile.ts';
+import { SubnetCache, backendPoolIndex, buildAsgMembers, compile, nsgAssociations, privateEndpointRoutes, routeKey, tagKey } from '../../dataplane/compile.ts';
 import { computeEffectiveRoutes, type EffectiveRouteTable, type RouteContext } from '../../dataplane/effective-routes.ts';
 import { computeVirtualNetworkTag, type VirtualNetworkTag } from '../../dataplane/virtual-network-tag.ts';
 import type { IpConfiguration, ModelResource, NetworkSecurityGroup, ResourceId, Snapshot, Subnet } from '../../model/types.ts';
@@ -113,8 +113,8 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
   // Built on the first route table recompiled (a change to rules alone never needs it).
   let routeCtx: RouteContext | undefined;
   const routeContext = (): RouteContext => (routeCtx ??= { snapshot: after, topology: before.topology, tags: before.tags, privateEndpointsByVnet: privateEndpointRoutes(before.addresses) });
-  const routeCache = new Map<string, EffectiveRouteTable>();
-  const tagCache = new Map<string, VirtualNetworkTag>();
+  const routes = new SubnetCache<EffectiveRouteTable>(routeKey, (s) => computeEffectiveRoutes(routeContext(), s));
+  const vnetTags = new SubnetCache<VirtualNetworkTag>(tagKey, (s) => computeVirtualNetworkTag(after, before.topology, s));
   const nsgCache = new Map<ResourceId, CompiledNsg>();
   // Load balancer pool members (as compile.ts indexes them) when NICs changed, else the old index.
   const nicsChanged = diff.byCollection.has('networkInterfaces');
@@ -129,20 +129,12 @@ export function deriveDataPlane(before: DataPlane, after: Snapshot, diff: Snapsh
     routesForSubnet(subnetId) {
       const s = after.subnets.get(subnetId);
       if (!s) return undefined;
-      if (!fresh(s)) return before.routesForSubnet(subnetId);
-      const k = routeKey(s);
-      let t = routeCache.get(k);
-      if (!t) routeCache.set(k, (t = computeEffectiveRoutes(routeContext(), s)));
-      return t;
+      return fresh(s) ? routes.get(s) : before.routesForSubnet(subnetId);
     },
     virtualNetworkTag(subnetId) {
       const s = after.subnets.get(subnetId);
       if (!s) return { set: IntervalSet.EMPTY, fromUserRoutes: IntervalSet.EMPTY };
-      if (!fresh(s)) return before.virtualNetworkTag(subnetId);
-      const k = tagKey(s);
-      let t = tagCache.get(k);
-      if (!t) tagCache.set(k, (t = computeVirtualNetworkTag(after, before.topology, s)));
-      return t;
+      return fresh(s) ? vnetTags.get(s) : before.virtualNetworkTag(subnetId);
     },
     compiledNsg(nsgId) {
       if (!p.asgChanged && !p.nsgIds.has(nsgId)) return before.compiledNsg(nsgId);
