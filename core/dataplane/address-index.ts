@@ -83,3 +83,25 @@ export function buildAddressIndex(snapshot: Snapshot): AddressIndex {
   }
   return { byVnet, byIp };
 }
+
+const privateEndpointCache = new WeakMap<AddressIndex, Map<ResourceId, Endpoint[]>>();
+
+/**
+ * Private endpoint addresses by private endpoint id, in one pass over the index (in `byIp` order),
+ * kept per index: storage questions and the what-if universe ask for them per account.
+ */
+export function privateEndpointAddresses(index: AddressIndex): Map<ResourceId, Endpoint[]> {
+  let byPe = privateEndpointCache.get(index);
+  if (byPe) return byPe;
+  byPe = new Map();
+  for (const list of index.byIp.values()) {
+    for (const e of list) {
+      if (e.kind !== 'privateEndpoint') continue;
+      const l = byPe.get(e.privateEndpointId);
+      if (l) l.push(e);
+      else byPe.set(e.privateEndpointId, [e]);
+    }
+  }
+  privateEndpointCache.set(index, byPe);
+  return byPe;
+}

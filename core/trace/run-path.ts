@@ -2,7 +2,7 @@
 // destination address, then hands over to the walker. Shared by trace (one flow) and reach (all).
 
 import type { DataPlane } from '../dataplane/compile.ts';
-import type { Endpoint } from '../dataplane/address-index.ts';
+import { privateEndpointAddresses, type Endpoint } from '../dataplane/address-index.ts';
 import type { ResolvedRef } from '../analysis/resolve-ref.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
@@ -64,17 +64,9 @@ export function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount
   const hit = storagePeCache.get(dp.addresses);
   let byAccount = hit && hit.pes === dp.snapshot.privateEndpoints && hit.accounts === dp.snapshot.storageAccounts ? hit.byAccount : undefined;
   if (!byAccount) {
-    // One pass over the addresses, grouping private endpoint addresses by endpoint; then, per
-    // account, its endpoints in snapshot order (the order the answer's first match depends on).
-    const byPe = new Map<string, Endpoint[]>();
-    for (const list of dp.addresses.byIp.values()) {
-      for (const e of list) {
-        if (e.kind !== 'privateEndpoint') continue;
-        const l = byPe.get(e.privateEndpointId);
-        if (l) l.push(e);
-        else byPe.set(e.privateEndpointId, [e]);
-      }
-    }
+    // Per account, its endpoints' addresses in snapshot order (the order the answer's first match
+    // depends on).
+    const byPe = privateEndpointAddresses(dp.addresses);
     byAccount = new Map();
     for (const pe of dp.snapshot.privateEndpoints.values()) {
       for (const targetId of new Set(pe.connections.map((c) => c.targetId))) {

@@ -5,7 +5,7 @@
 // private endpoint or frontend that holds it and its address.
 
 import type { DataPlane } from '../../dataplane/compile.ts';
-import type { Endpoint } from '../../dataplane/address-index.ts';
+import { privateEndpointAddresses, type Endpoint } from '../../dataplane/address-index.ts';
 import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../../dataplane/well-known-addresses.ts';
 import type { ResourceId } from '../../model/types.ts';
 import { nameFromId } from '../../model/ids.ts';
@@ -151,17 +151,8 @@ class LazyUniverse implements Universe {
           else pesByTarget.set(c.targetId, [pe.id]);
         }
       }
-      // Private endpoint addresses by endpoint, in one pass over the addresses (each counts in the
-      // VNet of the private endpoint's subnet).
-      const byPe = new Map<ResourceId, Endpoint[]>();
-      for (const m of dp.addresses.byVnet.values()) {
-        for (const e of m.values()) {
-          if (e.kind !== 'privateEndpoint') continue;
-          const l = byPe.get(e.privateEndpointId);
-          if (l) l.push(e);
-          else byPe.set(e.privateEndpointId, [e]);
-        }
-      }
+      // Each private endpoint's addresses count in the VNet of its subnet.
+      const byPe = privateEndpointAddresses(dp.addresses);
       const peIps = (peId: ResourceId): number[] => {
         const pe = s.privateEndpoints.get(peId);
         const vnetId = pe?.subnetId ? s.subnets.get(pe.subnetId)?.vnetId : undefined;
