@@ -365,7 +365,8 @@ export class ReachKit {
 
   // ---- Azure Firewall ------------------------------------------------------------------------------
 
-  private firewallCutsOf(fw: AzureFirewall, dim: 'src' | 'dst'): number[] {
+  /** The address boundaries a firewall's network and application rules draw on one dimension. */
+  firewallCutsOf(fw: AzureFirewall, dim: 'src' | 'dst'): number[] {
     let both = this.plane.fwCuts.get(fw);
     if (!both) this.plane.fwCuts.set(fw, (both = {}));
     let cuts = both[dim];
@@ -883,7 +884,8 @@ export class ReachKit {
     return { id: this.nextTemplateId++, vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
   }
 
-  private subnetIdOf(display: string): ResourceId | undefined {
+  /** The subnet a hop names (by its display id), when it is one of the snapshot's. */
+  subnetIdOf(display: string): ResourceId | undefined {
     let id = this.subnetByDisplay.get(display);
     if (id === undefined) {
       const n = normalizeId(display);
@@ -937,7 +939,7 @@ export function samePoint(a: FilterPoint, b: FilterPoint): boolean {
   return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
 }
 
-export function addCuts(set: Set<number>, s: IntervalSet): void {
+function addCuts(set: Set<number>, s: IntervalSet): void {
   const b = s.bounds;
   for (let i = 0; i < b.length; i += 2) {
     set.add(b[i]);

@@ -12,8 +12,6 @@
 import type { Endpoint } from '../dataplane/address-index.ts';
 import type { AzureFirewall, ResourceId } from '../model/types.ts';
 import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
-import { compiledFirewall } from '../firewall/evaluate-firewall.ts';
-import { normalizeId } from '../model/ids.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
 import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
@@ -23,7 +21,7 @@ import { runPath } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
 import type { Filters } from '../trace/filters.ts';
 import type { Outcome } from '../trace/walk.ts';
-import { addCuts, atomIndex, endpointRef, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type SourceBatch } from './blast-walk.ts';
+import { atomIndex, endpointRef, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type SourceBatch } from './blast-walk.ts';
 
 const ALL_IPS = IntervalSet.range(0, 0xffffffff);
 type Nic = Extract<Endpoint, { kind: 'nic' }>;
@@ -89,8 +87,6 @@ export class MatrixPaths {
   private readonly templates = new Map<string, PathTemplate[]>();
   private readonly untemplated = new Map<string, PathAnswer>();
   private readonly inbound = new Map<string, { space: PacketSpace; shape: number }>();
-  private readonly fwCuts = new Map<string, number[]>();
-  private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly contexts = new Map<SourceBatch, BatchContext>();
   private readonly firstIds = new Map<string, FirstHop>();
   private readonly valueOfShape = new Map<number, number>();
@@ -283,7 +279,7 @@ export class MatrixPaths {
     nsg.forEach((c, i) => {
       if (i !== final && c.hasNsg) add(this.kit.nsgCutsOf(c.point, c.direction, 'dst'));
     });
-    for (const fw of new Set(log.firewalls)) add(this.firewallCutsOf(fw));
+    for (const fw of new Set(log.firewalls)) add(this.kit.firewallCutsOf(fw, 'dst'));
     let firstRoute = true;
     for (const h of o.hops) {
       for (const s of h.steps) {
@@ -293,7 +289,7 @@ export class MatrixPaths {
           firstRoute = false;
           continue;
         }
-        const subnetId = this.subnetIdOf(s.subnet);
+        const subnetId = this.kit.subnetIdOf(s.subnet);
         const table = subnetId ? this.kit.dp.routesForSubnet(subnetId) : undefined;
         if (!table) return undefined;
         const p = this.kit.partition(table);
@@ -351,27 +347,6 @@ export class MatrixPaths {
     if (id === undefined) this.values.set(key, (id = this.values.size + 1));
     this.valueOfShape.set(shape, id);
     return id;
-  }
-
-  private firewallCutsOf(fw: AzureFirewall): number[] {
-    let cuts = this.fwCuts.get(fw.id);
-    if (cuts) return cuts;
-    const set = new Set<number>();
-    const c = compiledFirewall(this.kit.dp, fw);
-    for (const { rules } of [...c.network, ...c.application]) for (const r of rules) addCuts(set, r.box.dst);
-    cuts = [...set].sort((x, y) => x - y);
-    this.fwCuts.set(fw.id, cuts);
-    return cuts;
-  }
-
-  private subnetIdOf(display: string): ResourceId | undefined {
-    let id = this.subnetByDisplay.get(display);
-    if (id === undefined) {
-      const n = normalizeId(display);
-      id = this.kit.dp.snapshot.subnets.has(n) ? n : '';
-      this.subnetByDisplay.set(display, id);
-    }
-    return id || undefined;
   }
 }
 
