@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { listJsonFiles } from './estates.ts';
-import { collectGarbage, mb, now, round } from './measure.ts';
+import { mb, now, round, settleHeap } from './measure.ts';
 import { type BenchContext, coreFunction, fillFailed, MEASUREMENTS } from './measurements.ts';
 import { PhaseProfiler } from './profile.ts';
 import type { TierResult, WorkerJob, WorkerMessage } from './types.ts';
@@ -62,7 +62,7 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     }
     ctx.progress(`${m.name}...`);
     await send({ type: 'start', name: m.name });
-    collectGarbage();
+    await settleHeap();
     const t0 = now();
     await profiler?.begin();
     try {

@@ -13,6 +13,27 @@ function pushMerged(out: number[], lo: number, hi: number): void {
   } else out.push(lo, hi);
 }
 
+/** Up to this many bounds (4 intervals) on one side, `intersects` searches the other side. */
+const SEARCH_SIDE = 8;
+
+/** True when an interval of `few` meets an interval of `many` (both sorted flat bounds). */
+function anyMeets(few: readonly number[], many: readonly number[]): boolean {
+  for (let i = 0; i < few.length; i += 2) {
+    const lo = few[i];
+    const hi = few[i + 1];
+    // The first interval of `many` that ends at or after lo: it meets [lo, hi] when it starts by hi.
+    let l = 0;
+    let r = many.length / 2;
+    while (l < r) {
+      const m = (l + r) >>> 1;
+      if (many[2 * m + 1] < lo) l = m + 1;
+      else r = m;
+    }
+    if (l < many.length / 2 && many[2 * l] <= hi) return true;
+  }
+  return false;
+}
+
 export class IntervalSet {
   /** Flat [lo0, hi0, lo1, hi1, ...]; sorted, disjoint and non-adjacent. Never mutated. */
   readonly bounds: readonly number[];
@@ -167,6 +188,10 @@ export class IntervalSet {
     const a = this.bounds;
     const b = other.bounds;
     if (a.length === 0 || b.length === 0 || a[a.length - 1] < b[0] || b[b.length - 1] < a[0]) return false;
+    // A few intervals against many (a pinned address, or a query's span, against a large rule set
+    // or IP group): a binary search per interval instead of a walk over the large side.
+    if (a.length <= SEARCH_SIDE && b.length > 4 * SEARCH_SIDE) return anyMeets(a, b);
+    if (b.length <= SEARCH_SIDE && a.length > 4 * SEARCH_SIDE) return anyMeets(b, a);
     let i = 0;
     let j = 0;
     while (i < a.length && j < b.length) {

@@ -139,7 +139,17 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   }
   // The same rect's region reaches a destination through several members: keep one copy (the
   // union is the same set; shared objects also let the door walks share one permit computation).
-  const join = (x: PacketSpace, y: PacketSpace) => (x === y ? x : new PacketSpace([...x.boxes, ...y.boxes]));
+  // Joins are memoised by the pair of operands, so every (destination, source) that two rects
+  // reach shares one joined region rather than getting its own copy of the same boxes.
+  const joined = new Map<PacketSpace, Map<PacketSpace, PacketSpace>>();
+  const join = (x: PacketSpace, y: PacketSpace): PacketSpace => {
+    if (x === y) return x;
+    let byY = joined.get(x);
+    if (!byY) joined.set(x, (byY = new Map()));
+    let j = byY.get(y);
+    if (!j) byY.set(y, (j = new PacketSpace([...x.boxes, ...y.boxes])));
+    return j;
+  };
   const merge = (n: Need | undefined, r: { region?: PacketSpace; door?: { plus: PacketSpace; minus: PacketSpace } }): Need => {
     const region = n?.region === null || r.region === undefined ? null : n?.region === undefined ? r.region : join(n.region, r.region);
     const door = n?.door === null || !r.door ? null : n?.door === undefined ? r.door : { plus: join(n.door.plus, r.door.plus), minus: join(n.door.minus, r.door.minus) };

@@ -41,4 +41,24 @@ describe('IntervalSet', () => {
       { numRuns: 500 },
     );
   });
+
+  it('intersects agrees with the model when one side has a few intervals and the other many (the binary-search path)', () => {
+    const W = 512;
+    const many = fc.uniqueArray(fc.integer({ min: 0, max: W / 2 - 1 }), { minLength: 20, maxLength: 120 }).map((xs) => IntervalSet.fromRanges(xs.map((x) => [2 * x, 2 * x] as [number, number])));
+    const few = fc.array(fc.tuple(fc.integer({ min: 0, max: W - 1 }), fc.integer({ min: 0, max: 8 })), { minLength: 1, maxLength: 4 }).map((r) => IntervalSet.fromRanges(r.map(([lo, len]) => [lo, lo + len] as [number, number])));
+    const all = (s: IntervalSet) => {
+      const out: number[] = [];
+      for (let i = 0; i < W + 8; i++) if (s.has(i)) out.push(i);
+      return out;
+    };
+    fc.assert(
+      fc.property(many, few, (m, f) => {
+        expect(m.rangeCount).toBeGreaterThan(16);
+        const expected = all(f).some((x) => m.has(x));
+        expect(f.intersects(m)).toBe(expected);
+        expect(m.intersects(f)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
