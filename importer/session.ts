@@ -18,8 +18,9 @@ export interface ImportSession {
   finish(): Snapshot;
 }
 
-/** How long a part of a large list document is (see list-text.ts): a few hundred resources. */
-const LIST_PART_CHARS = 256 * 1024;
+/** How long a part of a large list document is (see list-text.ts): ~100-200 resources. Longer parts parse
+ * measurably slower (a 256 KB part: 3x the time per byte of 64 KB ones, bench/import-time.ts). */
+const LIST_PART_CHARS = 64 * 1024;
 
 export interface ImportSessionOptions {
   /** Part length for list documents read in parts (tests use small ones); documents shorter than two parts are read whole. */
