@@ -77,23 +77,26 @@ export class Store {
 
   /** Record, before `map` changes at `key`, how to undo it: a new key is deleted, anything else restores a copy. */
   private touch<K, V>(map: Map<K, V>, key: K): void {
-    const journal = this.journal;
-    if (journal === undefined) return;
-    const m = map as Map<unknown, unknown>;
-    if (this.copied.has(m)) return;
-    if (!map.has(key)) {
-      journal.push({ map: m, key, copy: undefined });
-      return;
+    if (this.journal === undefined) return;
+    if (!map.has(key)) this.touchNew(map, key);
+    else if (!this.copied.has(map as Map<unknown, unknown>)) {
+      this.copied.add(map as Map<unknown, unknown>);
+      this.journal.push({ map: map as Map<unknown, unknown>, key, copy: new Map(map as Map<unknown, unknown>) });
     }
-    this.copied.add(m);
-    journal.push({ map: m, key, copy: new Map(m) });
+  }
+
+  /** touch() for a key the caller knows `map` does not have (one lookup fewer in the common case). */
+  private touchNew<K, V>(map: Map<K, V>, key: K): void {
+    const journal = this.journal;
+    if (journal === undefined || this.copied.has(map as Map<unknown, unknown>)) return;
+    journal.push({ map: map as Map<unknown, unknown>, key, copy: undefined });
   }
 
   /** Add a resource; returns false when an identical copy was already there. */
   add<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string): boolean {
     const old = map.get(value.id);
     if (old === undefined) {
-      this.touch(map, value.id);
+      this.touchNew(map, value.id);
       map.set(value.id, value);
       return true;
     }
@@ -114,13 +117,15 @@ export class Store {
    */
   addParent<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string, children: EmbeddedChildren): void {
     const old = map.get(value.id);
-    this.touch(map, value.id);
-    this.touch(this.embedded, value.id);
     if (old === undefined) {
+      this.touchNew(map, value.id);
+      this.touch(this.embedded, value.id);
       map.set(value.id, value);
       this.embedded.set(value.id, children);
       return;
     }
+    this.touch(map, value.id);
+    this.touch(this.embedded, value.id);
     const oldChildren = this.embedded.get(value.id) ?? {};
     const changedChildren = differingCollections(oldChildren, children);
     if (changedChildren.length === 0 && canonicalForm(old) === canonicalForm(value)) {
@@ -142,7 +147,7 @@ export class Store {
   addRule(rule: SecurityRule): void {
     let rules = this.rulesByNsg.get(rule.nsgId);
     if (rules === undefined) {
-      this.touch(this.rulesByNsg, rule.nsgId);
+      this.touchNew(this.rulesByNsg, rule.nsgId);
       this.rulesByNsg.set(rule.nsgId, (rules = new Map()));
     }
     this.add(rules, rule, rule.collection === 'defaultSecurityRules' ? 'default security rule' : 'security rule');
@@ -151,7 +156,7 @@ export class Store {
   addRoute(route: Route): void {
     let routes = this.routesByTable.get(route.routeTableId);
     if (routes === undefined) {
-      this.touch(this.routesByTable, route.routeTableId);
+      this.touchNew(this.routesByTable, route.routeTableId);
       this.routesByTable.set(route.routeTableId, (routes = new Map()));
     }
     this.add(routes, route, 'route');
