@@ -1,5 +1,5 @@
 // Large list documents parsed in parts. `{"value": [ ... ]}` (REST lists, az CLI) and `[ ... ]`
-// written one item per line (or pretty-printed) are parsed a few hundred kilobytes of items at a
+// written one item per line (or pretty-printed) are parsed some 64 KB of items at a
 // time instead of in one JSON.parse: each part's tree can be collected as soon as it is read, so
 // the garbage collector no longer copies a whole file's unread tree (tens of megabytes) every
 // time the reader's own allocations fill the young generation.
