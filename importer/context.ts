@@ -27,14 +27,13 @@ export class ImportContext {
   readonly diagnostics: Diagnostic[] = [];
   private readonly cidrMemo = new Map<string, Memo<CidrParse>>();
   private readonly portMemo = new Map<string, Memo<PortParse>>();
-  /** Canonical id per distinct canonical text, and per spelling seen in the input. */
+  /** Canonical id per distinct canonical text. */
   private readonly refMemo = new Map<string, string>();
-  private readonly rawRefMemo = new Map<string, string>();
   private readonly listMemo = new Map<string, readonly string[]>();
   /** Shared lists of two or more values: a trie keyed by the values, one level per position. */
   private readonly idListMemo = new Map<string, ListNode>();
   private idListNodes = 0;
-  private readonly textMemo = new Map<string, string>();
+  private readonly tailMemo = new Map<string, ChildTail>();
   /**
    * The last RECENT_REFS references canonRef answered (spelling and canonical id), round robin.
    * Empty slots hold NUL, whose canonical id is itself, so they can never answer wrongly.
@@ -87,18 +86,17 @@ export class ImportContext {
 
   /**
    * Canonical id of a reference, one string per distinct target (many NICs name one subnet): the
-   * model keeps one copy instead of one per reference. Resources get their own id here too, so a
-   * resource and the references to it share one string. A spelling seen before is answered
-   * without lower-casing it again.
+   * model keeps one copy instead of one per reference. Resources get their own id here too
+   * (canonOwnId), so a resource and the references to it share one string.
    */
   canonRef(id: string): string {
     // References repeat in runs (the NICs of one subnet, the rules naming one ASG): comparing with
-    // the last few spellings is cheaper than hashing a fresh 150-character id for the memo.
+    // the last few spellings is cheaper than lower-casing and hashing a fresh 150-character id.
     const recent = this.recentRaw;
     for (let k = 0; k < RECENT_REFS; k++) {
       if (recent[k] === id) return this.recentCanon[k];
     }
-    const c = this.canonRefMemo(id);
+    const c = this.canonOwnId(id);
     const slot = this.recentNext;
     recent[slot] = id;
     this.recentCanon[slot] = c;
@@ -106,26 +104,12 @@ export class ImportContext {
     return c;
   }
 
-  private canonRefMemo(id: string): string {
-    const seen = this.rawRefMemo.get(id);
-    if (seen !== undefined) return seen;
-    const c = canonId(id);
-    let known = this.refMemo.get(c);
-    if (known === undefined) {
-      if (this.refMemo.size >= REF_MEMO_LIMIT) this.refMemo.clear();
-      this.refMemo.set(c, c);
-      known = c;
-    }
-    if (this.rawRefMemo.size >= REF_MEMO_LIMIT) this.rawRefMemo.clear();
-    this.rawRefMemo.set(id, known);
-    return known;
-  }
-
   /**
-   * A resource's own canonical id, the same string as references to it get from canonRef. The
-   * display id is usually seen here for the first time, so the spelling memo is not consulted or
-   * filled (one hash of a long id fewer per resource); a reference spelled the same way later
-   * finds the canonical id through the canonical memo.
+   * The canonical id of an id through the memo of canonical texts. The spelling is lower-cased
+   * each time (the copy dies young when the text is known) rather than memoised by spelling: a
+   * memo keyed by spelling kept every distinct input string alive until the session finished (most
+   * references name their target once: a NIC its VM, a VM its NICs), and the garbage collector
+   * copied each of them into the old generation.
    */
   canonOwnId(displayId: string): string {
     const c = canonId(displayId);
@@ -180,17 +164,24 @@ export class ImportContext {
   }
 
   /**
-   * One string per distinct short text built while reading (the lower-cased tails of child ids,
-   * see childCanonId): each would otherwise be a new string kept once per child. Texts taken as
-   * they were parsed are not interned: JSON.parse allocates large documents straight into the old
-   * generation, so keeping them costs no copying, while hashing each one would.
+   * The tail of a child id after its parent's display id (`rawId` from `start`, which is a `/`),
+   * as one shared string per distinct spelling and its lower-cased form (`/securityRules/Allow-Https`
+   * and `/securityrules/allow-https`): each would otherwise be a new string kept once per child.
+   * Undefined when the tail is not ASCII (lower-casing the parts might then differ from
+   * lower-casing the whole). Texts taken as they were parsed are not interned: hashing each
+   * one would cost more than keeping it.
    */
-  intern(text: string): string {
-    const known = this.textMemo.get(text);
+  childTail(rawId: string, start: number): ChildTail | undefined {
+    const slice = rawId.slice(start);
+    const known = this.tailMemo.get(slice);
     if (known !== undefined) return known;
-    if (this.textMemo.size >= MEMO_LIMIT) this.textMemo.clear();
-    this.textMemo.set(text, text);
-    return text;
+    for (let i = 0; i < slice.length; i++) if (slice.charCodeAt(i) >= 128) return undefined;
+    if (this.tailMemo.size >= MEMO_LIMIT) this.tailMemo.clear();
+    // A slice may point into the whole input id: keep a copy of its own characters instead.
+    const display = ownCopy(slice);
+    const t: ChildTail = { display, canon: display.toLowerCase() };
+    this.tailMemo.set(display, t);
+    return t;
   }
 
   /** Drop the memo tables (when the session finishes: they only serve reading). */
@@ -198,13 +189,28 @@ export class ImportContext {
     this.cidrMemo.clear();
     this.portMemo.clear();
     this.refMemo.clear();
-    this.rawRefMemo.clear();
     this.listMemo.clear();
     this.idListMemo.clear();
-    this.textMemo.clear();
+    this.tailMemo.clear();
     this.recentRaw.fill('\u0000');
     this.recentCanon.fill('\u0000');
   }
+}
+
+export interface ChildTail {
+  /** As spelled in the input. */
+  display: string;
+  /** Lower-cased. */
+  canon: string;
+}
+
+/**
+ * A string with its own characters (not a slice that keeps a longer parent string alive): the
+ * joined text is flattened into a new string, and the slice then points into that copy.
+ * (split('').join('') did the same at 15x the cost.)
+ */
+function ownCopy(s: string): string {
+  return ` ${s}`.slice(1);
 }
 
 interface ListNode {

@@ -11,6 +11,7 @@
 import { describeValue, indexSuffix, isObject, member, type ImportContext, type JsonObject } from './context.ts';
 import { Fields } from './fields.ts';
 import { canonId, isConcreteId, resourceType } from './ids.ts';
+import { readListParts, type ListText } from './list-text.ts';
 import { RESOURCE_READERS } from './resources/index.ts';
 import type { Store } from './store.ts';
 
@@ -19,6 +20,30 @@ const TYPE_CACHE = new Map<string, string>();
 
 export function readDocument(value: unknown, ctx: ImportContext, store: Store): void {
   new DocumentReader(ctx, store).read(value, '$', 0);
+}
+
+/**
+ * readDocument for a list document read in parts (see list-text.ts): the same resources, paths and
+ * diagnostics as reading it whole. Returns false when the text turned out not to be such a list;
+ * what was read from it must then be undone (Store.rollbackDocument).
+ */
+export function readListDocument(text: string, list: ListText, partChars: number, ctx: ImportContext, store: Store): boolean {
+  const reader = new DocumentReader(ctx, store);
+  const skipped = new SkippedItems();
+  let total = 0;
+  const ok = readListParts(text, list, partChars, (items, offset) => {
+    reader.readItems(items, list.path, 0, offset, skipped);
+    total = offset + items.length;
+  });
+  if (ok) reader.reportSkipped(list.path, total, skipped);
+  return ok;
+}
+
+/** Items of a list that are not resources: how many, and the first. */
+class SkippedItems {
+  count = 0;
+  first = -1;
+  firstSeen = '';
 }
 
 class DocumentReader {
@@ -128,14 +153,19 @@ class DocumentReader {
   }
 
   private readList(items: unknown[], path: string, depth: number): void {
-    let skipped = 0;
-    let firstSkipped = -1;
-    let firstSeen = '';
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
+    const skipped = new SkippedItems();
+    this.readItems(items, path, depth, 0, skipped);
+    this.reportSkipped(path, items.length, skipped);
+  }
+
+  /** Items of a list (or of one part of it, the first at index `offset`). */
+  readItems(items: unknown[], path: string, depth: number, offset: number, skipped: SkippedItems): void {
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k];
+      const i = offset + k;
       // Let the garbage collector drop each item's tree once read (the list is our own parse
       // result): fewer parse-tree objects are copied while the model is being allocated.
-      items[i] = undefined;
+      items[k] = undefined;
       if (isObject(item)) {
         if (isResource(item)) {
           this.readResource(item, path + indexSuffix(i));
@@ -147,17 +177,21 @@ class DocumentReader {
           continue;
         }
       }
-      skipped++;
-      if (firstSkipped < 0) {
-        firstSkipped = i;
-        firstSeen = describeValue(item);
+      skipped.count++;
+      if (skipped.first < 0) {
+        skipped.first = i;
+        skipped.firstSeen = describeValue(item);
       }
     }
-    if (skipped > 0) {
-      const first = `${path}[${firstSkipped}]`;
+  }
+
+  /** The warning for the items of a list of `total` that were not resources, if any. */
+  reportSkipped(path: string, total: number, skipped: SkippedItems): void {
+    if (skipped.count > 0) {
+      const first = `${path}[${skipped.first}]`;
       this.unrecognized(
         first,
-        `${skipped} of ${items.length} item${items.length === 1 ? '' : 's'} in ${path} ${skipped === 1 ? 'is' : 'are'} not Azure resources (no ARM id and type); the first, ${first}, is ${firstSeen}`,
+        `${skipped.count} of ${total} item${total === 1 ? '' : 's'} in ${path} ${skipped.count === 1 ? 'is' : 'are'} not Azure resources (no ARM id and type); the first, ${first}, is ${skipped.firstSeen}`,
       );
     }
   }

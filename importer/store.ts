@@ -37,13 +37,66 @@ export class Store {
   /** How many resources were read more than once with identical content. */
   identicalDuplicates = 0;
   private readonly embedded = new Map<ResourceId, EmbeddedChildren>();
+  /** While a document is read in parts (see beginDocument): how to undo what it changed. */
+  private journal: Undo[] | undefined;
+  private readonly copied = new Set<Map<unknown, unknown>>();
+  private mark = { diagnostics: 0, identicalDuplicates: 0 };
 
   constructor(private readonly ctx: ImportContext) {}
+
+  /**
+   * Start recording changes, so that a document found invalid after some of its parts were read
+   * (see list-text.ts) can be undone and read whole: the store is then as if the parts had never
+   * been read, map order included.
+   */
+  beginDocument(): void {
+    this.journal = [];
+    this.copied.clear();
+    this.mark = { diagnostics: this.ctx.diagnostics.length, identicalDuplicates: this.identicalDuplicates };
+  }
+
+  commitDocument(): void {
+    this.journal = undefined;
+    this.copied.clear();
+  }
+
+  rollbackDocument(): void {
+    const journal = this.journal ?? [];
+    for (let i = journal.length - 1; i >= 0; i--) {
+      const u = journal[i];
+      if (u.copy === undefined) u.map.delete(u.key);
+      else {
+        u.map.clear();
+        for (const [k, v] of u.copy) u.map.set(k, v);
+      }
+    }
+    this.ctx.diagnostics.length = this.mark.diagnostics;
+    this.identicalDuplicates = this.mark.identicalDuplicates;
+    this.commitDocument();
+  }
+
+  /** Record, before `map` changes at `key`, how to undo it: a new key is deleted, anything else restores a copy. */
+  private touch<K, V>(map: Map<K, V>, key: K): void {
+    if (this.journal === undefined) return;
+    if (!map.has(key)) this.touchNew(map, key);
+    else if (!this.copied.has(map as Map<unknown, unknown>)) {
+      this.copied.add(map as Map<unknown, unknown>);
+      this.journal.push({ map: map as Map<unknown, unknown>, key, copy: new Map(map as Map<unknown, unknown>) });
+    }
+  }
+
+  /** touch() for a key the caller knows `map` does not have (one lookup fewer in the common case). */
+  private touchNew<K, V>(map: Map<K, V>, key: K): void {
+    const journal = this.journal;
+    if (journal === undefined || this.copied.has(map as Map<unknown, unknown>)) return;
+    journal.push({ map: map as Map<unknown, unknown>, key, copy: undefined });
+  }
 
   /** Add a resource; returns false when an identical copy was already there. */
   add<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string): boolean {
     const old = map.get(value.id);
     if (old === undefined) {
+      this.touchNew(map, value.id);
       map.set(value.id, value);
       return true;
     }
@@ -51,6 +104,7 @@ export class Store {
       this.identicalDuplicates++;
       return false;
     }
+    this.touch(map, value.id);
     map.set(value.id, value);
     this.reportDuplicate(old, value, what);
     return true;
@@ -64,10 +118,14 @@ export class Store {
   addParent<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string, children: EmbeddedChildren): void {
     const old = map.get(value.id);
     if (old === undefined) {
+      this.touchNew(map, value.id);
+      this.touch(this.embedded, value.id);
       map.set(value.id, value);
       this.embedded.set(value.id, children);
       return;
     }
+    this.touch(map, value.id);
+    this.touch(this.embedded, value.id);
     const oldChildren = this.embedded.get(value.id) ?? {};
     const changedChildren = differingCollections(oldChildren, children);
     if (changedChildren.length === 0 && canonicalForm(old) === canonicalForm(value)) {
@@ -88,13 +146,19 @@ export class Store {
 
   addRule(rule: SecurityRule): void {
     let rules = this.rulesByNsg.get(rule.nsgId);
-    if (rules === undefined) this.rulesByNsg.set(rule.nsgId, (rules = new Map()));
+    if (rules === undefined) {
+      this.touchNew(this.rulesByNsg, rule.nsgId);
+      this.rulesByNsg.set(rule.nsgId, (rules = new Map()));
+    }
     this.add(rules, rule, rule.collection === 'defaultSecurityRules' ? 'default security rule' : 'security rule');
   }
 
   addRoute(route: Route): void {
     let routes = this.routesByTable.get(route.routeTableId);
-    if (routes === undefined) this.routesByTable.set(route.routeTableId, (routes = new Map()));
+    if (routes === undefined) {
+      this.touchNew(this.routesByTable, route.routeTableId);
+      this.routesByTable.set(route.routeTableId, (routes = new Map()));
+    }
     this.add(routes, route, 'route');
   }
 
@@ -107,28 +171,32 @@ export class Store {
   }
 
   addUnsupported(u: UnsupportedResource): void {
+    this.touch(this.unsupported, u.id);
     this.unsupported.set(u.id, u);
   }
 
   private removeChild(collection: string, parentId: ResourceId, childId: ResourceId): void {
+    const map = this.childMap(collection, parentId);
+    if (map === undefined) return;
+    this.touch(map, childId);
+    map.delete(childId);
+  }
+
+  private childMap(collection: string, parentId: ResourceId): Map<ResourceId, unknown> | undefined {
     switch (collection) {
       case 'subnets':
-        this.snap.subnets.delete(childId);
-        break;
+        return this.snap.subnets;
       case 'virtualNetworkPeerings':
-        this.snap.peerings.delete(childId);
-        break;
+        return this.snap.peerings;
       case 'securityRules':
       case 'defaultSecurityRules':
-        this.rulesByNsg.get(parentId)?.delete(childId);
-        break;
+        return this.rulesByNsg.get(parentId);
       case 'routes':
-        this.routesByTable.get(parentId)?.delete(childId);
-        break;
+        return this.routesByTable.get(parentId);
       case 'ruleCollectionGroups':
-        this.snap.firewallPolicyRuleCollectionGroups.delete(childId);
-        break;
+        return this.snap.firewallPolicyRuleCollectionGroups;
     }
+    return undefined;
   }
 
   private reportDuplicate(old: Keyed, value: Keyed, what: string): void {
@@ -145,6 +213,13 @@ export class Store {
       hint: 'export each resource once, or make sure both exports were taken at the same time',
     });
   }
+}
+
+/** How to undo one change of a map: delete a key it did not have, or restore a copy. */
+interface Undo {
+  map: Map<unknown, unknown>;
+  key: unknown;
+  copy: Map<unknown, unknown> | undefined;
 }
 
 function differingCollections(a: EmbeddedChildren, b: EmbeddedChildren): string[] {

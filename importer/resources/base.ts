@@ -3,7 +3,7 @@
 
 import type { ResourceId, SourceLocation } from '../../core/model/index.ts';
 import { nameFromId } from '../../core/model/index.ts';
-import { isObject, type ImportContext, type JsonObject } from '../context.ts';
+import { isObject, type JsonObject } from '../context.ts';
 import type { Fields } from '../fields.ts';
 import { canonId, childId } from '../ids.ts';
 
@@ -47,15 +47,19 @@ export interface ChildIdentity {
 /**
  * Id and name of an embedded child; undefined (with an error) when it has neither. With the
  * parent's canonical id, a child that nothing else references (a security rule, a route, a NIC
- * ip configuration) gets its id as the parent's id plus its own lower-cased tail (see childCanonId).
+ * ip configuration) gets its ids as the parent's ids plus its own tail (see childTail).
  */
 export function childIdentity(c: Fields, parentDisplayId: string, collection: string, what: string, parentId?: ResourceId): ChildIdentity | undefined {
   const o = c.obj;
   const rawId = typeof o.id === 'string' && o.id.length > 0 ? o.id : undefined;
   const rawName = typeof o.name === 'string' && o.name.length > 0 ? o.name : undefined;
   if (rawId !== undefined) {
-    const id = parentId === undefined ? canonId(rawId) : childCanonId(c.ctx, rawId, parentDisplayId, parentId);
-    return { id, displayId: rawId, name: rawName ?? nameFromId(rawId) };
+    const name = rawName ?? nameFromId(rawId);
+    if (parentId !== undefined && sharesParentCanonId(rawId, parentDisplayId, parentId)) {
+      const tail = c.ctx.childTail(rawId, parentDisplayId.length);
+      if (tail !== undefined) return { id: parentId + tail.canon, displayId: parentDisplayId + tail.display, name };
+    }
+    return { id: canonId(rawId), displayId: rawId, name };
   }
   if (rawName !== undefined) {
     const displayId = childId(parentDisplayId, collection, rawName);
@@ -66,19 +70,18 @@ export function childIdentity(c: Fields, parentDisplayId: string, collection: st
 }
 
 /**
- * canonId(rawId) for a child id spelled `<parent display id>/<tail>`, built as the parent's
- * canonical id followed by the lower-cased tail, the tail shared between children of other parents
- * (`/securityrules/allow-https`, `/ipconfigurations/ipconfig1`). The engine sees the same text;
- * the heap holds one short joined string per child instead of a second full copy of a long id
- * (tens of thousands of rules and ip configurations). Used only where lower-casing the parts
- * equals lower-casing the whole: the parent's display id needs no trimming (so its canonical id is
- * that text lower-cased) and ends in an ASCII character, and the tail is ASCII and needs no
- * trimming; otherwise the plain canonId.
+ * True when a child id spelled `<parent display id>/<tail>` can be kept as the parent's ids
+ * followed by its tail: the engine sees the same texts, and the heap holds two short joined
+ * strings per child instead of the input's long id and a lower-cased copy (tens of thousands of
+ * rules and ip configurations). Only where lower-casing the parts equals lower-casing the whole:
+ * the parent's display id needs no trimming (so its canonical id is that text lower-cased) and
+ * ends in an ASCII character, and the tail needs no trimming (ContextImport.childTail checks that
+ * it is ASCII); otherwise the plain canonId.
  */
-export function childCanonId(ctx: ImportContext, rawId: string, parentDisplayId: string, parentId: ResourceId): ResourceId {
+function sharesParentCanonId(rawId: string, parentDisplayId: string, parentId: ResourceId): boolean {
   const n = parentDisplayId.length;
   const last = rawId.length - 1;
-  if (
+  return (
     n > 0 &&
     parentId.length === n &&
     last > n &&
@@ -90,11 +93,7 @@ export function childCanonId(ctx: ImportContext, rawId: string, parentDisplayId:
     rawId.charCodeAt(last) !== 47 &&
     rawId.charCodeAt(last) > 32 &&
     rawId.startsWith(parentDisplayId)
-  ) {
-    for (let i = n; i <= last; i++) if (rawId.charCodeAt(i) >= 128) return canonId(rawId);
-    return parentId + ctx.intern(rawId.slice(n).toLowerCase());
-  }
-  return canonId(rawId);
+  );
 }
 
 function isAsciiSpace(c: number): boolean {

@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ImportContext } from '../../importer/context.ts';
 import { canonId } from '../../importer/ids.ts';
-import { childCanonId } from '../../importer/resources/base.ts';
+import { Fields } from '../../importer/fields.ts';
+import { childIdentity } from '../../importer/resources/base.ts';
 
-// A child id built from its parent's canonical id must be exactly canonId of the child's own text.
-describe('childCanonId', () => {
+// A child's ids built from its parent's ids must be exactly canonId of the child's own text and
+// that text itself.
+describe('childIdentity', () => {
   const ctx = new ImportContext();
   const check = (parentDisplay: string, raw: string) => {
     const parentId = ctx.canonRef(parentDisplay);
-    expect(childCanonId(ctx, raw, parentDisplay, parentId), raw).toBe(canonId(raw));
+    const who = childIdentity(new Fields(ctx, { id: raw }, '$', raw), parentDisplay, 'securityRules', 'security rule', parentId);
+    expect(who?.id, raw).toBe(canonId(raw));
+    expect(who?.displayId, raw).toBe(raw);
   };
 
   it('agrees with canonId on usual and unusual spellings', () => {
