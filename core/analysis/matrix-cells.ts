@@ -187,7 +187,10 @@ export class CellTable {
       order.set(all);
       n = all.length;
     }
-    const out: T[] = [];
+    let kept = 0;
+    for (let k = 0; k < n; k++) if (allowed[this.value[order[k]]].length > 0) kept++;
+    const out: T[] = new Array<T>(kept);
+    kept = 0;
     const srcText: (string | undefined)[] = [];
     // One scratch record handed to `make`, which copies what it keeps.
     const cell: FilledCell = { from: 0, to: 0, allowed: [], defaultOnly: false, inboundDefaultOnly: false, nsg: false, example: { src: '', dst: '', protocol: '' } };
@@ -205,7 +208,7 @@ export class CellTable {
       cell.inboundDefaultOnly = (fl & INBOUND_DEFAULT_ONLY) !== 0;
       cell.nsg = (fl & NSG) !== 0;
       cell.example = exampleAt(this.kinds[this.kind[i]], text, names.dst(this.exampleDst[i]));
-      out.push(make(cell));
+      out[kept++] = make(cell);
     }
     return out;
   }
