@@ -208,7 +208,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       // Products over the same source set compare as their slices do: no need to slice them.
       let product = true;
       const got = gotOf(t, target, t.space, (mode) => {
-        const d = kit.defaultOnly(t, mode);
+        const d = paths.defaultOnly(t, mode);
         if (!whole(d)) product = false;
         return d;
       });
@@ -277,8 +277,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
           let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
           if (got === undefined) {
             const r = gotOf(t, target, only(t.space, a.ip), (mode) => {
-              if (mode === 'default-inbound') return only((din ??= kit.defaultOnly(t, 'default-inbound')), a.ip);
-              return only((dall ??= kit.defaultOnly(t, 'default')), a.ip);
+              if (mode === 'default-inbound') return only((din ??= paths.defaultOnly(t, 'default-inbound')), a.ip);
+              return only((dall ??= paths.defaultOnly(t, 'default')), a.ip);
             });
             got = r;
             if (memoKey !== undefined) {
