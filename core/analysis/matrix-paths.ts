@@ -115,6 +115,7 @@ export class MatrixPaths {
   private readonly untemplated = new Map<string, PathAnswer>();
   private readonly inbound = new Map<string, { space: PacketSpace; shape: number }>();
   private readonly contexts = new Map<SourceBatch, BatchContext>();
+  private contextCount = 0;
   private readonly firstIds = new Map<string, FirstHop>();
   private readonly valueOfShape = new Map<number, number>();
   private readonly values = new Map<string, number>();
@@ -231,6 +232,16 @@ export class MatrixPaths {
     return { ctx, path };
   }
 
+  /** Forget a batch's own memo tables when it is done (its shapes are never asked about again). */
+  forget(batch: SourceBatch): void {
+    this.contexts.delete(batch);
+    if (this.lastBatch === batch) {
+      this.lastBatch = undefined;
+      this.lastEndpoint = undefined;
+      this.lastPrepared = undefined;
+    }
+  }
+
   private context(batch: SourceBatch): BatchContext {
     let ctx = this.contexts.get(batch);
     if (ctx) return ctx;
@@ -239,7 +250,7 @@ export class MatrixPaths {
     const point = kit.pointOf(batch.rep);
     const outNsg = kit.hasNsg(point, 'Outbound');
     ctx = {
-      id: this.contexts.size + 1,
+      id: ++this.contextCount,
       table,
       partition: table ? kit.partition(table) : { iv: [], cuts: [], decisions: [] },
       tableCaveats: table?.caveats ?? [],

@@ -143,7 +143,6 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
 
   /** What a source gets; `id` numbers it in the cell table. */
   type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean; id: number };
-  const byShape = new Map<string, Got | null>();
   /** What one source gets (its slice `mine` of the answer `t`), given its slices of the default-only answers. */
   const gotOf = (t: BatchReach, target: Endpoint, mine: PacketSpace, slice: (mode: 'default' | 'default-inbound') => PacketSpace): Got | null => {
     const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
@@ -155,7 +154,6 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     v.id = cells.intern(v);
     return v;
   };
-  const byShapeUniform = new Map<string, Got | null>();
   const seenGroup = new Int32Array(G);
   let stamp = 0;
   // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
@@ -193,6 +191,11 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     const merged = new Set<number>();
     // What a shape gave every source of the batch (null: nothing; absent: not one value for all).
     const byShapeResult = new Map<string, { got: Got | null; nsgOnPath: boolean } | null>();
+    // What a source class (byShape) or every source (byShapeUniform) gets from an answer shape.
+    // Shapes name their batch, so these live as long as the batch: a finished batch's memo would
+    // only be kept alive for the garbage collector to trace again and again.
+    const byShape = new Map<string, Got | null>();
+    const byShapeUniform = new Map<string, Got | null>();
     /**
      * When every box of the answer (and of its default-only parts) has the batch's whole source set
      * as its source, the answer is one set of packets from each source of the batch (a product), so
@@ -214,7 +217,6 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       });
       if (!product) return undefined;
       if (t.shape !== undefined) {
-        if (byShapeUniform.size > 400_000) byShapeUniform.clear();
         byShapeUniform.set(t.shape, got);
       }
       return got;
@@ -282,7 +284,6 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
             });
             got = r;
             if (memoKey !== undefined) {
-              if (byShape.size > 400_000) byShape.clear();
               byShape.set(memoKey, got);
             }
           }
@@ -296,6 +297,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       for (let i = lowerBound(ips, lo); i < ips.length && ips[i] <= hi; i++) visit(cls[i]);
     }
     kit.forget(batch);
+    paths.forget(batch);
     for (const ca of members) for (const ga of groupsOfClass[ca]) if (lastBatch[ga] === batchNo) cells.close(ga);
     batchNo++;
     opts.onProgress?.(sources, totalSources);
