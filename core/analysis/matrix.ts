@@ -175,7 +175,9 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     batchNo++;
   }
   const nClasses = classes.classes.length;
-  /** A destination's example label: its class (its representative), or past nClasses the class's other member. */
+  // A cell's example destination by number: class cb's representative is cb; nClasses + cb is the
+  // class's other member, aimed at from inside its own batch (a host is not its own destination).
+  /** The member of a class that its own batch aims at. */
   const targetOf = (klass: (typeof classes.classes)[number]) => klass.members.find((m) => m !== klass.representative) ?? klass.representative;
   batchNo = 0;
   for (const members of batches.values()) {
