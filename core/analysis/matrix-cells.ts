@@ -1,12 +1,18 @@
-// The matrix's cells while they are being filled: millions at tier L (about one in five pairs of
+// The matrix's cells while they are being filled: millions at tier L (about one in twelve pairs of
 // subnets), so a cell is a row of typed arrays, not an object with a map of ports. What a source
-// gets from one answer shape is one of few values (ports per protocol): each is interned once and
-// a cell holds its number; merging two values is memoised. Cells become objects only at the end,
-// sharing one `allowed` list per value.
+// gets from one answer shape is one of few values (ports per protocol, example protocol and port,
+// default-rule marks): each is interned once by the caller and a cell holds its number; merging two
+// port sets is memoised. A cell's example names its source class and destination label by number.
+// Cells become objects only at the end, sharing one `allowed` list per port set.
+//
+// Cells are found through one dense row per source group (cell numbers by destination group),
+// kept only while the group is being filled: the caller closes a group after its last source
+// batch, and its row becomes the list of its cells in the answer's destination order. A hash map
+// of millions of (from, to) keys cost more than the rest of the filling, and the final sort of
+// every cell is gone: groups in name order, each group's own list in name order.
 
 import { allowedOf, mergePorts, type AllowedPorts, type FlowExample } from './blast-walk.ts';
 import type { IntervalSet } from '../sets/interval-set.ts';
-import { formatIPv4 } from '../sets/ipv4.ts';
 
 /** What one source gets from one answer: ports per protocol and the default-rule marks. */
 export interface CellValue {
@@ -16,8 +22,6 @@ export interface CellValue {
   inboundDefaultOnly: boolean;
 }
 
-/** Cell rows fit in 2^24 when sorted by one number (rank pair x ROW + row). */
-const ROW = 2 ** 24;
 const DEFAULT_ONLY = 1;
 const INBOUND_DEFAULT_ONLY = 2;
 const NSG = 4;
@@ -33,120 +37,200 @@ export interface FilledCell {
   example: FlowExample;
 }
 
+/** How the answer names an example's ends: the source by its class, the destination by a label number. */
+export interface ExampleNames {
+  src: (source: number) => string;
+  dst: (label: number) => string;
+}
+
 export class CellTable {
-  private readonly index = new Map<number, number>();
   private size = 0;
   private from = new Int32Array(1024);
   private to = new Int32Array(1024);
   private value = new Int32Array(1024);
+  private kind = new Int32Array(1024);
   private flags = new Uint8Array(1024);
-  private exampleSrc = new Float64Array(1024);
-  private readonly exampleOf: FlowExample[] = [];
-  private readonly exampleDst: string[] = [];
+  private exampleSrc = new Int32Array(1024);
+  private exampleDst = new Int32Array(1024);
+  /** Per source group while it is filled: cell number + 1 per destination group (0: none yet). */
+  private readonly rows: (Int32Array | undefined)[];
+  /** Per closed source group: its cells in the order of their destination groups' ranks. */
+  private readonly lists: (Int32Array | undefined)[];
+  private readonly closed: Uint8Array;
+  /** Groups by (name rank, id rank): the answer's order of sources and of destinations. */
+  private readonly byRank: Int32Array;
   /** Interned port maps, by their text. */
   private readonly portsIds = new Map<string, number>();
   private readonly portsList: Map<number, IntervalSet>[] = [];
-  private readonly idOfValue = new WeakMap<CellValue, number>();
+  /** Interned example kinds (protocol and port), by their text. */
+  private readonly kindIds = new Map<string, number>();
+  private readonly kinds: FlowExample[] = [];
+  /** Interned values: port map, example kind and marks. */
+  private readonly valuePorts: number[] = [];
+  private readonly valueKind: number[] = [];
+  private readonly valueFlags: number[] = [];
   private readonly unions = new Map<number, number>();
 
-  constructor(private readonly groups: number) {}
+  /** `nameRank`, `idRank`: each group's rank in the answer's order by name, then id. */
+  constructor(
+    private readonly groups: number,
+    private readonly nameRank: Int32Array,
+    private readonly idRank: Int32Array,
+  ) {
+    this.rows = new Array<Int32Array | undefined>(groups).fill(undefined);
+    this.lists = new Array<Int32Array | undefined>(groups).fill(undefined);
+    this.closed = new Uint8Array(groups);
+    this.byRank = Int32Array.from({ length: groups }, (_, i) => i).sort((a, b) => nameRank[a] - nameRank[b] || idRank[a] - idRank[b]);
+  }
 
-  /** Merges what a source (address `src`) of group `ga` gets at `dst` (group `gb`) into their cell. */
-  merge(ga: number, gb: number, v: CellValue, nsgOnPath: boolean, src: number, dst: string): void {
-    const key = ga * this.groups + gb;
-    const pid = this.portsId(v);
-    let i = this.index.get(key);
-    if (i === undefined) {
-      i = this.add(key, ga, gb);
+  /** A number for the value, for merge: call once per value object (the caller keeps it with the value). */
+  intern(v: CellValue): number {
+    const e = v.example;
+    const kindText = 'dstPort' in e ? `${e.protocol}|${e.dstPort}` : e.protocol;
+    let kind = this.kindIds.get(kindText);
+    if (kind === undefined) {
+      kind = this.kinds.length;
+      this.kindIds.set(kindText, kind);
+      this.kinds.push(e);
+    }
+    this.valuePorts.push(this.internPorts(v.ports));
+    this.valueKind.push(kind);
+    this.valueFlags.push((v.defaultOnly ? DEFAULT_ONLY : 0) | (v.inboundDefaultOnly ? INBOUND_DEFAULT_ONLY : 0));
+    return this.valuePorts.length - 1;
+  }
+
+  /**
+   * Merges what a source (of class `src`) of group `ga` gets at a destination (labelled `dst`) of
+   * group `gb` (the value numbered `vid` by intern) into their cell. The first merge gives the
+   * cell its example.
+   */
+  merge(ga: number, gb: number, vid: number, nsgOnPath: boolean, src: number, dst: number): void {
+    let row = this.rows[ga];
+    if (row === undefined) {
+      if (this.closed[ga]) throw new Error(`matrix cells: group ${ga} merged into after it was closed`);
+      row = this.rows[ga] = new Int32Array(this.groups);
+    }
+    const pid = this.valuePorts[vid];
+    const vf = this.valueFlags[vid];
+    const c = row[gb];
+    if (c === 0) {
+      const i = this.add(ga, gb);
+      row[gb] = i + 1;
       this.value[i] = pid;
-      this.flags[i] = (v.defaultOnly ? DEFAULT_ONLY : 0) | (v.inboundDefaultOnly ? INBOUND_DEFAULT_ONLY : 0) | (nsgOnPath ? NSG : 0);
-      this.exampleOf[i] = v.example;
+      this.flags[i] = vf | (nsgOnPath ? NSG : 0);
+      this.kind[i] = this.valueKind[vid];
       this.exampleSrc[i] = src;
       this.exampleDst[i] = dst;
       return;
     }
+    const i = c - 1;
     const old = this.value[i];
     if (old !== pid) this.value[i] = this.union(old, pid);
-    let f = this.flags[i];
-    if (!v.defaultOnly) f &= ~DEFAULT_ONLY;
-    if (!v.inboundDefaultOnly) f &= ~INBOUND_DEFAULT_ONLY;
-    if (nsgOnPath) f |= NSG;
-    this.flags[i] = f;
+    this.flags[i] = (this.flags[i] & (vf | NSG)) | (nsgOnPath ? NSG : 0);
+  }
+
+  /** No more merges from group `ga`: its row becomes its list of cells (destinations in rank order). */
+  close(ga: number): void {
+    if (this.closed[ga]) return;
+    this.closed[ga] = 1;
+    const row = this.rows[ga];
+    if (row === undefined) return;
+    this.rows[ga] = undefined;
+    let n = 0;
+    for (let r = 0; r < this.groups; r++) if (row[this.byRank[r]] !== 0) n++;
+    const list = new Int32Array(n);
+    n = 0;
+    for (let r = 0; r < this.groups; r++) {
+      const c = row[this.byRank[r]];
+      if (c !== 0) list[n++] = c - 1;
+    }
+    this.lists[ga] = list;
   }
 
   /**
    * The cells with some allowed traffic, in the order of (from name, to name, from id, to id)
-   * given as ranks per group. With distinct name ranks that is the order of (from, to) by rank: a
-   * numeric sort of one number per cell, the rank pair above the cell's row; else a sort by
-   * comparison. Ends the filling: the index of cells is dropped first (at tier L it holds
-   * millions of entries, and the answer's objects are about to be made).
+   * given as ranks per group (ties, which distinct ids do not leave, in the order the cells were
+   * made). With distinct (name, id) ranks that is every source group's list in turn, sources in
+   * rank order, wherever groups that share a name rank have their lists merged; else a sort of
+   * every cell by comparison.
    */
-  sorted<T>(nameRank: Int32Array, idRank: Int32Array, make: (c: FilledCell) => T): T[] {
-    this.index.clear();
+  sorted<T>(names: ExampleNames, make: (c: FilledCell) => T): T[] {
+    for (let g = 0; g < this.groups; g++) this.close(g);
     const allowed = this.portsList.map((p) => allowedOf(p));
-    const G = this.groups;
-    const kept: number[] = [];
-    for (let i = 0; i < this.size; i++) if (allowed[this.value[i]].length > 0) kept.push(i);
-    const distinct = new Set(nameRank).size === nameRank.length;
-    let order: ArrayLike<number>;
-    if (distinct && G * G * ROW < 2 ** 53 && this.size <= ROW) {
-      const keys = new Float64Array(kept.length);
-      kept.forEach((i, k) => (keys[k] = (nameRank[this.from[i]] * G + nameRank[this.to[i]]) * ROW + i));
-      keys.sort();
-      order = Array.from(keys, (k) => k % ROW);
+    const nameRank = this.nameRank;
+    const idRank = this.idRank;
+    const f = this.from;
+    const t = this.to;
+    const byRank = this.byRank;
+    const compare = (x: number, y: number) => nameRank[f[x]] - nameRank[f[y]] || nameRank[t[x]] - nameRank[t[y]] || idRank[f[x]] - idRank[f[y]] || idRank[t[x]] - idRank[t[y]] || x - y;
+    let distinct = true;
+    for (let r = 1; r < this.groups && distinct; r++) if (nameRank[byRank[r - 1]] === nameRank[byRank[r]] && idRank[byRank[r - 1]] === idRank[byRank[r]]) distinct = false;
+    const order = new Int32Array(this.size);
+    let n = 0;
+    if (distinct) {
+      // Sources that share a name rank interleave by destination: their lists are merged by the full order.
+      for (let r = 0; r < this.groups; ) {
+        let end = r + 1;
+        while (end < this.groups && nameRank[byRank[end]] === nameRank[byRank[r]]) end++;
+        if (end === r + 1) {
+          const list = this.lists[byRank[r]];
+          if (list) for (let k = 0; k < list.length; k++) order[n++] = list[k];
+        } else {
+          const merged: number[] = [];
+          for (let s = r; s < end; s++) for (const i of this.lists[byRank[s]] ?? []) merged.push(i);
+          for (const i of merged.sort(compare)) order[n++] = i;
+        }
+        r = end;
+      }
     } else {
-      const f = this.from;
-      const t = this.to;
-      order = kept.sort((x, y) => nameRank[f[x]] - nameRank[f[y]] || nameRank[t[x]] - nameRank[t[y]] || idRank[f[x]] - idRank[f[y]] || idRank[t[x]] - idRank[t[y]]);
+      const all = Int32Array.from({ length: this.size }, (_, i) => i).sort(compare);
+      order.set(all);
+      n = all.length;
     }
-    const out: T[] = new Array(order.length);
-    const srcText = new Map<number, string>();
+    let kept = 0;
+    for (let k = 0; k < n; k++) if (allowed[this.value[order[k]]].length > 0) kept++;
+    const out: T[] = new Array<T>(kept);
+    kept = 0;
+    const srcText: (string | undefined)[] = [];
     // One scratch record handed to `make`, which copies what it keeps.
     const cell: FilledCell = { from: 0, to: 0, allowed: [], defaultOnly: false, inboundDefaultOnly: false, nsg: false, example: { src: '', dst: '', protocol: '' } };
-    for (let k = 0; k < order.length; k++) {
+    for (let k = 0; k < n; k++) {
       const i = order[k];
+      const a = allowed[this.value[i]];
+      if (a.length === 0) continue;
       const fl = this.flags[i];
-      const src = this.exampleSrc[i];
-      let text = srcText.get(src);
-      if (text === undefined) srcText.set(src, (text = formatIPv4(src)));
-      cell.from = this.from[i];
-      cell.to = this.to[i];
-      cell.allowed = allowed[this.value[i]];
+      const s = this.exampleSrc[i];
+      const text = (srcText[s] ??= names.src(s));
+      cell.from = f[i];
+      cell.to = t[i];
+      cell.allowed = a;
       cell.defaultOnly = (fl & DEFAULT_ONLY) !== 0;
       cell.inboundDefaultOnly = (fl & INBOUND_DEFAULT_ONLY) !== 0;
       cell.nsg = (fl & NSG) !== 0;
-      cell.example = exampleAt(this.exampleOf[i], text, this.exampleDst[i]);
-      out[k] = make(cell);
+      cell.example = exampleAt(this.kinds[this.kind[i]], text, names.dst(this.exampleDst[i]));
+      out[kept++] = make(cell);
     }
     return out;
   }
 
-  private add(key: number, ga: number, gb: number): number {
+  private add(ga: number, gb: number): number {
     const i = this.size++;
     if (i === this.from.length) {
       const n = i * 2;
       this.from = grow(this.from, new Int32Array(n));
       this.to = grow(this.to, new Int32Array(n));
       this.value = grow(this.value, new Int32Array(n));
+      this.kind = grow(this.kind, new Int32Array(n));
       this.flags = grow(this.flags, new Uint8Array(n));
-      this.exampleSrc = grow(this.exampleSrc, new Float64Array(n));
+      this.exampleSrc = grow(this.exampleSrc, new Int32Array(n));
+      this.exampleDst = grow(this.exampleDst, new Int32Array(n));
     }
-    this.index.set(key, i);
     this.from[i] = ga;
     this.to[i] = gb;
     return i;
   }
 
-  private portsId(v: CellValue): number {
-    let id = this.idOfValue.get(v);
-    if (id === undefined) {
-      id = this.intern(v.ports);
-      this.idOfValue.set(v, id);
-    }
-    return id;
-  }
-
-  private intern(ports: Map<number, IntervalSet>): number {
+  private internPorts(ports: Map<number, IntervalSet>): number {
     const text = [...ports].sort((x, y) => x[0] - y[0]).map(([n, s]) => `${n}:${s.key()}`).join(';');
     let id = this.portsIds.get(text);
     if (id === undefined) {
@@ -164,7 +248,7 @@ export class CellTable {
       const ports = new Map<number, IntervalSet>();
       mergePorts(ports, this.portsList[a]);
       mergePorts(ports, this.portsList[b]);
-      id = this.intern(ports);
+      id = this.internPorts(ports);
       this.unions.set(key, id);
     }
     return id;
@@ -176,7 +260,7 @@ function exampleAt(e: FlowExample, src: string, dst: string): FlowExample {
   return 'dstPort' in e ? { src, dst, protocol: e.protocol, dstPort: e.dstPort } : { src, dst, protocol: e.protocol };
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, next: T): T {
+function grow<T extends Int32Array | Uint8Array>(old: T, next: T): T {
   next.set(old);
   return next;
 }

@@ -68,12 +68,39 @@ interface BatchContext {
   point: FilterPoint;
   outNsg: boolean;
   outCuts: number[];
-  /** What the outbound NSGs let out, per atom of their destination boundaries; and that, per path shape, filtered by the path. */
-  outbound: Map<number, { space: PacketSpace; shapes: Map<number, PacketSpace> }>;
+  /**
+   * What the outbound NSGs let out, per atom of their destination boundaries (computed for the
+   * destination `dst` in it); that, per path value, filtered by the path; and (`defaults`) what
+   * their default rules alone let out.
+   */
+  outbound: Map<number, OutboundPart>;
   /** The first hop per atom of the route table. */
   firsts: Map<number, FirstHop>;
   /** Shape strings by outbound atom and path value, made once (a string's hash is kept with it). */
   shapes: Map<number, string>;
+}
+
+interface OutboundPart {
+  space: PacketSpace;
+  /** The batch's sources, its filter point and a destination in the atom (to ask the NSGs about defaults). */
+  src: IntervalSet;
+  point: FilterPoint;
+  dst: IntervalSet;
+  shapes: Map<number, PacketSpace>;
+  defaults?: PacketSpace;
+}
+
+/** A batch's answer (as kit.reachFromBatch's), and where it came from when it has a shape. */
+export interface PathReach extends BatchReach {
+  out?: OutboundPart;
+  outNsg?: boolean;
+  value?: number;
+}
+
+/** The default-rule-only parts of a path value (see kit.defaultOnly), their destination widened to every address. */
+interface ValueDefaults {
+  inbound: PacketSpace;
+  all: PacketSpace;
 }
 
 /** A first-hop key and the paths after it, per destination address. */
@@ -88,9 +115,15 @@ export class MatrixPaths {
   private readonly untemplated = new Map<string, PathAnswer>();
   private readonly inbound = new Map<string, { space: PacketSpace; shape: number }>();
   private readonly contexts = new Map<SourceBatch, BatchContext>();
+  private contextCount = 0;
   private readonly firstIds = new Map<string, FirstHop>();
   private readonly valueOfShape = new Map<number, number>();
   private readonly values = new Map<string, number>();
+  private readonly valueDefaults = new Map<number, ValueDefaults>();
+  /** The last prepare (shapeOf and reach ask about the same destination in turn). */
+  private lastBatch?: SourceBatch;
+  private lastEndpoint?: Endpoint;
+  private lastPrepared?: { ctx: BatchContext; path: PathAnswer };
   private nextId = 1;
 
   constructor(private readonly kit: ReachKit) {}
@@ -100,7 +133,7 @@ export class MatrixPaths {
    * and caveats as kit.reachFromBatch(batch, b), with a shape that names the batch, the source
    * NSGs' atom of `b` and the shared path's shape.
    */
-  reach(batch: SourceBatch, b: Endpoint): BatchReach {
+  reach(batch: SourceBatch, b: Endpoint): PathReach {
     const kit = this.kit;
     const p = this.prepare(batch, b);
     if (!p) return kit.reachFromBatch(batch, b);
@@ -115,7 +148,7 @@ export class MatrixPaths {
     if (!out) {
       const start: Box = { ...kit.scopeBox, src: batch.src, dst };
       const space = ctx.outNsg ? PacketSpace.of(start).intersect(kit.nsgPermits(ctx.point, 'Outbound', batch.src, dst)) : PacketSpace.of(start);
-      ctx.outbound.set(outAtom, (out = { space, shapes: new Map() }));
+      ctx.outbound.set(outAtom, (out = { space, src: batch.src, point: ctx.point, dst, shapes: new Map() }));
     }
     const at = (s: PacketSpace) => (s.isEmpty() || s.boxes.every((x) => x.dst.equals(dst)) ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
     if (path.value === undefined) return { space: out.space.isEmpty() ? out.space : at(out.space).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
@@ -124,7 +157,26 @@ export class MatrixPaths {
       space = out.space.isEmpty() ? out.space : at(out.space).intersect(path.space);
       out.shapes.set(path.value, space);
     } else space = at(space);
-    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: this.shapeName(ctx, outAtom, path.value) };
+    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: this.shapeName(ctx, outAtom, path.value), out, outNsg: ctx.outNsg, value: path.value };
+  }
+
+  /**
+   * kit.defaultOnly(r, mode) for an answer of reach: with a shape, the same packets from the path
+   * value's default-only parts (computed once per value) and the batch's outbound NSGs' default
+   * rules (once per atom) instead of every NSG of the path asked again. NSG filters are pointwise,
+   * so filtering the answer by each part is filtering it by their intersection.
+   */
+  defaultOnly(r: PathReach, mode: 'default' | 'default-inbound'): PacketSpace {
+    const d = r.value !== undefined ? this.valueDefaults.get(r.value) : undefined;
+    if (!d || !r.out) return this.kit.defaultOnly(r, mode);
+    if (r.space.isEmpty()) return r.space;
+    let space = r.space.intersect(mode === 'default-inbound' ? d.inbound : d.all);
+    if (mode === 'default' && r.outNsg && !space.isEmpty()) {
+      const out = r.out;
+      out.defaults ??= PacketSpace.of({ ...this.kit.scopeBox, src: ALL_IPS, dst: ALL_IPS }).intersect(this.kit.nsgPermits(out.point, 'Outbound', out.src, out.dst, 'default'));
+      space = space.intersect(out.defaults);
+    }
+    return space;
   }
 
   /**
@@ -148,6 +200,15 @@ export class MatrixPaths {
 
   /** The batch's context and the shared path to `b`; undefined where ReachKit answers (no route table, NIC to NIC in the VNet). */
   private prepare(batch: SourceBatch, b: Endpoint): { ctx: BatchContext; path: PathAnswer } | undefined {
+    if (batch === this.lastBatch && b === this.lastEndpoint) return this.lastPrepared;
+    const p = this.prepareAnew(batch, b);
+    this.lastBatch = batch;
+    this.lastEndpoint = b;
+    this.lastPrepared = p;
+    return p;
+  }
+
+  private prepareAnew(batch: SourceBatch, b: Endpoint): { ctx: BatchContext; path: PathAnswer } | undefined {
     const ctx = this.context(batch);
     if (!ctx.table) return undefined;
     const a = batch.rep;
@@ -171,6 +232,16 @@ export class MatrixPaths {
     return { ctx, path };
   }
 
+  /** Forget a batch's own memo tables when it is done (its shapes are never asked about again). */
+  forget(batch: SourceBatch): void {
+    this.contexts.delete(batch);
+    if (this.lastBatch === batch) {
+      this.lastBatch = undefined;
+      this.lastEndpoint = undefined;
+      this.lastPrepared = undefined;
+    }
+  }
+
   private context(batch: SourceBatch): BatchContext {
     let ctx = this.contexts.get(batch);
     if (ctx) return ctx;
@@ -179,7 +250,7 @@ export class MatrixPaths {
     const point = kit.pointOf(batch.rep);
     const outNsg = kit.hasNsg(point, 'Outbound');
     ctx = {
-      id: this.contexts.size + 1,
+      id: ++this.contextCount,
       table,
       partition: table ? kit.partition(table) : { iv: [], cuts: [], decisions: [] },
       tableCaveats: table?.caveats ?? [],
@@ -342,12 +413,22 @@ export class MatrixPaths {
     let id = this.valueOfShape.get(shape);
     if (id !== undefined) return id;
     const r: BatchReach = { space: path.space, nsgOnPath: path.nsgs.length > 0, nsgs: path.nsgs };
-    const key = [boxesKey(path.space), boxesKey(this.kit.defaultOnly(r, 'default-inbound')), boxesKey(this.kit.defaultOnly(r, 'default')), r.nsgOnPath, path.caveats.map((c) => c.code).join(',')].join('#');
+    const inbound = this.kit.defaultOnly(r, 'default-inbound');
+    const all = this.kit.defaultOnly(r, 'default');
+    const key = [boxesKey(path.space), boxesKey(inbound), boxesKey(all), r.nsgOnPath, path.caveats.map((c) => c.code).join(',')].join('#');
     id = this.values.get(key);
-    if (id === undefined) this.values.set(key, (id = this.values.size + 1));
+    if (id === undefined) {
+      this.values.set(key, (id = this.values.size + 1));
+      this.valueDefaults.set(id, { inbound: anyDestination(inbound), all: anyDestination(all) });
+    }
     this.valueOfShape.set(shape, id);
     return id;
   }
+}
+
+/** The space with every destination address (for a space whose destination is one address: the same packets to any). */
+function anyDestination(s: PacketSpace): PacketSpace {
+  return s.isEmpty() ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst: ALL_IPS })));
 }
 
 /** The boxes of a space whose destination is one address, that address left out. */

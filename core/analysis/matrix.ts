@@ -27,6 +27,7 @@ import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 import { MatrixPaths } from './matrix-paths.ts';
 import { CellTable } from './matrix-cells.ts';
+import { formatIPv4 } from '../sets/ipv4.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
 
@@ -130,14 +131,18 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   const cls = Int32Array.from(order.map((x) => x[1]));
 
   const G = groups.length;
-  const cells = new CellTable(G);
+  // The answer's order (from name, to name, from id, to id) by the default collation, as
+  // String#localeCompare orders them; compared by rank, each name collated once per group.
+  const nameRank = ranks(groups.map((g) => g.name));
+  const idRank = ranks(groups.map((g) => g.id));
+  const cells = new CellTable(G, nameRank, idRank);
   let pairs = 0;
   let sources = 0;
   const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
   const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
 
-  type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean };
-  const byShape = new Map<string, Got | null>();
+  /** What a source gets; `id` numbers it in the cell table. */
+  type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean; id: number };
   /** What one source gets (its slice `mine` of the answer `t`), given its slices of the default-only answers. */
   const gotOf = (t: BatchReach, target: Endpoint, mine: PacketSpace, slice: (mode: 'default' | 'default-inbound') => PacketSpace): Got | null => {
     const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
@@ -145,9 +150,10 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
     const inboundDefaultOnly = mine.subtract(slice('default-inbound')).isEmpty();
     const defaultOnly = inboundDefaultOnly && mine.subtract(slice('default')).isEmpty();
-    return { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly };
+    const v = { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly, id: -1 };
+    v.id = cells.intern(v);
+    return v;
   };
-  const byShapeUniform = new Map<string, Got | null>();
   const seenGroup = new Int32Array(G);
   let stamp = 0;
   // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
@@ -161,6 +167,19 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
   });
   let totalSources = 0;
   for (const members of batches.values()) totalSources += members.length;
+  // Each group's cells are closed after the last batch with one of its classes (see CellTable).
+  const lastBatch = new Int32Array(G).fill(-1);
+  let batchNo = 0;
+  for (const members of batches.values()) {
+    for (const ca of members) for (const ga of groupsOfClass[ca]) lastBatch[ga] = batchNo;
+    batchNo++;
+  }
+  const nClasses = classes.classes.length;
+  // A cell's example destination by number: class cb's representative is cb; nClasses + cb is the
+  // class's other member, aimed at from inside its own batch (a host is not its own destination).
+  /** The member of a class that its own batch aims at. */
+  const targetOf = (klass: (typeof classes.classes)[number]) => klass.members.find((m) => m !== klass.representative) ?? klass.representative;
+  batchNo = 0;
   for (const members of batches.values()) {
     sources += members.length;
     const reps = members.map((i) => classes.classes[i].representative as Extract<Endpoint, { kind: 'nic' }>);
@@ -174,6 +193,11 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     const merged = new Set<number>();
     // What a shape gave every source of the batch (null: nothing; absent: not one value for all).
     const byShapeResult = new Map<string, { got: Got | null; nsgOnPath: boolean } | null>();
+    // What a source class (byShape) or every source (byShapeUniform) gets from an answer shape.
+    // Shapes name their batch, so these live as long as the batch: a finished batch's memo would
+    // only be kept alive for the garbage collector to trace again and again.
+    const byShape = new Map<string, Got | null>();
+    const byShapeUniform = new Map<string, Got | null>();
     /**
      * When every box of the answer (and of its default-only parts) has the batch's whole source set
      * as its source, the answer is one set of packets from each source of the batch (a product), so
@@ -189,13 +213,12 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       // Products over the same source set compare as their slices do: no need to slice them.
       let product = true;
       const got = gotOf(t, target, t.space, (mode) => {
-        const d = kit.defaultOnly(t, mode);
+        const d = paths.defaultOnly(t, mode);
         if (!whole(d)) product = false;
         return d;
       });
       if (!product) return undefined;
       if (t.shape !== undefined) {
-        if (byShapeUniform.size > 400_000) byShapeUniform.clear();
         byShapeUniform.set(t.shape, got);
       }
       return got;
@@ -204,7 +227,8 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       const klass = classes.classes[cb];
       const inBatch = memberSet.has(cb);
       // A host is not its own destination: inside a source class, aim at another member.
-      const target = inBatch ? klass.members.find((m) => m !== klass.representative) ?? klass.representative : klass.representative;
+      const target = inBatch ? targetOf(klass) : klass.representative;
+      const label = inBatch ? nClasses + cb : cb;
       pairs++;
       // The shape first (cheap): a destination whose shape and groups are merged already is skipped.
       const shape = inBatch ? undefined : paths.shapeOf(batch, target);
@@ -225,7 +249,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
           for (const ga of groupsOfClass[ca]) {
             if (seenGroup[ga] === stamp) continue;
             seenGroup[ga] = stamp;
-            for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got, nsgOnPath, a.ip, target.ipText);
+            for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got.id, nsgOnPath, ca, label);
           }
         }
       };
@@ -240,7 +264,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
         if (shape !== undefined) byShapeResult.set(shape, null);
         return;
       }
-      const into = (ga: number, gb: number, got: Got, src: number) => cells.merge(ga, gb, got, t.nsgOnPath, src, target.ipText);
+
       const uniform = uniformGot(t, target);
       if (shape !== undefined && uniform !== undefined) byShapeResult.set(shape, { got: uniform, nsgOnPath: t.nsgOnPath });
       if (uniform !== undefined) {
@@ -257,17 +281,16 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
           let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
           if (got === undefined) {
             const r = gotOf(t, target, only(t.space, a.ip), (mode) => {
-              if (mode === 'default-inbound') return only((din ??= kit.defaultOnly(t, 'default-inbound')), a.ip);
-              return only((dall ??= kit.defaultOnly(t, 'default')), a.ip);
+              if (mode === 'default-inbound') return only((din ??= paths.defaultOnly(t, 'default-inbound')), a.ip);
+              return only((dall ??= paths.defaultOnly(t, 'default')), a.ip);
             });
             got = r;
             if (memoKey !== undefined) {
-              if (byShape.size > 400_000) byShape.clear();
               byShape.set(memoKey, got);
             }
           }
           if (!got) continue;
-          for (const ga of groupsOfClass[ca]) for (const gb of groupsOfClass[cb]) into(ga, gb, got, a.ip);
+          for (const ga of groupsOfClass[ca]) for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got.id, t.nsgOnPath, ca, label);
         }
       }
       if (shapeId >= 0) for (const gb of groupsOfClass[cb]) merged.add(shapeId * G + gb);
@@ -276,14 +299,17 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       for (let i = lowerBound(ips, lo); i < ips.length && ips[i] <= hi; i++) visit(cls[i]);
     }
     kit.forget(batch);
+    paths.forget(batch);
+    for (const ca of members) for (const ga of groupsOfClass[ca]) if (lastBatch[ga] === batchNo) cells.close(ga);
+    batchNo++;
     opts.onProgress?.(sources, totalSources);
   }
 
-  // Cells in the order of (from name, to name, from id, to id) by the default collation, as
-  // String#localeCompare orders them; compared by rank, each name collated once per group.
-  const nameRank = ranks(groups.map((g) => g.name));
-  const idRank = ranks(groups.map((g) => g.id));
-  const out: MatrixCell[] = cells.sorted(nameRank, idRank, (c) => ({
+  const names = {
+    src: (ca: number) => formatIPv4(classes.classes[ca].representative.ip),
+    dst: (label: number) => (label < nClasses ? classes.classes[label].representative : targetOf(classes.classes[label - nClasses])).ipText,
+  };
+  const out: MatrixCell[] = cells.sorted(names, (c) => ({
     from: groups[c.from].name,
     to: groups[c.to].name,
     fromId: groups[c.from].id,
@@ -303,14 +329,21 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
     summary: {
       groups: groups.length,
       cells: out.length,
-      defaultRulesOnly: out.filter((c) => c.defaultRulesOnly).length,
-      inboundDefaultRulesOnly: out.filter((c) => c.inboundDefaultRulesOnly).length,
-      withoutNsg: out.filter((c) => !c.nsgOnPath).length,
+      defaultRulesOnly: count(out, (c) => c.defaultRulesOnly),
+      inboundDefaultRulesOnly: count(out, (c) => c.inboundDefaultRulesOnly),
+      withoutNsg: count(out, (c) => !c.nsgOnPath),
       ungroupedEndpoints: ungrouped,
     },
     caveats: kit.caveats.list(),
     stats: { ...kit.stats, sourceClasses: sources, pairs },
   };
+}
+
+/** How many items pass (no filtered copy: at tier L there are millions of cells). */
+function count<T>(items: T[], test: (x: T) => boolean): number {
+  let n = 0;
+  for (const x of items) if (test(x)) n++;
+  return n;
 }
 
 const collator = new Intl.Collator();

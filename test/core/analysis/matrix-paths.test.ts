@@ -80,20 +80,41 @@ describe('MatrixPaths.reach', () => {
 
 describe('CellTable', () => {
   const ports = (tcp: [number, number][]) => new Map([[6, IntervalSet.fromRanges(tcp)]]);
+  const a = { ports: ports([[22, 22]]), example: { src: 'x', dst: 'y', protocol: 'Tcp', dstPort: 22 }, defaultOnly: true, inboundDefaultOnly: true };
+  const b = { ports: ports([[80, 80]]), example: { src: 'x', dst: 'y', protocol: 'Tcp', dstPort: 80 }, defaultOnly: false, inboundDefaultOnly: true };
+  const empty = { ports: new Map([[6, IntervalSet.EMPTY]]), example: { src: 'x', dst: 'y', protocol: 'Tcp' }, defaultOnly: true, inboundDefaultOnly: true };
+  // Sources by class number (10.0.0.1 + n), destinations by label number (10.0.0.9 - n).
+  const names = { src: (n: number) => `10.0.0.${1 + n}`, dst: (n: number) => `10.0.0.${9 - n}` };
+  const fill = (t: CellTable) => {
+    const [ia, ib, ie] = [t.intern(a), t.intern(b), t.intern(empty)];
+    t.merge(1, 0, ia, false, 0, 0);
+    t.merge(1, 0, ib, true, 1, 1);
+    t.merge(0, 2, ia, false, 2, 2);
+    t.merge(2, 2, ie, true, 3, 3);
+  };
   it('merges values as unions, ANDs the default-rule marks, ORs NSG presence and keeps the first example', () => {
-    const t = new CellTable(3);
-    const a = { ports: ports([[22, 22]]), example: { src: 'x', dst: 'y', protocol: 'Tcp', dstPort: 22 }, defaultOnly: true, inboundDefaultOnly: true };
-    const b = { ports: ports([[80, 80]]), example: { src: 'x', dst: 'y', protocol: 'Tcp', dstPort: 80 }, defaultOnly: false, inboundDefaultOnly: true };
-    const empty = { ports: new Map([[6, IntervalSet.EMPTY]]), example: { src: 'x', dst: 'y', protocol: 'Tcp' }, defaultOnly: true, inboundDefaultOnly: true };
-    t.merge(1, 0, a, false, 0x0a000001, '10.0.0.9');
-    t.merge(1, 0, b, true, 0x0a000002, '10.0.0.8');
-    t.merge(0, 2, a, false, 0x0a000003, '10.0.0.7');
-    t.merge(2, 2, empty, true, 0x0a000004, '10.0.0.6');
-    const cells = t.sorted(Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 2]), (c) => ({ ...c }));
+    const t = new CellTable(3, Int32Array.from([0, 1, 2]), Int32Array.from([0, 1, 2]));
+    fill(t);
+    const cells = t.sorted(names, (c) => ({ ...c }));
     expect(cells.map((c) => [c.from, c.to])).toEqual([[0, 2], [1, 0]]);
     expect(cells[1]).toEqual({ from: 1, to: 0, allowed: [{ protocol: 'Tcp', ports: ['22', '80'] }], defaultOnly: false, inboundDefaultOnly: true, nsg: true, example: { src: '10.0.0.1', dst: '10.0.0.9', protocol: 'Tcp', dstPort: 22 } });
-    // Names that tie are ordered by id: the comparison sort gives the same order as the numeric one.
-    const tied = t.sorted(Int32Array.from([0, 0, 2]), Int32Array.from([1, 0, 2]), (c) => [c.from, c.to]);
-    expect(tied).toEqual([[1, 0], [0, 2]]);
+  });
+  it('orders cells by (from name, to name, from id, to id), whether or not groups are closed early', () => {
+    // Groups 0 and 1 share a name: their cells interleave by destination name, then by source id (group 1 first).
+    const t = new CellTable(3, Int32Array.from([0, 0, 2]), Int32Array.from([1, 0, 2]));
+    fill(t);
+    t.close(2);
+    t.merge(0, 0, t.intern(a), false, 4, 4);
+    t.close(1);
+    expect(t.sorted(names, (c) => [c.from, c.to])).toEqual([[1, 0], [0, 0], [0, 2]]);
+    // Equal names and ids (not a real answer): the comparison sort, ties in the order cells were made.
+    const u = new CellTable(3, Int32Array.from([0, 0, 0]), Int32Array.from([0, 0, 0]));
+    fill(u);
+    expect(u.sorted(names, (c) => [c.from, c.to])).toEqual([[1, 0], [0, 2]]);
+  });
+  it('refuses a merge into a closed group', () => {
+    const t = new CellTable(2, Int32Array.from([0, 1]), Int32Array.from([0, 1]));
+    t.close(0);
+    expect(() => t.merge(0, 1, t.intern(a), false, 0, 0)).toThrow(/closed/);
   });
 });
