@@ -161,6 +161,8 @@ export interface KitStats {
   fastPaths: number;
   nsgComputations: number;
   firewallComputations: number;
+  /** Destination inbound NSG evaluations of template arrivals (memo misses). */
+  inboundComputations: number;
 }
 
 /** NICs that leave through one filter point and one route table: one walk answers for all. */
@@ -228,13 +230,26 @@ interface PlaneMemo {
   fwCuts: Map<AzureFirewall, { src?: number[]; dst?: number[] }>;
   filterPoints: WeakMap<Endpoint, FilterPoint>;
   routeFirewalls: WeakMap<EffectiveRouteTable, Map<ResourceId, AzureFirewall[]>>;
+  /**
+   * Destination inbound NSG results keyed by what decides them alone (see inboundAtDestination):
+   * the same for every question, so later questions (the next blast) start with them.
+   */
+  inbound: Map<string, PacketSpace>;
+  /** Numbers for arrival shapes (protocols and ports of each box), the inbound memo's keys. */
+  shapeIds: Map<string, number>;
+  /** NSG permits per filter point and atoms (every protocol and port: no question's scope in them). */
+  nsg: Map<string, PacketSpace>;
+  /** Firewall network permits per firewall and atoms (every protocol and port). */
+  fw: Map<string, { network: PacketSpace; notes: string[] }>;
+  /** Address sets a route table delivers to (keys name the port scope where it matters). */
+  sets: Map<string, IntervalSet>;
 }
 
 const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), nsg: new Map(), fw: new Map(), sets: new Map() }));
   return m;
 }
 
@@ -244,24 +259,25 @@ function planeMemo(dp: DataPlane): PlaneMemo {
  */
 export class ReachKit {
   readonly caveats = new CaveatSet();
-  readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0 };
-  private readonly nsgCache = new Map<string, PacketSpace>();
+  readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0, inboundComputations: 0 };
   private readonly plane: PlaneMemo;
-  private readonly fwCache = new Map<string, { network: PacketSpace; notes: string[] }>();
-  private readonly setCache = new Map<string, IntervalSet>();
   /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
   private readonly templates = new Map<string, Map<string, Template[]>>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
+  private readonly arrivalShapes = new WeakMap<PacketSpace, { id: number; src?: IntervalSet }>();
   private readonly interned = new Map<string, Map<number, number>>();
   private arrivalCount = 0;
   private nextTemplateId = 1;
   readonly scopeBox: Box;
+  /** Names the port scope in plane-wide memo keys whose answers depend on it. */
+  private readonly scopeKey: string;
 
   constructor(readonly dp: DataPlane, readonly scope: PortScope) {
     this.plane = planeMemo(dp);
     this.scopeBox = { protocols: scope.protocols, src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: scope.dstPorts };
+    this.scopeKey = `${scope.protocols.key()}/${scope.dstPorts.key()}`;
   }
 
   // ---- NSGs ------------------------------------------------------------------------------------
@@ -328,7 +344,7 @@ export class ReachKit {
     const si = atomOf(srcCuts, srcPin);
     const di = atomOf(dstCuts, dstPin);
     const key = `${mode}|${direction}|${this.pointInfo(point).id}|${si}|${di}`;
-    const hit = this.nsgCache.get(key);
+    const hit = this.plane.nsg.get(key);
     if (hit) return hit;
     const src = si < 0 ? ALL_IPS : atomAt(srcCuts, si);
     const dst = di < 0 ? ALL_IPS : atomAt(dstCuts, di);
@@ -347,8 +363,8 @@ export class ReachKit {
       cur = mode === 'all' ? r.allowed : new PacketSpace(r.allowedBy.filter((p) => isDefaultRule(p.rule)).flatMap((p) => p.space.boxes));
       if (cur.isEmpty()) break;
     }
-    if (this.nsgCache.size > 400_000) this.nsgCache.clear();
-    this.nsgCache.set(key, cur);
+    if (this.plane.nsg.size > 400_000) this.plane.nsg.clear();
+    this.plane.nsg.set(key, cur);
     return cur;
   }
 
@@ -387,13 +403,13 @@ export class ReachKit {
     const src = atomRange(this.firewallCutsOf(fw, 'src'), srcPin) ?? srcPin;
     const dst = atomRange(this.firewallCutsOf(fw, 'dst'), dstPin) ?? dstPin;
     const key = `${fw.id}|${src.key()}|${dst.key()}`;
-    let hit = this.fwCache.get(key);
+    let hit = this.plane.fw.get(key);
     if (!hit) {
       this.stats.firewallComputations++;
       const r = computeFirewallPermits(this.dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS }), {});
       hit = { network: r.network, notes: r.notes };
-      if (this.fwCache.size > 200_000) this.fwCache.clear();
-      this.fwCache.set(key, hit);
+      if (this.plane.fw.size > 200_000) this.plane.fw.clear();
+      this.plane.fw.set(key, hit);
     }
     return hit;
   }
@@ -403,8 +419,8 @@ export class ReachKit {
    * port scope: every allow rule that can match (earlier denies ignored). For pruning only.
    */
   private firewallDestinations(fw: AzureFirewall, src: IntervalSet): IntervalSet {
-    const key = `fd|${fw.id}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
-    let hit = this.setCache.get(key);
+    const key = `fd|${this.scopeKey}|${fw.id}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
+    let hit = this.plane.sets.get(key);
     if (hit) return hit;
     const ranges: [number, number][] = [];
     for (const { oc, rules } of compiledFirewall(this.dp, fw).network) {
@@ -416,8 +432,13 @@ export class ReachKit {
       }
     }
     hit = IntervalSet.fromRanges(ranges);
-    this.setCache.set(key, hit);
+    this.rememberSet(key, hit);
     return hit;
+  }
+
+  private rememberSet(key: string, set: IntervalSet): void {
+    if (this.plane.sets.size > 400_000) this.plane.sets.clear();
+    this.plane.sets.set(key, set);
   }
 
   // ---- filters for the walk --------------------------------------------------------------------------
@@ -591,10 +612,11 @@ export class ReachKit {
    * `outside`, also the routes that leave the estate (gateway, internet).
    */
   deliverableFrom(subnetId: ResourceId, vnetId: ResourceId, outside = false): IntervalSet {
-    const key = `d|${outside ? 'x' : 'i'}|${subnetId}`;
-    const cached = this.setCache.get(key);
-    if (cached) return cached;
     const table = this.dp.routesForSubnet(subnetId);
+    // A function of the route table and the VNet: shared by look-alike subnets.
+    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${vnetId}`;
+    const cached = this.plane.sets.get(key);
+    if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     const ranges: [number, number][] = [];
     for (const iv of table ? this.partition(table).iv : []) {
@@ -603,7 +625,7 @@ export class ReachKit {
       else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) ranges.push([iv.lo, iv.hi]);
     }
     const result = IntervalSet.fromRanges(ranges);
-    this.setCache.set(key, result);
+    this.rememberSet(key, result);
     return result;
   }
 
@@ -620,12 +642,12 @@ export class ReachKit {
     const p = this.partition(table);
     // The firewall atoms of the source decide the firewall part; key the memo by them (by the
     // atom's number; by the whole source set when it straddles atoms).
-    let key = `r|${outside ? 'x' : 'i'}|${subnetId}|`;
+    let key = `r|${this.scopeKey}|${outside ? 'x' : 'i'}|${objectId(table)}|${vnetId}|`;
     for (const fw of this.routeFirewalls(table, vnetId)) {
       const atom = atomOf(this.firewallCutsOf(fw, 'src'), src);
       key += `${fw.id}:${atom >= 0 ? atom : src.key()};`;
     }
-    const cached = this.setCache.get(key);
+    const cached = this.plane.sets.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     const ranges: [number, number][] = [];
@@ -661,7 +683,7 @@ export class ReachKit {
       for (const r of part.ranges()) ranges.push(r);
     }
     const result = IntervalSet.fromRanges(ranges);
-    this.setCache.set(key, result);
+    this.rememberSet(key, result);
     return result;
   }
 
@@ -814,18 +836,46 @@ export class ReachKit {
    * The arrival (one template's packets) filtered by `b`'s inbound NSGs, memoised: destinations
    * behind the same NSGs and VirtualNetwork tag whose addresses fall in one atom of those NSGs'
    * destination boundaries get the same packets (their own address substituted), because no rule
-   * tells their addresses apart (NSG filters are pointwise).
+   * tells their addresses apart (NSG filters are pointwise). When every packet of the arrival comes
+   * from one source set that sits in one atom of those NSGs' source boundaries, no rule tells the
+   * sources apart either: the memo is then keyed by the arrival's protocols and ports alone (its
+   * shape) and shared by every template and batch with that shape, sources substituted too (every
+   * box of such a result has exactly that source set, so the substitution is the computation).
    */
   private inboundAtDestination(arrival: PacketSpace, arrivalKey: number, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const key = `${mode}|${arrivalKey}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
-    const hit = this.inboundCache.get(key);
-    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, undefined, dstPoint), key };
+    const where = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    const key = `${mode}|${arrivalKey}|${where}`;
+    const shape = this.arrivalShape(arrival);
+    const src = shared ? shared.src : shape.src;
+    const srcAtom = src ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), src) : -1;
+    const memo = srcAtom >= 0 ? this.plane.inbound : this.inboundCache;
+    const memoKey = srcAtom >= 0 ? `${mode}|${shape.id}|${srcAtom}|${where}` : key;
+    const hit = memo.get(memoKey);
+    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, srcAtom >= 0 ? src : undefined, dstPoint), key };
+    this.stats.inboundComputations++;
     const space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, dstPoint), mode);
-    if (this.inboundCache.size > 400_000) this.inboundCache.clear();
-    this.inboundCache.set(key, space);
+    if (memo.size > 400_000) memo.clear();
+    memo.set(memoKey, space);
     return { space, key };
+  }
+
+  /**
+   * A number for an arrival's packets apart from their addresses (each box's protocols and ports, in
+   * order), and the source set every box shares (undefined when they differ).
+   */
+  private arrivalShape(arrival: PacketSpace): { id: number; src?: IntervalSet } {
+    let s = this.arrivalShapes.get(arrival);
+    if (s) return s;
+    const text = arrival.boxes.map((x) => `${x.protocols.key()}/${x.srcPorts.key()}/${x.dstPorts.key()}`).join(';');
+    const ids = this.plane.shapeIds;
+    let id = ids.get(text);
+    if (id === undefined) ids.set(text, (id = ids.size + 1));
+    const first = arrival.boxes[0]?.src;
+    s = { id, src: first && arrival.boxes.every((x) => x.src.equals(first)) ? first : undefined };
+    this.arrivalShapes.set(arrival, s);
+    return s;
   }
 
   /**

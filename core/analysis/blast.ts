@@ -513,7 +513,16 @@ interface StorageIndex {
   publicCandidates(subnetId: ResourceId): StorageAccount[];
 }
 
+const storageIndexes = new WeakMap<DataPlane, StorageIndex>();
+
+/** The storage index of a data plane, built once (it reads every public IP and storage account). */
 function storageIndex(dp: DataPlane): StorageIndex {
+  let x = storageIndexes.get(dp);
+  if (!x) storageIndexes.set(dp, (x = buildStorageIndex(dp)));
+  return x;
+}
+
+function buildStorageIndex(dp: DataPlane): StorageIndex {
   const byPrivateEndpoint = new Map<ResourceId, ResourceId>();
   for (const pe of dp.snapshot.privateEndpoints.values()) {
     const c = pe.connections.find((x) => dp.snapshot.storageAccounts.has(x.targetId) && (!x.status || x.status.toLowerCase() === 'approved'));
