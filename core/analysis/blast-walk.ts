@@ -17,6 +17,7 @@
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
+import type { VirtualNetworkTag } from '../dataplane/virtual-network-tag.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
 import { normalizeId } from '../model/ids.ts';
@@ -225,7 +226,7 @@ const partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts:
  * size (unlike the per-question memo tables), so it lives as long as the data plane.
  */
 interface PlaneMemo {
-  points: Map<string, Map<string, Map<string, { id: number; cuts: number[][] }>>>;
+  points: Map<VirtualNetworkTag, Map<string, Map<string, { id: number; cuts: number[][] }>>>;
   pointCount: number;
   fwCuts: Map<AzureFirewall, { src?: number[]; dst?: number[] }>;
   filterPoints: WeakMap<Endpoint, FilterPoint>;
@@ -266,6 +267,7 @@ export class ReachKit {
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
+  private readonly batchKeys = new WeakMap<SourceBatch, Map<FilterMode, { own: string; shared?: string }>>();
   private readonly arrivalShapes = new WeakMap<PacketSpace, { id: number; src?: IntervalSet }>();
   private readonly interned = new Map<string, Map<number, number>>();
   private arrivalCount = 0;
@@ -303,10 +305,13 @@ export class ReachKit {
   /** A number for a filter point and its memo slots, looked up by the ids themselves (their hashes are cached; a joined key's is not). */
   private pointInfo(point: FilterPoint): { id: number; cuts: number[][] } {
     const plane = this.plane;
-    let bySubnet = plane.points.get(point.subnetId);
-    if (!bySubnet) plane.points.set(point.subnetId, (bySubnet = new Map()));
-    let byNic = bySubnet.get(point.subnetNsgId ?? '');
-    if (!byNic) bySubnet.set(point.subnetNsgId ?? '', (byNic = new Map()));
+    // What the NSGs at a point decide depends on the subnet only through its VirtualNetwork tag
+    // (shared by look-alike subnets): one number, one set of memo slots, for all of them.
+    const tag = this.dp.virtualNetworkTag(point.subnetId);
+    let byTag = plane.points.get(tag);
+    if (!byTag) plane.points.set(tag, (byTag = new Map()));
+    let byNic = byTag.get(point.subnetNsgId ?? '');
+    if (!byNic) byTag.set(point.subnetNsgId ?? '', (byNic = new Map()));
     let info = byNic.get(point.nicNsgId ?? '');
     if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++plane.pointCount, cuts: [] }));
     return info;
@@ -757,11 +762,11 @@ export class ReachKit {
    */
   reachFromBatch(batch: SourceBatch, b: Endpoint, mode: FilterMode = 'all'): BatchReach {
     const a = batch.rep;
-    const start: Box = { ...this.scopeBox, src: batch.src, dst: IntervalSet.point(b.ip) };
     const table = this.dp.routesForSubnet(a.subnetId);
     const bPoint = this.pointOf(b);
     if (b.kind === 'nic' && b.vnetId === a.vnetId && table?.lookup(b.ip)?.route.nextHopType === 'VnetLocal' && this.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) {
       this.stats.fastPaths++;
+      const start: Box = { ...this.scopeBox, src: batch.src, dst: IntervalSet.point(b.ip) };
       this.caveats.addAll(table.caveats);
       const aPoint = this.pointOf(a);
       let space = this.hasNsg(aPoint, 'Outbound') ? PacketSpace.of(start).intersect(this.nsgPermits(aPoint, 'Outbound', batch.src, start.dst, mode)) : PacketSpace.of(start);
@@ -771,13 +776,11 @@ export class ReachKit {
       if (this.hasNsg(bPoint, 'Inbound')) nsgs.push({ point: bPoint, direction: 'Inbound' });
       return { space, nsgOnPath: nsgs.length > 0, nsgs };
     }
-    const own = `${mode}|${batch.key}`;
-    const sig = this.signature(batch);
-    const shared = sig ? `${mode}|s|${sig}` : undefined;
+    const { own, shared } = this.templateKeys(batch, mode);
     const where = `${b.vnetId}|${b.kind}`;
     for (const key of shared ? [own, shared] : [own]) {
       for (const t of this.templates.get(key)?.get(where) ?? []) {
-        if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
+        if (!allSameAtom(t.checks, b.ip)) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
         // A shared template's packets come from its own batch: this batch's sources stand in.
@@ -804,6 +807,22 @@ export class ReachKit {
       }
     }
     return { space, nsgOnPath, nsgs };
+  }
+
+  /**
+   * The keys of a batch's own templates and of those it shares with look-alike batches, joined once
+   * per batch and mode: batch keys are long (every member's address), and a key joined per call is
+   * copied and hashed again each time.
+   */
+  private templateKeys(batch: SourceBatch, mode: FilterMode): { own: string; shared?: string } {
+    let byMode = this.batchKeys.get(batch);
+    if (!byMode) this.batchKeys.set(batch, (byMode = new Map()));
+    let k = byMode.get(mode);
+    if (!k) {
+      const sig = this.signature(batch);
+      byMode.set(mode, (k = { own: `${mode}|${batch.key}`, shared: sig ? `${mode}|s|${sig}` : undefined }));
+    }
+    return k;
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
@@ -995,6 +1014,11 @@ function addCuts(set: Set<number>, s: IntervalSet): void {
     set.add(b[i]);
     if (b[i + 1] < 0xffffffff) set.add(b[i + 1] + 1);
   }
+}
+
+function allSameAtom(checks: readonly { cuts: number[]; atom: number; decisions?: string[] }[], ip: number): boolean {
+  for (const c of checks) if (!sameAtom(c, ip)) return false;
+  return true;
 }
 
 export function sameAtom(c: { cuts: number[]; atom: number; decisions?: string[] }, ip: number): boolean {
