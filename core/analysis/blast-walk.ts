@@ -267,6 +267,7 @@ export class ReachKit {
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
+  private readonly allowedLists = new Map<string, AllowedPorts[]>();
   private readonly batchKeys = new WeakMap<SourceBatch, Map<FilterMode, { own: string; shared?: string }>>();
   private readonly arrivalShapes = new WeakMap<PacketSpace, { id: number; src?: IntervalSet }>();
   private readonly interned = new Map<string, Map<number, number>>();
@@ -528,6 +529,38 @@ export class ReachKit {
     }
     if (other) this.caveats.add(OTHER_PROTOCOLS);
     return [...groups.values()].filter((g) => !isPortProtocol(g.protocolNumber) || !g.portSet.isEmpty());
+  }
+
+  /**
+   * `summarize([{ space: <space's packets from srcIp> }], ...).allowed`, without building the rest
+   * of the answer: the per-protocol ports of the packets from `srcIp`. Equal lists are one shared
+   * array (never mutated), so a search that reaches thousands of endpoints keeps few of them.
+   */
+  allowedFrom(space: PacketSpace, srcIp: number): AllowedPorts[] {
+    const ports: (IntervalSet | undefined)[] = [];
+    let other = false;
+    for (const b of space.boxes) {
+      if (!b.src.has(srcIp)) continue;
+      for (let i = 0; i < NAMED.length; i++) {
+        const n = NAMED[i][1];
+        if (!b.protocols.has(n)) continue;
+        ports[i] = (ports[i] ?? IntervalSet.EMPTY).union(isPortProtocol(n) ? b.dstPorts : IntervalSet.EMPTY);
+      }
+      if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
+    }
+    if (other) this.caveats.add(OTHER_PROTOCOLS);
+    let key = '';
+    for (let i = 0; i < NAMED.length; i++) {
+      const p = ports[i];
+      if (p && (!isPortProtocol(NAMED[i][1]) || !p.isEmpty())) key += `${i}:${p.key()};`;
+    }
+    let allowed = this.allowedLists.get(key);
+    if (!allowed) {
+      const byNumber = new Map<number, IntervalSet>();
+      for (let i = 0; i < NAMED.length; i++) if (ports[i]) byNumber.set(NAMED[i][1], ports[i]!);
+      this.allowedLists.set(key, (allowed = allowedOf(byNumber)));
+    }
+    return allowed;
   }
 
   /** Ports per protocol of what got through (frontend ports where a translation happened). */

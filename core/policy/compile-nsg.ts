@@ -207,13 +207,30 @@ export function compileNsg(nsg: NetworkSecurityGroup, tags: ServiceTagResolver, 
   return { nsg, inbound: inbound.sort(byPriority), outbound: outbound.sort(byPriority) };
 }
 
+// Boxes made once per rule (and per VirtualNetwork tag for rules that name it): symbolic NSG
+// evaluation asks for every rule's box on every query. Boxes are never mutated.
+const fixedBoxes = new WeakMap<CompiledRule, Box>();
+const taggedBoxes = new WeakMap<IntervalSet, WeakMap<CompiledRule, Box>>();
+
 /** The box a rule covers where the VirtualNetwork tag is `vnetTag`. */
 export function ruleBox(c: CompiledRule, vnetTag: IntervalSet): Box {
-  return {
-    protocols: c.protocols,
-    src: c.src.virtualNetwork ? c.src.fixed.union(vnetTag) : c.src.fixed,
-    srcPorts: c.srcPorts,
-    dst: c.dst.virtualNetwork ? c.dst.fixed.union(vnetTag) : c.dst.fixed,
-    dstPorts: c.dstPorts,
-  };
+  const tagged = c.src.virtualNetwork || c.dst.virtualNetwork;
+  let memo = fixedBoxes;
+  if (tagged) {
+    let byRule = taggedBoxes.get(vnetTag);
+    if (!byRule) taggedBoxes.set(vnetTag, (byRule = new WeakMap()));
+    memo = byRule;
+  }
+  let box = memo.get(c);
+  if (!box) {
+    box = {
+      protocols: c.protocols,
+      src: c.src.virtualNetwork ? c.src.fixed.union(vnetTag) : c.src.fixed,
+      srcPorts: c.srcPorts,
+      dst: c.dst.virtualNetwork ? c.dst.fixed.union(vnetTag) : c.dst.fixed,
+      dstPorts: c.dstPorts,
+    };
+    memo.set(c, box);
+  }
+  return box;
 }
