@@ -242,6 +242,8 @@ interface PlaneMemo {
   nsg: Map<string, PacketSpace>;
   /** Firewall network permits per firewall and atoms (every protocol and port). */
   fw: Map<string, { network: PacketSpace; notes: string[] }>;
+  /** Per compiled NSG, its rules' address boundaries (see ReachKit.ruleCutsOf). */
+  ruleCuts: WeakMap<CompiledNsg, { fixed: number[]; tagged: IntervalSet[] }[]>;
   /** Address sets a route table delivers to (keys name the port scope where it matters). */
   sets: Map<string, IntervalSet>;
 }
@@ -250,7 +252,7 @@ const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), nsg: new Map(), fw: new Map(), sets: new Map() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), sets: new Map() }));
   return m;
 }
 
@@ -325,14 +327,42 @@ export class ReachKit {
     const hit = slots[slot];
     if (hit) return hit;
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
-    const set = new Set<number>();
-    for (const id of this.nsgOrder(point, direction)) {
-      const nsg = this.dp.compiledNsg(id)!;
-      for (const c of direction === 'Inbound' ? nsg.inbound : nsg.outbound) addCuts(set, ruleBox(c, vnetTag)[dim]);
+    const parts = this.nsgOrder(point, direction).map((id) => this.ruleCutsOf(this.dp.compiledNsg(id)!, slot));
+    let cuts: number[];
+    if (parts.length === 1 && parts[0].tagged.length === 0) cuts = parts[0].fixed;
+    else {
+      // The same boundaries as every rule's box at this point: the rules that name the
+      // VirtualNetwork tag are the only ones whose box depends on the point.
+      const set = new Set<number>();
+      for (const p of parts) {
+        for (const x of p.fixed) set.add(x);
+        for (const t of p.tagged) addCuts(set, t.union(vnetTag));
+      }
+      cuts = [...set].sort((a, b) => a - b);
     }
-    const cuts = [...set].sort((a, b) => a - b);
     slots[slot] = cuts;
     return cuts;
+  }
+
+  /**
+   * One NSG's share of nsgCutsOf (slot: direction and dimension as there): the boundaries of its rules
+   * that do not name the VirtualNetwork tag on that dimension, sorted, and the fixed part of those
+   * that do (the tag is added per point). Computed once per NSG, not once per subnet it guards.
+   */
+  private ruleCutsOf(nsg: CompiledNsg, slot: number): { fixed: number[]; tagged: IntervalSet[] } {
+    let slots = this.plane.ruleCuts.get(nsg);
+    if (!slots) this.plane.ruleCuts.set(nsg, (slots = []));
+    let hit = slots[slot];
+    if (hit) return hit;
+    const dim = slot % 2 === 0 ? 'src' : 'dst';
+    const set = new Set<number>();
+    const tagged: IntervalSet[] = [];
+    for (const c of slot < 2 ? nsg.inbound : nsg.outbound) {
+      if (c[dim].virtualNetwork) tagged.push(c[dim].fixed);
+      else addCuts(set, c[dim].fixed);
+    }
+    slots[slot] = hit = { fixed: [...set].sort((a, b) => a - b), tagged };
+    return hit;
   }
 
   /**
