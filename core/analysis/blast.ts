@@ -210,8 +210,9 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   const index = destIndex(classes);
   const n = classes.classes.length;
   const visited = new Uint8Array(n);
-  const selfKey = `${e0.vnetId}|${e0.ip}`;
-  const selfClass = classes.classOf.get(selfKey) ?? -1;
+  // The foothold's own class, by address (a scan: cheaper than building classOf for one lookup).
+  const self = e0;
+  const selfClass = classes.classes.findIndex((c) => c.members.some((m) => m.ip === self.ip && m.vnetId === self.vnetId));
   if (selfClass >= 0) visited[selfClass] = 1;
 
   // Every batch scans the classes its routes lead to; most are visited after the first layers. The
