@@ -487,6 +487,7 @@ export class ReachKit {
         const hasNsg = this.hasNsg(point, direction);
         log.nsg.push({ point, direction, input: space, hasNsg });
         if (space.isEmpty() || !hasNsg) return { space, steps: [] };
+        if (direction === 'Inbound' && mode === 'all') return { space: this.inboundMemoised(point, space), steps: [] };
         return { space: this.applyNsgs(point, direction, space, mode), steps: [] };
       },
       firewall: (fw, space, q) => {
@@ -941,6 +942,27 @@ export class ReachKit {
     if (memo.size > 400_000) memo.clear();
     memo.set(memoKey, space);
     return { space, key };
+  }
+
+  /**
+   * A walk's packets filtered by the inbound NSGs at `point`, through the memo inboundAtDestination
+   * fills (the same keys) when every box has one source set and one destination set, each inside
+   * one atom of those NSGs' boundaries: then no rule tells the addresses apart and the memoised
+   * result with the two sets substituted is the result.
+   */
+  private inboundMemoised(point: FilterPoint, space: PacketSpace): PacketSpace {
+    const { src, dst } = space.boxes[0];
+    const srcAtom = space.boxes.every((b) => b.src.equals(src) && b.dst.equals(dst)) ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), src) : -1;
+    const dstAtom = srcAtom >= 0 ? atomOf(this.nsgCutsOf(point, 'Inbound', 'dst'), dst) : -1;
+    if (dstAtom < 0) return this.applyNsgs(point, 'Inbound', space, 'all');
+    const key = `all|${this.arrivalShape(space).id}|${srcAtom}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${dstAtom}`;
+    const hit = this.plane.inbound.get(key);
+    if (hit) return hit.isEmpty() ? hit : substitute(hit, src, dst);
+    this.stats.inboundComputations++;
+    const result = this.applyNsgs(point, 'Inbound', space, 'all');
+    if (this.plane.inbound.size > 400_000) this.plane.inbound.clear();
+    this.plane.inbound.set(key, result);
+    return result;
   }
 
   /**
