@@ -24,7 +24,7 @@ const { profile } = (await s.post('HeapProfiler.stopSampling')) as unknown as { 
 interface Node { callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; selfSize: number; children: Node[] }
 const self = new Map<string, number>();
 const walk = (n: Node, stack: string[]) => {
-  const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.columnNumber}`;
+  const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber + 1}:${n.callFrame.columnNumber}`;
   const parentKey = stack.slice(-2).join(' < ');
   const kk = `${k}  <  ${parentKey}`;
   self.set(kk, (self.get(kk) ?? 0) + n.selfSize);

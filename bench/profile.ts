@@ -229,8 +229,8 @@ export class PhaseProfiler {
     return {
       name,
       sampledMs,
-      topSelf: all.filter((x) => !skip(x)).sort((a, b) => b.selfMs - a.selfMs).slice(0, 20),
-      topTotal: all.filter((x) => !skip(x) && !x.where.startsWith('node:') && x.where !== '(native)').sort((a, b) => b.totalMs - a.totalMs).slice(0, 25),
+      topSelf: all.filter((x) => !skip(x)).sort((a, b) => b.selfMs - a.selfMs).slice(0, Number(process.env.HOT_N ?? 20)),
+      topTotal: all.filter((x) => !skip(x) && !x.where.startsWith('node:') && x.where !== '(native)').sort((a, b) => b.totalMs - a.totalMs).slice(0, Number(process.env.HOT_N ?? 25)),
       files: [...files].map(([file, selfMs]) => ({ file, selfMs })).sort((a, b) => b.selfMs - a.selfMs).slice(0, 15),
     };
   }

@@ -17,6 +17,7 @@
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
+import type { VirtualNetworkTag } from '../dataplane/virtual-network-tag.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
 import { normalizeId } from '../model/ids.ts';
@@ -161,6 +162,8 @@ export interface KitStats {
   fastPaths: number;
   nsgComputations: number;
   firewallComputations: number;
+  /** Destination inbound NSG evaluations of template arrivals (memo misses). */
+  inboundComputations: number;
 }
 
 /** NICs that leave through one filter point and one route table: one walk answers for all. */
@@ -223,18 +226,33 @@ const partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts:
  * size (unlike the per-question memo tables), so it lives as long as the data plane.
  */
 interface PlaneMemo {
-  points: Map<string, Map<string, Map<string, { id: number; cuts: number[][] }>>>;
+  points: Map<VirtualNetworkTag, Map<string, Map<string, { id: number; cuts: number[][] }>>>;
   pointCount: number;
   fwCuts: Map<AzureFirewall, { src?: number[]; dst?: number[] }>;
   filterPoints: WeakMap<Endpoint, FilterPoint>;
   routeFirewalls: WeakMap<EffectiveRouteTable, Map<ResourceId, AzureFirewall[]>>;
+  /**
+   * Destination inbound NSG results keyed by what decides them alone (see inboundAtDestination):
+   * the same for every question, so later questions (the next blast) start with them.
+   */
+  inbound: Map<string, PacketSpace>;
+  /** Numbers for arrival shapes (protocols and ports of each box), the inbound memo's keys. */
+  shapeIds: Map<string, number>;
+  /** NSG permits per filter point and atoms (every protocol and port: no question's scope in them). */
+  nsg: Map<string, PacketSpace>;
+  /** Firewall network permits per firewall and atoms (every protocol and port). */
+  fw: Map<string, { network: PacketSpace; notes: string[] }>;
+  /** Per compiled NSG, its rules' address boundaries (see ReachKit.ruleCutsOf). */
+  ruleCuts: WeakMap<CompiledNsg, { fixed: number[]; tagged: IntervalSet[] }[]>;
+  /** Address sets a route table delivers to (keys name the port scope where it matters). */
+  sets: Map<string, IntervalSet>;
 }
 
 const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), sets: new Map() }));
   return m;
 }
 
@@ -244,24 +262,27 @@ function planeMemo(dp: DataPlane): PlaneMemo {
  */
 export class ReachKit {
   readonly caveats = new CaveatSet();
-  readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0 };
-  private readonly nsgCache = new Map<string, PacketSpace>();
+  readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0, inboundComputations: 0 };
   private readonly plane: PlaneMemo;
-  private readonly fwCache = new Map<string, { network: PacketSpace; notes: string[] }>();
-  private readonly setCache = new Map<string, IntervalSet>();
   /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
   private readonly templates = new Map<string, Map<string, Template[]>>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
+  private readonly allowedLists = new Map<string, AllowedPorts[]>();
+  private readonly batchKeys = new WeakMap<SourceBatch, Map<FilterMode, { own: string; shared?: string }>>();
+  private readonly arrivalShapes = new WeakMap<PacketSpace, { id: number; src?: IntervalSet }>();
   private readonly interned = new Map<string, Map<number, number>>();
   private arrivalCount = 0;
   private nextTemplateId = 1;
   readonly scopeBox: Box;
+  /** Names the port scope in plane-wide memo keys whose answers depend on it. */
+  private readonly scopeKey: string;
 
   constructor(readonly dp: DataPlane, readonly scope: PortScope) {
     this.plane = planeMemo(dp);
     this.scopeBox = { protocols: scope.protocols, src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: scope.dstPorts };
+    this.scopeKey = `${scope.protocols.key()}/${scope.dstPorts.key()}`;
   }
 
   // ---- NSGs ------------------------------------------------------------------------------------
@@ -287,10 +308,13 @@ export class ReachKit {
   /** A number for a filter point and its memo slots, looked up by the ids themselves (their hashes are cached; a joined key's is not). */
   private pointInfo(point: FilterPoint): { id: number; cuts: number[][] } {
     const plane = this.plane;
-    let bySubnet = plane.points.get(point.subnetId);
-    if (!bySubnet) plane.points.set(point.subnetId, (bySubnet = new Map()));
-    let byNic = bySubnet.get(point.subnetNsgId ?? '');
-    if (!byNic) bySubnet.set(point.subnetNsgId ?? '', (byNic = new Map()));
+    // What the NSGs at a point decide depends on the subnet only through its VirtualNetwork tag
+    // (shared by look-alike subnets): one number, one set of memo slots, for all of them.
+    const tag = this.dp.virtualNetworkTag(point.subnetId);
+    let byTag = plane.points.get(tag);
+    if (!byTag) plane.points.set(tag, (byTag = new Map()));
+    let byNic = byTag.get(point.subnetNsgId ?? '');
+    if (!byNic) byTag.set(point.subnetNsgId ?? '', (byNic = new Map()));
     let info = byNic.get(point.nicNsgId ?? '');
     if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++plane.pointCount, cuts: [] }));
     return info;
@@ -303,14 +327,42 @@ export class ReachKit {
     const hit = slots[slot];
     if (hit) return hit;
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
-    const set = new Set<number>();
-    for (const id of this.nsgOrder(point, direction)) {
-      const nsg = this.dp.compiledNsg(id)!;
-      for (const c of direction === 'Inbound' ? nsg.inbound : nsg.outbound) addCuts(set, ruleBox(c, vnetTag)[dim]);
+    const parts = this.nsgOrder(point, direction).map((id) => this.ruleCutsOf(this.dp.compiledNsg(id)!, slot));
+    let cuts: number[];
+    if (parts.length === 1 && parts[0].tagged.length === 0) cuts = parts[0].fixed;
+    else {
+      // The same boundaries as every rule's box at this point: the rules that name the
+      // VirtualNetwork tag are the only ones whose box depends on the point.
+      const set = new Set<number>();
+      for (const p of parts) {
+        for (const x of p.fixed) set.add(x);
+        for (const t of p.tagged) addCuts(set, t.union(vnetTag));
+      }
+      cuts = [...set].sort((a, b) => a - b);
     }
-    const cuts = [...set].sort((a, b) => a - b);
     slots[slot] = cuts;
     return cuts;
+  }
+
+  /**
+   * One NSG's share of nsgCutsOf (slot: direction and dimension as there): the boundaries of its rules
+   * that do not name the VirtualNetwork tag on that dimension, sorted, and the fixed part of those
+   * that do (the tag is added per point). Computed once per NSG, not once per subnet it guards.
+   */
+  private ruleCutsOf(nsg: CompiledNsg, slot: number): { fixed: number[]; tagged: IntervalSet[] } {
+    let slots = this.plane.ruleCuts.get(nsg);
+    if (!slots) this.plane.ruleCuts.set(nsg, (slots = []));
+    let hit = slots[slot];
+    if (hit) return hit;
+    const dim = slot % 2 === 0 ? 'src' : 'dst';
+    const set = new Set<number>();
+    const tagged: IntervalSet[] = [];
+    for (const c of slot < 2 ? nsg.inbound : nsg.outbound) {
+      if (c[dim].virtualNetwork) tagged.push(c[dim].fixed);
+      else addCuts(set, c[dim].fixed);
+    }
+    slots[slot] = hit = { fixed: [...set].sort((a, b) => a - b), tagged };
+    return hit;
   }
 
   /**
@@ -328,7 +380,7 @@ export class ReachKit {
     const si = atomOf(srcCuts, srcPin);
     const di = atomOf(dstCuts, dstPin);
     const key = `${mode}|${direction}|${this.pointInfo(point).id}|${si}|${di}`;
-    const hit = this.nsgCache.get(key);
+    const hit = this.plane.nsg.get(key);
     if (hit) return hit;
     const src = si < 0 ? ALL_IPS : atomAt(srcCuts, si);
     const dst = di < 0 ? ALL_IPS : atomAt(dstCuts, di);
@@ -347,8 +399,8 @@ export class ReachKit {
       cur = mode === 'all' ? r.allowed : new PacketSpace(r.allowedBy.filter((p) => isDefaultRule(p.rule)).flatMap((p) => p.space.boxes));
       if (cur.isEmpty()) break;
     }
-    if (this.nsgCache.size > 400_000) this.nsgCache.clear();
-    this.nsgCache.set(key, cur);
+    if (this.plane.nsg.size > 400_000) this.plane.nsg.clear();
+    this.plane.nsg.set(key, cur);
     return cur;
   }
 
@@ -387,13 +439,13 @@ export class ReachKit {
     const src = atomRange(this.firewallCutsOf(fw, 'src'), srcPin) ?? srcPin;
     const dst = atomRange(this.firewallCutsOf(fw, 'dst'), dstPin) ?? dstPin;
     const key = `${fw.id}|${src.key()}|${dst.key()}`;
-    let hit = this.fwCache.get(key);
+    let hit = this.plane.fw.get(key);
     if (!hit) {
       this.stats.firewallComputations++;
       const r = computeFirewallPermits(this.dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS }), {});
       hit = { network: r.network, notes: r.notes };
-      if (this.fwCache.size > 200_000) this.fwCache.clear();
-      this.fwCache.set(key, hit);
+      if (this.plane.fw.size > 200_000) this.plane.fw.clear();
+      this.plane.fw.set(key, hit);
     }
     return hit;
   }
@@ -403,8 +455,8 @@ export class ReachKit {
    * port scope: every allow rule that can match (earlier denies ignored). For pruning only.
    */
   private firewallDestinations(fw: AzureFirewall, src: IntervalSet): IntervalSet {
-    const key = `fd|${fw.id}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
-    let hit = this.setCache.get(key);
+    const key = `fd|${this.scopeKey}|${fw.id}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
+    let hit = this.plane.sets.get(key);
     if (hit) return hit;
     const ranges: [number, number][] = [];
     for (const { oc, rules } of compiledFirewall(this.dp, fw).network) {
@@ -416,8 +468,13 @@ export class ReachKit {
       }
     }
     hit = IntervalSet.fromRanges(ranges);
-    this.setCache.set(key, hit);
+    this.rememberSet(key, hit);
     return hit;
+  }
+
+  private rememberSet(key: string, set: IntervalSet): void {
+    if (this.plane.sets.size > 400_000) this.plane.sets.clear();
+    this.plane.sets.set(key, set);
   }
 
   // ---- filters for the walk --------------------------------------------------------------------------
@@ -430,6 +487,7 @@ export class ReachKit {
         const hasNsg = this.hasNsg(point, direction);
         log.nsg.push({ point, direction, input: space, hasNsg });
         if (space.isEmpty() || !hasNsg) return { space, steps: [] };
+        if (direction === 'Inbound' && mode === 'all') return { space: this.inboundMemoised(point, space), steps: [] };
         return { space: this.applyNsgs(point, direction, space, mode), steps: [] };
       },
       firewall: (fw, space, q) => {
@@ -502,6 +560,38 @@ export class ReachKit {
     }
     if (other) this.caveats.add(OTHER_PROTOCOLS);
     return [...groups.values()].filter((g) => !isPortProtocol(g.protocolNumber) || !g.portSet.isEmpty());
+  }
+
+  /**
+   * `summarize([{ space: <space's packets from srcIp> }], ...).allowed`, without building the rest
+   * of the answer: the per-protocol ports of the packets from `srcIp`. Equal lists are one shared
+   * array (never mutated), so a search that reaches thousands of endpoints keeps few of them.
+   */
+  allowedFrom(space: PacketSpace, srcIp: number): AllowedPorts[] {
+    const ports: (IntervalSet | undefined)[] = [];
+    let other = false;
+    for (const b of space.boxes) {
+      if (!b.src.has(srcIp)) continue;
+      for (let i = 0; i < NAMED.length; i++) {
+        const n = NAMED[i][1];
+        if (!b.protocols.has(n)) continue;
+        ports[i] = (ports[i] ?? IntervalSet.EMPTY).union(isPortProtocol(n) ? b.dstPorts : IntervalSet.EMPTY);
+      }
+      if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
+    }
+    if (other) this.caveats.add(OTHER_PROTOCOLS);
+    let key = '';
+    for (let i = 0; i < NAMED.length; i++) {
+      const p = ports[i];
+      if (p && (!isPortProtocol(NAMED[i][1]) || !p.isEmpty())) key += `${i}:${p.key()};`;
+    }
+    let allowed = this.allowedLists.get(key);
+    if (!allowed) {
+      const byNumber = new Map<number, IntervalSet>();
+      for (let i = 0; i < NAMED.length; i++) if (ports[i]) byNumber.set(NAMED[i][1], ports[i]!);
+      this.allowedLists.set(key, (allowed = allowedOf(byNumber)));
+    }
+    return allowed;
   }
 
   /** Ports per protocol of what got through (frontend ports where a translation happened). */
@@ -591,10 +681,11 @@ export class ReachKit {
    * `outside`, also the routes that leave the estate (gateway, internet).
    */
   deliverableFrom(subnetId: ResourceId, vnetId: ResourceId, outside = false): IntervalSet {
-    const key = `d|${outside ? 'x' : 'i'}|${subnetId}`;
-    const cached = this.setCache.get(key);
-    if (cached) return cached;
     const table = this.dp.routesForSubnet(subnetId);
+    // A function of the route table and the VNet: shared by look-alike subnets.
+    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${vnetId}`;
+    const cached = this.plane.sets.get(key);
+    if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     const ranges: [number, number][] = [];
     for (const iv of table ? this.partition(table).iv : []) {
@@ -603,7 +694,7 @@ export class ReachKit {
       else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) ranges.push([iv.lo, iv.hi]);
     }
     const result = IntervalSet.fromRanges(ranges);
-    this.setCache.set(key, result);
+    this.rememberSet(key, result);
     return result;
   }
 
@@ -620,12 +711,12 @@ export class ReachKit {
     const p = this.partition(table);
     // The firewall atoms of the source decide the firewall part; key the memo by them (by the
     // atom's number; by the whole source set when it straddles atoms).
-    let key = `r|${outside ? 'x' : 'i'}|${subnetId}|`;
+    let key = `r|${this.scopeKey}|${outside ? 'x' : 'i'}|${objectId(table)}|${vnetId}|`;
     for (const fw of this.routeFirewalls(table, vnetId)) {
       const atom = atomOf(this.firewallCutsOf(fw, 'src'), src);
       key += `${fw.id}:${atom >= 0 ? atom : src.key()};`;
     }
-    const cached = this.setCache.get(key);
+    const cached = this.plane.sets.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     const ranges: [number, number][] = [];
@@ -661,7 +752,7 @@ export class ReachKit {
       for (const r of part.ranges()) ranges.push(r);
     }
     const result = IntervalSet.fromRanges(ranges);
-    this.setCache.set(key, result);
+    this.rememberSet(key, result);
     return result;
   }
 
@@ -735,11 +826,11 @@ export class ReachKit {
    */
   reachFromBatch(batch: SourceBatch, b: Endpoint, mode: FilterMode = 'all'): BatchReach {
     const a = batch.rep;
-    const start: Box = { ...this.scopeBox, src: batch.src, dst: IntervalSet.point(b.ip) };
     const table = this.dp.routesForSubnet(a.subnetId);
     const bPoint = this.pointOf(b);
     if (b.kind === 'nic' && b.vnetId === a.vnetId && table?.lookup(b.ip)?.route.nextHopType === 'VnetLocal' && this.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) {
       this.stats.fastPaths++;
+      const start: Box = { ...this.scopeBox, src: batch.src, dst: IntervalSet.point(b.ip) };
       this.caveats.addAll(table.caveats);
       const aPoint = this.pointOf(a);
       let space = this.hasNsg(aPoint, 'Outbound') ? PacketSpace.of(start).intersect(this.nsgPermits(aPoint, 'Outbound', batch.src, start.dst, mode)) : PacketSpace.of(start);
@@ -749,13 +840,11 @@ export class ReachKit {
       if (this.hasNsg(bPoint, 'Inbound')) nsgs.push({ point: bPoint, direction: 'Inbound' });
       return { space, nsgOnPath: nsgs.length > 0, nsgs };
     }
-    const own = `${mode}|${batch.key}`;
-    const sig = this.signature(batch);
-    const shared = sig ? `${mode}|s|${sig}` : undefined;
+    const { own, shared } = this.templateKeys(batch, mode);
     const where = `${b.vnetId}|${b.kind}`;
     for (const key of shared ? [own, shared] : [own]) {
       for (const t of this.templates.get(key)?.get(where) ?? []) {
-        if (!t.checks.every((c) => sameAtom(c, b.ip))) continue;
+        if (!allSameAtom(t.checks, b.ip)) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
         // A shared template's packets come from its own batch: this batch's sources stand in.
@@ -782,6 +871,22 @@ export class ReachKit {
       }
     }
     return { space, nsgOnPath, nsgs };
+  }
+
+  /**
+   * The keys of a batch's own templates and of those it shares with look-alike batches, joined once
+   * per batch and mode: batch keys are long (every member's address), and a key joined per call is
+   * copied and hashed again each time.
+   */
+  private templateKeys(batch: SourceBatch, mode: FilterMode): { own: string; shared?: string } {
+    let byMode = this.batchKeys.get(batch);
+    if (!byMode) this.batchKeys.set(batch, (byMode = new Map()));
+    let k = byMode.get(mode);
+    if (!k) {
+      const sig = this.signature(batch);
+      byMode.set(mode, (k = { own: `${mode}|${batch.key}`, shared: sig ? `${mode}|s|${sig}` : undefined }));
+    }
+    return k;
   }
 
   /** The destination's own part of a walk: its inbound NSGs, and the service behind a private endpoint. */
@@ -814,18 +919,67 @@ export class ReachKit {
    * The arrival (one template's packets) filtered by `b`'s inbound NSGs, memoised: destinations
    * behind the same NSGs and VirtualNetwork tag whose addresses fall in one atom of those NSGs'
    * destination boundaries get the same packets (their own address substituted), because no rule
-   * tells their addresses apart (NSG filters are pointwise).
+   * tells their addresses apart (NSG filters are pointwise). When every packet of the arrival comes
+   * from one source set that sits in one atom of those NSGs' source boundaries, no rule tells the
+   * sources apart either: the memo is then keyed by the arrival's protocols and ports alone (its
+   * shape) and shared by every template and batch with that shape, sources substituted too (every
+   * box of such a result has exactly that source set, so the substitution is the computation).
    */
   private inboundAtDestination(arrival: PacketSpace, arrivalKey: number, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const key = `${mode}|${arrivalKey}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
-    const hit = this.inboundCache.get(key);
-    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, undefined, dstPoint), key };
+    const where = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    const key = `${mode}|${arrivalKey}|${where}`;
+    const shape = this.arrivalShape(arrival);
+    const src = shared ? shared.src : shape.src;
+    const srcAtom = src ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), src) : -1;
+    const memo = srcAtom >= 0 ? this.plane.inbound : this.inboundCache;
+    const memoKey = srcAtom >= 0 ? `${mode}|${shape.id}|${srcAtom}|${where}` : key;
+    const hit = memo.get(memoKey);
+    if (hit) return { space: hit.isEmpty() ? hit : substitute(hit, srcAtom >= 0 ? src : undefined, dstPoint), key };
+    this.stats.inboundComputations++;
     const space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, dstPoint), mode);
-    if (this.inboundCache.size > 400_000) this.inboundCache.clear();
-    this.inboundCache.set(key, space);
+    if (memo.size > 400_000) memo.clear();
+    memo.set(memoKey, space);
     return { space, key };
+  }
+
+  /**
+   * A walk's packets filtered by the inbound NSGs at `point`, through the memo inboundAtDestination
+   * fills (the same keys) when every box has one source set and one destination set, each inside
+   * one atom of those NSGs' boundaries: then no rule tells the addresses apart and the memoised
+   * result with the two sets substituted is the result.
+   */
+  private inboundMemoised(point: FilterPoint, space: PacketSpace): PacketSpace {
+    const { src, dst } = space.boxes[0];
+    const srcAtom = space.boxes.every((b) => b.src.equals(src) && b.dst.equals(dst)) ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), src) : -1;
+    const dstAtom = srcAtom >= 0 ? atomOf(this.nsgCutsOf(point, 'Inbound', 'dst'), dst) : -1;
+    if (dstAtom < 0) return this.applyNsgs(point, 'Inbound', space, 'all');
+    const key = `all|${this.arrivalShape(space).id}|${srcAtom}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${dstAtom}`;
+    const hit = this.plane.inbound.get(key);
+    if (hit) return hit.isEmpty() ? hit : substitute(hit, src, dst);
+    this.stats.inboundComputations++;
+    const result = this.applyNsgs(point, 'Inbound', space, 'all');
+    if (this.plane.inbound.size > 400_000) this.plane.inbound.clear();
+    this.plane.inbound.set(key, result);
+    return result;
+  }
+
+  /**
+   * A number for an arrival's packets apart from their addresses (each box's protocols and ports, in
+   * order), and the source set every box shares (undefined when they differ).
+   */
+  private arrivalShape(arrival: PacketSpace): { id: number; src?: IntervalSet } {
+    let s = this.arrivalShapes.get(arrival);
+    if (s) return s;
+    const text = arrival.boxes.map((x) => `${x.protocols.key()}/${x.srcPorts.key()}/${x.dstPorts.key()}`).join(';');
+    const ids = this.plane.shapeIds;
+    let id = ids.get(text);
+    if (id === undefined) ids.set(text, (id = ids.size + 1));
+    const first = arrival.boxes[0]?.src;
+    s = { id, src: first && arrival.boxes.every((x) => x.src.equals(first)) ? first : undefined };
+    this.arrivalShapes.set(arrival, s);
+    return s;
   }
 
   /**
@@ -945,6 +1099,11 @@ function addCuts(set: Set<number>, s: IntervalSet): void {
     set.add(b[i]);
     if (b[i + 1] < 0xffffffff) set.add(b[i + 1] + 1);
   }
+}
+
+function allSameAtom(checks: readonly { cuts: number[]; atom: number; decisions?: string[] }[], ip: number): boolean {
+  for (const c of checks) if (!sameAtom(c, ip)) return false;
+  return true;
 }
 
 export function sameAtom(c: { cuts: number[]; atom: number; decisions?: string[] }, ip: number): boolean {

@@ -28,7 +28,7 @@ import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
 import { endpointHop } from '../trace/walk.ts';
-import { ReachKit, portScope, type AllowedPorts, type PairReach, type KitStats } from './blast-walk.ts';
+import { ReachKit, portScope, type AllowedPorts, type KitStats } from './blast-walk.ts';
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 
@@ -132,7 +132,8 @@ interface Foothold {
 interface TreeNode {
   parent?: string;
   depth: number;
-  reach?: PairReach;
+  /** What gets through the edge from the parent, per protocol. */
+  allowed?: AllowedPorts[];
   /** The class representative reached (class nodes). */
   target?: Endpoint;
   /** The address the on-premises exit was shown with. */
@@ -209,8 +210,9 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   const index = destIndex(classes);
   const n = classes.classes.length;
   const visited = new Uint8Array(n);
-  const selfKey = `${e0.vnetId}|${e0.ip}`;
-  const selfClass = classes.classOf.get(selfKey) ?? -1;
+  // The foothold's own class, by address (a scan: cheaper than building classOf for one lookup).
+  const self = e0;
+  const selfClass = classes.classes.findIndex((c) => c.members.some((m) => m.ip === self.ip && m.vnetId === self.vnetId));
   if (selfClass >= 0) visited[selfClass] = 1;
 
   // Every batch scans the classes its routes lead to; most are visited after the first layers. The
@@ -234,9 +236,9 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   // The search tree: every node once, with the node it was reached from (in the order reached).
   const ROOT = 'from';
   const tree = new Map<string, TreeNode>([[ROOT, { depth: 0 }]]);
-  const link = (a: string, b: string, reach: PairReach, attrs: Pick<TreeNode, 'target' | 'address'> = {}) => {
+  const link = (a: string, b: string, allowed: AllowedPorts[], attrs: Pick<TreeNode, 'target' | 'address'> = {}) => {
     if (tree.has(b)) throw new Error(`blast: ${b} reached twice`);
-    tree.set(b, { parent: a, depth: tree.get(a)!.depth + 1, reach, ...attrs });
+    tree.set(b, { parent: a, depth: tree.get(a)!.depth + 1, allowed, ...attrs });
   };
 
   const storage = storageIndex(dp);
@@ -250,13 +252,11 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   let unvisited = n - (selfClass >= 0 ? 1 : 0);
   const done = () => unvisited === 0 && reachedStorage.size === storage.total && exits.has('internet') && (exits.has('onPremises') || onPremSet.isEmpty());
   /** The foothold a batch result came from (the lowest address that gets through), and its edge. */
-  const edgeFrom = (members: Foothold[], space: PacketSpace, dstLabel: string, nsgOnPath: boolean): { from: Foothold; reach: PairReach } | undefined => {
-    const srcs = space.project('src');
-    const from = members.find((m) => srcs.has(m.endpoint.ip));
+  const edgeFrom = (members: Foothold[], space: PacketSpace): { from: Foothold; allowed: AllowedPorts[] } | undefined => {
+    const from = members.find((m) => space.boxes.some((b) => b.src.has(m.endpoint.ip)));
     if (!from) return undefined;
-    const own = space.intersectBox({ protocols: ALL_PROTOCOLS, src: IntervalSet.point(from.endpoint.ip), srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
-    const reach = kit.summarize([{ space: own }], dstLabel, nsgOnPath);
-    return reach.allowed.length ? { from, reach } : undefined;
+    const allowed = kit.allowedFrom(space, from.endpoint.ip);
+    return allowed.length ? { from, allowed } : undefined;
   };
 
   // Breadth first, one layer (depth) at a time; the footholds of a layer that leave through the
@@ -273,12 +273,12 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
       const reach = (target: Endpoint, c: number) => {
         const r = kit.reachFromBatch(batch, target);
         if (r.space.isEmpty()) return;
-        const e = edgeFrom(members, r.space, target.ipText, r.nsgOnPath);
+        const e = edgeFrom(members, r.space);
         if (!e) return;
         visited[c] = 1;
         unvisited--;
         const node = `c${c}`;
-        link(e.from.node, node, e.reach, { target });
+        link(e.from.node, node, e.allowed, { target });
         if (target.kind === 'nic') next.push({ endpoint: target, node, depth: depth + 1 });
         else if (target.kind === 'privateEndpoint') {
           const sa = storage.byPrivateEndpoint.get(target.privateEndpointId);
@@ -317,10 +317,10 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
         if (reachedStorage.has(a.id)) continue;
         const run = kit.runBatch(batch, { kind: 'storageAccount', storageAccountId: a.id, label: a.name });
         if (run.outcomes.length === 0) continue;
-        const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
+        const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)));
         if (!e) continue;
         const node = `sa:${a.id}`;
-        link(e.from.node, node, e.reach);
+        link(e.from.node, node, e.allowed);
         const hops = run.outcomes[0].hops;
         const via: BlastReached['via'] = hops.some((h) => h.kind === 'privateEndpoint') ? 'privateEndpoint' : hops.some((h) => h.steps.some((st) => st.kind === 'service' && st.rule.startsWith('networkAcls.virtualNetworkRules'))) ? 'serviceEndpoint' : 'publicEndpoint';
         reachedStorage.set(a.id, { node, via });
@@ -331,10 +331,10 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
         const outside = kit.batchReachable(batch, true);
         if (!exits.has('internet') && outside.has(internetIp)) {
           const run = kit.runBatch(batch, { kind: 'internet', label: 'internet' });
-          const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
+          const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)));
           if (e) {
             const node = 'exit:internet';
-            link(e.from.node, node, e.reach);
+            link(e.from.node, node, e.allowed);
             exits.set('internet', { node, target: INTERNET_EXAMPLE, destinations: [] });
           }
         }
@@ -345,12 +345,12 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
           for (const [lo, hi] of targets) {
             const ref: ResolvedRef = { kind: 'external', ip: lo, ipText: formatIPv4(lo), where: 'onPremises', label: formatIPv4(lo) };
             const run = kit.runBatch(batch, ref);
-            const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)), run.dstLabel, run.nsgOnPath);
+            const e = edgeFrom(members, new PacketSpace(run.outcomes.flatMap((o) => o.space.boxes)));
             if (!e) continue;
             destinations.push(...setToCidrStrings(IntervalSet.range(lo, hi)));
             if (!node) {
               node = 'exit:onPremises';
-              link(e.from.node, node, e.reach, { address: formatIPv4(lo) });
+              link(e.from.node, node, e.allowed, { address: formatIPv4(lo) });
             }
           }
           if (node) exits.set('onPremises', { node, target: String(tree.get(node)!.address), destinations });
@@ -381,7 +381,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   const stepCache = new Map<string, BlastStep[]>();
   const stepsTo = (node: string, last?: Endpoint): BlastStep[] => {
     const t = tree.get(node);
-    if (!t || t.parent === undefined || !t.reach) return [];
+    if (!t || t.parent === undefined || !t.allowed) return [];
     if (!last) {
       const hit = stepCache.get(node);
       if (hit) return hit.slice();
@@ -389,9 +389,9 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     const a = t.parent;
     const steps = a !== ROOT ? stepsTo(a) : [];
     const fe = nodeEndpoint(a)!;
-    const first = t.reach.allowed[0];
+    const first = t.allowed[0];
     const to = describeNode(dp, node, last, t.target, t.address, hopOf);
-    steps.push({ from: hopOf(fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: t.reach.allowed });
+    steps.push({ from: hopOf(fe).name, to: to.name, fromIp: fe.ipText, toIp: to.ip, protocol: first.protocol, ports: first.ports, allowed: t.allowed });
     if (!last) stepCache.set(node, steps.slice());
     return steps;
   };
@@ -455,10 +455,6 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
 const BY_NAME = new Intl.Collator();
 const BY_ADDRESS = new Intl.Collator(undefined, { numeric: true });
 
-const ALL_PROTOCOLS = IntervalSet.range(0, 255);
-const ALL_PORTS = IntervalSet.range(0, 65535);
-const ALL_IPS = IntervalSet.range(0, 0xffffffff);
-
 /**
  * Footholds grouped so that one walk answers for each group: same subnet (route table, VirtualNetwork
  * tag), same NIC NSG, same egress (public IP, load balancer pools). In address order.
@@ -513,7 +509,16 @@ interface StorageIndex {
   publicCandidates(subnetId: ResourceId): StorageAccount[];
 }
 
+const storageIndexes = new WeakMap<DataPlane, StorageIndex>();
+
+/** The storage index of a data plane, built once (it reads every public IP and storage account). */
 function storageIndex(dp: DataPlane): StorageIndex {
+  let x = storageIndexes.get(dp);
+  if (!x) storageIndexes.set(dp, (x = buildStorageIndex(dp)));
+  return x;
+}
+
+function buildStorageIndex(dp: DataPlane): StorageIndex {
   const byPrivateEndpoint = new Map<ResourceId, ResourceId>();
   for (const pe of dp.snapshot.privateEndpoints.values()) {
     const c = pe.connections.find((x) => dp.snapshot.storageAccounts.has(x.targetId) && (!x.status || x.status.toLowerCase() === 'approved'));

@@ -84,11 +84,20 @@ function atomOf(cuts: number[], ip: number): number {
   return lo;
 }
 
+const NONE: readonly string[] = [];
+
+/** The ids of both lists sorted and joined with commas (most NICs have none or one: no copy then). */
+function sortedText(a: readonly string[], b: readonly string[] = NONE): string {
+  if (a.length + b.length === 0) return '';
+  if (a.length + b.length === 1) return a.length ? a[0] : b[0];
+  return [...a, ...b].sort().join(',');
+}
+
 function nicSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>): string {
   const nic = dp.snapshot.networkInterfaces.get(e.nicId);
   const ipc = nic?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
-  const asgs = [...(ipc?.asgIds ?? [])].sort().join(',');
-  const pools = [...(ipc?.loadBalancerBackendPoolIds ?? []), ...(ipc?.applicationGatewayBackendPoolIds ?? [])].sort().join(',');
+  const asgs = sortedText(ipc?.asgIds ?? NONE);
+  const pools = sortedText(ipc?.loadBalancerBackendPoolIds ?? NONE, ipc?.applicationGatewayBackendPoolIds ?? NONE);
   // NAT rules, public IPs and application gateway pools by address make a NIC an entry point of
   // its own; keep such NICs apart.
   const own = ipc?.publicIpId || (ipc?.loadBalancerInboundNatRuleIds.length ?? 0) > 0 || appGatewayTargets(dp).has(e.ipText) ? `own:${e.nicId}` : '';
@@ -131,28 +140,43 @@ function appGatewayTargets(dp: DataPlane): Set<string> {
 
 export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => boolean = (e) => e.kind === 'nic'): EndpointClasses {
   const cuts = addressBoundaries(dp);
-  const byKey = new Map<string, EndpointClass>();
-  const classOf = new Map<string, number>();
+  // Classes by subnet, then signature, then atom: the long ids are looked up as they are (their
+  // hashes are cached) instead of being joined into one fresh key per endpoint.
+  const bySubnet = new Map<string, Map<string, Map<number, EndpointClass>>>();
   const classes: EndpointClass[] = [];
-  for (const [vnetId, m] of dp.addresses.byVnet) {
+  for (const m of dp.addresses.byVnet.values()) {
     for (const e of m.values()) {
       if (!filter(e)) continue;
       // NICs and private endpoints are grouped; every other kind of endpoint is its own class.
       const sig = e.kind === 'nic' ? nicSignature(dp, e) : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e) : `${e.kind}|${e.ip}`;
-      const key = `${e.subnetId}|${sig}|${atomOf(cuts, e.ip)}`;
-      let c = byKey.get(key);
+      const atom = atomOf(cuts, e.ip);
+      let bySig = bySubnet.get(e.subnetId);
+      if (!bySig) bySubnet.set(e.subnetId, (bySig = new Map()));
+      let byAtom = bySig.get(sig);
+      if (!byAtom) bySig.set(sig, (byAtom = new Map()));
+      let c = byAtom.get(atom);
       if (!c) {
-        c = { key, representative: e, members: [] };
-        byKey.set(key, c);
+        c = { key: `${e.subnetId}|${sig}|${atom}`, representative: e, members: [] };
+        byAtom.set(atom, c);
         classes.push(c);
       }
       c.members.push(e);
       if (e.ip < c.representative.ip) c.representative = e;
-      void vnetId;
     }
   }
-  classes.forEach((c, i) => c.members.forEach((e) => classOf.set(`${e.vnetId}|${e.ip}`, i)));
-  return { classes, classOf };
+  // The index by address is built when first asked for (blast, for one, never asks).
+  let classOf: Map<string, number> | undefined;
+  return {
+    classes,
+    get classOf() {
+      if (!classOf) {
+        const index = new Map<string, number>();
+        classes.forEach((c, i) => c.members.forEach((e) => index.set(`${e.vnetId}|${e.ip}`, i)));
+        classOf = index;
+      }
+      return classOf;
+    },
+  };
 }
 
 export function endpointKey(e: Endpoint): string {

@@ -31,6 +31,8 @@ export interface CompiledRule {
   dstPorts: IntervalSet;
   /** Words that did not parse; such a rule matches nothing for them (the importer reported them). */
   invalid: string[];
+  /** The rule's box when it does not name the VirtualNetwork tag: made by ruleBox on first use. */
+  fixedBox?: Box;
 }
 
 export interface CompiledNsg {
@@ -191,7 +193,7 @@ export function compileRule(rule: SecurityRule, tags: ServiceTagResolver, asgMem
     if (!dp.ok) invalid.push(...rule.destinationPortRanges);
     invalid.push(...src.invalid, ...dst.invalid);
   }
-  return { rule, protocols, src: src.match, dst: dst.match, srcPorts, dstPorts, invalid };
+  return { rule, protocols, src: src.match, dst: dst.match, srcPorts, dstPorts, invalid, fixedBox: undefined };
 }
 
 export function compileNsg(nsg: NetworkSecurityGroup, tags: ServiceTagResolver, asgMembers: AsgMembers, cache: RulePartsCache = new RulePartsCache(tags, asgMembers)): CompiledNsg {
@@ -207,8 +209,11 @@ export function compileNsg(nsg: NetworkSecurityGroup, tags: ServiceTagResolver, 
   return { nsg, inbound: inbound.sort(byPriority), outbound: outbound.sort(byPriority) };
 }
 
-/** The box a rule covers where the VirtualNetwork tag is `vnetTag`. */
-export function ruleBox(c: CompiledRule, vnetTag: IntervalSet): Box {
+// Boxes made once per rule (and per VirtualNetwork tag for rules that name it): symbolic NSG
+// evaluation asks for every rule's box on every query. Boxes are never mutated.
+const taggedBoxes = new WeakMap<IntervalSet, Map<CompiledRule, Box>>();
+
+function makeBox(c: CompiledRule, vnetTag: IntervalSet): Box {
   return {
     protocols: c.protocols,
     src: c.src.virtualNetwork ? c.src.fixed.union(vnetTag) : c.src.fixed,
@@ -216,4 +221,14 @@ export function ruleBox(c: CompiledRule, vnetTag: IntervalSet): Box {
     dst: c.dst.virtualNetwork ? c.dst.fixed.union(vnetTag) : c.dst.fixed,
     dstPorts: c.dstPorts,
   };
+}
+
+/** The box a rule covers where the VirtualNetwork tag is `vnetTag`. */
+export function ruleBox(c: CompiledRule, vnetTag: IntervalSet): Box {
+  if (!c.src.virtualNetwork && !c.dst.virtualNetwork) return (c.fixedBox ??= makeBox(c, vnetTag));
+  let byRule = taggedBoxes.get(vnetTag);
+  if (!byRule) taggedBoxes.set(vnetTag, (byRule = new Map()));
+  let box = byRule.get(c);
+  if (!box) byRule.set(c, (box = makeBox(c, vnetTag)));
+  return box;
 }
