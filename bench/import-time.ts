@@ -5,23 +5,16 @@
 // Usage: npx tsx --expose-gc bench/import-time.ts TIER [ROUNDS]
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import * as core from '../core/index.ts';
 import { createImportSession } from '../importer/index.ts';
 import { listJsonFiles } from './estates.ts';
+import { gcTally } from './measure.ts';
 
 const tier = process.argv[2] ?? 'L';
 const rounds = Number(process.argv[3] ?? 1);
 const dir = new URL(`./estates/${tier}-seed1/`, import.meta.url).pathname;
 const files = listJsonFiles(dir);
-let gcMs = 0;
-let gcCount = 0;
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcMs += e.duration;
-    gcCount++;
-  }
-}).observe({ entryTypes: ['gc'] });
+const gcSeen = gcTally();
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
@@ -40,8 +33,8 @@ interface Timer {
 async function timed(each: (file: string, text: string) => void, after?: () => void): Promise<Timer & { gc: string }> {
   gc();
   if (process.env.MARK) console.log('PHASE start');
-  const g0 = gcMs;
-  const c0 = gcCount;
+  const g0 = gcSeen.ms;
+  const c0 = gcSeen.count;
   let wall = 0;
   let cpu = 0;
   let main = 0;
@@ -61,7 +54,7 @@ async function timed(each: (file: string, text: string) => void, after?: () => v
   }
   if (after) step(after);
   await tick();
-  return { wall, cpu, main, gc: `${Math.round(gcMs - g0)}ms/${gcCount - c0}` };
+  return { wall, cpu, main, gc: `${Math.round(gcSeen.ms - g0)}ms/${gcSeen.count - c0}` };
 }
 
 const fmt = (t: Timer): string => `${Math.round(t.wall)} (cpu ${Math.round(t.cpu)}${t.main === undefined ? '' : `, main ${Math.round(t.main)}`})`;
@@ -75,8 +68,8 @@ for (let r = 0; r < rounds; r++) {
   );
   gc();
   if (process.env.MARK) console.log('PHASE compile');
-  const g0 = gcMs;
-  const c0 = gcCount;
+  const g0 = gcSeen.ms;
+  const c0 = gcSeen.count;
   const w = performance.now();
   const cu = process.cpuUsage();
   const m0 = mainCpu();
@@ -87,6 +80,6 @@ for (let r = 0; r < rounds; r++) {
   await tick();
   const ratio = (i.wall + c.wall) / p.wall;
   console.log(
-    `round ${r}: parse ${fmt(p)} gc ${p.gc} | import ${fmt(i)} gc ${i.gc} | compile ${fmt(c)} gc ${Math.round(gcMs - g0)}ms/${gcCount - c0} | ratio ${ratio.toFixed(2)} | load ${(await import('node:os')).loadavg()[0].toFixed(2)}`,
+    `round ${r}: parse ${fmt(p)} gc ${p.gc} | import ${fmt(i)} gc ${i.gc} | compile ${fmt(c)} gc ${Math.round(gcSeen.ms - g0)}ms/${gcSeen.count - c0} | ratio ${ratio.toFixed(2)} | load ${(await import('node:os')).loadavg()[0].toFixed(2)}`,
   );
 }

@@ -5,10 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
 import * as core from '../core/index.ts';
 import { createImportSession } from '../importer/index.ts';
 import { listJsonFiles } from './estates.ts';
+import { gcTally } from './measure.ts';
 
 const tier = process.argv[2] ?? 'S';
 const subnetOnly = process.argv.includes('--subnet');
@@ -17,21 +17,14 @@ const session = createImportSession();
 for (const f of listJsonFiles(dir)) session.addDocument(relative(dir, f), readFileSync(f, 'utf8'));
 const dp = core.compile(session.finish());
 dp.compileAll();
-let gcMs = 0;
-let gcCount = 0;
-new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcMs += e.duration;
-    gcCount++;
-  }
-}).observe({ entryTypes: ['gc'] });
+const gcSeen = gcTally();
 const variants: { by: core.MatrixGrouping; ports?: string }[] = subnetOnly
   ? [{ by: 'subnet' }]
   : [{ by: 'subnet' }, { by: 'subnet', ports: '22,443,3389' }, { by: 'asg' }, { by: 'asg', ports: '22,443,3389' }, { by: 'vnet' }, { by: 'vnet', ports: '22,443,3389' }];
 const all = createHash('sha256');
 for (const v of variants) {
-  gcMs = 0;
-  gcCount = 0;
+  gcSeen.ms = 0;
+  gcSeen.count = 0;
   const t0 = process.cpuUsage();
   const w0 = performance.now();
   const ports = v.ports ? core.parsePortList(v.ports) : undefined;
@@ -48,6 +41,6 @@ for (const v of variants) {
   const d = h.digest('hex').slice(0, 16);
   all.update(d);
   await new Promise((r) => setTimeout(r, 10));
-  console.log(`${tier} ${v.by} ${v.ports ?? 'any'} ${d} cells=${a.summary.cells} cpu=${Math.round((c.user + c.system) / 1000)}ms wall=${Math.round(wall)}ms gc=${Math.round(gcMs)}ms/${gcCount} rss=${Math.round(process.memoryUsage().rss / 2 ** 20)}MB walks=${stats?.walks}`);
+  console.log(`${tier} ${v.by} ${v.ports ?? 'any'} ${d} cells=${a.summary.cells} cpu=${Math.round((c.user + c.system) / 1000)}ms wall=${Math.round(wall)}ms gc=${Math.round(gcSeen.ms)}ms/${gcSeen.count} rss=${Math.round(process.memoryUsage().rss / 2 ** 20)}MB walks=${stats?.walks}`);
 }
 console.log(`ALL ${tier} ${all.digest('hex').slice(0, 16)}`);

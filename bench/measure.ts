@@ -1,6 +1,8 @@
 // Timing helpers: a monotonic stopwatch, percentiles over samples, and a GC hint between phases
 // (the worker runs with --expose-gc so one phase's garbage is not collected on the next's clock).
 
+import { PerformanceObserver } from 'node:perf_hooks';
+
 export function now(): number {
   return performance.now();
 }
@@ -38,6 +40,18 @@ export async function settleHeap(): Promise<void> {
   await pause();
   collectGarbage();
   await pause();
+}
+
+/** A running total of GC pauses (perf_hooks 'gc' entries) since the call: for one-off bench scripts. */
+export function gcTally(): { ms: number; count: number } {
+  const tally = { ms: 0, count: 0 };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      tally.ms += e.duration;
+      tally.count++;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return tally;
 }
 
 export function mb(bytes: number): number {
