@@ -4,7 +4,7 @@
 
 import type { RuleProtocol } from '../core/model/index.ts';
 import { isIPv4, parseCidr, parseIPv4, parsePortRange } from '../core/sets/index.ts';
-import type { Fields } from './fields.ts';
+import { EMPTY_IDS, type Fields } from './fields.ts';
 
 /** Addresses of a VNet address space, a subnet, a local network gateway: CIDRs only. */
 export function readPrefixes(f: Fields, singular: string | undefined, plural: string | undefined, what: string): string[] {
@@ -130,7 +130,9 @@ function readRuleList(f: Fields, singular: string, plural: string, check: (f: Fi
   }
   if (values !== undefined) return f.ctx.sharedValues(values);
   if (one !== undefined) return f.ctx.sharedList(one);
-  return dropped > 0 ? null : [];
+  // Shared like the other lists: a rule with only ASGs kept a fresh [] of its own, which also
+  // defeated the compile's by-identity lookup of address parts (a new key per rule).
+  return dropped > 0 ? null : EMPTY_IDS;
 }
 
 function checkPorts(f: Fields, text: string, key: string, index: number): string | undefined {
