@@ -105,6 +105,8 @@ export interface TierResult {
   exposureMs?: number | null;
   blast?: BlastFigures;
   matrixMs?: number | null;
+  /** Threads the matrix used (2: with a worker thread that imports and compiles the estate again, inside matrixMs). */
+  matrixThreads?: number;
   findingsMs?: number | null;
   whatif?: WhatIfFigures;
   /** Sizes of the answers' top-level lists (`computeFindings.findings`: 12), to show work was done. */
