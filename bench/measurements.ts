@@ -363,11 +363,14 @@ const matrix: Measurement = {
     // and compile are inside the timing.
     const dp = needDataPlane(ctx);
     const source: SnapshotSource = { documents: ctx.files.map((f) => ({ file: f, name: relative(ctx.job.dir, f) })) };
+    const threads = matrixThreads(dp, process.env);
     const t0 = now();
-    const answer = await computeMatrixThreaded(dp, { by: 'subnet' }, source, matrixThreads(dp, process.env));
+    const cpu0 = process.cpuUsage();
+    const answer = await computeMatrixThreaded(dp, { by: 'subnet' }, source, threads);
+    const cpu = process.cpuUsage(cpu0);
     const ms = now() - t0;
     answerSizes('computeMatrix', answer, (ctx.result.answers ??= {}));
-    return { matrixMs: round(ms), matrixThreads: matrixThreads(dp, process.env) };
+    return { matrixMs: round(ms), matrixThreads: threads, matrixCpuMs: round((cpu.user + cpu.system) / 1000) };
   },
 };
 

@@ -1,9 +1,10 @@
 // `ztpath matrix` on two threads: source batches are independent (core/analysis/matrix.ts,
 // MatrixFill), so a worker thread (cli/matrix-worker.ts) takes some of them while the main thread
-// takes the others, each the next one not yet taken from a shared counter, and the main thread
-// absorbs the worker's part of the cell table. The worker has to import and compile the estate
+// takes the others, through a shared counter, and the main thread absorbs the worker's part of
+// the cell table. The worker has to import and compile the estate
 // again (~4 s of one core at tier L): the main thread starts at once and the worker joins when it
-// is ready, so the split follows how fast each really is. Everything the worker costs happens
+// is ready, so the split follows how fast each really is. Each takes whole VNet runs of batches
+// (see batchClaimer): batches of one VNet share walks and memo tables. Everything the worker costs happens
 // inside this call. On a small estate (the worker would not be ready before the work is done), on
 // one core, or when ZTPATH_MATRIX_THREADS=1, the main thread does it all; when the worker fails,
 // the main thread computes the whole matrix itself.
@@ -18,7 +19,7 @@ export interface MatrixWorkerSetup {
   source: SnapshotSource;
   by: MatrixGrouping;
   ports?: [number, number][];
-  /** Int32 [next batch, worker claims]: see claimBatch. */
+  /** Int32 [runs taken, worker claims]: see batchClaimer. */
   counter: SharedArrayBuffer;
   batchCount: number;
 }
@@ -26,13 +27,24 @@ export interface MatrixWorkerSetup {
 export type FromMatrixWorker = { part: MatrixPart } | { failed: string };
 
 /**
- * The next batch number from the shared counter. The worker counts its claims first (slot 1), so
- * that once the main thread has run out of batches and sees no worker claim, the worker cannot
- * take one any more: the counter is past the last batch by then.
+ * Batch claims on the shared counter ([runs taken, worker claims]): each thread takes the next
+ * whole run of batches of one VNet (`runs`: MatrixFill.vnetRuns), whose walks and memo tables are
+ * shared by the run's batches, and hands out its batches in order; -1 when every run is taken. The
+ * worker counts its claims first (slot 1), so that once the main thread has run out of runs and
+ * sees no worker claim, the worker cannot take one any more: every run is taken by then.
  */
-export function claimBatch(counter: Int32Array, worker: boolean): number {
-  if (worker) Atomics.add(counter, 1, 1);
-  return Atomics.add(counter, 0, 1);
+export function batchClaimer(counter: Int32Array, runs: Int32Array, worker: boolean): () => number {
+  let next = 0;
+  let end = 0;
+  return () => {
+    if (next < end) return next++;
+    if (worker) Atomics.add(counter, 1, 1);
+    const r = Atomics.add(counter, 0, 1);
+    if (r >= runs.length - 1) return -1;
+    next = runs[r];
+    end = runs[r + 1];
+    return next++;
+  };
 }
 
 /** Below this many NICs a worker would not be ready (tsx, import, compile) before the matrix is done. */
@@ -50,7 +62,9 @@ export async function computeMatrixThreaded(dp: DataPlane, opts: MatrixOptions, 
   const fill = new MatrixFill(dp, opts);
   if (threads < 2 || fill.batchCount < 2) {
     let next = 0;
+    const t0 = performance.now();
     fill.run(() => next++);
+    if (process.env.ZTPATH_MATRIX_DEBUG) process.stderr.write(`main alone: fill ${Math.round(performance.now() - t0)} ms\n`);
     return fill.answer();
   }
   const counter = new Int32Array(new SharedArrayBuffer(8));
@@ -61,7 +75,9 @@ export async function computeMatrixThreaded(dp: DataPlane, opts: MatrixOptions, 
     worker.once('error', (e) => resolve({ failed: e.message }));
     worker.once('exit', (code) => resolve({ failed: `the worker exited (code ${code})` }));
   });
-  fill.run(() => claimBatch(counter, false));
+  const t0 = performance.now();
+  fill.run(batchClaimer(counter, fill.vnetRuns(), false));
+  if (process.env.ZTPATH_MATRIX_DEBUG) process.stderr.write(`main: fill ${Math.round(performance.now() - t0)} ms\n`);
   if (Atomics.load(counter, 1) === 0) {
     // The worker took no batch and now cannot: the main thread did them all.
     await worker.terminate();

@@ -3,7 +3,7 @@
 // gets from one answer shape is one of few values (ports per protocol, example protocol and port,
 // default-rule marks): each is interned once by the caller and a cell holds its number; merging two
 // port sets is memoised. A cell's example names its source class and destination label by number.
-// Cells become objects only at the end, sharing one `allowed` list per port set.
+// The answer reads its cells from here (matrix-cell-view.ts), sharing one `allowed` list per port set.
 //
 // Cells are found through one dense row per source group (cell numbers by destination group),
 // kept only while the group is being filled: the caller closes a group after its last source
@@ -13,8 +13,9 @@
 //
 // A table may be filled from some source batches only (a matrix part, e.g. in a worker thread)
 // and absorb another part's table (`columns` / `absorb`): ports and marks merge as they do cell by
-// cell, and each cell keeps the example of its earliest batch (`born`: batch and creation order),
-// so the merged table is the one a single fill of every batch in order would have made.
+// cell, and each cell keeps the example of its earliest batch (`born`: batch and the order of
+// births in the table), so the merged table is the one a single fill of every batch in order would
+// have made. Batches are filled in increasing order (a table may skip some).
 
 import { allowedOf, mergePorts, type AllowedPorts, type FlowExample } from './blast-walk.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
@@ -30,17 +31,6 @@ export interface CellValue {
 const DEFAULT_ONLY = 1;
 const INBOUND_DEFAULT_ONLY = 2;
 const NSG = 4;
-
-/** One cell as the answer lists it (group numbers, not names). */
-export interface FilledCell {
-  from: number;
-  to: number;
-  allowed: AllowedPorts[];
-  defaultOnly: boolean;
-  inboundDefaultOnly: boolean;
-  nsg: boolean;
-  example: FlowExample;
-}
 
 /**
  * A table's cells as columns (typed arrays, cheap to move between threads): group after group
@@ -62,7 +52,7 @@ export interface CellColumns {
   kinds: FlowExample[];
 }
 
-/** A cell's birth: batch times BORN_BATCH plus its creation number in its table (earlier is smaller). */
+/** A cell's birth: batch times BORN_BATCH plus the table's birth count then (earlier is smaller). */
 const BORN_BATCH = 2 ** 32;
 
 /** How the answer names an example's ends: the source by its class, the destination by a label number. */
@@ -83,6 +73,8 @@ export class CellTable {
   private born = new Float64Array(1024);
   /** The batch being filled (cells made now are born in it). */
   private batch = 0;
+  /** Births so far (a cell's order among the cells born in the same batch). */
+  private births = 0;
   /** Per source group while it is filled: cell number + 1 per destination group (0: none yet). */
   private readonly rows: (Int32Array | undefined)[];
   /** Per closed source group: its cells in the order of their destination groups' ranks. */
@@ -101,6 +93,8 @@ export class CellTable {
   private readonly valueKind: number[] = [];
   private readonly valueFlags: number[] = [];
   private readonly unions = new Map<number, number>();
+  /** The answer's port lists, per port map (made by answerOrder). */
+  private allowedLists: AllowedPorts[][] = [];
 
   /** `nameRank`, `idRank`: each group's rank in the answer's order by name, then id. */
   constructor(
@@ -149,7 +143,7 @@ export class CellTable {
       this.kind[i] = this.valueKind[vid];
       this.exampleSrc[i] = src;
       this.exampleDst[i] = dst;
-      this.born[i] = this.batch * BORN_BATCH + i;
+      this.born[i] = this.batch * BORN_BATCH + this.births++;
       return;
     }
     const i = c - 1;
@@ -177,15 +171,15 @@ export class CellTable {
   }
 
   /**
-   * The cells with some allowed traffic, in the order of (from name, to name, from id, to id)
-   * given as ranks per group (ties, which distinct ids do not leave, in the order the cells were
-   * made). With distinct (name, id) ranks that is every source group's list in turn, sources in
+   * The numbers of the cells with some allowed traffic, in the order of (from name, to name, from
+   * id, to id) given as ranks per group (ties, which distinct ids do not leave, in the order the
+   * cells were born). With distinct (name, id) ranks that is every source group's list in turn, sources in
    * rank order, wherever groups that share a name rank have their lists merged; else a sort of
    * every cell by comparison.
    */
-  sorted<T>(names: ExampleNames, make: (c: FilledCell) => T): T[] {
+  answerOrder(): Int32Array {
     for (let g = 0; g < this.groups; g++) this.close(g);
-    const allowed = this.portsList.map((p) => allowedOf(p));
+    const allowed = (this.allowedLists = this.portsList.map((p) => allowedOf(p)));
     const nameRank = this.nameRank;
     const idRank = this.idRank;
     const f = this.from;
@@ -219,28 +213,40 @@ export class CellTable {
     }
     let kept = 0;
     for (let k = 0; k < n; k++) if (allowed[this.value[order[k]]].length > 0) kept++;
-    const out: T[] = new Array<T>(kept);
+    const out = new Int32Array(kept);
     kept = 0;
-    const srcText: (string | undefined)[] = [];
-    // One scratch record handed to `make`, which copies what it keeps.
-    const cell: FilledCell = { from: 0, to: 0, allowed: [], defaultOnly: false, inboundDefaultOnly: false, nsg: false, example: { src: '', dst: '', protocol: '' } };
-    for (let k = 0; k < n; k++) {
-      const i = order[k];
-      const a = allowed[this.value[i]];
-      if (a.length === 0) continue;
-      const fl = this.flags[i];
-      const s = this.exampleSrc[i];
-      const text = (srcText[s] ??= names.src(s));
-      cell.from = f[i];
-      cell.to = t[i];
-      cell.allowed = a;
-      cell.defaultOnly = (fl & DEFAULT_ONLY) !== 0;
-      cell.inboundDefaultOnly = (fl & INBOUND_DEFAULT_ONLY) !== 0;
-      cell.nsg = (fl & NSG) !== 0;
-      cell.example = exampleAt(this.kinds[this.kind[i]], text, names.dst(this.exampleDst[i]));
-      out[kept++] = make(cell);
-    }
+    for (let k = 0; k < n; k++) if (allowed[this.value[order[k]]].length > 0) out[kept++] = order[k];
     return out;
+  }
+
+  // Reading a cell by number (of answerOrder's, after it).
+  fromOf(i: number): number {
+    return this.from[i];
+  }
+
+  toOf(i: number): number {
+    return this.to[i];
+  }
+
+  allowedOf(i: number): AllowedPorts[] {
+    return this.allowedLists[this.value[i]];
+  }
+
+  defaultOnlyOf(i: number): boolean {
+    return (this.flags[i] & DEFAULT_ONLY) !== 0;
+  }
+
+  inboundDefaultOnlyOf(i: number): boolean {
+    return (this.flags[i] & INBOUND_DEFAULT_ONLY) !== 0;
+  }
+
+  nsgOf(i: number): boolean {
+    return (this.flags[i] & NSG) !== 0;
+  }
+
+  /** A new object each time (the answer keeps none: at tier L there would be millions). */
+  exampleOf(i: number, names: ExampleNames): FlowExample {
+    return exampleAt(this.kinds[this.kind[i]], names.src(this.exampleSrc[i]), names.dst(this.exampleDst[i]));
   }
 
   /** Every cell, closed, as columns (see CellColumns). */

@@ -27,6 +27,7 @@ import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 import { MatrixPaths } from './matrix-paths.ts';
 import { CellTable, type CellColumns } from './matrix-cells.ts';
+import { MatrixCellView } from './matrix-cell-view.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
@@ -47,6 +48,7 @@ export interface MatrixGroup {
   endpoints: number;
 }
 
+/** A cell of the answer (the answer's cells are MatrixCellViews: read-only, plain objects in JSON). */
 export interface MatrixCell {
   from: string;
   to: string;
@@ -114,9 +116,11 @@ const targetOf = (klass: Klass) => klass.members.find((m) => m !== klass.represe
 
 /**
  * The matrix filled batch by batch. Source batches are independent: a fill may take only some of
- * them (`run` with a claim function that hands out batch numbers in increasing order, e.g. from a
- * counter shared with another thread) and absorb another fill's `part` (the same data plane and
- * options, the other batches); the answer is then the one computeMatrix gives.
+ * them (`run` with a claim function that hands out increasing batch numbers, e.g. whole VNet runs
+ * (`vnetRuns`) from a counter shared with another thread) and absorb another fill's `part` (the
+ * same data plane and options, the other batches); the answer is then the one computeMatrix gives,
+ * caveats in the same order: a fill that takes its batches in increasing order meets each caveat
+ * no later than one fill of every batch does.
  */
 export class MatrixFill {
   private readonly by: MatrixGrouping;
@@ -133,9 +137,8 @@ export class MatrixFill {
   private readonly cells: CellTable;
   private readonly batches: number[][];
   private readonly lastBatch: Int32Array;
-  /** Groups with a last batch, by it: closed once no batch of theirs can come any more. */
+  /** Groups with batches, by their last batch: closed once a fill is past it. */
   private readonly closeOrder: Int32Array;
-  private closedUpTo = 0;
   private readonly seenGroup: Int32Array;
   private stamp = 0;
   private pairs = 0;
@@ -223,20 +226,37 @@ export class MatrixFill {
   }
 
   /**
-   * Fills the cells of the batches `claim` hands out, until it returns a number past the last.
-   * Its numbers must increase, and every batch below a number it returns must be taken (by this
-   * fill or another): groups whose batches are all below are closed as it goes.
+   * Fills the cells of the batches `claim` hands out, until it returns -1 (or a number past the
+   * last). Its numbers increase; batches it skips are left to other fills: groups whose batches
+   * all lie behind are closed as it goes.
    */
   run(claim: () => number): void {
     const total = this.batches.reduce((n, m) => n + m.length, 0);
+    let closed = 0;
     for (;;) {
       const b = claim();
-      if (b >= this.batches.length) break;
-      while (this.closedUpTo < this.closeOrder.length && this.lastBatch[this.closeOrder[this.closedUpTo]] < b) this.cells.close(this.closeOrder[this.closedUpTo++]);
+      if (b < 0 || b >= this.batches.length) break;
+      while (closed < this.closeOrder.length && this.lastBatch[this.closeOrder[closed]] < b) this.cells.close(this.closeOrder[closed++]);
       this.fillBatch(b);
       this.noteCaveats(b);
       this.opts.onProgress?.(this.sources, total);
     }
+  }
+
+  /**
+   * Where runs of batches whose sources are in one VNet start (and batchCount at the end): they
+   * share walks and memo tables, so fills that share out batches take whole runs.
+   */
+  vnetRuns(): Int32Array {
+    const starts: number[] = [];
+    let last: string | undefined;
+    this.batches.forEach((members, b) => {
+      const v = this.classes.classes[members[0]].representative.vnetId;
+      if (v !== last) starts.push(b);
+      last = v;
+    });
+    starts.push(this.batches.length);
+    return Int32Array.from(starts);
   }
 
   /** What this fill found, for another fill's absorb (the cell table is closed: fill no more). */
@@ -412,17 +432,19 @@ export class MatrixFill {
       src: (ca: number) => formatIPv4(classes.classes[ca].representative.ip),
       dst: (label: number) => (label < nClasses ? classes.classes[label].representative : targetOf(classes.classes[label - nClasses])).ipText,
     };
-    const out: MatrixCell[] = this.cells.sorted(names, (c) => ({
-      from: groups[c.from].name,
-      to: groups[c.to].name,
-      fromId: groups[c.from].id,
-      toId: groups[c.to].id,
-      allowed: c.allowed,
-      defaultRulesOnly: c.defaultOnly,
-      inboundDefaultRulesOnly: c.inboundDefaultOnly,
-      nsgOnPath: c.nsg,
-      example: c.example,
-    }));
+    const table = this.cells;
+    const order = table.answerOrder();
+    const source = { table, groups, names };
+    const out: MatrixCell[] = [];
+    let defaultRulesOnly = 0;
+    let inboundDefaultRulesOnly = 0;
+    let withoutNsg = 0;
+    for (const i of order) {
+      out.push(new MatrixCellView(source, i));
+      if (table.defaultOnlyOf(i)) defaultRulesOnly++;
+      if (table.inboundDefaultOnlyOf(i)) inboundDefaultRulesOnly++;
+      if (!table.nsgOf(i)) withoutNsg++;
+    }
     const sortedGroups = groups.map((g, i) => ({ g, i })).sort((a, b) => nameRank[a.i] - nameRank[b.i] || idRank[a.i] - idRank[b.i]).map((x) => x.g);
     const stats = this.stats();
     for (const p of this.absorbed) for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += p.stats[k];
@@ -435,9 +457,9 @@ export class MatrixFill {
       summary: {
         groups: groups.length,
         cells: out.length,
-        defaultRulesOnly: count(out, (c) => c.defaultRulesOnly),
-        inboundDefaultRulesOnly: count(out, (c) => c.inboundDefaultRulesOnly),
-        withoutNsg: count(out, (c) => !c.nsgOnPath),
+        defaultRulesOnly,
+        inboundDefaultRulesOnly,
+        withoutNsg,
         ungroupedEndpoints: this.ungrouped,
       },
       caveats: this.caveats(),
@@ -461,13 +483,6 @@ export class MatrixFill {
     );
     return [...first.values()].sort((a, b) => a.batch - b.batch || a.part - b.part || a.pos - b.pos).map((c) => c.caveat);
   }
-}
-
-/** How many items pass (no filtered copy: at tier L there are millions of cells). */
-function count<T>(items: T[], test: (x: T) => boolean): number {
-  let n = 0;
-  for (const x of items) if (test(x)) n++;
-  return n;
 }
 
 const collator = new Intl.Collator();
