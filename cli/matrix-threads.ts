@@ -19,7 +19,7 @@ export interface MatrixWorkerSetup {
   source: SnapshotSource;
   by: MatrixGrouping;
   ports?: [number, number][];
-  /** Int32 [runs taken, worker claims]: see batchClaimer. */
+  /** Int32 [runs taken, worker claims, worker ready]: see batchClaimer. */
   counter: SharedArrayBuffer;
   batchCount: number;
 }
@@ -57,36 +57,39 @@ export function matrixThreads(dp: DataPlane, env: Record<string, string | undefi
   return availableParallelism() >= 2 && dp.snapshot.networkInterfaces.size >= WORKER_MIN_NICS ? 2 : 1;
 }
 
+/** Test hooks: wait for the worker before taking a batch (so that a small estate is shared too); see the worker's part. */
+export interface MatrixThreadHooks {
+  waitForWorker?: boolean;
+  onWorkerPart?: (part: MatrixPart) => void;
+}
+
 /** computeMatrix(dp, opts), with a worker thread that loads `source` (the files dp was compiled from) when `threads` is 2. */
-export async function computeMatrixThreaded(dp: DataPlane, opts: MatrixOptions, source: SnapshotSource, threads: number): Promise<MatrixAnswer> {
+export async function computeMatrixThreaded(dp: DataPlane, opts: MatrixOptions, source: SnapshotSource, threads: number, hooks: MatrixThreadHooks = {}): Promise<MatrixAnswer> {
+  if (threads < 2) return computeMatrix(dp, opts);
   const fill = new MatrixFill(dp, opts);
-  if (threads < 2 || fill.batchCount < 2) {
-    let next = 0;
-    const t0 = performance.now();
-    fill.run(() => next++);
-    if (process.env.ZTPATH_MATRIX_DEBUG) process.stderr.write(`main alone: fill ${Math.round(performance.now() - t0)} ms\n`);
-    return fill.answer();
-  }
-  const counter = new Int32Array(new SharedArrayBuffer(8));
+  const counter = new Int32Array(new SharedArrayBuffer(12));
   const setup: MatrixWorkerSetup = { source, by: opts.by ?? 'subnet', ports: opts.ports?.ranges(), counter: counter.buffer as SharedArrayBuffer, batchCount: fill.batchCount };
   const worker = startTsWorker(new URL('./matrix-worker.ts', import.meta.url), setup);
+  let exited = false;
   const reply = new Promise<FromMatrixWorker>((resolve) => {
     worker.once('message', (m: FromMatrixWorker) => resolve(m));
     worker.once('error', (e) => resolve({ failed: e.message }));
-    worker.once('exit', (code) => resolve({ failed: `the worker exited (code ${code})` }));
+    worker.once('exit', (code) => {
+      exited = true;
+      resolve({ failed: `the worker exited (code ${code})` });
+    });
   });
-  const t0 = performance.now();
+  if (hooks.waitForWorker) while (Atomics.load(counter, 2) === 0 && !exited) await new Promise((r) => setTimeout(r, 10));
   fill.run(batchClaimer(counter, fill.vnetRuns(), false));
-  if (process.env.ZTPATH_MATRIX_DEBUG) process.stderr.write(`main: fill ${Math.round(performance.now() - t0)} ms\n`);
   if (Atomics.load(counter, 1) === 0) {
     // The worker took no batch and now cannot: the main thread did them all.
     await worker.terminate();
     return fill.answer();
   }
   const m = await reply;
-  if (process.env.ZTPATH_MATRIX_DEBUG) process.stderr.write(`matrix: worker claims ${Atomics.load(counter, 1)} of ${fill.batchCount} batches: ${"part" in m ? m.part.stats.sourceClasses + " source classes" : m.failed}\n`);
   await worker.terminate();
   if ('failed' in m) return computeMatrix(dp, opts);
+  hooks.onWorkerPart?.(m.part);
   fill.absorb(m.part);
   return fill.answer();
 }

@@ -13,20 +13,15 @@ function main(): void {
   if (!port) throw new Error('matrix-worker.ts runs as a worker thread');
   const setup = workerData as MatrixWorkerSetup;
   try {
-    const t0 = performance.now();
-    const snap = importSource(setup.source);
-    const t1 = performance.now();
-    const dp = compile(snap);
-    const t2 = performance.now();
+    const dp = compile(importSource(setup.source));
     const ports = setup.ports ? IntervalSet.fromRanges(setup.ports) : undefined;
     const fill = new MatrixFill(dp, { by: setup.by, ports });
     // Not the main thread's estate (a file changed in between): take nothing, say why.
     if (fill.batchCount !== setup.batchCount) throw new Error(`the estate read again has ${fill.batchCount} source batches, not ${setup.batchCount}`);
     const counter = new Int32Array(setup.counter);
+    Atomics.store(counter, 2, 1);
     fill.run(batchClaimer(counter, fill.vnetRuns(), true));
-    const t3 = performance.now();
     const part = fill.part();
-    if (process.env.ZTPATH_MATRIX_DEBUG) process.stderr.write(`worker: import ${Math.round(t1 - t0)} compile ${Math.round(t2 - t1)} fill ${Math.round(t3 - t2)} ms, sources ${part.stats.sourceClasses}\n`);
     const c = part.cells;
     const transfer = [c.counts, c.to, c.value, c.kind, c.flags, c.exampleSrc, c.exampleDst, c.born].map((a) => a.buffer as ArrayBuffer);
     port.postMessage({ part } satisfies FromMatrixWorker, transfer);
