@@ -362,25 +362,12 @@ export class CellTable {
   }
 
   private internKind(e: FlowExample): number {
-    const kindText = 'dstPort' in e ? `${e.protocol}|${e.dstPort}` : e.protocol;
-    let kind = this.kindIds.get(kindText);
-    if (kind === undefined) {
-      kind = this.kinds.length;
-      this.kindIds.set(kindText, kind);
-      this.kinds.push(e);
-    }
-    return kind;
+    return internAs(this.kindIds, this.kinds, 'dstPort' in e ? `${e.protocol}|${e.dstPort}` : e.protocol, e);
   }
 
   private internPorts(ports: Map<number, IntervalSet>): number {
     const text = [...ports].sort((x, y) => x[0] - y[0]).map(([n, s]) => `${n}:${s.key()}`).join(';');
-    let id = this.portsIds.get(text);
-    if (id === undefined) {
-      id = this.portsList.length;
-      this.portsIds.set(text, id);
-      this.portsList.push(ports);
-    }
-    return id;
+    return internAs(this.portsIds, this.portsList, text, ports);
   }
 
   private union(a: number, b: number): number {
@@ -400,6 +387,17 @@ export class CellTable {
 /** `{...e, src, dst}` (the keys in e's order: src, dst, protocol, dstPort), without a spread. */
 function exampleAt(e: FlowExample, src: string, dst: string): FlowExample {
   return 'dstPort' in e ? { src, dst, protocol: e.protocol, dstPort: e.dstPort } : { src, dst, protocol: e.protocol };
+}
+
+/** The number of `value` in `list` by its text `key` (added when new). */
+function internAs<T>(ids: Map<string, number>, list: T[], key: string, value: T): number {
+  let id = ids.get(key);
+  if (id === undefined) {
+    id = list.length;
+    ids.set(key, id);
+    list.push(value);
+  }
+  return id;
 }
 
 function boundsSet(bounds: number[]): IntervalSet {

@@ -15,7 +15,8 @@
 // address, by value) give every source the same ports and marks, so those are worked out once per
 // shape, and a destination whose shape is already merged into its group's cells is skipped before
 // its packets are computed. Cells are filled as typed-array rows (matrix-cells.ts): at tier L
-// there are millions.
+// there are millions; the answer's cells are views on them (matrix-cell-view.ts). Batches are
+// independent: MatrixFill lets a caller share them out between threads.
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
@@ -118,9 +119,11 @@ const targetOf = (klass: Klass) => klass.members.find((m) => m !== klass.represe
  * The matrix filled batch by batch. Source batches are independent: a fill may take only some of
  * them (`run` with a claim function that hands out increasing batch numbers, e.g. whole VNet runs
  * (`vnetRuns`) from a counter shared with another thread) and absorb another fill's `part` (the
- * same data plane and options, the other batches); the answer is then the one computeMatrix gives,
- * caveats in the same order: a fill that takes its batches in increasing order meets each caveat
- * no later than one fill of every batch does.
+ * same data plane and options, the other batches); the answer is then the one computeMatrix gives.
+ * Caveats too, in order: each fill notes the batch it first met each caveat in. Taking batches in
+ * increasing order, a fill meets a caveat first in the batch where one fill of every batch would
+ * (its memo tables are no warmer than that fill's; fills with other batches meet it later, if at
+ * all), so ordering by that batch gives the single fill's order.
  */
 export class MatrixFill {
   private readonly by: MatrixGrouping;
