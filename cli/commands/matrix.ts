@@ -70,6 +70,9 @@ export const matrixCommand: Command = {
     '"defaultRulesOnly", "inboundDefaultRulesOnly", "nsgOnPath", "example"}], "summary", "caveats"}.',
     'CSV: one row per cell and protocol.',
     '',
+    'On an estate of 20,000 NICs or more a worker thread shares the work (it reads and compiles the',
+    'files again: ~0.5 GB more at peak with 50,000 NICs); ZTPATH_MATRIX_THREADS=1 keeps it to one thread.',
+    '',
     ...EXIT_CODES_HELP,
   ],
   flags: [
