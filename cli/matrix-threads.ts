@@ -1,10 +1,8 @@
 // `ztpath matrix` on two threads: source batches are independent (core/analysis/matrix.ts,
 // MatrixFill), so a worker thread (cli/matrix-worker.ts) takes some of them while the main thread
-// takes the others, through a shared counter, and the main thread absorbs the worker's part of
-// the cell table. The worker has to import and compile the estate
+// takes the others, and the main thread absorbs the worker's part of the cell table. The worker has to import and compile the estate
 // again (~4 s of one core at tier L): the main thread starts at once and the worker joins when it
-// is ready, so the split follows how fast each really is. Each takes whole VNet runs of batches
-// (see batchClaimer): batches of one VNet share walks and memo tables. Everything the worker costs happens
+// is ready and then takes about half of what is left (see MAX_BATCHES). Everything the worker costs happens
 // inside this call. On a small estate (the worker would not be ready before the work is done), on
 // one core, or when ZTPATH_MATRIX_THREADS=1, the main thread does it all; when the worker fails,
 // the main thread computes the whole matrix itself.
@@ -19,7 +17,7 @@ export interface MatrixWorkerSetup {
   source: SnapshotSource;
   by: MatrixGrouping;
   ports?: [number, number][];
-  /** Int32 [runs taken, worker claims, worker ready]: see batchClaimer. */
+  /** See MAX_BATCHES. */
   counter: SharedArrayBuffer;
   batchCount: number;
 }
@@ -27,24 +25,61 @@ export interface MatrixWorkerSetup {
 export type FromMatrixWorker = { part: MatrixPart } | { failed: string };
 
 /**
- * Batch claims on the shared counter ([runs taken, worker claims]): each thread takes the next
- * whole run of batches of one VNet (`runs`: MatrixFill.vnetRuns), whose walks and memo tables are
- * shared by the run's batches, and hands out its batches in order; -1 when every run is taken. The
- * worker counts its claims first (slot 1), so that once the main thread has run out of runs and
- * sees no worker claim, the worker cannot take one any more: every run is taken by then.
+ * The shared counter: Int32 [state, worker ready]. The state packs the main thread's next batch
+ * (low 16 bits) and its limit (high 16 bits, at first the batch count). The main thread takes
+ * batches in order below the limit; the worker, when it is ready, moves the limit down to a VNet
+ * run boundary that leaves it about half of the source classes not yet taken, and takes the batches
+ * from there to the end. So each thread works through one contiguous stretch of VNets: batches of
+ * one VNet, and VNets behind one hub appliance, share walks and memo tables, which batches handed
+ * out alternately would make both threads compute. Both update the state by compare-and-swap, so a
+ * batch is never taken twice or lost.
  */
-export function batchClaimer(counter: Int32Array, runs: Int32Array, worker: boolean): () => number {
-  let next = 0;
-  let end = 0;
+export const MAX_BATCHES = 0xffff;
+
+/** The main thread's claims: the next batch below the limit, -1 when there is none. */
+export function mainClaimer(counter: Int32Array): () => number {
   return () => {
-    if (next < end) return next++;
-    if (worker) Atomics.add(counter, 1, 1);
-    const r = Atomics.add(counter, 0, 1);
-    if (r >= runs.length - 1) return -1;
-    next = runs[r];
-    end = runs[r + 1];
-    return next++;
+    for (;;) {
+      const s = Atomics.load(counter, 0);
+      const next = s & 0xffff;
+      if (next >= s >>> 16) return -1;
+      if (Atomics.compareExchange(counter, 0, s, s + 1) === s) return next;
+    }
   };
+}
+
+/** The worker's claims: the batches from the split it sets (see MAX_BATCHES) to the end. */
+export function workerClaimer(counter: Int32Array, runs: Int32Array, sizes: Int32Array): () => number {
+  const n = sizes.length;
+  let next = -1;
+  return () => {
+    if (next < 0) {
+      for (;;) {
+        const s = Atomics.load(counter, 0);
+        const taken = s & 0xffff;
+        const split = splitAt(runs, sizes, taken);
+        if (Atomics.compareExchange(counter, 0, s, (taken | (split << 16)) | 0) === s) {
+          next = split;
+          break;
+        }
+      }
+    }
+    return next < n ? next++ : -1;
+  };
+}
+
+/** The first VNet run boundary at or after `taken` that leaves about half of the source classes from `taken` on after it. */
+function splitAt(runs: Int32Array, sizes: Int32Array, taken: number): number {
+  let left = 0;
+  for (let b = taken; b < sizes.length; b++) left += sizes[b];
+  let before = 0;
+  let b = taken;
+  for (const r of runs) {
+    if (r < taken) continue;
+    for (; b < r; b++) before += sizes[b];
+    if (before * 2 >= left) return r;
+  }
+  return sizes.length;
 }
 
 /** Below this many NICs a worker would not be ready (tsx, import, compile) before the matrix is done. */
@@ -67,7 +102,14 @@ export interface MatrixThreadHooks {
 export async function computeMatrixThreaded(dp: DataPlane, opts: MatrixOptions, source: SnapshotSource, threads: number, hooks: MatrixThreadHooks = {}): Promise<MatrixAnswer> {
   if (threads < 2) return computeMatrix(dp, opts);
   const fill = new MatrixFill(dp, opts);
-  const counter = new Int32Array(new SharedArrayBuffer(12));
+  const n = fill.batchCount;
+  if (n > MAX_BATCHES) {
+    let next = 0;
+    fill.run(() => next++);
+    return fill.answer();
+  }
+  const counter = new Int32Array(new SharedArrayBuffer(8));
+  Atomics.store(counter, 0, (n << 16) | 0);
   const setup: MatrixWorkerSetup = { source, by: opts.by ?? 'subnet', ports: opts.ports?.ranges(), counter: counter.buffer as SharedArrayBuffer, batchCount: fill.batchCount };
   const worker = startTsWorker(new URL('./matrix-worker.ts', import.meta.url), setup);
   let exited = false;
@@ -79,10 +121,10 @@ export async function computeMatrixThreaded(dp: DataPlane, opts: MatrixOptions, 
       resolve({ failed: `the worker exited (code ${code})` });
     });
   });
-  if (hooks.waitForWorker) while (Atomics.load(counter, 2) === 0 && !exited) await new Promise((r) => setTimeout(r, 10));
-  fill.run(batchClaimer(counter, fill.vnetRuns(), false));
-  if (Atomics.load(counter, 1) === 0) {
-    // The worker took no batch and now cannot: the main thread did them all.
+  if (hooks.waitForWorker) while (Atomics.load(counter, 1) === 0 && !exited) await new Promise((r) => setTimeout(r, 10));
+  fill.run(mainClaimer(counter));
+  if (Atomics.load(counter, 0) >>> 16 >= n) {
+    // The worker has not split the batches, and now cannot take any: the main thread did them all.
     await worker.terminate();
     return fill.answer();
   }

@@ -262,6 +262,11 @@ export class MatrixFill {
     return Int32Array.from(starts);
   }
 
+  /** Source classes per batch (how much work a batch is, roughly). */
+  batchSizes(): Int32Array {
+    return Int32Array.from(this.batches, (m) => m.length);
+  }
+
   /** What this fill found, for another fill's absorb (the cell table is closed: fill no more). */
   part(): MatrixPart {
     return {
