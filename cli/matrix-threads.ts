@@ -4,8 +4,8 @@
 // again (~4 s of one core at tier L): the main thread starts at once and the worker joins when it
 // is ready and then takes about half of what is left (see MAX_BATCHES). Everything the worker costs happens
 // inside this call. On a small estate (the worker would not be ready before the work is done), on
-// one core, or when ZTPATH_MATRIX_THREADS=1, the main thread does it all; when the worker fails,
-// the main thread computes the whole matrix itself.
+// fewer than 4 cores (see WORKER_MIN_CORES), or when ZTPATH_MATRIX_THREADS=1, the main thread
+// does it all; when the worker fails, the main thread computes the whole matrix itself.
 
 import { availableParallelism } from 'node:os';
 import type { DataPlane, MatrixAnswer, MatrixGrouping, MatrixOptions, MatrixPart } from '../core/index.ts';
@@ -85,11 +85,22 @@ function splitAt(runs: Int32Array, sizes: Int32Array, taken: number): number {
 /** Below this many NICs a worker would not be ready (tsx, import, compile) before the matrix is done. */
 export const WORKER_MIN_NICS = 20_000;
 
-/** How many threads to use: ZTPATH_MATRIX_THREADS (1 or 2) if set, else 2 on a large estate and a machine with 2 or more cores. */
-export function matrixThreads(dp: DataPlane, env: Record<string, string | undefined>): number {
+/**
+ * Cores below which the worker does not pay. Measured on 2 cores at tier L (bench/RESULTS.md,
+ * 2026-11-28 late night): the worker's second import and compile and its own heap cost ~45 % more
+ * CPU than one thread, and the garbage collector's helper threads, which use the second core when
+ * one thread computes, have none left; one thread was faster there.
+ */
+export const WORKER_MIN_CORES = 4;
+
+/**
+ * How many threads to use: ZTPATH_MATRIX_THREADS (1 or 2) if set, else 2 on a large estate and a
+ * machine with WORKER_MIN_CORES cores or more.
+ */
+export function matrixThreads(dp: DataPlane, env: Record<string, string | undefined>, cores = availableParallelism()): number {
   const forced = env.ZTPATH_MATRIX_THREADS;
   if (forced === '1' || forced === '2') return Number(forced);
-  return availableParallelism() >= 2 && dp.snapshot.networkInterfaces.size >= WORKER_MIN_NICS ? 2 : 1;
+  return cores >= WORKER_MIN_CORES && dp.snapshot.networkInterfaces.size >= WORKER_MIN_NICS ? 2 : 1;
 }
 
 /** Test hooks: wait for the worker before taking a batch (so that a small estate is shared too); see the worker's part. */

@@ -50,9 +50,10 @@ describe('the matrix on two threads', () => {
     expect(json(two)).toBe(json(whole));
   }, 120_000);
 
-  it('uses one thread on a small estate unless told otherwise', () => {
+  it('uses one thread on a small estate or on fewer than 4 cores, unless told otherwise', () => {
     const dp = compile(importSource(source));
-    expect(matrixThreads(dp, {})).toBe(1);
+    expect(matrixThreads(dp, {}, 8)).toBe(1);
+    expect(matrixThreads(dp, { ZTPATH_MATRIX_THREADS: '2' }, 2)).toBe(2);
     expect(matrixThreads(dp, { ZTPATH_MATRIX_THREADS: '2' })).toBe(2);
     expect(matrixThreads(dp, { ZTPATH_MATRIX_THREADS: '1' })).toBe(1);
   });
