@@ -1,11 +1,12 @@
 // `ztpath matrix` on two threads: source batches are independent (core/analysis/matrix.ts,
 // MatrixFill), so a worker thread (cli/matrix-worker.ts) takes some of them while the main thread
-// takes the others, and the main thread absorbs the worker's part of the cell table. The worker has to import and compile the estate
-// again (~4 s of one core at tier L): the main thread starts at once and the worker joins when it
-// is ready and then takes about half of what is left (see MAX_BATCHES). Everything the worker costs happens
-// inside this call. On a small estate (the worker would not be ready before the work is done), on
-// fewer than 4 cores (see WORKER_MIN_CORES), or when ZTPATH_MATRIX_THREADS=1, the main thread
-// does it all; when the worker fails, the main thread computes the whole matrix itself.
+// takes the others, and the main thread absorbs the worker's part of the cell table. The worker
+// has to import and compile the estate again (~4 s of one core at tier L): the main thread starts
+// at once, and the worker, when it is ready, takes about half of what is left (see MAX_BATCHES).
+// Everything the worker costs happens inside this call. On a small estate (the worker would not be
+// ready before the work is done), on fewer than 4 cores (see WORKER_MIN_CORES), or when
+// ZTPATH_MATRIX_THREADS=1, the main thread does it all; when the worker fails, the main thread
+// computes the whole matrix itself.
 
 import { availableParallelism } from 'node:os';
 import type { DataPlane, MatrixAnswer, MatrixGrouping, MatrixOptions, MatrixPart } from '../core/index.ts';
