@@ -49,7 +49,7 @@ export interface MatrixGroup {
   endpoints: number;
 }
 
-/** A cell of the answer (the answer's cells are MatrixCellViews: read-only, plain objects in JSON). */
+/** A cell of the answer (the answer's cells are MatrixCellViews: read-only getters, plain objects in JSON; spread or deep-compare their JSON). */
 export interface MatrixCell {
   from: string;
   to: string;
