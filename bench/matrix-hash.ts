@@ -1,6 +1,7 @@
 // Matrix answers hashed, for checking that a speed-up changes nothing: computeMatrix by subnet, ASG
 // and VNet, with every port and with a port list, JSON of the answer (minus its work stats) hashed.
 // Usage: npx tsx bench/matrix-hash.ts TIER [--subnet: by subnet with every port only (the bench's question)]
+//        [--threads N: as `ztpath matrix` computes it, N = 2 with a worker thread (cli/matrix-threads.ts)]
 // Times are CPU ms (process.cpuUsage, GC threads included) and wall ms; GC from perf_hooks.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,12 +10,17 @@ import * as core from '../core/index.ts';
 import { createImportSession } from '../importer/index.ts';
 import { listJsonFiles } from './estates.ts';
 import { gcTally } from './measure.ts';
+import type { SnapshotSource } from '../cli/load-snapshot.ts';
+import { computeMatrixThreaded } from '../cli/matrix-threads.ts';
 
 const tier = process.argv[2] ?? 'S';
 const subnetOnly = process.argv.includes('--subnet');
+const threadsAt = process.argv.indexOf('--threads');
+const threads = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : 0;
 const dir = new URL(`./estates/${tier}-seed1/`, import.meta.url).pathname;
 const session = createImportSession();
-for (const f of listJsonFiles(dir)) session.addDocument(relative(dir, f), readFileSync(f, 'utf8'));
+const source: SnapshotSource = { documents: listJsonFiles(dir).map((f) => ({ file: f, name: relative(dir, f) })) };
+for (const d of source.documents) session.addDocument(d.name, readFileSync(d.file, 'utf8'));
 const dp = core.compile(session.finish());
 dp.compileAll();
 const gcSeen = gcTally();
@@ -29,7 +35,7 @@ for (const v of variants) {
   const w0 = performance.now();
   const ports = v.ports ? core.parsePortList(v.ports) : undefined;
   if (typeof ports === 'string') throw new Error(ports);
-  const a = core.computeMatrix(dp, { by: v.by, ports });
+  const a = threads ? await computeMatrixThreaded(dp, { by: v.by, ports }, source, threads) : core.computeMatrix(dp, { by: v.by, ports });
   const wall = performance.now() - w0;
   const c = process.cpuUsage(t0);
   const { stats, ...stable } = a;
@@ -41,6 +47,6 @@ for (const v of variants) {
   const d = h.digest('hex').slice(0, 16);
   all.update(d);
   await new Promise((r) => setTimeout(r, 10));
-  console.log(`${tier} ${v.by} ${v.ports ?? 'any'} ${d} cells=${a.summary.cells} cpu=${Math.round((c.user + c.system) / 1000)}ms wall=${Math.round(wall)}ms gc=${Math.round(gcSeen.ms)}ms/${gcSeen.count} rss=${Math.round(process.memoryUsage().rss / 2 ** 20)}MB walks=${stats?.walks}`);
+  console.log(`${tier}${threads ? ` threads=${threads}` : ''} ${v.by} ${v.ports ?? 'any'} ${d} cells=${a.summary.cells} cpu=${Math.round((c.user + c.system) / 1000)}ms wall=${Math.round(wall)}ms gc=${Math.round(gcSeen.ms)}ms/${gcSeen.count} rss=${Math.round(process.memoryUsage().rss / 2 ** 20)}MB walks=${stats?.walks}`);
 }
 console.log(`ALL ${tier} ${all.digest('hex').slice(0, 16)}`);

@@ -144,7 +144,7 @@ export function tierRows(r: TierResult): string[][] {
     row('reach', `reach p50 / p99 (${int(q?.samples)} pairs)`, q ? `${fmtMs(q.p50Ms)} / ${fmtMs(q.p99Ms)} (max ${fmtMs(q.maxMs)}${gcNote('reach')}); ${q.withTraffic} with traffic${q.errors ? `, ${q.errors} errors` : ''}` : '—', 'reach'),
     row('exposure', 'exposure', fmtMs(r.exposureMs), 'exposure'),
     row('blast', `blast p50 / max (${int(r.blast?.samples)} endpoints)`, r.blast ? `${fmtMs(r.blast.p50Ms)} / ${fmtMs(r.blast.maxMs)}` : '—', 'blast'),
-    row('matrix', 'matrix by subnet', fmtMs(r.matrixMs), 'matrix'),
+    row('matrix', 'matrix by subnet', fmtMs(r.matrixMs) + (r.matrixCpuMs !== undefined ? ` (CPU ${fmtMs(r.matrixCpuMs)}${r.matrixThreads === 2 ? ', 2 threads' : ''})` : ''), 'matrix'),
     row('findings', 'findings', fmtMs(r.findingsMs), ''),
     row('whatif', 'what-if one rule: incremental / full', `${r.whatif ? whatIfText(r.whatif) : '—'}${err.whatifFull ? `; full: error: ${err.whatifFull}` : ''}`, 'whatif'),
     ['completes', r.completed ? 'yes' : `no: ${r.error ?? 'unknown'}`, ...goalCells('completes')],

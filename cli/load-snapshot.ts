@@ -3,6 +3,7 @@
 // as (path relative to the working directory, text), one at a time, so memory holds one file's
 // text at once. Fatal cases (nothing to read, nothing imported) are CliErrors naming the file.
 
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Snapshot } from '../core/index.ts';
@@ -18,6 +19,18 @@ export interface LoadOptions {
   silent?: boolean;
   /** Print the one-line diagnostics count after loading (summary lists them itself). */
   reportDiagnostics?: boolean;
+  /** Filled with the files read and the names they were imported under (see SnapshotSource). */
+  source?: SnapshotSource;
+}
+
+/**
+ * Where a snapshot came from: every file read, in order, with the name the import session was
+ * given, and the service tags file. Importing them again gives the same snapshot (a worker thread
+ * of `ztpath matrix` compiles its own data plane from them).
+ */
+export interface SnapshotSource {
+  documents: { file: string; name: string }[];
+  serviceTags?: { file: string; name: string };
 }
 
 /** How a path is shown in messages: relative to the working directory when below it. */
@@ -108,7 +121,7 @@ async function readText(file: string, shown: string): Promise<string> {
 }
 
 /** `--service-tags` may name the file or a folder holding it (the newest by sorted name wins). */
-async function loadServiceTags(arg: string, io: CliIo, snapshot: Snapshot): Promise<void> {
+async function loadServiceTags(arg: string, io: CliIo, snapshot: Snapshot, source?: SnapshotSource): Promise<void> {
   const abs = path.resolve(io.cwd, arg);
   const st = await stat(abs).catch((e: unknown) => {
     throw new CliError(`cannot read --service-tags ${arg}: ${describeFsError(e)}`, { hint: 'download ServiceTags_Public_*.json from the Microsoft Download Center' });
@@ -128,6 +141,7 @@ async function loadServiceTags(arg: string, io: CliIo, snapshot: Snapshot): Prom
     throw new CliError(`--service-tags ${shown} is not a Service Tags file`, { details: errors.map(formatDiagnostic) });
   }
   snapshot.serviceTags = r.catalog;
+  if (source) source.serviceTags = { file, name: shown };
 }
 
 function plural(n: number, word: string): string {
@@ -151,6 +165,7 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
     for (const f of files) {
       const shown = displayPath(io, f);
       const text = await readText(f, shown);
+      opts.source?.documents.push({ file: f, name: shown });
       try {
         session.addDocument(shown, text);
       } catch (e) {
@@ -164,7 +179,7 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
     progress.done();
   }
   const snapshot = reporter.step('linking resources', () => session.finish());
-  if (opts.serviceTags) await loadServiceTags(opts.serviceTags, io, snapshot);
+  if (opts.serviceTags) await loadServiceTags(opts.serviceTags, io, snapshot, opts.source);
 
   if (countResources(snapshot) === 0) {
     // The importer's own `input.empty` says what this message says; show the reasons instead.
@@ -177,6 +192,24 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
   }
   if (opts.reportDiagnostics !== false && !opts.silent && snapshot.diagnostics.some((d) => d.severity === 'error')) {
     io.stderr(`ztpath: ${diagnosticsCountLine(snapshot.diagnostics)}\n`);
+  }
+  return snapshot;
+}
+
+/**
+ * The snapshot `source` describes, imported again (synchronously, in a worker thread): the same
+ * documents under the same names and the same service tags give the same snapshot. Throws when a
+ * file can no longer be read or is no longer a Service Tags file.
+ */
+export function importSource(source: SnapshotSource): Snapshot {
+  const session = createImportSession();
+  for (const d of source.documents) session.addDocument(d.name, readFileSync(d.file, 'utf8'));
+  const snapshot = session.finish();
+  if (source.serviceTags) {
+    const r = readServiceTags(source.serviceTags.name, readFileSync(source.serviceTags.file, 'utf8'));
+    snapshot.diagnostics.push(...r.diagnostics);
+    if (!r.catalog) throw new Error(`${source.serviceTags.name} is no longer a Service Tags file`);
+    snapshot.serviceTags = r.catalog;
   }
   return snapshot;
 }

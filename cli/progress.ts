@@ -44,6 +44,16 @@ export class Progress {
     }
   }
 
+  /** Runs asynchronous work under a `label...` line. */
+  async stepAsync<T>(label: string, work: () => Promise<T>): Promise<T> {
+    this.show(`${label}...`);
+    try {
+      return await work();
+    } finally {
+      this.clear();
+    }
+  }
+
   /** A percentage counter for `total` items, e.g. files read. */
   counter(label: string, total: number): { update(done: number): void; done(): void } {
     let last = -1;

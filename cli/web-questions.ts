@@ -6,7 +6,8 @@
 // time budget stops the worker (a computation cannot be interrupted otherwise), is answered with
 // 504 and an explanation, and a fresh worker takes the next questions.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from './ts-worker.ts';
 
 /** An answer as JSON text. */
 export interface JsonAnswer {
@@ -89,12 +90,7 @@ export class QuestionWorker {
   }
 
   private start(): void {
-    // The sources are TypeScript run through tsx: the worker registers tsx before loading its
-    // entry (a data: URL module, so that no JavaScript file is needed beside the sources).
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./web-worker.ts', import.meta.url).href;
-    const boot = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(entry)});\n`;
-    const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: this.setup });
+    const worker = startTsWorker(new URL('./web-worker.ts', import.meta.url), this.setup);
     this.worker = worker;
     this.loadError = undefined;
     this.ready = new Promise<void>((resolve) => {

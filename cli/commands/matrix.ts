@@ -1,9 +1,10 @@
 // `ztpath matrix PATHS [--by subnet|asg|vnet] [--ports LIST] [--json|--csv]`: which group can open
 // connections to which, on which ports; cells that rely only on default NSG rules are marked.
 
-import { computeMatrix, parsePortList, type MatrixAnswer, type MatrixCell } from '../../core/index.ts';
+import { parsePortList, type MatrixAnswer, type MatrixCell } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
+import { computeMatrixThreaded, matrixThreads } from '../matrix-threads.ts';
 import { usageError } from '../io.ts';
 import { writeJson } from '../render/json.ts';
 import { renderCaveats, renderTable, useColor } from '../render/table.ts';
@@ -69,6 +70,10 @@ export const matrixCommand: Command = {
     '"defaultRulesOnly", "inboundDefaultRulesOnly", "nsgOnPath", "example"}], "summary", "caveats"}.',
     'CSV: one row per cell and protocol.',
     '',
+    'On an estate of 20,000 NICs or more and a machine of 4 cores or more, a worker thread shares the',
+    'work (it reads and compiles the files again: ~0.4 GB more at peak with 50,000 NICs);',
+    'ZTPATH_MATRIX_THREADS=1 or 2 sets the number of threads.',
+    '',
     ...EXIT_CODES_HELP,
   ],
   flags: [
@@ -88,8 +93,8 @@ export const matrixCommand: Command = {
     if (typeof ports === 'string') throw usageError(this.name, `--ports ${portsText}: ${ports} (write e.g. 22,3389,8000-8100 or any)`);
     const csv = boolFlag(args, 'csv');
     if (csv && boolFlag(args, 'json')) throw usageError(this.name, '--json and --csv cannot be used together');
-    const { dp, json, progress } = await loadForCommand(this, { ...args, values: { ...args.values, quiet: csv || args.values.quiet } }, io);
-    const r = progress.step(`computing the matrix by ${byText}`, () => computeMatrix(dp, { by: byText, ports }));
+    const { dp, json, progress, source } = await loadForCommand(this, { ...args, values: { ...args.values, quiet: csv || args.values.quiet } }, io);
+    const r = await progress.stepAsync(`computing the matrix by ${byText}`, () => computeMatrixThreaded(dp, { by: byText, ports }, source, matrixThreads(dp, io.env)));
     const write = io.stdoutDrained ? io.stdoutDrained.bind(io) : io.stdout.bind(io);
     if (json) {
       await writeJson({ by: r.by, ports: r.ports, groups: r.groups, cells: r.cells, summary: r.summary, caveats: r.caveats }, write);

@@ -3,16 +3,22 @@
 // gets from one answer shape is one of few values (ports per protocol, example protocol and port,
 // default-rule marks): each is interned once by the caller and a cell holds its number; merging two
 // port sets is memoised. A cell's example names its source class and destination label by number.
-// Cells become objects only at the end, sharing one `allowed` list per port set.
+// The answer reads its cells from here (matrix-cell-view.ts), sharing one `allowed` list per port set.
 //
 // Cells are found through one dense row per source group (cell numbers by destination group),
 // kept only while the group is being filled: the caller closes a group after its last source
 // batch, and its row becomes the list of its cells in the answer's destination order. A hash map
 // of millions of (from, to) keys cost more than the rest of the filling, and the final sort of
 // every cell is gone: groups in name order, each group's own list in name order.
+//
+// A table may be filled from some source batches only (a matrix part, e.g. in a worker thread)
+// and absorb another part's table (`columns` / `absorb`): ports and marks merge as they do cell by
+// cell, and each cell keeps the example of its earliest batch (`born`: batch and the order of
+// births in the table), so the merged table is the one a single fill of every batch in order would
+// have made. Batches are filled in increasing order (a table may skip some).
 
 import { allowedOf, mergePorts, type AllowedPorts, type FlowExample } from './blast-walk.ts';
-import type { IntervalSet } from '../sets/interval-set.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
 
 /** What one source gets from one answer: ports per protocol and the default-rule marks. */
 export interface CellValue {
@@ -26,16 +32,28 @@ const DEFAULT_ONLY = 1;
 const INBOUND_DEFAULT_ONLY = 2;
 const NSG = 4;
 
-/** One cell as the answer lists it (group numbers, not names). */
-export interface FilledCell {
-  from: number;
-  to: number;
-  allowed: AllowedPorts[];
-  defaultOnly: boolean;
-  inboundDefaultOnly: boolean;
-  nsg: boolean;
-  example: FlowExample;
+/**
+ * A table's cells as columns (typed arrays, cheap to move between threads): group after group
+ * (`counts[g]` cells of source group g), each group's cells in its destination order.
+ */
+export interface CellColumns {
+  counts: Int32Array;
+  to: Int32Array;
+  /** Port map numbers (into `ports`). */
+  value: Int32Array;
+  /** Example kind numbers (into `kinds`). */
+  kind: Int32Array;
+  flags: Uint8Array;
+  exampleSrc: Int32Array;
+  exampleDst: Int32Array;
+  born: Float64Array;
+  /** Per port map: one [protocol, ...bounds] list per protocol. */
+  ports: number[][][];
+  kinds: FlowExample[];
 }
+
+/** A cell's birth: batch times BORN_BATCH plus the table's birth count then (earlier is smaller). */
+const BORN_BATCH = 2 ** 32;
 
 /** How the answer names an example's ends: the source by its class, the destination by a label number. */
 export interface ExampleNames {
@@ -52,8 +70,18 @@ export class CellTable {
   private flags = new Uint8Array(1024);
   private exampleSrc = new Int32Array(1024);
   private exampleDst = new Int32Array(1024);
+  private born = new Float64Array(1024);
+  /** The batch being filled (cells made now are born in it). */
+  private batch = 0;
+  /** Births so far (a cell's order among the cells born in the same batch). */
+  private births = 0;
   /** Per source group while it is filled: cell number + 1 per destination group (0: none yet). */
   private readonly rows: (Int32Array | undefined)[];
+  /**
+   * Rows of closed groups, cleared, for the next groups: at tier L 10,000 rows of 40 KB each would
+   * otherwise be 400 MB of fresh memory (page faults, and collections for the external memory).
+   */
+  private readonly spareRows: Int32Array[] = [];
   /** Per closed source group: its cells in the order of their destination groups' ranks. */
   private readonly lists: (Int32Array | undefined)[];
   private readonly closed: Uint8Array;
@@ -70,6 +98,8 @@ export class CellTable {
   private readonly valueKind: number[] = [];
   private readonly valueFlags: number[] = [];
   private readonly unions = new Map<number, number>();
+  /** The answer's port lists, per port map (made by answerOrder). */
+  private allowedLists: AllowedPorts[][] = [];
 
   /** `nameRank`, `idRank`: each group's rank in the answer's order by name, then id. */
   constructor(
@@ -83,18 +113,15 @@ export class CellTable {
     this.byRank = Int32Array.from({ length: groups }, (_, i) => i).sort((a, b) => nameRank[a] - nameRank[b] || idRank[a] - idRank[b]);
   }
 
+  /** The merges that follow come from source batch `b` (batches are filled in increasing order). */
+  startBatch(b: number): void {
+    this.batch = b;
+  }
+
   /** A number for the value, for merge: call once per value object (the caller keeps it with the value). */
   intern(v: CellValue): number {
-    const e = v.example;
-    const kindText = 'dstPort' in e ? `${e.protocol}|${e.dstPort}` : e.protocol;
-    let kind = this.kindIds.get(kindText);
-    if (kind === undefined) {
-      kind = this.kinds.length;
-      this.kindIds.set(kindText, kind);
-      this.kinds.push(e);
-    }
     this.valuePorts.push(this.internPorts(v.ports));
-    this.valueKind.push(kind);
+    this.valueKind.push(this.internKind(v.example));
     this.valueFlags.push((v.defaultOnly ? DEFAULT_ONLY : 0) | (v.inboundDefaultOnly ? INBOUND_DEFAULT_ONLY : 0));
     return this.valuePorts.length - 1;
   }
@@ -108,7 +135,7 @@ export class CellTable {
     let row = this.rows[ga];
     if (row === undefined) {
       if (this.closed[ga]) throw new Error(`matrix cells: group ${ga} merged into after it was closed`);
-      row = this.rows[ga] = new Int32Array(this.groups);
+      row = this.rows[ga] = this.spareRows.pop() ?? new Int32Array(this.groups);
     }
     const pid = this.valuePorts[vid];
     const vf = this.valueFlags[vid];
@@ -121,6 +148,7 @@ export class CellTable {
       this.kind[i] = this.valueKind[vid];
       this.exampleSrc[i] = src;
       this.exampleDst[i] = dst;
+      this.born[i] = this.batch * BORN_BATCH + this.births++;
       return;
     }
     const i = c - 1;
@@ -145,24 +173,27 @@ export class CellTable {
       if (c !== 0) list[n++] = c - 1;
     }
     this.lists[ga] = list;
+    for (let k = 0; k < n; k++) row[this.to[list[k]]] = 0;
+    this.spareRows.push(row);
   }
 
   /**
-   * The cells with some allowed traffic, in the order of (from name, to name, from id, to id)
-   * given as ranks per group (ties, which distinct ids do not leave, in the order the cells were
-   * made). With distinct (name, id) ranks that is every source group's list in turn, sources in
+   * The numbers of the cells with some allowed traffic, in the order of (from name, to name, from
+   * id, to id) given as ranks per group (ties, which distinct ids do not leave, in the order the
+   * cells were born). With distinct (name, id) ranks that is every source group's list in turn, sources in
    * rank order, wherever groups that share a name rank have their lists merged; else a sort of
    * every cell by comparison.
    */
-  sorted<T>(names: ExampleNames, make: (c: FilledCell) => T): T[] {
+  answerOrder(): Int32Array {
     for (let g = 0; g < this.groups; g++) this.close(g);
-    const allowed = this.portsList.map((p) => allowedOf(p));
+    const allowed = (this.allowedLists = this.portsList.map((p) => allowedOf(p)));
     const nameRank = this.nameRank;
     const idRank = this.idRank;
     const f = this.from;
     const t = this.to;
     const byRank = this.byRank;
-    const compare = (x: number, y: number) => nameRank[f[x]] - nameRank[f[y]] || nameRank[t[x]] - nameRank[t[y]] || idRank[f[x]] - idRank[f[y]] || idRank[t[x]] - idRank[t[y]] || x - y;
+    const born = this.born;
+    const compare = (x: number, y: number) => nameRank[f[x]] - nameRank[f[y]] || nameRank[t[x]] - nameRank[t[y]] || idRank[f[x]] - idRank[f[y]] || idRank[t[x]] - idRank[t[y]] || born[x] - born[y];
     let distinct = true;
     for (let r = 1; r < this.groups && distinct; r++) if (nameRank[byRank[r - 1]] === nameRank[byRank[r]] && idRank[byRank[r - 1]] === idRank[byRank[r]]) distinct = false;
     const order = new Int32Array(this.size);
@@ -189,28 +220,134 @@ export class CellTable {
     }
     let kept = 0;
     for (let k = 0; k < n; k++) if (allowed[this.value[order[k]]].length > 0) kept++;
-    const out: T[] = new Array<T>(kept);
+    const out = new Int32Array(kept);
     kept = 0;
-    const srcText: (string | undefined)[] = [];
-    // One scratch record handed to `make`, which copies what it keeps.
-    const cell: FilledCell = { from: 0, to: 0, allowed: [], defaultOnly: false, inboundDefaultOnly: false, nsg: false, example: { src: '', dst: '', protocol: '' } };
-    for (let k = 0; k < n; k++) {
-      const i = order[k];
-      const a = allowed[this.value[i]];
-      if (a.length === 0) continue;
-      const fl = this.flags[i];
-      const s = this.exampleSrc[i];
-      const text = (srcText[s] ??= names.src(s));
-      cell.from = f[i];
-      cell.to = t[i];
-      cell.allowed = a;
-      cell.defaultOnly = (fl & DEFAULT_ONLY) !== 0;
-      cell.inboundDefaultOnly = (fl & INBOUND_DEFAULT_ONLY) !== 0;
-      cell.nsg = (fl & NSG) !== 0;
-      cell.example = exampleAt(this.kinds[this.kind[i]], text, names.dst(this.exampleDst[i]));
-      out[kept++] = make(cell);
-    }
+    for (let k = 0; k < n; k++) if (allowed[this.value[order[k]]].length > 0) out[kept++] = order[k];
     return out;
+  }
+
+  // Reading a cell by number (of answerOrder's, after it).
+  fromOf(i: number): number {
+    return this.from[i];
+  }
+
+  toOf(i: number): number {
+    return this.to[i];
+  }
+
+  allowedOf(i: number): AllowedPorts[] {
+    return this.allowedLists[this.value[i]];
+  }
+
+  defaultOnlyOf(i: number): boolean {
+    return (this.flags[i] & DEFAULT_ONLY) !== 0;
+  }
+
+  inboundDefaultOnlyOf(i: number): boolean {
+    return (this.flags[i] & INBOUND_DEFAULT_ONLY) !== 0;
+  }
+
+  nsgOf(i: number): boolean {
+    return (this.flags[i] & NSG) !== 0;
+  }
+
+  /** A new object each time (the answer keeps none: at tier L there would be millions). */
+  exampleOf(i: number, names: ExampleNames): FlowExample {
+    return exampleAt(this.kinds[this.kind[i]], names.src(this.exampleSrc[i]), names.dst(this.exampleDst[i]));
+  }
+
+  /** Every cell, closed, as columns (see CellColumns). */
+  columns(): CellColumns {
+    for (let g = 0; g < this.groups; g++) this.close(g);
+    const counts = new Int32Array(this.groups);
+    const n = this.size;
+    const cols: CellColumns = {
+      counts,
+      to: new Int32Array(n),
+      value: new Int32Array(n),
+      kind: new Int32Array(n),
+      flags: new Uint8Array(n),
+      exampleSrc: new Int32Array(n),
+      exampleDst: new Int32Array(n),
+      born: new Float64Array(n),
+      ports: this.portsList.map((m) => [...m].map(([p, set]) => [p, ...set.bounds])),
+      kinds: this.kinds,
+    };
+    let k = 0;
+    for (let g = 0; g < this.groups; g++) {
+      const list = this.lists[g];
+      if (!list) continue;
+      counts[g] = list.length;
+      for (const i of list) {
+        cols.to[k] = this.to[i];
+        cols.value[k] = this.value[i];
+        cols.kind[k] = this.kind[i];
+        cols.flags[k] = this.flags[i];
+        cols.exampleSrc[k] = this.exampleSrc[i];
+        cols.exampleDst[k] = this.exampleDst[i];
+        cols.born[k] = this.born[i];
+        k++;
+      }
+    }
+    return cols;
+  }
+
+  /**
+   * Merges another table's cells (filled from other source batches) into this one, as if they had
+   * been merged here: ports united, default-rule marks and-ed, the NSG mark or-ed, and the example
+   * of the cell born first kept. Every group of both tables is closed.
+   */
+  absorb(cols: CellColumns): void {
+    for (let g = 0; g < this.groups; g++) this.close(g);
+    const portIds = cols.ports.map((list) => this.internPorts(new Map(list.map(([p, ...bounds]) => [p, boundsSet(bounds)]))));
+    const kindIds = cols.kinds.map((e) => this.internKind(e));
+    const rankOf = new Int32Array(this.groups);
+    for (let r = 0; r < this.groups; r++) rankOf[this.byRank[r]] = r;
+    let k = 0;
+    for (let g = 0; g < this.groups; g++) {
+      const m = cols.counts[g];
+      if (m === 0) continue;
+      const end = k + m;
+      const mine = this.lists[g] ?? new Int32Array(0);
+      // Both lists are in destination rank order: merged in one pass.
+      const out = new Int32Array(mine.length + m);
+      let n = 0;
+      let j = 0;
+      while (k < end || j < mine.length) {
+        const rk = k < end ? rankOf[cols.to[k]] : Infinity;
+        const rj = j < mine.length ? rankOf[this.to[mine[j]]] : Infinity;
+        if (rj < rk) {
+          out[n++] = mine[j++];
+          continue;
+        }
+        const pid = portIds[cols.value[k]];
+        const fl = cols.flags[k];
+        if (rj === rk) {
+          const i = mine[j++];
+          const old = this.value[i];
+          if (old !== pid) this.value[i] = this.union(old, pid);
+          this.flags[i] = (this.flags[i] & fl & (DEFAULT_ONLY | INBOUND_DEFAULT_ONLY)) | ((this.flags[i] | fl) & NSG);
+          if (cols.born[k] < this.born[i]) {
+            this.kind[i] = kindIds[cols.kind[k]];
+            this.exampleSrc[i] = cols.exampleSrc[k];
+            this.exampleDst[i] = cols.exampleDst[k];
+            this.born[i] = cols.born[k];
+          }
+          out[n++] = i;
+        } else {
+          const i = this.add(g, cols.to[k]);
+          this.value[i] = pid;
+          this.flags[i] = fl;
+          this.kind[i] = kindIds[cols.kind[k]];
+          this.exampleSrc[i] = cols.exampleSrc[k];
+          this.exampleDst[i] = cols.exampleDst[k];
+          this.born[i] = cols.born[k];
+          out[n++] = i;
+        }
+        k++;
+      }
+      this.lists[g] = n === out.length ? out : out.slice(0, n);
+    }
   }
 
   private add(ga: number, gb: number): number {
@@ -224,21 +361,20 @@ export class CellTable {
       this.flags = grow(this.flags, new Uint8Array(n));
       this.exampleSrc = grow(this.exampleSrc, new Int32Array(n));
       this.exampleDst = grow(this.exampleDst, new Int32Array(n));
+      this.born = grow(this.born, new Float64Array(n));
     }
     this.from[i] = ga;
     this.to[i] = gb;
     return i;
   }
 
+  private internKind(e: FlowExample): number {
+    return internAs(this.kindIds, this.kinds, 'dstPort' in e ? `${e.protocol}|${e.dstPort}` : e.protocol, e);
+  }
+
   private internPorts(ports: Map<number, IntervalSet>): number {
     const text = [...ports].sort((x, y) => x[0] - y[0]).map(([n, s]) => `${n}:${s.key()}`).join(';');
-    let id = this.portsIds.get(text);
-    if (id === undefined) {
-      id = this.portsList.length;
-      this.portsIds.set(text, id);
-      this.portsList.push(ports);
-    }
-    return id;
+    return internAs(this.portsIds, this.portsList, text, ports);
   }
 
   private union(a: number, b: number): number {
@@ -260,7 +396,24 @@ function exampleAt(e: FlowExample, src: string, dst: string): FlowExample {
   return 'dstPort' in e ? { src, dst, protocol: e.protocol, dstPort: e.dstPort } : { src, dst, protocol: e.protocol };
 }
 
-function grow<T extends Int32Array | Uint8Array>(old: T, next: T): T {
+/** The number of `value` in `list` by its text `key` (added when new). */
+function internAs<T>(ids: Map<string, number>, list: T[], key: string, value: T): number {
+  let id = ids.get(key);
+  if (id === undefined) {
+    id = list.length;
+    ids.set(key, id);
+    list.push(value);
+  }
+  return id;
+}
+
+function boundsSet(bounds: number[]): IntervalSet {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < bounds.length; i += 2) ranges.push([bounds[i], bounds[i + 1]]);
+  return IntervalSet.fromRanges(ranges);
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, next: T): T {
   next.set(old);
   return next;
 }

@@ -15,7 +15,8 @@
 // address, by value) give every source the same ports and marks, so those are worked out once per
 // shape, and a destination whose shape is already merged into its group's cells is skipped before
 // its packets are computed. Cells are filled as typed-array rows (matrix-cells.ts): at tier L
-// there are millions.
+// there are millions; the answer's cells are views on them (matrix-cell-view.ts). Batches are
+// independent: MatrixFill lets a caller share them out between threads.
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
@@ -26,7 +27,8 @@ import { ReachKit, portScope, type AllowedPorts, type BatchReach, type FlowExamp
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 import { MatrixPaths } from './matrix-paths.ts';
-import { CellTable } from './matrix-cells.ts';
+import { CellTable, type CellColumns } from './matrix-cells.ts';
+import { MatrixCellView } from './matrix-cell-view.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
@@ -47,6 +49,7 @@ export interface MatrixGroup {
   endpoints: number;
 }
 
+/** A cell of the answer (the answer's cells are MatrixCellViews: read-only getters, plain objects in JSON; spread or deep-compare their JSON). */
 export interface MatrixCell {
   from: string;
   to: string;
@@ -89,103 +92,227 @@ function asgsOf(dp: DataPlane, e: Endpoint): ResourceId[] {
 }
 
 export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAnswer {
-  const by = opts.by ?? 'subnet';
-  const kit = new ReachKit(dp, portScope(opts.ports));
-  const classes = blastClasses(dp);
-  const paths = new MatrixPaths(kit);
+  const fill = new MatrixFill(dp, opts);
+  let next = 0;
+  fill.run(() => next++);
+  return fill.answer();
+}
 
-  // ---- groups ----
-  const groupIndex = new Map<string, number>();
-  const groups: MatrixGroup[] = [];
-  const groupsOfClass: number[][] = [];
-  let ungrouped = 0;
-  const groupFor = (id: string, name: string): number => {
-    let g = groupIndex.get(id);
-    if (g === undefined) {
-      g = groups.length;
-      groupIndex.set(id, g);
-      groups.push({ id, name, endpoints: 0 });
+/** What one fill found beside its cells, for another fill to absorb (see MatrixFill.part). */
+export interface MatrixPart {
+  cells: CellColumns;
+  /** Caveats in the order this fill met them, each with the batch it first met it in (-1: before any). */
+  caveats: { caveat: Caveat; batch: number }[];
+  stats: KitStats & { sourceClasses: number; pairs: number };
+}
+
+type Klass = ReturnType<typeof blastClasses>['classes'][number];
+/** What a source gets; `id` numbers it in the cell table. */
+type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean; id: number };
+
+const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
+const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
+/** The member of a class that its own batch aims at (a host is not its own destination). */
+const targetOf = (klass: Klass) => klass.members.find((m) => m !== klass.representative) ?? klass.representative;
+
+/**
+ * The matrix filled batch by batch. Source batches are independent: a fill may take only some of
+ * them (`run` with a claim function that hands out increasing batch numbers, e.g. whole VNet runs
+ * (`vnetRuns`) from a counter shared with another thread) and absorb another fill's `part` (the
+ * same data plane and options, the other batches); the answer is then the one computeMatrix gives.
+ * Caveats too, in order: each fill notes the batch it first met each caveat in. Taking batches in
+ * increasing order, a fill meets a caveat first in the batch where one fill of every batch would
+ * (its memo tables are no warmer than that fill's; fills with other batches meet it later, if at
+ * all), so ordering by that batch gives the single fill's order.
+ */
+export class MatrixFill {
+  private readonly by: MatrixGrouping;
+  private readonly kit: ReachKit;
+  private readonly classes: ReturnType<typeof blastClasses>;
+  private readonly paths: MatrixPaths;
+  private readonly groups: MatrixGroup[] = [];
+  private readonly groupsOfClass: number[][] = [];
+  private readonly ungrouped: number;
+  private readonly ips: Float64Array;
+  private readonly cls: Int32Array;
+  private readonly nameRank: Int32Array;
+  private readonly idRank: Int32Array;
+  private readonly cells: CellTable;
+  private readonly batches: number[][];
+  private readonly lastBatch: Int32Array;
+  /** Groups with batches, by their last batch: closed once a fill is past it. */
+  private readonly closeOrder: Int32Array;
+  private readonly seenGroup: Int32Array;
+  private stamp = 0;
+  private pairs = 0;
+  private sources = 0;
+  private readonly caveatBatch = new Map<string, number>();
+  private readonly absorbed: MatrixPart[] = [];
+
+  constructor(
+    private readonly dp: DataPlane,
+    private readonly opts: MatrixOptions = {},
+  ) {
+    const by = (this.by = opts.by ?? 'subnet');
+    const kit = (this.kit = new ReachKit(dp, portScope(opts.ports)));
+    const classes = (this.classes = blastClasses(dp));
+    this.paths = new MatrixPaths(kit);
+
+    // ---- groups ----
+    const groupIndex = new Map<string, number>();
+    const groups = this.groups;
+    const groupsOfClass = this.groupsOfClass;
+    let ungrouped = 0;
+    const groupFor = (id: string, name: string): number => {
+      let g = groupIndex.get(id);
+      if (g === undefined) {
+        g = groups.length;
+        groupIndex.set(id, g);
+        groups.push({ id, name, endpoints: 0 });
+      }
+      return g;
+    };
+    for (const c of classes.classes) {
+      const e = c.representative;
+      let ids: { id: string; name: string }[];
+      if (by === 'subnet') ids = [{ id: dp.snapshot.subnets.get(e.subnetId)?.displayId ?? e.subnetId, name: subnetLabel(dp, e.subnetId) }];
+      else if (by === 'vnet') {
+        const v = dp.snapshot.virtualNetworks.get(e.vnetId);
+        ids = [{ id: v?.displayId ?? e.vnetId, name: v?.name ?? e.vnetId }];
+      } else ids = asgsOf(dp, e).map((id) => {
+        const a = dp.snapshot.applicationSecurityGroups.get(id);
+        return { id: a?.displayId ?? id, name: a?.name ?? id.split('/').pop() ?? id };
+      });
+      const gs = ids.map((x) => groupFor(x.id.toLowerCase(), x.name));
+      for (const g of gs) groups[g].endpoints += c.members.length;
+      if (gs.length === 0) ungrouped += c.members.length;
+      groupsOfClass.push(gs);
     }
-    return g;
-  };
-  for (const c of classes.classes) {
-    const e = c.representative;
-    let ids: { id: string; name: string }[];
-    if (by === 'subnet') ids = [{ id: dp.snapshot.subnets.get(e.subnetId)?.displayId ?? e.subnetId, name: subnetLabel(dp, e.subnetId) }];
-    else if (by === 'vnet') {
-      const v = dp.snapshot.virtualNetworks.get(e.vnetId);
-      ids = [{ id: v?.displayId ?? e.vnetId, name: v?.name ?? e.vnetId }];
-    } else ids = asgsOf(dp, e).map((id) => {
-      const a = dp.snapshot.applicationSecurityGroups.get(id);
-      return { id: a?.displayId ?? id, name: a?.name ?? id.split('/').pop() ?? id };
+    this.ungrouped = ungrouped;
+
+    // ---- destinations by address ----
+    const order = classes.classes.map((c, i) => [c.representative.ip, i] as const).filter(([, i]) => groupsOfClass[i].length > 0).sort((a, b) => a[0] - b[0]);
+    this.ips = Float64Array.from(order.map((x) => x[0]));
+    this.cls = Int32Array.from(order.map((x) => x[1]));
+
+    const G = groups.length;
+    // The answer's order (from name, to name, from id, to id) by the default collation, as
+    // String#localeCompare orders them; compared by rank, each name collated once per group.
+    this.nameRank = ranks(groups.map((g) => g.name));
+    this.idRank = ranks(groups.map((g) => g.id));
+    this.cells = new CellTable(G, this.nameRank, this.idRank);
+    this.seenGroup = new Int32Array(G);
+    // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
+    // same way, so one walk answers for all of them (split by source address afterwards).
+    const batches = new Map<string, number[]>();
+    classes.classes.forEach((c, i) => {
+      const e = c.representative;
+      if (e.kind !== 'nic' || groupsOfClass[i].length === 0) return;
+      const key = kit.walkGroupKey(e);
+      batches.set(key, [...(batches.get(key) ?? []), i]);
     });
-    const gs = ids.map((x) => groupFor(x.id.toLowerCase(), x.name));
-    for (const g of gs) groups[g].endpoints += c.members.length;
-    if (gs.length === 0) ungrouped += c.members.length;
-    groupsOfClass.push(gs);
+    this.batches = [...batches.values()];
+    // Each group's cells are closed after the last batch with one of its classes (see CellTable).
+    const lastBatch = (this.lastBatch = new Int32Array(G).fill(-1));
+    this.batches.forEach((members, b) => {
+      for (const ca of members) for (const ga of groupsOfClass[ca]) lastBatch[ga] = b;
+    });
+    this.closeOrder = Int32Array.from({ length: G }, (_, g) => g)
+      .filter((g) => lastBatch[g] >= 0)
+      .sort((a, b) => lastBatch[a] - lastBatch[b]);
+    this.noteCaveats(-1);
   }
 
-  // ---- destinations by address ----
-  const order = classes.classes.map((c, i) => [c.representative.ip, i] as const).filter(([, i]) => groupsOfClass[i].length > 0).sort((a, b) => a[0] - b[0]);
-  const ips = Float64Array.from(order.map((x) => x[0]));
-  const cls = Int32Array.from(order.map((x) => x[1]));
-
-  const G = groups.length;
-  // The answer's order (from name, to name, from id, to id) by the default collation, as
-  // String#localeCompare orders them; compared by rank, each name collated once per group.
-  const nameRank = ranks(groups.map((g) => g.name));
-  const idRank = ranks(groups.map((g) => g.id));
-  const cells = new CellTable(G, nameRank, idRank);
-  let pairs = 0;
-  let sources = 0;
-  const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
-  const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
-
-  /** What a source gets; `id` numbers it in the cell table. */
-  type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean; id: number };
-  /** What one source gets (its slice `mine` of the answer `t`), given its slices of the default-only answers. */
-  const gotOf = (t: BatchReach, target: Endpoint, mine: PacketSpace, slice: (mode: 'default' | 'default-inbound') => PacketSpace): Got | null => {
-    const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
-    if (!reach || reach.allowed.length === 0) return null;
-    // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
-    const inboundDefaultOnly = mine.subtract(slice('default-inbound')).isEmpty();
-    const defaultOnly = inboundDefaultOnly && mine.subtract(slice('default')).isEmpty();
-    const v = { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly, id: -1 };
-    v.id = cells.intern(v);
-    return v;
-  };
-  const seenGroup = new Int32Array(G);
-  let stamp = 0;
-  // Sources in batches: classes behind the same route table, VirtualNetwork tag and NSGs leave the
-  // same way, so one walk answers for all of them (split by source address afterwards).
-  const batches = new Map<string, number[]>();
-  classes.classes.forEach((c, i) => {
-    const e = c.representative;
-    if (e.kind !== 'nic' || groupsOfClass[i].length === 0) return;
-    const key = kit.walkGroupKey(e);
-    batches.set(key, [...(batches.get(key) ?? []), i]);
-  });
-  let totalSources = 0;
-  for (const members of batches.values()) totalSources += members.length;
-  // Each group's cells are closed after the last batch with one of its classes (see CellTable).
-  const lastBatch = new Int32Array(G).fill(-1);
-  let batchNo = 0;
-  for (const members of batches.values()) {
-    for (const ca of members) for (const ga of groupsOfClass[ca]) lastBatch[ga] = batchNo;
-    batchNo++;
+  /** How many source batches there are (numbered 0 to batchCount - 1). */
+  get batchCount(): number {
+    return this.batches.length;
   }
-  const nClasses = classes.classes.length;
-  // A cell's example destination by number: class cb's representative is cb; nClasses + cb is the
-  // class's other member, aimed at from inside its own batch (a host is not its own destination).
-  /** The member of a class that its own batch aims at. */
-  const targetOf = (klass: (typeof classes.classes)[number]) => klass.members.find((m) => m !== klass.representative) ?? klass.representative;
-  batchNo = 0;
-  for (const members of batches.values()) {
-    sources += members.length;
+
+  /**
+   * Fills the cells of the batches `claim` hands out, until it returns -1 (or a number past the
+   * last). Its numbers increase; batches it skips are left to other fills: groups whose batches
+   * all lie behind are closed as it goes.
+   */
+  run(claim: () => number): void {
+    const total = this.batches.reduce((n, m) => n + m.length, 0);
+    let closed = 0;
+    for (;;) {
+      const b = claim();
+      if (b < 0 || b >= this.batches.length) break;
+      while (closed < this.closeOrder.length && this.lastBatch[this.closeOrder[closed]] < b) this.cells.close(this.closeOrder[closed++]);
+      this.fillBatch(b);
+      this.noteCaveats(b);
+      this.opts.onProgress?.(this.sources, total);
+    }
+  }
+
+  /**
+   * Where runs of batches whose sources are in one VNet start (and batchCount at the end): they
+   * share walks and memo tables, so fills that share out batches take whole runs.
+   */
+  vnetRuns(): Int32Array {
+    const starts: number[] = [];
+    let last: string | undefined;
+    this.batches.forEach((members, b) => {
+      const v = this.classes.classes[members[0]].representative.vnetId;
+      if (v !== last) starts.push(b);
+      last = v;
+    });
+    starts.push(this.batches.length);
+    return Int32Array.from(starts);
+  }
+
+  /** Source classes per batch (how much work a batch is, roughly). */
+  batchSizes(): Int32Array {
+    return Int32Array.from(this.batches, (m) => m.length);
+  }
+
+  /** What this fill found, for another fill's absorb (the cell table is closed: fill no more). */
+  part(): MatrixPart {
+    return {
+      cells: this.cells.columns(),
+      caveats: this.kit.caveats.list().map((caveat) => ({ caveat, batch: this.caveatBatch.get(caveat.code) ?? -1 })),
+      stats: this.stats(),
+    };
+  }
+
+  /** Merges the part of another fill (of the same data plane and options) that took other batches. */
+  absorb(part: MatrixPart): void {
+    this.cells.absorb(part.cells);
+    this.absorbed.push(part);
+  }
+
+  private stats(): KitStats & { sourceClasses: number; pairs: number } {
+    return { ...this.kit.stats, sourceClasses: this.sources, pairs: this.pairs };
+  }
+
+  /** Records the batch in which each caveat was first met (the answer lists them in that order). */
+  private noteCaveats(batch: number): void {
+    for (const c of this.kit.caveats.list()) if (!this.caveatBatch.has(c.code)) this.caveatBatch.set(c.code, batch);
+  }
+
+  private fillBatch(b: number): void {
+    const { kit, paths, classes, cells, groupsOfClass, seenGroup } = this;
+    const G = this.groups.length;
+    const nClasses = classes.classes.length;
+    const members = this.batches[b];
+    cells.startBatch(b);
+    this.sources += members.length;
     const reps = members.map((i) => classes.classes[i].representative as Extract<Endpoint, { kind: 'nic' }>);
     const memberSet = new Set(members);
     const batch = kit.batch(reps);
     const reachable = kit.batchReachable(batch);
+    /** What one source gets (its slice `mine` of the answer `t`), given its slices of the default-only answers. */
+    const gotOf = (t: BatchReach, target: Endpoint, mine: PacketSpace, slice: (mode: 'default' | 'default-inbound') => PacketSpace): Got | null => {
+      const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
+      if (!reach || reach.allowed.length === 0) return null;
+      // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
+      const inboundDefaultOnly = mine.subtract(slice('default-inbound')).isEmpty();
+      const defaultOnly = inboundDefaultOnly && mine.subtract(slice('default')).isEmpty();
+      const v = { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly, id: -1 };
+      v.id = cells.intern(v);
+      return v;
+    };
     // (shape, destination group) pairs already merged in this batch by a destination outside the
     // batch: another destination of that shape and group merges the same values into the same
     // cells (which already hold their example), so it is skipped.
@@ -228,8 +355,10 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       const inBatch = memberSet.has(cb);
       // A host is not its own destination: inside a source class, aim at another member.
       const target = inBatch ? targetOf(klass) : klass.representative;
+      // A cell's example destination by number: class cb's representative is cb; nClasses + cb is
+      // the class's other member, aimed at from inside its own batch.
       const label = inBatch ? nClasses + cb : cb;
-      pairs++;
+      this.pairs++;
       // The shape first (cheap): a destination whose shape and groups are merged already is skipped.
       const shape = inBatch ? undefined : paths.shapeOf(batch, target);
       let shapeId = -1;
@@ -242,7 +371,7 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       }
       // Every source of the batch gets the same packets: each source group is merged once.
       const mergeUniform = (got: Got, nsgOnPath: boolean) => {
-        stamp++;
+        const stamp = ++this.stamp;
         for (const ca of members) {
           const a = classes.classes[ca].representative;
           if (a === target) continue;
@@ -295,55 +424,73 @@ export function computeMatrix(dp: DataPlane, opts: MatrixOptions = {}): MatrixAn
       }
       if (shapeId >= 0) for (const gb of groupsOfClass[cb]) merged.add(shapeId * G + gb);
     };
+    const { ips, cls } = this;
     for (const [lo, hi] of reachable.ranges()) {
       for (let i = lowerBound(ips, lo); i < ips.length && ips[i] <= hi; i++) visit(cls[i]);
     }
     kit.forget(batch);
     paths.forget(batch);
-    for (const ca of members) for (const ga of groupsOfClass[ca]) if (lastBatch[ga] === batchNo) cells.close(ga);
-    batchNo++;
-    opts.onProgress?.(sources, totalSources);
   }
 
-  const names = {
-    src: (ca: number) => formatIPv4(classes.classes[ca].representative.ip),
-    dst: (label: number) => (label < nClasses ? classes.classes[label].representative : targetOf(classes.classes[label - nClasses])).ipText,
-  };
-  const out: MatrixCell[] = cells.sorted(names, (c) => ({
-    from: groups[c.from].name,
-    to: groups[c.to].name,
-    fromId: groups[c.from].id,
-    toId: groups[c.to].id,
-    allowed: c.allowed,
-    defaultRulesOnly: c.defaultOnly,
-    inboundDefaultRulesOnly: c.inboundDefaultOnly,
-    nsgOnPath: c.nsg,
-    example: c.example,
-  }));
-  const sortedGroups = groups.map((g, i) => ({ g, i })).sort((a, b) => nameRank[a.i] - nameRank[b.i] || idRank[a.i] - idRank[b.i]).map((x) => x.g);
-  return {
-    by,
-    ports: opts.ports ? opts.ports.ranges().map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)) : 'any',
-    groups: sortedGroups,
-    cells: out,
-    summary: {
-      groups: groups.length,
-      cells: out.length,
-      defaultRulesOnly: count(out, (c) => c.defaultRulesOnly),
-      inboundDefaultRulesOnly: count(out, (c) => c.inboundDefaultRulesOnly),
-      withoutNsg: count(out, (c) => !c.nsgOnPath),
-      ungroupedEndpoints: ungrouped,
-    },
-    caveats: kit.caveats.list(),
-    stats: { ...kit.stats, sourceClasses: sources, pairs },
-  };
-}
+  /** The answer: this fill's cells and those of the parts it absorbed. */
+  answer(): MatrixAnswer {
+    const { classes, groups, nameRank, idRank } = this;
+    const nClasses = classes.classes.length;
+    const names = {
+      src: (ca: number) => formatIPv4(classes.classes[ca].representative.ip),
+      dst: (label: number) => (label < nClasses ? classes.classes[label].representative : targetOf(classes.classes[label - nClasses])).ipText,
+    };
+    const table = this.cells;
+    const order = table.answerOrder();
+    const source = { table, groups, names };
+    const out: MatrixCell[] = [];
+    let defaultRulesOnly = 0;
+    let inboundDefaultRulesOnly = 0;
+    let withoutNsg = 0;
+    for (const i of order) {
+      out.push(new MatrixCellView(source, i));
+      if (table.defaultOnlyOf(i)) defaultRulesOnly++;
+      if (table.inboundDefaultOnlyOf(i)) inboundDefaultRulesOnly++;
+      if (!table.nsgOf(i)) withoutNsg++;
+    }
+    const sortedGroups = groups.map((g, i) => ({ g, i })).sort((a, b) => nameRank[a.i] - nameRank[b.i] || idRank[a.i] - idRank[b.i]).map((x) => x.g);
+    const stats = this.stats();
+    for (const p of this.absorbed) for (const k of Object.keys(stats) as (keyof typeof stats)[]) stats[k] += p.stats[k];
+    const opts = this.opts;
+    return {
+      by: this.by,
+      ports: opts.ports ? opts.ports.ranges().map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)) : 'any',
+      groups: sortedGroups,
+      cells: out,
+      summary: {
+        groups: groups.length,
+        cells: out.length,
+        defaultRulesOnly,
+        inboundDefaultRulesOnly,
+        withoutNsg,
+        ungroupedEndpoints: this.ungrouped,
+      },
+      caveats: this.caveats(),
+      stats,
+    };
+  }
 
-/** How many items pass (no filtered copy: at tier L there are millions of cells). */
-function count<T>(items: T[], test: (x: T) => boolean): number {
-  let n = 0;
-  for (const x of items) if (test(x)) n++;
-  return n;
+  /**
+   * Every fill's caveats in the order one fill of every batch would have met them: by the batch
+   * each was first met in, then in the order of the fill that met it there.
+   */
+  private caveats(): Caveat[] {
+    const mine = this.kit.caveats.list().map((caveat) => ({ caveat, batch: this.caveatBatch.get(caveat.code) ?? -1 }));
+    const parts = [mine, ...this.absorbed.map((p) => p.caveats)];
+    const first = new Map<string, { caveat: Caveat; batch: number; part: number; pos: number }>();
+    parts.forEach((list, part) =>
+      list.forEach((c, pos) => {
+        const seen = first.get(c.caveat.code);
+        if (!seen || c.batch < seen.batch) first.set(c.caveat.code, { ...c, part, pos });
+      }),
+    );
+    return [...first.values()].sort((a, b) => a.batch - b.batch || a.part - b.part || a.pos - b.pos).map((c) => c.caveat);
+  }
 }
 
 const collator = new Intl.Collator();

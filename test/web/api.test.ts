@@ -13,9 +13,10 @@ import { SAMPLE, SAMPLE_TAGS } from './helpers.ts';
 
 let data: WebData;
 
+/** The answer as the page gets it: the server sends the body as JSON (the matrix's cells are views whose JSON is the plain cell). */
 function get<T>(path: string, params: Record<string, string> = {}): { status: number; body: T } {
   const r = data.answer('GET', path, new URLSearchParams(params));
-  return { status: r.status, body: r.body as T };
+  return { status: r.status, body: JSON.parse(JSON.stringify(r.body)) as T };
 }
 
 const hasVerb = (v: string) => COMMANDS.some((c) => c.name === v);
