@@ -332,13 +332,19 @@ export class ReachKit {
     if (parts.length === 1 && parts[0].tagged.length === 0) cuts = parts[0].fixed;
     else {
       // The same boundaries as every rule's box at this point: the rules that name the
-      // VirtualNetwork tag are the only ones whose box depends on the point.
-      const set = new Set<number>();
+      // VirtualNetwork tag are the only ones whose box depends on the point. Sorted lists merged
+      // (each tagged part once: most are the same set, often the empty one).
+      const lists: number[][] = [];
+      const seen = new Set<IntervalSet>();
       for (const p of parts) {
-        for (const x of p.fixed) set.add(x);
-        for (const t of p.tagged) addCuts(set, t.union(vnetTag));
+        lists.push(p.fixed);
+        for (const t of p.tagged) {
+          if (seen.has(t)) continue;
+          seen.add(t);
+          lists.push(cutsOfSet(t.union(vnetTag)));
+        }
       }
-      cuts = [...set].sort((a, b) => a - b);
+      cuts = mergeSortedUnique(lists);
     }
     slots[slot] = cuts;
     return cuts;
@@ -355,13 +361,18 @@ export class ReachKit {
     let hit = slots[slot];
     if (hit) return hit;
     const dim = slot % 2 === 0 ? 'src' : 'dst';
-    const set = new Set<number>();
+    // Rules compiled from the same text share their sets: each distinct set's cuts once.
+    const lists: number[][] = [];
+    const seen = new Set<IntervalSet>();
     const tagged: IntervalSet[] = [];
     for (const c of slot < 2 ? nsg.inbound : nsg.outbound) {
       if (c[dim].virtualNetwork) tagged.push(c[dim].fixed);
-      else addCuts(set, c[dim].fixed);
+      else if (!seen.has(c[dim].fixed)) {
+        seen.add(c[dim].fixed);
+        lists.push(cutsOfSet(c[dim].fixed));
+      }
     }
-    slots[slot] = hit = { fixed: [...set].sort((a, b) => a - b), tagged };
+    slots[slot] = hit = { fixed: mergeSortedUnique(lists), tagged };
     return hit;
   }
 
@@ -1091,6 +1102,33 @@ function isDefaultRule(c: CompiledRule): boolean {
 
 export function samePoint(a: FilterPoint, b: FilterPoint): boolean {
   return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
+}
+
+/** The boundaries one set draws (addCuts's), sorted: each interval's start and the address after its end. */
+function cutsOfSet(s: IntervalSet): number[] {
+  const b = s.bounds;
+  const out: number[] = [];
+  for (let i = 0; i < b.length; i += 2) {
+    out.push(b[i]);
+    if (b[i + 1] < 0xffffffff) out.push(b[i + 1] + 1);
+  }
+  return out;
+}
+
+/** The sorted union of sorted lists, each number once (what a Set of them sorted gives). */
+function mergeSortedUnique(lists: readonly (readonly number[])[]): number[] {
+  let acc: readonly number[] = [];
+  for (const l of lists) {
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < acc.length || j < l.length) {
+      const x = j >= l.length || (i < acc.length && acc[i] <= l[j]) ? acc[i++] : l[j++];
+      if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+    }
+    acc = out;
+  }
+  return acc as number[];
 }
 
 function addCuts(set: Set<number>, s: IntervalSet): void {

@@ -1,0 +1,42 @@
+// The cold blast alone, as `ztpath blast` pays it: import, compile + compileAll, a settled heap,
+// then the first blast of the process (CPU ms, wall ms, GC) and N warm ones after it. Footholds as
+// bench/blast-hash.ts's (the first is the one named there as 0.0). Run old and new alternately.
+// Usage: npx tsx --expose-gc bench/blast-cold.ts TIER [N] [FIRST: skip this many footholds]
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import * as core from '../core/index.ts';
+import { createImportSession } from '../importer/index.ts';
+import { listJsonFiles } from './estates.ts';
+import { gcTally, settleHeap } from './measure.ts';
+import { createRng } from './synth/prng.ts';
+import { loadavg } from 'node:os';
+
+const tier = process.argv[2] ?? 'M';
+const n = Number(process.argv[3] ?? 5);
+const first = Number(process.argv[4] ?? 0);
+const dir = new URL(`./estates/${tier}-seed1/`, import.meta.url).pathname;
+const session = createImportSession();
+for (const f of listJsonFiles(dir)) session.addDocument(relative(dir, f), readFileSync(f, 'utf8'));
+const dp = core.compile(session.finish());
+dp.compileAll();
+const nicIds = [...dp.snapshot.networkInterfaces.values()].filter((x) => !x.privateEndpointId && x.ipConfigurations.some((c) => c.privateIp && c.subnetId)).map((x) => x.id);
+const rng = createRng(7, 'blast-hash');
+const refs = Array.from({ length: first + n + 1 }, () => {
+  const r = core.resolveRef(dp, dp.snapshot.networkInterfaces.get(rng.pick(nicIds))!.displayId);
+  if (!r.ok) throw new Error('unresolved');
+  return r.ref;
+}).slice(first);
+await settleHeap();
+const gc = gcTally();
+const rows: string[] = [];
+for (const [i, from] of refs.entries()) {
+  const g0 = gc.ms;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const a = core.computeBlastRadius(dp, { from });
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the GC observer reports asynchronously
+  rows.push(`${i === 0 ? 'cold' : 'warm'} cpu=${Math.round((c.user + c.system) / 1000)} wall=${Math.round(wall)} gc=${Math.round(gc.ms - g0)} reached=${a.summary.endpoints} walks=${a.stats?.walks} inbound=${a.stats?.inboundComputations} nsg=${a.stats?.nsgComputations}`);
+}
+console.log(`${tier} load ${loadavg()[0].toFixed(2)}\n${rows.join('\n')}`);
