@@ -16,7 +16,7 @@
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
-import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
+import type { EffectiveRoute, EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import type { VirtualNetworkTag } from '../dataplane/virtual-network-tag.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
@@ -645,12 +645,18 @@ export class ReachKit {
       if (e.cidr.end < 0xffffffff) set.add(e.cidr.end + 1);
     }
     const cuts = [...set].sort((a, b) => a - b);
-    const iv = cuts.map((lo, i) => {
-      const m = table.lookup(lo);
-      const nh = m?.route.nextHopIpAddress[0];
-      const origin = m?.route.origin;
-      const decision = `${m?.route.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
-      return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: m?.route.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision };
+    // One route usually covers several intervals: what it decides is worked out once per route.
+    const byRoute = new Map<EffectiveRoute | undefined, Omit<RouteInterval, 'lo' | 'hi'>>();
+    const iv = cuts.map((lo, i): RouteInterval => {
+      const route = table.lookup(lo)?.route;
+      let d = byRoute.get(route);
+      if (!d) {
+        const nh = route?.nextHopIpAddress[0];
+        const origin = route?.origin;
+        const decision = `${route?.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
+        byRoute.set(route, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
+      }
+      return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: d.nextHopType, nextHopIp: d.nextHopIp, decision: d.decision };
     });
     p = { iv, cuts, decisions: iv.map((x) => x.decision) };
     partitions.set(table, p);
@@ -698,13 +704,14 @@ export class ReachKit {
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
-    const ranges: [number, number][] = [];
+    // The partition's intervals are in address order: their parts are joined in that order.
+    const parts: IntervalSet[] = [];
     for (const iv of table ? this.partition(table).iv : []) {
       const t = iv.nextHopType;
-      if (t === 'VnetLocal') for (const r of IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet).ranges()) ranges.push(r);
-      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) ranges.push([iv.lo, iv.hi]);
+      if (t === 'VnetLocal') parts.push(IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet));
+      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) parts.push(IntervalSet.range(iv.lo, iv.hi));
     }
-    const result = IntervalSet.fromRanges(ranges);
+    const result = IntervalSet.joinOrdered(parts);
     this.rememberSet(key, result);
     return result;
   }
@@ -730,7 +737,8 @@ export class ReachKit {
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
-    const ranges: [number, number][] = [];
+    // The partition's intervals are in address order: their parts are joined in that order.
+    const parts: IntervalSet[] = [];
     for (const iv of p.iv) {
       let part: IntervalSet;
       switch (iv.nextHopType) {
@@ -760,9 +768,9 @@ export class ReachKit {
         default:
           part = IntervalSet.EMPTY;
       }
-      for (const r of part.ranges()) ranges.push(r);
+      parts.push(part);
     }
-    const result = IntervalSet.fromRanges(ranges);
+    const result = IntervalSet.joinOrdered(parts);
     this.rememberSet(key, result);
     return result;
   }
