@@ -1125,18 +1125,28 @@ function cutsOfSet(s: IntervalSet): number[] {
 
 /** The sorted union of sorted lists, each number once (what a Set of them sorted gives). */
 function mergeSortedUnique(lists: readonly (readonly number[])[]): number[] {
-  let acc: readonly number[] = [];
-  for (const l of lists) {
+  if (lists.length === 1) return lists[0].slice();
+  if (lists.length === 2) {
+    const [a, b] = lists;
     const out: number[] = [];
     let i = 0;
     let j = 0;
-    while (i < acc.length || j < l.length) {
-      const x = j >= l.length || (i < acc.length && acc[i] <= l[j]) ? acc[i++] : l[j++];
+    while (i < a.length || j < b.length) {
+      const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
       if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
     }
-    acc = out;
+    return out;
   }
-  return acc as number[];
+  // Many lists: one array, one numeric sort, duplicates dropped in place.
+  let n = 0;
+  for (const l of lists) n += l.length;
+  const all = new Float64Array(n);
+  n = 0;
+  for (const l of lists) for (let i = 0; i < l.length; i++) all[n++] = l[i];
+  all.sort();
+  const out: number[] = [];
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+  return out;
 }
 
 function addCuts(set: Set<number>, s: IntervalSet): void {
