@@ -780,7 +780,7 @@ export class ReachKit {
   /** A batch of NICs that share subnet and NSGs (the caller groups them); `rep` walks for all. */
   batch(members: Extract<Endpoint, { kind: 'nic' }>[]): SourceBatch {
     const rep = members.reduce((a, b) => (b.ip < a.ip ? b : a));
-    const src = IntervalSet.fromRanges(members.map((m) => [m.ip, m.ip] as [number, number]));
+    const src = IntervalSet.fromPoints(members.map((m) => m.ip));
     return { rep, src, key: `${rep.vnetId}|${rep.ip}|${src.key()}` };
   }
 
@@ -1101,7 +1101,13 @@ interface SharedArrival {
 
 /** `space` with every box's destination (and, when given, source) replaced. */
 function substitute(space: PacketSpace, src: IntervalSet | undefined, dst: IntervalSet): PacketSpace {
-  return new PacketSpace(space.boxes.map((x) => (src ? { ...x, src, dst } : { ...x, dst })));
+  // Literal boxes, not spreads: memo hits substitute every box of every result.
+  const boxes: Box[] = new Array(space.boxes.length);
+  for (let i = 0; i < boxes.length; i++) {
+    const x = space.boxes[i];
+    boxes[i] = { protocols: x.protocols, src: src ?? x.src, srcPorts: x.srcPorts, dst, dstPorts: x.dstPorts };
+  }
+  return new PacketSpace(boxes);
 }
 
 function isDefaultRule(c: CompiledRule): boolean {

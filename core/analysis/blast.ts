@@ -299,7 +299,10 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
         }
       }
       // Unvisited classes whose address the batch can route to, in address order.
-      for (const [lo, hi] of reachable.ranges()) {
+      const rb = reachable.bounds;
+      for (let k = 0; k < rb.length; k += 2) {
+        const lo = rb[k];
+        const hi = rb[k + 1];
         for (let i = unvisitedFrom(lowerBound(index.ips, lo)); i < index.ips.length && index.ips[i] <= hi; i = unvisitedFrom(i + 1)) {
           const c = index.cls[i];
           if (!visited[c]) reach(classes.classes[c].representative, c);

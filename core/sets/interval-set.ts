@@ -68,6 +68,14 @@ export class IntervalSet {
     return new IntervalSet(out);
   }
 
+  /** The set of these numbers (any order, repeats allowed): fromRanges of one-number ranges, without a pair per number. */
+  static fromPoints(points: readonly number[]): IntervalSet {
+    const sorted = Float64Array.from(points).sort();
+    const out: number[] = [];
+    for (let i = 0; i < sorted.length; i++) pushMerged(out, sorted[i], sorted[i]);
+    return IntervalSet.of(out);
+  }
+
   /**
    * The union of sets given in order, each wholly after the one before (touching ones merge): what
    * fromRanges of all their ranges gives, without the copies and the sort.

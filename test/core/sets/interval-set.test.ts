@@ -20,6 +20,17 @@ describe('IntervalSet', () => {
     expect(s.size()).toBe(10);
   });
 
+  it('fromPoints equals fromRanges of one-number ranges', () => {
+    expect(IntervalSet.fromPoints([7, 3, 4, 4, 9, 5]).ranges()).toEqual([[3, 5], [7, 7], [9, 9]]);
+    expect(IntervalSet.fromPoints([]).isEmpty()).toBe(true);
+    expect(IntervalSet.fromPoints([0xffffffff, 0]).ranges()).toEqual([[0, 0], [0xffffffff, 0xffffffff]]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: U - 1 }), { maxLength: 12 }), (xs) => {
+        expect(IntervalSet.fromPoints(xs).ranges()).toEqual(IntervalSet.fromRanges(xs.map((x) => [x, x] as [number, number])).ranges());
+      }),
+    );
+  });
+
   it('joinOrdered equals fromRanges of the parts given in order, touching parts merged', () => {
     expect(IntervalSet.joinOrdered([IntervalSet.range(1, 4), IntervalSet.EMPTY, IntervalSet.fromRanges([[5, 6], [9, 9]]), IntervalSet.range(10, 12)]).ranges()).toEqual([[1, 6], [9, 12]]);
     fc.assert(
