@@ -89,12 +89,12 @@ function rewrite(space: PacketSpace, change: Partial<Pick<Box, 'src' | 'dst' | '
   return new PacketSpace(space.boxes.map((b) => ({ ...b, ...change })));
 }
 
-type EndpointDisplay = { resource: string; name: string; kind: HopKind };
+export type EndpointDisplay = { resource: string; name: string; kind: HopKind };
 
 /** Displays by snapshot and endpoint: every walk names its two ends, and blast names every endpoint it reaches. */
 const displays = new WeakMap<object, WeakMap<Endpoint, EndpointDisplay>>();
 
-function endpointDisplay(dp: DataPlane, e: Endpoint): EndpointDisplay {
+export function endpointDisplay(dp: DataPlane, e: Endpoint): EndpointDisplay {
   let bySnapshot = displays.get(dp.snapshot);
   if (!bySnapshot) displays.set(dp.snapshot, (bySnapshot = new WeakMap()));
   let d = bySnapshot.get(e);
