@@ -947,7 +947,9 @@ export class ReachKit {
   private inboundAtDestination(arrival: PacketSpace, arrivalKey: number, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const where = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    // The filter point's number stands for its NSG pair and VirtualNetwork tag (pointInfo): short
+    // keys, hashed on every lookup, instead of two resource ids.
+    const where = `${this.pointInfo(point).id}|${atomIndex(cuts, b.ip)}`;
     const key = `${mode}|${arrivalKey}|${where}`;
     const shape = this.arrivalShape(arrival);
     const src = shared ? shared.src : shape.src;
@@ -974,7 +976,7 @@ export class ReachKit {
     const srcAtom = space.boxes.every((b) => b.src.equals(src) && b.dst.equals(dst)) ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), src) : -1;
     const dstAtom = srcAtom >= 0 ? atomOf(this.nsgCutsOf(point, 'Inbound', 'dst'), dst) : -1;
     if (dstAtom < 0) return this.applyNsgs(point, 'Inbound', space, 'all');
-    const key = `all|${this.arrivalShape(space).id}|${srcAtom}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${dstAtom}`;
+    const key = `all|${this.arrivalShape(space).id}|${srcAtom}|${this.pointInfo(point).id}|${dstAtom}`;
     const hit = this.plane.inbound.get(key);
     if (hit) return hit.isEmpty() ? hit : substitute(hit, src, dst);
     this.stats.inboundComputations++;
