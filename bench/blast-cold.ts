@@ -4,13 +4,10 @@
 // CPU ms: cpu is the process's (GC helper threads too), main the main thread's alone.
 // Usage: npx tsx --expose-gc bench/blast-cold.ts TIER [N] [FIRST: skip this many footholds]
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import * as core from '../core/index.ts';
-import { createImportSession } from '../importer/index.ts';
-import { listJsonFiles } from './estates.ts';
-import { gcTally, settleHeap } from './measure.ts';
-import { createRng } from './synth/prng.ts';
 import { loadavg } from 'node:os';
+import * as core from '../core/index.ts';
+import { blastFootholds, compiledEstate } from './blast-footholds.ts';
+import { gcTally, settleHeap } from './measure.ts';
 
 /** CPU ms of the main thread alone (Linux /proc; GC helper threads left out), or NaN elsewhere. */
 function mainThreadMs(): number {
@@ -25,18 +22,8 @@ function mainThreadMs(): number {
 const tier = process.argv[2] ?? 'M';
 const n = Number(process.argv[3] ?? 5);
 const first = Number(process.argv[4] ?? 0);
-const dir = new URL(`./estates/${tier}-seed1/`, import.meta.url).pathname;
-const session = createImportSession();
-for (const f of listJsonFiles(dir)) session.addDocument(relative(dir, f), readFileSync(f, 'utf8'));
-const dp = core.compile(session.finish());
-dp.compileAll();
-const nicIds = [...dp.snapshot.networkInterfaces.values()].filter((x) => !x.privateEndpointId && x.ipConfigurations.some((c) => c.privateIp && c.subnetId)).map((x) => x.id);
-const rng = createRng(7, 'blast-hash');
-const refs = Array.from({ length: first + n + 1 }, () => {
-  const r = core.resolveRef(dp, dp.snapshot.networkInterfaces.get(rng.pick(nicIds))!.displayId);
-  if (!r.ok) throw new Error('unresolved');
-  return r.ref;
-}).slice(first);
+const dp = compiledEstate(tier);
+const refs = blastFootholds(dp, first + n + 1).slice(first);
 await settleHeap();
 const gc = gcTally();
 const rows: string[] = [];
