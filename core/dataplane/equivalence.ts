@@ -143,11 +143,36 @@ function appGatewayTargets(dp: DataPlane): Set<string> {
   return s;
 }
 
+/** One subnet's classes: a short list, and past LIST_MAX classes a map by signature and atom too. */
+interface SubnetClasses {
+  list: { sig: string; atom: number; c: EndpointClass }[];
+  map?: Map<string, EndpointClass>;
+}
+
+const LIST_MAX = 8;
+
+function findClass(s: SubnetClasses, sig: string, atom: number): EndpointClass | undefined {
+  if (s.map) return s.map.get(`${atom}|${sig}`);
+  for (const x of s.list) if (x.atom === atom && x.sig === sig) return x.c;
+  return undefined;
+}
+
+function addClass(s: SubnetClasses, sig: string, atom: number, c: EndpointClass): void {
+  if (s.map) {
+    s.map.set(`${atom}|${sig}`, c);
+    return;
+  }
+  s.list.push({ sig, atom, c });
+  if (s.list.length > LIST_MAX) s.map = new Map(s.list.map((x) => [`${x.atom}|${x.sig}`, x.c]));
+}
+
 export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => boolean = (e) => e.kind === 'nic'): EndpointClasses {
   const cuts = addressBoundaries(dp);
-  // Classes by subnet, then signature, then atom: the long ids are looked up as they are (their
-  // hashes are cached) instead of being joined into one fresh key per endpoint.
-  const bySubnet = new Map<string, Map<string, Map<number, EndpointClass>>>();
+  // Classes by subnet, then signature and atom: the long subnet ids are looked up as they are (their
+  // hashes are cached) instead of being joined into one fresh key per endpoint. A subnet holds one or
+  // two classes as a rule: a short list searched in place, not two maps per subnet (~20,000 maps at
+  // L); a subnet with many classes gets a map by signature and atom.
+  const bySubnet = new Map<string, SubnetClasses>();
   const classes: EndpointClass[] = [];
   const agw = appGatewayTargets(dp);
   for (const m of dp.addresses.byVnet.values()) {
@@ -156,14 +181,12 @@ export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => b
       // NICs and private endpoints are grouped; every other kind of endpoint is its own class.
       const sig = e.kind === 'nic' ? nicSignature(dp, e, agw) : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e, agw) : `${e.kind}|${e.ip}`;
       const atom = atomOf(cuts, e.ip);
-      let bySig = bySubnet.get(e.subnetId);
-      if (!bySig) bySubnet.set(e.subnetId, (bySig = new Map()));
-      let byAtom = bySig.get(sig);
-      if (!byAtom) bySig.set(sig, (byAtom = new Map()));
-      let c = byAtom.get(atom);
+      let inSubnet = bySubnet.get(e.subnetId);
+      if (!inSubnet) bySubnet.set(e.subnetId, (inSubnet = { list: [] }));
+      let c = findClass(inSubnet, sig, atom);
       if (!c) {
         c = { key: `${e.subnetId}|${sig}|${atom}`, representative: e, members: [] };
-        byAtom.set(atom, c);
+        addClass(inSubnet, sig, atom, c);
         classes.push(c);
       }
       c.members.push(e);
