@@ -27,7 +27,7 @@ import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
-import { endpointDisplay, endpointHop } from '../trace/walk.ts';
+import { endpointDisplays, endpointHop } from '../trace/walk.ts';
 import { ReachKit, portScope, type AllowedPorts, type KitStats } from './blast-walk.ts';
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
@@ -374,7 +374,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   };
   // Each endpoint's display (name, resource): remembered per snapshot by the walk's own table, so
   // no hop object and no table of this answer's own for the tens of thousands of members.
-  const hopOf = (e: Endpoint) => endpointDisplay(dp, e);
+  const hopOf = endpointDisplays(dp);
   // The path to a node is the path to its parent plus one step: the parents' steps are built once
   // and shared by every member of the classes below them (only the last step names the member).
   const stepCache = new Map<string, BlastStep[]>();
