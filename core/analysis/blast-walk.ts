@@ -16,7 +16,7 @@
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
-import type { EffectiveRouteTable } from '../dataplane/effective-routes.ts';
+import type { EffectiveRoute, EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import type { VirtualNetworkTag } from '../dataplane/virtual-network-tag.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
@@ -332,13 +332,19 @@ export class ReachKit {
     if (parts.length === 1 && parts[0].tagged.length === 0) cuts = parts[0].fixed;
     else {
       // The same boundaries as every rule's box at this point: the rules that name the
-      // VirtualNetwork tag are the only ones whose box depends on the point.
-      const set = new Set<number>();
+      // VirtualNetwork tag are the only ones whose box depends on the point. Sorted lists merged
+      // (each tagged part once: most are the same set, often the empty one).
+      const lists: number[][] = [];
+      const seen = new Set<IntervalSet>();
       for (const p of parts) {
-        for (const x of p.fixed) set.add(x);
-        for (const t of p.tagged) addCuts(set, t.union(vnetTag));
+        lists.push(p.fixed);
+        for (const t of p.tagged) {
+          if (seen.has(t)) continue;
+          seen.add(t);
+          lists.push(cutsOfSet(t.union(vnetTag)));
+        }
       }
-      cuts = [...set].sort((a, b) => a - b);
+      cuts = mergeSortedUnique(lists);
     }
     slots[slot] = cuts;
     return cuts;
@@ -355,13 +361,18 @@ export class ReachKit {
     let hit = slots[slot];
     if (hit) return hit;
     const dim = slot % 2 === 0 ? 'src' : 'dst';
-    const set = new Set<number>();
+    // Rules compiled from the same text share their sets: each distinct set's cuts once.
+    const lists: number[][] = [];
+    const seen = new Set<IntervalSet>();
     const tagged: IntervalSet[] = [];
     for (const c of slot < 2 ? nsg.inbound : nsg.outbound) {
       if (c[dim].virtualNetwork) tagged.push(c[dim].fixed);
-      else addCuts(set, c[dim].fixed);
+      else if (!seen.has(c[dim].fixed)) {
+        seen.add(c[dim].fixed);
+        lists.push(cutsOfSet(c[dim].fixed));
+      }
     }
-    slots[slot] = hit = { fixed: [...set].sort((a, b) => a - b), tagged };
+    slots[slot] = hit = { fixed: mergeSortedUnique(lists), tagged };
     return hit;
   }
 
@@ -634,12 +645,18 @@ export class ReachKit {
       if (e.cidr.end < 0xffffffff) set.add(e.cidr.end + 1);
     }
     const cuts = [...set].sort((a, b) => a - b);
-    const iv = cuts.map((lo, i) => {
-      const m = table.lookup(lo);
-      const nh = m?.route.nextHopIpAddress[0];
-      const origin = m?.route.origin;
-      const decision = `${m?.route.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
-      return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: m?.route.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision };
+    // One route usually covers several intervals: what it decides is worked out once per route.
+    const byRoute = new Map<EffectiveRoute | undefined, Omit<RouteInterval, 'lo' | 'hi'>>();
+    const iv = cuts.map((lo, i): RouteInterval => {
+      const route = table.lookup(lo)?.route;
+      let d = byRoute.get(route);
+      if (!d) {
+        const nh = route?.nextHopIpAddress[0];
+        const origin = route?.origin;
+        const decision = `${route?.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
+        byRoute.set(route, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
+      }
+      return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: d.nextHopType, nextHopIp: d.nextHopIp, decision: d.decision };
     });
     p = { iv, cuts, decisions: iv.map((x) => x.decision) };
     partitions.set(table, p);
@@ -687,13 +704,14 @@ export class ReachKit {
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
-    const ranges: [number, number][] = [];
+    // The partition's intervals are in address order: their parts are joined in that order.
+    const parts: IntervalSet[] = [];
     for (const iv of table ? this.partition(table).iv : []) {
       const t = iv.nextHopType;
-      if (t === 'VnetLocal') for (const r of IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet).ranges()) ranges.push(r);
-      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) ranges.push([iv.lo, iv.hi]);
+      if (t === 'VnetLocal') parts.push(IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet));
+      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) parts.push(IntervalSet.range(iv.lo, iv.hi));
     }
-    const result = IntervalSet.fromRanges(ranges);
+    const result = IntervalSet.joinOrdered(parts);
     this.rememberSet(key, result);
     return result;
   }
@@ -719,7 +737,8 @@ export class ReachKit {
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
-    const ranges: [number, number][] = [];
+    // The partition's intervals are in address order: their parts are joined in that order.
+    const parts: IntervalSet[] = [];
     for (const iv of p.iv) {
       let part: IntervalSet;
       switch (iv.nextHopType) {
@@ -749,9 +768,9 @@ export class ReachKit {
         default:
           part = IntervalSet.EMPTY;
       }
-      for (const r of part.ranges()) ranges.push(r);
+      parts.push(part);
     }
-    const result = IntervalSet.fromRanges(ranges);
+    const result = IntervalSet.joinOrdered(parts);
     this.rememberSet(key, result);
     return result;
   }
@@ -761,7 +780,7 @@ export class ReachKit {
   /** A batch of NICs that share subnet and NSGs (the caller groups them); `rep` walks for all. */
   batch(members: Extract<Endpoint, { kind: 'nic' }>[]): SourceBatch {
     const rep = members.reduce((a, b) => (b.ip < a.ip ? b : a));
-    const src = IntervalSet.fromRanges(members.map((m) => [m.ip, m.ip] as [number, number]));
+    const src = IntervalSet.fromPoints(members.map((m) => m.ip));
     return { rep, src, key: `${rep.vnetId}|${rep.ip}|${src.key()}` };
   }
 
@@ -928,7 +947,9 @@ export class ReachKit {
   private inboundAtDestination(arrival: PacketSpace, arrivalKey: number, b: Endpoint, point: FilterPoint, mode: FilterMode, shared?: SharedArrival): { space: PacketSpace; key: string } {
     const dstPoint = IntervalSet.point(b.ip);
     const cuts = this.nsgCutsOf(point, 'Inbound', 'dst');
-    const where = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(cuts, b.ip)}`;
+    // The filter point's number stands for its NSG pair and VirtualNetwork tag (pointInfo): short
+    // keys, hashed on every lookup, instead of two resource ids.
+    const where = `${this.pointInfo(point).id}|${atomIndex(cuts, b.ip)}`;
     const key = `${mode}|${arrivalKey}|${where}`;
     const shape = this.arrivalShape(arrival);
     const src = shared ? shared.src : shape.src;
@@ -955,7 +976,7 @@ export class ReachKit {
     const srcAtom = space.boxes.every((b) => b.src.equals(src) && b.dst.equals(dst)) ? atomOf(this.nsgCutsOf(point, 'Inbound', 'src'), src) : -1;
     const dstAtom = srcAtom >= 0 ? atomOf(this.nsgCutsOf(point, 'Inbound', 'dst'), dst) : -1;
     if (dstAtom < 0) return this.applyNsgs(point, 'Inbound', space, 'all');
-    const key = `all|${this.arrivalShape(space).id}|${srcAtom}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(this.dp.virtualNetworkTag(point.subnetId))}|${dstAtom}`;
+    const key = `all|${this.arrivalShape(space).id}|${srcAtom}|${this.pointInfo(point).id}|${dstAtom}`;
     const hit = this.plane.inbound.get(key);
     if (hit) return hit.isEmpty() ? hit : substitute(hit, src, dst);
     this.stats.inboundComputations++;
@@ -1082,7 +1103,13 @@ interface SharedArrival {
 
 /** `space` with every box's destination (and, when given, source) replaced. */
 function substitute(space: PacketSpace, src: IntervalSet | undefined, dst: IntervalSet): PacketSpace {
-  return new PacketSpace(space.boxes.map((x) => (src ? { ...x, src, dst } : { ...x, dst })));
+  // Literal boxes, not spreads: memo hits substitute every box of every result.
+  const boxes: Box[] = new Array(space.boxes.length);
+  for (let i = 0; i < boxes.length; i++) {
+    const x = space.boxes[i];
+    boxes[i] = { protocols: x.protocols, src: src ?? x.src, srcPorts: x.srcPorts, dst, dstPorts: x.dstPorts };
+  }
+  return new PacketSpace(boxes);
 }
 
 function isDefaultRule(c: CompiledRule): boolean {
@@ -1091,6 +1118,43 @@ function isDefaultRule(c: CompiledRule): boolean {
 
 export function samePoint(a: FilterPoint, b: FilterPoint): boolean {
   return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
+}
+
+/** The boundaries one set draws (addCuts's), sorted: each interval's start and the address after its end. */
+function cutsOfSet(s: IntervalSet): number[] {
+  const b = s.bounds;
+  const out: number[] = [];
+  for (let i = 0; i < b.length; i += 2) {
+    out.push(b[i]);
+    if (b[i + 1] < 0xffffffff) out.push(b[i + 1] + 1);
+  }
+  return out;
+}
+
+/** The sorted union of sorted lists, each number once (what a Set of them sorted gives). */
+function mergeSortedUnique(lists: readonly (readonly number[])[]): number[] {
+  if (lists.length === 1) return lists[0].slice();
+  if (lists.length === 2) {
+    const [a, b] = lists;
+    const out: number[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < a.length || j < b.length) {
+      const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+      if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+    }
+    return out;
+  }
+  // Many lists: one array, one numeric sort, duplicates dropped in place.
+  let n = 0;
+  for (const l of lists) n += l.length;
+  const all = new Float64Array(n);
+  n = 0;
+  for (const l of lists) for (let i = 0; i < l.length; i++) all[n++] = l[i];
+  all.sort();
+  const out: number[] = [];
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) out.push(all[i]);
+  return out;
 }
 
 function addCuts(set: Set<number>, s: IntervalSet): void {

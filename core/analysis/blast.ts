@@ -27,7 +27,7 @@ import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
-import { endpointHop } from '../trace/walk.ts';
+import { endpointDisplays, endpointHop } from '../trace/walk.ts';
 import { ReachKit, portScope, type AllowedPorts, type KitStats } from './blast-walk.ts';
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
@@ -299,7 +299,10 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
         }
       }
       // Unvisited classes whose address the batch can route to, in address order.
-      for (const [lo, hi] of reachable.ranges()) {
+      const rb = reachable.bounds;
+      for (let k = 0; k < rb.length; k += 2) {
+        const lo = rb[k];
+        const hi = rb[k + 1];
         for (let i = unvisitedFrom(lowerBound(index.ips, lo)); i < index.ips.length && index.ips[i] <= hi; i = unvisitedFrom(i + 1)) {
           const c = index.cls[i];
           if (!visited[c]) reach(classes.classes[c].representative, c);
@@ -369,13 +372,9 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     if (l === undefined) labels.set(subnetId, (l = subnetLabel(dp, subnetId)));
     return l;
   };
-  // Each endpoint's display (name, resource) once: it is asked for as a member and in paths.
-  const hops = new Map<Endpoint, ReturnType<typeof endpointHop>>();
-  const hopOf = (e: Endpoint) => {
-    let h = hops.get(e);
-    if (!h) hops.set(e, (h = endpointHop(dp, e)));
-    return h;
-  };
+  // Each endpoint's display (name, resource): remembered per snapshot by the walk's own table, so
+  // no hop object and no table of this answer's own for the tens of thousands of members.
+  const hopOf = endpointDisplays(dp);
   // The path to a node is the path to its parent plus one step: the parents' steps are built once
   // and shared by every member of the classes below them (only the last step names the member).
   const stepCache = new Map<string, BlastStep[]>();

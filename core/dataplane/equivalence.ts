@@ -29,23 +29,12 @@ export interface EndpointClasses {
 function addressBoundaries(dp: DataPlane): number[] {
   const s = dp.snapshot;
   const cuts = new Set<number>();
+  // The same few thousand words recur across ~10^5 rules: each is parsed once, its bounds kept.
+  const parsed = new Map<string, readonly number[]>();
   const addWord = (w: string) => {
-    const t = w.trim();
-    const dash = /^([0-9.]+)\s*-\s*([0-9.]+)$/.exec(t);
-    if (dash) {
-      const lo = parseIPv4(dash[1]);
-      const hi = parseIPv4(dash[2]);
-      if (lo !== undefined && hi !== undefined) {
-        cuts.add(lo);
-        cuts.add(hi + 1);
-      }
-      return;
-    }
-    if (!/^[0-9./]+$/.test(t)) return;
-    const p = parseCidr(t);
-    if (!p.ok) return;
-    cuts.add(p.cidr.start);
-    cuts.add(p.cidr.end + 1);
+    let b = parsed.get(w);
+    if (b === undefined) parsed.set(w, (b = wordBounds(w)));
+    for (let i = 0; i < b.length; i++) cuts.add(b[i]);
   };
   for (const nsg of s.networkSecurityGroups.values()) {
     for (const r of nsg.securityRules) {
@@ -64,6 +53,22 @@ function addressBoundaries(dp: DataPlane): number[] {
   for (const l of s.localNetworkGateways.values()) l.addressPrefixes.forEach(addWord);
   for (const a of s.storageAccounts.values()) a.networkAcls.ipRules.forEach((r) => addWord(r.value));
   return [...cuts].sort((a, b) => a - b);
+}
+
+const NO_BOUNDS: readonly number[] = [];
+
+/** The boundaries one address word draws: a range's or a prefix's start and the address after its end. */
+function wordBounds(w: string): readonly number[] {
+  const t = w.trim();
+  const dash = /^([0-9.]+)\s*-\s*([0-9.]+)$/.exec(t);
+  if (dash) {
+    const lo = parseIPv4(dash[1]);
+    const hi = parseIPv4(dash[2]);
+    return lo !== undefined && hi !== undefined ? [lo, hi + 1] : NO_BOUNDS;
+  }
+  if (!/^[0-9./]+$/.test(t)) return NO_BOUNDS;
+  const p = parseCidr(t);
+  return p.ok ? [p.cidr.start, p.cidr.end + 1] : NO_BOUNDS;
 }
 
 function addRuleWords(r: FirewallRule, addWord: (w: string) => void): void {
@@ -93,14 +98,14 @@ function sortedText(a: readonly string[], b: readonly string[] = NONE): string {
   return [...a, ...b].sort().join(',');
 }
 
-function nicSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>): string {
+function nicSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>, agw: Set<string>): string {
   const nic = dp.snapshot.networkInterfaces.get(e.nicId);
   const ipc = nic?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
   const asgs = sortedText(ipc?.asgIds ?? NONE);
   const pools = sortedText(ipc?.loadBalancerBackendPoolIds ?? NONE, ipc?.applicationGatewayBackendPoolIds ?? NONE);
   // NAT rules, public IPs and application gateway pools by address make a NIC an entry point of
   // its own; keep such NICs apart.
-  const own = ipc?.publicIpId || (ipc?.loadBalancerInboundNatRuleIds.length ?? 0) > 0 || appGatewayTargets(dp).has(e.ipText) ? `own:${e.nicId}` : '';
+  const own = ipc?.publicIpId || (ipc?.loadBalancerInboundNatRuleIds.length ?? 0) > 0 || agw.has(e.ipText) ? `own:${e.nicId}` : '';
   return `nic|${nic?.nsgId ?? ''}|${asgs}|${pools}|${nic?.enableIpForwarding ? 'fwd' : ''}|${own}`;
 }
 
@@ -115,7 +120,7 @@ function nicSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>): str
  * by address could pick either. Its /32 route (rule 11.3) is the same decision for every endpoint
  * of the subnet, and user routes that override it (11.5) draw address boundaries.
  */
-function privateEndpointSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'privateEndpoint' }>): string {
+function privateEndpointSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'privateEndpoint' }>, agw: Set<string>): string {
   const s = dp.snapshot;
   const pe = s.privateEndpoints.get(e.privateEndpointId);
   const first = pe?.connections[0];
@@ -123,7 +128,7 @@ function privateEndpointSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'p
   const targets = [...new Set((pe?.connections ?? []).map((c) => c.targetId))].sort().join(',');
   const nic = e.nicId ? s.networkInterfaces.get(e.nicId) : undefined;
   const asgs = [...new Set((nic?.ipConfigurations ?? []).filter((c) => c.privateIp?.split('/')[0] === e.ipText).flatMap((c) => c.asgIds))].sort().join(',');
-  const own = appGatewayTargets(dp).has(e.ipText) || (dp.addresses.byIp.get(e.ip)?.length ?? 0) > 1 ? `own:${e.privateEndpointId}|${e.ip}` : '';
+  const own = agw.has(e.ipText) || (dp.addresses.byIp.get(e.ip)?.length ?? 0) > 1 ? `own:${e.privateEndpointId}|${e.ip}` : '';
   return `pe|${approved ? 'approved' : `status:${first?.status}`}|${targets}|${asgs}|${own}`;
 }
 
@@ -138,26 +143,50 @@ function appGatewayTargets(dp: DataPlane): Set<string> {
   return s;
 }
 
+/** One subnet's classes: a short list, and past LIST_MAX classes a map by signature and atom too. */
+interface SubnetClasses {
+  list: { sig: string; atom: number; c: EndpointClass }[];
+  map?: Map<string, EndpointClass>;
+}
+
+const LIST_MAX = 8;
+
+function findClass(s: SubnetClasses, sig: string, atom: number): EndpointClass | undefined {
+  if (s.map) return s.map.get(`${atom}|${sig}`);
+  for (const x of s.list) if (x.atom === atom && x.sig === sig) return x.c;
+  return undefined;
+}
+
+function addClass(s: SubnetClasses, sig: string, atom: number, c: EndpointClass): void {
+  if (s.map) {
+    s.map.set(`${atom}|${sig}`, c);
+    return;
+  }
+  s.list.push({ sig, atom, c });
+  if (s.list.length > LIST_MAX) s.map = new Map(s.list.map((x) => [`${x.atom}|${x.sig}`, x.c]));
+}
+
 export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => boolean = (e) => e.kind === 'nic'): EndpointClasses {
   const cuts = addressBoundaries(dp);
-  // Classes by subnet, then signature, then atom: the long ids are looked up as they are (their
-  // hashes are cached) instead of being joined into one fresh key per endpoint.
-  const bySubnet = new Map<string, Map<string, Map<number, EndpointClass>>>();
+  // Classes by subnet, then signature and atom: the long subnet ids are looked up as they are (their
+  // hashes are cached) instead of being joined into one fresh key per endpoint. A subnet holds one or
+  // two classes as a rule: a short list searched in place, not two maps per subnet (~20,000 maps at
+  // L); a subnet with many classes gets a map by signature and atom.
+  const bySubnet = new Map<string, SubnetClasses>();
   const classes: EndpointClass[] = [];
+  const agw = appGatewayTargets(dp);
   for (const m of dp.addresses.byVnet.values()) {
     for (const e of m.values()) {
       if (!filter(e)) continue;
       // NICs and private endpoints are grouped; every other kind of endpoint is its own class.
-      const sig = e.kind === 'nic' ? nicSignature(dp, e) : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e) : `${e.kind}|${e.ip}`;
+      const sig = e.kind === 'nic' ? nicSignature(dp, e, agw) : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e, agw) : `${e.kind}|${e.ip}`;
       const atom = atomOf(cuts, e.ip);
-      let bySig = bySubnet.get(e.subnetId);
-      if (!bySig) bySubnet.set(e.subnetId, (bySig = new Map()));
-      let byAtom = bySig.get(sig);
-      if (!byAtom) bySig.set(sig, (byAtom = new Map()));
-      let c = byAtom.get(atom);
+      let inSubnet = bySubnet.get(e.subnetId);
+      if (!inSubnet) bySubnet.set(e.subnetId, (inSubnet = { list: [] }));
+      let c = findClass(inSubnet, sig, atom);
       if (!c) {
         c = { key: `${e.subnetId}|${sig}|${atom}`, representative: e, members: [] };
-        byAtom.set(atom, c);
+        addClass(inSubnet, sig, atom, c);
         classes.push(c);
       }
       c.members.push(e);

@@ -4,7 +4,7 @@
 
 import type { Direction } from '../model/types.ts';
 import type { IntervalSet } from '../sets/interval-set.ts';
-import { PacketSpace } from '../sets/packet-space.ts';
+import { PacketSpace, type Box } from '../sets/packet-space.ts';
 import { type CompiledNsg, type CompiledRule, ruleBox } from './compile-nsg.ts';
 
 export interface SymbolicPart {
@@ -25,7 +25,9 @@ export function computeNsgPermits(nsg: CompiledNsg, direction: Direction, query:
   let rest = query;
   const allowedBy: SymbolicPart[] = [];
   const deniedBy: SymbolicPart[] = [];
-  let allowed = PacketSpace.EMPTY;
+  // The boxes of what is allowed, in the order the rules allowed them (one space built at the end,
+  // not a copy of the list per Allow rule that hits).
+  const allowedBoxes: Box[] = [];
   for (const c of rules) {
     if (rest.isEmpty()) break;
     const box = ruleBox(c, vnetTag);
@@ -33,9 +35,9 @@ export function computeNsgPermits(nsg: CompiledNsg, direction: Direction, query:
     if (hit.isEmpty()) continue;
     if (c.rule.access === 'Allow') {
       allowedBy.push({ rule: c, space: hit });
-      allowed = new PacketSpace([...allowed.boxes, ...hit.boxes]);
+      for (const b of hit.boxes) allowedBoxes.push(b);
     } else deniedBy.push({ rule: c, space: hit });
     rest = rest.subtractBox(box);
   }
-  return { allowed, allowedBy, deniedBy };
+  return { allowed: allowedBoxes.length ? new PacketSpace(allowedBoxes) : PacketSpace.EMPTY, allowedBy, deniedBy };
 }

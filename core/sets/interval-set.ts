@@ -68,6 +68,27 @@ export class IntervalSet {
     return new IntervalSet(out);
   }
 
+  /** The set of these numbers (any order, repeats allowed): fromRanges of one-number ranges, without a pair per number. */
+  static fromPoints(points: readonly number[]): IntervalSet {
+    const sorted = Float64Array.from(points).sort();
+    const out: number[] = [];
+    for (let i = 0; i < sorted.length; i++) pushMerged(out, sorted[i], sorted[i]);
+    return IntervalSet.of(out);
+  }
+
+  /**
+   * The union of sets given in order, each wholly after the one before (touching ones merge): what
+   * fromRanges of all their ranges gives, without the copies and the sort.
+   */
+  static joinOrdered(parts: readonly IntervalSet[]): IntervalSet {
+    const out: number[] = [];
+    for (const p of parts) {
+      const b = p.bounds;
+      for (let i = 0; i < b.length; i += 2) pushMerged(out, b[i], b[i + 1]);
+    }
+    return IntervalSet.of(out);
+  }
+
   /** Trusted constructor for already-normalised bounds (used by the algebra below). */
   private static of(bounds: number[]): IntervalSet {
     return bounds.length === 0 ? IntervalSet.EMPTY : new IntervalSet(bounds);

@@ -89,17 +89,31 @@ function rewrite(space: PacketSpace, change: Partial<Pick<Box, 'src' | 'dst' | '
   return new PacketSpace(space.boxes.map((b) => ({ ...b, ...change })));
 }
 
-type EndpointDisplay = { resource: string; name: string; kind: HopKind };
+export type EndpointDisplay = { resource: string; name: string; kind: HopKind };
 
 /** Displays by snapshot and endpoint: every walk names its two ends, and blast names every endpoint it reaches. */
 const displays = new WeakMap<object, WeakMap<Endpoint, EndpointDisplay>>();
 
-function endpointDisplay(dp: DataPlane, e: Endpoint): EndpointDisplay {
+function displaysOf(dp: DataPlane): WeakMap<Endpoint, EndpointDisplay> {
   let bySnapshot = displays.get(dp.snapshot);
   if (!bySnapshot) displays.set(dp.snapshot, (bySnapshot = new WeakMap()));
+  return bySnapshot;
+}
+
+function displayIn(bySnapshot: WeakMap<Endpoint, EndpointDisplay>, dp: DataPlane, e: Endpoint): EndpointDisplay {
   let d = bySnapshot.get(e);
   if (!d) bySnapshot.set(e, (d = displayOf(dp, e)));
   return d;
+}
+
+function endpointDisplay(dp: DataPlane, e: Endpoint): EndpointDisplay {
+  return displayIn(displaysOf(dp), dp, e);
+}
+
+/** endpointDisplay for many endpoints of one data plane (blast names every endpoint it reaches): the snapshot's table looked up once. */
+export function endpointDisplays(dp: DataPlane): (e: Endpoint) => EndpointDisplay {
+  const bySnapshot = displaysOf(dp);
+  return (e) => displayIn(bySnapshot, dp, e);
 }
 
 function displayOf(dp: DataPlane, e: Endpoint): EndpointDisplay {

@@ -20,6 +20,31 @@ describe('IntervalSet', () => {
     expect(s.size()).toBe(10);
   });
 
+  it('fromPoints equals fromRanges of one-number ranges', () => {
+    expect(IntervalSet.fromPoints([7, 3, 4, 4, 9, 5]).ranges()).toEqual([[3, 5], [7, 7], [9, 9]]);
+    expect(IntervalSet.fromPoints([]).isEmpty()).toBe(true);
+    expect(IntervalSet.fromPoints([0xffffffff, 0]).ranges()).toEqual([[0, 0], [0xffffffff, 0xffffffff]]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: U - 1 }), { maxLength: 12 }), (xs) => {
+        expect(IntervalSet.fromPoints(xs).ranges()).toEqual(IntervalSet.fromRanges(xs.map((x) => [x, x] as [number, number])).ranges());
+      }),
+    );
+  });
+
+  it('joinOrdered equals fromRanges of the parts given in order, touching parts merged', () => {
+    expect(IntervalSet.joinOrdered([IntervalSet.range(1, 4), IntervalSet.EMPTY, IntervalSet.fromRanges([[5, 6], [9, 9]]), IntervalSet.range(10, 12)]).ranges()).toEqual([[1, 6], [9, 12]]);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: U - 1 }), { maxLength: 8 }), rangesArb, (cutList, ra) => {
+        // Cut [0, U) into consecutive slices and keep a random set's part in each.
+        const cuts = [...new Set([0, ...cutList, U])].sort((a, b) => a - b);
+        const s = toSet(ra);
+        const parts = cuts.slice(1).map((hi, i) => s.intersect(IntervalSet.range(cuts[i], hi - 1)));
+        expect(IntervalSet.joinOrdered(parts).ranges()).toEqual(IntervalSet.fromRanges(parts.flatMap((p) => p.ranges())).ranges());
+        expect(IntervalSet.joinOrdered(parts).equals(s)).toBe(true);
+      }),
+    );
+  });
+
   it('union, intersect and subtract agree with a naive model', () => {
     fc.assert(
       fc.property(rangesArb, rangesArb, (ra, rb) => {
