@@ -8,7 +8,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Snapshot } from '../core/index.ts';
 import { formatDiagnostic } from '../core/index.ts';
-import { createImportSession, readServiceTags } from '../importer/index.ts';
+import { createImportSession, importDocuments, readServiceTags } from '../importer/index.ts';
 import { CliError, type CliIo } from './io.ts';
 import { Progress } from './progress.ts';
 
@@ -202,9 +202,10 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
  * file can no longer be read or is no longer a Service Tags file.
  */
 export function importSource(source: SnapshotSource): Snapshot {
-  const session = createImportSession();
-  for (const d of source.documents) session.addDocument(d.name, readFileSync(d.file, 'utf8'));
-  const snapshot = session.finish();
+  // One file's text at a time, as loadSnapshot reads them.
+  const snapshot = importDocuments((function* () {
+    for (const d of source.documents) yield { file: d.name, text: readFileSync(d.file, 'utf8') };
+  })());
   if (source.serviceTags) {
     const r = readServiceTags(source.serviceTags.name, readFileSync(source.serviceTags.file, 'utf8'));
     snapshot.diagnostics.push(...r.diagnostics);

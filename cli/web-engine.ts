@@ -8,7 +8,7 @@ import type { DataPlane, Snapshot } from '../core/index.ts';
 import * as core from '../core/index.ts';
 import { compile } from '../core/index.ts';
 import * as importer from '../importer/index.ts';
-import { createImportSession, readServiceTags } from '../importer/index.ts';
+import { importDocuments, readServiceTags } from '../importer/index.ts';
 import { type ApiResult, WebData, type WebDataOptions } from './web-data.ts';
 
 export interface EngineDocument {
@@ -29,9 +29,7 @@ export interface EngineInput {
 
 /** The snapshot the CLI builds from the same documents (same order, same names). */
 export function snapshotFromDocuments(documents: EngineDocument[], serviceTags?: EngineDocument): Snapshot {
-  const session = createImportSession();
-  for (const d of documents) session.addDocument(d.file, d.text);
-  const snapshot = session.finish();
+  const snapshot = importDocuments(documents);
   if (serviceTags) {
     const r = readServiceTags(serviceTags.file, serviceTags.text);
     snapshot.diagnostics.push(...r.diagnostics);

@@ -1120,7 +1120,7 @@ export function samePoint(a: FilterPoint, b: FilterPoint): boolean {
   return a.subnetId === b.subnetId && a.subnetNsgId === b.subnetNsgId && a.nicNsgId === b.nicNsgId;
 }
 
-/** The boundaries one set draws (addCuts's), sorted: each interval's start and the address after its end. */
+/** The boundaries one set draws, sorted: each interval's start and the address after its end. */
 function cutsOfSet(s: IntervalSet): number[] {
   const b = s.bounds;
   const out: number[] = [];
@@ -1158,11 +1158,7 @@ function mergeSortedUnique(lists: readonly (readonly number[])[]): number[] {
 }
 
 function addCuts(set: Set<number>, s: IntervalSet): void {
-  const b = s.bounds;
-  for (let i = 0; i < b.length; i += 2) {
-    set.add(b[i]);
-    if (b[i + 1] < 0xffffffff) set.add(b[i + 1] + 1);
-  }
+  for (const x of cutsOfSet(s)) set.add(x);
 }
 
 function allSameAtom(checks: readonly { cuts: number[]; atom: number; decisions?: string[] }[], ip: number): boolean {

@@ -209,7 +209,9 @@ export class MatrixFill {
       const e = c.representative;
       if (e.kind !== 'nic' || groupsOfClass[i].length === 0) return;
       const key = kit.walkGroupKey(e);
-      batches.set(key, [...(batches.get(key) ?? []), i]);
+      const batch = batches.get(key);
+      if (batch) batch.push(i);
+      else batches.set(key, [i]);
     });
     this.batches = [...batches.values()];
     // Each group's cells are closed after the last batch with one of its classes (see CellTable).
@@ -271,7 +273,7 @@ export class MatrixFill {
   part(): MatrixPart {
     return {
       cells: this.cells.columns(),
-      caveats: this.kit.caveats.list().map((caveat) => ({ caveat, batch: this.caveatBatch.get(caveat.code) ?? -1 })),
+      caveats: this.ownCaveats(),
       stats: this.stats(),
     };
   }
@@ -284,6 +286,11 @@ export class MatrixFill {
 
   private stats(): KitStats & { sourceClasses: number; pairs: number } {
     return { ...this.kit.stats, sourceClasses: this.sources, pairs: this.pairs };
+  }
+
+  /** This fill's caveats in the order it met them, each with the batch it first met it in. */
+  private ownCaveats(): MatrixPart['caveats'] {
+    return this.kit.caveats.list().map((caveat) => ({ caveat, batch: this.caveatBatch.get(caveat.code) ?? -1 }));
   }
 
   /** Records the batch in which each caveat was first met (the answer lists them in that order). */
@@ -480,8 +487,7 @@ export class MatrixFill {
    * each was first met in, then in the order of the fill that met it there.
    */
   private caveats(): Caveat[] {
-    const mine = this.kit.caveats.list().map((caveat) => ({ caveat, batch: this.caveatBatch.get(caveat.code) ?? -1 }));
-    const parts = [mine, ...this.absorbed.map((p) => p.caveats)];
+    const parts = [this.ownCaveats(), ...this.absorbed.map((p) => p.caveats)];
     const first = new Map<string, { caveat: Caveat; batch: number; part: number; pos: number }>();
     parts.forEach((list, part) =>
       list.forEach((c, pos) => {

@@ -125,7 +125,11 @@ export function backendPoolIndex(addresses: AddressIndex, snapshot: Snapshot): M
     for (const e of byIp.values()) {
       if (e.kind !== 'nic') continue;
       const ipc = snapshot.networkInterfaces.get(e.nicId)?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
-      for (const pool of ipc?.loadBalancerBackendPoolIds ?? []) m.set(pool, [...(m.get(pool) ?? []), e]);
+      for (const pool of ipc?.loadBalancerBackendPoolIds ?? []) {
+        const members = m.get(pool);
+        if (members) members.push(e);
+        else m.set(pool, [e]);
+      }
     }
   }
   for (const list of m.values()) list.sort((a, b) => a.ip - b.ip);
