@@ -150,13 +150,12 @@ export class MatrixPaths {
       const space = ctx.outNsg ? PacketSpace.of(start).intersect(kit.nsgPermits(ctx.point, 'Outbound', batch.src, dst)) : PacketSpace.of(start);
       ctx.outbound.set(outAtom, (out = { space, src: batch.src, point: ctx.point, dst, shapes: new Map() }));
     }
-    const at = (s: PacketSpace) => (s.isEmpty() || s.boxes.every((x) => x.dst.equals(dst)) ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
-    if (path.value === undefined) return { space: out.space.isEmpty() ? out.space : at(out.space).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
+    if (path.value === undefined) return { space: out.space.isEmpty() ? out.space : aimedAt(out.space, dst).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
     let space = out.shapes.get(path.value);
     if (space === undefined) {
-      space = out.space.isEmpty() ? out.space : at(out.space).intersect(path.space);
+      space = out.space.isEmpty() ? out.space : aimedAt(out.space, dst).intersect(path.space);
       out.shapes.set(path.value, space);
-    } else space = at(space);
+    } else space = aimedAt(space, dst);
     return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: this.shapeName(ctx, outAtom, path.value), out, outNsg: ctx.outNsg, value: path.value };
   }
 
@@ -377,20 +376,19 @@ export class MatrixPaths {
     const dst = IntervalSet.point(b.ip);
     const inbound = kit.hasNsg(point, 'Inbound');
     const nsgs = inbound ? [...t.calls, { point, direction: 'Inbound' as const }] : t.calls;
-    const at = (s: PacketSpace) => (s.isEmpty() ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst }))));
     let space: PacketSpace;
     let shape: number | undefined;
     if (inbound) {
       const key = `${t.id}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${objectId(kit.dp.virtualNetworkTag(point.subnetId))}|${atomIndex(kit.nsgCutsOf(point, 'Inbound', 'dst'), b.ip)}`;
       let hit = this.inbound.get(key);
       if (!hit) {
-        hit = { space: kit.applyNsgs(point, 'Inbound', at(t.arrival!), 'all'), shape: this.nextId++ };
+        hit = { space: kit.applyNsgs(point, 'Inbound', aimedAt(t.arrival!, dst), 'all'), shape: this.nextId++ };
         this.inbound.set(key, hit);
         space = hit.space;
-      } else space = at(hit.space);
+      } else space = aimedAt(hit.space, dst);
       shape = hit.shape;
     } else {
-      space = at(t.arrival!);
+      space = aimedAt(t.arrival!, dst);
       shape = -t.id;
     }
     if (b.kind !== 'nic') shape = undefined;
@@ -427,6 +425,16 @@ export class MatrixPaths {
 }
 
 /** The space with every destination address (for a space whose destination is one address: the same packets to any). */
+/**
+ * The packets of `s` sent to `dst` instead (`s` itself when it already is). A module function, not
+ * a closure per call: tsx compiles with keepNames, so a named closure costs a defineProperty each
+ * time it is made, and these are made per destination.
+ */
+function aimedAt(s: PacketSpace, dst: IntervalSet): PacketSpace {
+  if (s.isEmpty() || s.boxes.every((x) => x.dst.equals(dst))) return s;
+  return new PacketSpace(s.boxes.map((x) => ({ ...x, dst })));
+}
+
 function anyDestination(s: PacketSpace): PacketSpace {
   return s.isEmpty() ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst: ALL_IPS })));
 }

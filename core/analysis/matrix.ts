@@ -112,6 +112,8 @@ type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly:
 
 const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
 const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
+/** Every box of `s` comes from the whole source set `src` (module function, not a closure per answer: see mergeUniform). */
+const fromWholeBatch = (s: PacketSpace, src: IntervalSet) => s.boxes.every((x) => x.src.equals(src));
 /** The member of a class that its own batch aims at (a host is not its own destination). */
 const targetOf = (klass: Klass) => klass.members.find((m) => m !== klass.representative) ?? klass.representative;
 
@@ -339,8 +341,7 @@ export class MatrixFill {
      * undefined when the answer is not of that form.
      */
     const uniformGot = (t: BatchReach, target: Endpoint): Got | null | undefined => {
-      const whole = (s: PacketSpace) => s.boxes.every((x) => x.src.equals(batch.src));
-      if (!whole(t.space)) return undefined;
+      if (!fromWholeBatch(t.space, batch.src)) return undefined;
       const hit = t.shape !== undefined ? byShapeUniform.get(t.shape) : undefined;
       if (hit !== undefined) return hit;
       if (!members.some((c) => classes.classes[c].representative !== target)) return null;
@@ -348,7 +349,7 @@ export class MatrixFill {
       let product = true;
       const got = gotOf(t, target, t.space, (mode) => {
         const d = paths.defaultOnly(t, mode);
-        if (!whole(d)) product = false;
+        if (!fromWholeBatch(d, batch.src)) product = false;
         return d;
       });
       if (!product) return undefined;
@@ -356,6 +357,21 @@ export class MatrixFill {
         byShapeUniform.set(t.shape, got);
       }
       return got;
+    };
+    // Every source of the batch gets the same packets: each source group is merged once. (Not a
+    // closure per destination: tsx compiles with keepNames, and each named closure made costs a
+    // defineProperty.)
+    const mergeUniform = (got: Got, nsgOnPath: boolean, target: Endpoint, cb: number, label: number) => {
+      const stamp = ++this.stamp;
+      for (const ca of members) {
+        const a = classes.classes[ca].representative;
+        if (a === target) continue;
+        for (const ga of groupsOfClass[ca]) {
+          if (seenGroup[ga] === stamp) continue;
+          seenGroup[ga] = stamp;
+          for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got.id, nsgOnPath, ca, label);
+        }
+      }
     };
     const visit = (cb: number) => {
       const klass = classes.classes[cb];
@@ -376,22 +392,9 @@ export class MatrixFill {
         for (const gb of groupsOfClass[cb]) if (!merged.has(shapeId * G + gb)) fresh = true;
         if (!fresh) return;
       }
-      // Every source of the batch gets the same packets: each source group is merged once.
-      const mergeUniform = (got: Got, nsgOnPath: boolean) => {
-        const stamp = ++this.stamp;
-        for (const ca of members) {
-          const a = classes.classes[ca].representative;
-          if (a === target) continue;
-          for (const ga of groupsOfClass[ca]) {
-            if (seenGroup[ga] === stamp) continue;
-            seenGroup[ga] = stamp;
-            for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got.id, nsgOnPath, ca, label);
-          }
-        }
-      };
       const known = shape !== undefined ? byShapeResult.get(shape) : undefined;
       if (known !== undefined) {
-        if (known?.got) mergeUniform(known.got, known.nsgOnPath);
+        if (known?.got) mergeUniform(known.got, known.nsgOnPath, target, cb, label);
         if (shapeId >= 0) for (const gb of groupsOfClass[cb]) merged.add(shapeId * G + gb);
         return;
       }
@@ -404,7 +407,7 @@ export class MatrixFill {
       const uniform = uniformGot(t, target);
       if (shape !== undefined && uniform !== undefined) byShapeResult.set(shape, { got: uniform, nsgOnPath: t.nsgOnPath });
       if (uniform !== undefined) {
-        if (uniform) mergeUniform(uniform, t.nsgOnPath);
+        if (uniform) mergeUniform(uniform, t.nsgOnPath, target, cb, label);
       } else {
         let din: PacketSpace | undefined;
         let dall: PacketSpace | undefined;
