@@ -84,6 +84,9 @@ export interface FlowExample {
   dstPort?: number;
 }
 
+/** What an example says beside its ends: the protocol, and the port for Tcp and Udp. */
+export type ExampleKind = Pick<FlowExample, 'protocol' | 'dstPort'>;
+
 export interface PairReach {
   /** What gets through, as the source sends it. */
   space: PacketSpace;
@@ -116,6 +119,8 @@ export interface SourcedPart {
 }
 
 const NAMED: [string, number][] = [['Tcp', PROTOCOL_NUMBERS.Tcp], ['Udp', PROTOCOL_NUMBERS.Udp], ['Icmp', PROTOCOL_NUMBERS.Icmp], ['Esp', PROTOCOL_NUMBERS.Esp], ['Ah', PROTOCOL_NUMBERS.Ah]];
+/** The protocols answers name (Tcp, Udp, Icmp, Esp, Ah), by number. */
+export const NAMED_PROTOCOL_NUMBERS: readonly number[] = NAMED.map(([, n]) => n);
 const NAMED_SET = IntervalSet.fromRanges(NAMED.map(([, n]) => [n, n] as [number, number]));
 
 export function isPortProtocol(n: number): boolean {
@@ -603,6 +608,36 @@ export class ReachKit {
       this.allowedLists.set(key, (allowed = allowedOf(byNumber)));
     }
     return allowed;
+  }
+
+  /**
+   * What summarize([{ space }], ...) says of `space` that the matrix keeps: the ports per protocol
+   * and the example's protocol and port (undefined where summarize allows nothing), without the
+   * answer's strings and lists. Same caveat, in the same place.
+   */
+  portsOf(space: PacketSpace): { ports: Map<number, IntervalSet>; kind: ExampleKind } | undefined {
+    const per: (IntervalSet | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
+    let other = false;
+    for (const b of space.boxes) {
+      for (let i = 0; i < NAMED.length; i++) {
+        const n = NAMED[i][1];
+        if (!b.protocols.has(n)) continue;
+        per[i] = (per[i] ?? IntervalSet.EMPTY).union(isPortProtocol(n) ? b.dstPorts : IntervalSet.EMPTY);
+      }
+      if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
+    }
+    if (other) this.caveats.add(OTHER_PROTOCOLS);
+    const ports = new Map<number, IntervalSet>();
+    let kind: ExampleKind | undefined;
+    for (let i = 0; i < NAMED.length; i++) {
+      const p = per[i];
+      const [name, n] = NAMED[i];
+      if (!p || (isPortProtocol(n) && p.isEmpty())) continue;
+      ports.set(n, p);
+      // summarize's example: the first protocol of allowedOf's order (NAMED), its lowest port.
+      kind ??= isPortProtocol(n) ? { protocol: name, dstPort: p.min() } : { protocol: name };
+    }
+    return kind ? { ports, kind } : undefined;
   }
 
   /** Ports per protocol of what got through (frontend ports where a translation happened). */

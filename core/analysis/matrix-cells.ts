@@ -17,13 +17,13 @@
 // births in the table), so the merged table is the one a single fill of every batch in order would
 // have made. Batches are filled in increasing order (a table may skip some).
 
-import { allowedOf, mergePorts, type AllowedPorts, type FlowExample } from './blast-walk.ts';
+import { allowedOf, mergePorts, NAMED_PROTOCOL_NUMBERS, type AllowedPorts, type ExampleKind, type FlowExample } from './blast-walk.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 
 /** What one source gets from one answer: ports per protocol and the default-rule marks. */
 export interface CellValue {
   ports: Map<number, IntervalSet>;
-  example: FlowExample;
+  example: ExampleKind;
   defaultOnly: boolean;
   inboundDefaultOnly: boolean;
 }
@@ -49,7 +49,7 @@ export interface CellColumns {
   born: Float64Array;
   /** Per port map: one [protocol, ...bounds] list per protocol. */
   ports: number[][][];
-  kinds: FlowExample[];
+  kinds: ExampleKind[];
 }
 
 /** A cell's birth: batch times BORN_BATCH plus the table's birth count then (earlier is smaller). */
@@ -92,7 +92,7 @@ export class CellTable {
   private readonly portsList: Map<number, IntervalSet>[] = [];
   /** Interned example kinds (protocol and port), by their text. */
   private readonly kindIds = new Map<string, number>();
-  private readonly kinds: FlowExample[] = [];
+  private readonly kinds: ExampleKind[] = [];
   /** Interned values: port map, example kind and marks. */
   private readonly valuePorts: number[] = [];
   private readonly valueKind: number[] = [];
@@ -368,13 +368,12 @@ export class CellTable {
     return i;
   }
 
-  private internKind(e: FlowExample): number {
+  private internKind(e: ExampleKind): number {
     return internAs(this.kindIds, this.kinds, 'dstPort' in e ? `${e.protocol}|${e.dstPort}` : e.protocol, e);
   }
 
   private internPorts(ports: Map<number, IntervalSet>): number {
-    const text = [...ports].sort((x, y) => x[0] - y[0]).map(([n, s]) => `${n}:${s.key()}`).join(';');
-    return internAs(this.portsIds, this.portsList, text, ports);
+    return internAs(this.portsIds, this.portsList, portsText(ports), ports);
   }
 
   private union(a: number, b: number): number {
@@ -392,8 +391,28 @@ export class CellTable {
 }
 
 /** `{...e, src, dst}` (the keys in e's order: src, dst, protocol, dstPort), without a spread. */
-function exampleAt(e: FlowExample, src: string, dst: string): FlowExample {
+function exampleAt(e: ExampleKind, src: string, dst: string): FlowExample {
   return 'dstPort' in e ? { src, dst, protocol: e.protocol, dstPort: e.dstPort } : { src, dst, protocol: e.protocol };
+}
+
+/** Protocol numbers in increasing order: the order of a port map's text. */
+const PROTOCOLS_IN_ORDER = [...NAMED_PROTOCOL_NUMBERS].sort((a, b) => a - b);
+
+/**
+ * A port map as text, protocols in increasing order (`6:80,80,443,443;17:53,53`). The matrix's maps
+ * hold named protocols only: those are read in order without sorting a copy of the map (this runs
+ * once per value, millions of times at tier L); any other key takes the general way.
+ */
+function portsText(ports: Map<number, IntervalSet>): string {
+  let text = '';
+  let seen = 0;
+  for (const n of PROTOCOLS_IN_ORDER) {
+    const s = ports.get(n);
+    if (s === undefined) continue;
+    text += seen++ === 0 ? `${n}:${s.key()}` : `;${n}:${s.key()}`;
+  }
+  if (seen === ports.size) return text;
+  return [...ports].sort((x, y) => x[0] - y[0]).map(([n, s]) => `${n}:${s.key()}`).join(';');
 }
 
 /** The number of `value` in `list` by its text `key` (added when new). */

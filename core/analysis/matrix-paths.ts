@@ -78,6 +78,8 @@ interface BatchContext {
   firsts: Map<number, FirstHop>;
   /** Shape strings by outbound atom and path value, made once (a string's hash is kept with it). */
   shapes: Map<number, string>;
+  /** Per shared path: the NSGs on the way, the batch's outbound ones first (one list per path, not per destination). */
+  nsgsOf: Map<PathAnswer, NsgUse[]>;
 }
 
 interface OutboundPart {
@@ -140,7 +142,12 @@ export class MatrixPaths {
     const { ctx, path } = p;
     kit.caveats.addAll(ctx.tableCaveats);
     kit.caveats.addAll(path.caveats);
-    const nsgs: NsgUse[] = ctx.outNsg ? [{ point: ctx.point, direction: 'Outbound' }, ...path.nsgs] : path.nsgs;
+    let nsgs = path.nsgs;
+    if (ctx.outNsg) {
+      const withOut = ctx.nsgsOf.get(path);
+      if (withOut) nsgs = withOut;
+      else ctx.nsgsOf.set(path, (nsgs = [{ point: ctx.point, direction: 'Outbound' }, ...path.nsgs]));
+    }
     if (path.space.isEmpty()) return { space: PacketSpace.EMPTY, nsgOnPath: nsgs.length > 0, nsgs };
     const dst = IntervalSet.point(b.ip);
     const outAtom = ctx.outNsg ? atomIndex(ctx.outCuts, b.ip) : -1;
@@ -259,6 +266,7 @@ export class MatrixPaths {
       outbound: new Map(),
       firsts: new Map(),
       shapes: new Map(),
+      nsgsOf: new Map(),
     };
     this.contexts.set(batch, ctx);
     return ctx;

@@ -23,7 +23,7 @@ import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
 import type { ResourceId } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { ReachKit, portScope, type AllowedPorts, type BatchReach, type FlowExample, type KitStats } from './blast-walk.ts';
+import { ReachKit, portScope, type AllowedPorts, type BatchReach, type ExampleKind, type FlowExample, type KitStats } from './blast-walk.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 import { MatrixPaths } from './matrix-paths.ts';
@@ -108,7 +108,7 @@ export interface MatrixPart {
 
 type Klass = ReturnType<typeof blastClasses>['classes'][number];
 /** What a source gets; `id` numbers it in the cell table. */
-type Got = { ports: Map<number, IntervalSet>; example: FlowExample; defaultOnly: boolean; inboundDefaultOnly: boolean; id: number };
+type Got = { ports: Map<number, IntervalSet>; example: ExampleKind; defaultOnly: boolean; inboundDefaultOnly: boolean; id: number };
 
 const ALL = { protocols: IntervalSet.range(0, 255), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff), dstPorts: IntervalSet.range(0, 65535) };
 const only = (space: PacketSpace, ip: number) => space.intersectBox({ ...ALL, src: IntervalSet.point(ip) });
@@ -312,13 +312,13 @@ export class MatrixFill {
     const batch = kit.batch(reps);
     const reachable = kit.batchReachable(batch);
     /** What one source gets (its slice `mine` of the answer `t`), given its slices of the default-only answers. */
-    const gotOf = (t: BatchReach, target: Endpoint, mine: PacketSpace, slice: (mode: 'default' | 'default-inbound') => PacketSpace): Got | null => {
-      const reach = mine.isEmpty() ? undefined : kit.summarize([{ space: mine }], target.ipText, t.nsgOnPath);
-      if (!reach || reach.allowed.length === 0) return null;
+    const gotOf = (t: BatchReach, mine: PacketSpace, slice: (mode: 'default' | 'default-inbound') => PacketSpace): Got | null => {
+      const reach = mine.isEmpty() ? undefined : kit.portsOf(mine);
+      if (!reach) return null;
       // Default-only traffic at every NSG is a subset of default-only traffic at inbound NSGs.
       const inboundDefaultOnly = mine.subtract(slice('default-inbound')).isEmpty();
       const defaultOnly = inboundDefaultOnly && mine.subtract(slice('default')).isEmpty();
-      const v = { ports: reach.ports, example: reach.example!, defaultOnly, inboundDefaultOnly, id: -1 };
+      const v = { ports: reach.ports, example: reach.kind, defaultOnly, inboundDefaultOnly, id: -1 };
       v.id = cells.intern(v);
       return v;
     };
@@ -347,7 +347,7 @@ export class MatrixFill {
       if (!members.some((c) => classes.classes[c].representative !== target)) return null;
       // Products over the same source set compare as their slices do: no need to slice them.
       let product = true;
-      const got = gotOf(t, target, t.space, (mode) => {
+      const got = gotOf(t, t.space, (mode) => {
         const d = paths.defaultOnly(t, mode);
         if (!fromWholeBatch(d, batch.src)) product = false;
         return d;
@@ -419,7 +419,7 @@ export class MatrixFill {
           const memoKey = t.shape !== undefined ? `${t.shape}|${ca}` : undefined;
           let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
           if (got === undefined) {
-            const r = gotOf(t, target, only(t.space, a.ip), (mode) => {
+            const r = gotOf(t, only(t.space, a.ip), (mode) => {
               if (mode === 'default-inbound') return only((din ??= paths.defaultOnly(t, 'default-inbound')), a.ip);
               return only((dall ??= paths.defaultOnly(t, 'default')), a.ip);
             });
@@ -457,7 +457,9 @@ export class MatrixFill {
     let defaultRulesOnly = 0;
     let inboundDefaultRulesOnly = 0;
     let withoutNsg = 0;
-    for (const i of order) {
+    // An indexed loop: `for...of` over the typed array made an iterator result per cell here.
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
       out.push(new MatrixCellView(source, i));
       if (table.defaultOnlyOf(i)) defaultRulesOnly++;
       if (table.inboundDefaultOnlyOf(i)) inboundDefaultRulesOnly++;
