@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { compile, computeReach, IntervalSet, type DataPlane, type Endpoint, type Snapshot } from '../../../core/index.ts';
 import { ReachKit, endpointRef, portScope, parsePortList, type PairReach } from '../../../core/analysis/blast-walk.ts';
+import { PacketSpace } from '../../../core/sets/packet-space.ts';
 import { dataPlaneOf, readFolderDocuments, REPO_ROOT } from '../../support/load.ts';
 
 const sampleDocs = () => readFolderDocuments(join(REPO_ROOT, 'examples/hub-spoke'));
@@ -116,5 +117,45 @@ describe('parsePortList', () => {
     expect(parsePortList('22,x')).toMatch(/not a port/);
     expect(parsePortList('70000')).toMatch(/0-65535/);
     expect(parsePortList('30-20')).toMatch(/0-65535/);
+  });
+});
+
+describe('ReachKit.portsOf keeps what summarize says of a space', () => {
+  const dp = dataPlaneOf(sampleDocs(), { allowErrors: true });
+  // Ranges inside [0, max], as sorted disjoint intervals.
+  const ranges = (max: number) =>
+    fc.array(fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max: 40 })), { minLength: 0, maxLength: 4 }).map((xs) => IntervalSet.fromRanges(xs.map(([lo, w]) => [lo, Math.min(max, lo + w)] as [number, number])));
+  const protocols = fc.oneof(
+    fc.constantFrom(IntervalSet.range(0, 255), IntervalSet.point(6), IntervalSet.point(17), IntervalSet.point(1), IntervalSet.fromRanges([[6, 6], [17, 17]]), IntervalSet.fromRanges([[47, 51]])),
+    ranges(255),
+  );
+  const box = fc.record({
+    protocols,
+    src: ranges(0xffff),
+    srcPorts: fc.constant(IntervalSet.range(0, 65535)),
+    dst: fc.constant(IntervalSet.point(0x0a000004)),
+    dstPorts: fc.oneof(ranges(65535), fc.constant(IntervalSet.EMPTY), fc.constant(IntervalSet.range(0, 65535))),
+  });
+
+  it('the same ports per protocol, the same example protocol and port, nothing where summarize allows nothing, and the same caveat', () => {
+    fc.assert(
+      fc.property(fc.array(box, { maxLength: 5 }), (boxes) => {
+        const space = new PacketSpace(boxes);
+        const viaSummarize = new ReachKit(dp, portScope());
+        const viaPortsOf = new ReachKit(dp, portScope());
+        const s = viaSummarize.summarize([{ space }], '10.0.0.4', true);
+        const p = viaPortsOf.portsOf(space);
+        expect(viaPortsOf.caveats.list()).toEqual(viaSummarize.caveats.list());
+        if (s.allowed.length === 0) {
+          expect(p).toBeUndefined();
+          return;
+        }
+        expect(p).toBeDefined();
+        const keys = (m: Map<number, IntervalSet>) => [...m].sort((x, y) => x[0] - y[0]).map(([n, set]) => `${n}:${set.key()}`);
+        expect(keys(p!.ports)).toEqual(keys(s.ports!));
+        expect(p!.kind).toEqual('dstPort' in s.example! ? { protocol: s.example!.protocol, dstPort: s.example!.dstPort } : { protocol: s.example!.protocol });
+      }),
+      { numRuns: 400, seed: 20261128 },
+    );
   });
 });
