@@ -115,6 +115,8 @@ export class PacketSpace {
   }
 
   intersect(other: PacketSpace): PacketSpace {
+    // Against one box: intersectBox keeps this very space when the box narrows nothing.
+    if (other.boxes.length === 1) return this.intersectBox(other.boxes[0]);
     const out: Box[] = [];
     for (const a of this.boxes) for (const b of other.boxes) {
       const i = intersectBox(a, b);
