@@ -432,7 +432,6 @@ export class MatrixPaths {
   }
 }
 
-/** The space with every destination address (for a space whose destination is one address: the same packets to any). */
 /**
  * The packets of `s` sent to `dst` instead (`s` itself when it already is). A module function, not
  * a closure per call: tsx compiles with keepNames, so a named closure costs a defineProperty each
@@ -443,6 +442,7 @@ function aimedAt(s: PacketSpace, dst: IntervalSet): PacketSpace {
   return new PacketSpace(s.boxes.map((x) => ({ ...x, dst })));
 }
 
+/** The space with every destination address (for a space whose destination is one address: the same packets to any). */
 function anyDestination(s: PacketSpace): PacketSpace {
   return s.isEmpty() ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst: ALL_IPS })));
 }

@@ -453,14 +453,15 @@ export class MatrixFill {
     const table = this.cells;
     const order = table.answerOrder();
     const source = { table, groups, names };
-    const out: MatrixCell[] = [];
+    // Sized once: at tier L the list holds millions of cells, and growing it copies it again and again.
+    const out = new Array<MatrixCell>(order.length);
     let defaultRulesOnly = 0;
     let inboundDefaultRulesOnly = 0;
     let withoutNsg = 0;
     // An indexed loop: `for...of` over the typed array made an iterator result per cell here.
     for (let k = 0; k < order.length; k++) {
       const i = order[k];
-      out.push(new MatrixCellView(source, i));
+      out[k] = new MatrixCellView(source, i);
       if (table.defaultOnlyOf(i)) defaultRulesOnly++;
       if (table.inboundDefaultOnlyOf(i)) inboundDefaultRulesOnly++;
       if (!table.nsgOf(i)) withoutNsg++;
