@@ -579,15 +579,15 @@ export class ReachKit {
   }
 
   /**
-   * `summarize([{ space: <space's packets from srcIp> }], ...).allowed`, without building the rest
-   * of the answer: the per-protocol ports of the packets from `srcIp`. Equal lists are one shared
-   * array (never mutated), so a search that reaches thousands of endpoints keeps few of them.
+   * The destination ports of `space` per named protocol, in NAMED's order (undefined: the protocol
+   * is not in it; empty: it is, without ports, as Icmp), of the boxes from `srcIp` only when given.
+   * Notes the caveat when other protocols get through too.
    */
-  allowedFrom(space: PacketSpace, srcIp: number): AllowedPorts[] {
-    const ports: (IntervalSet | undefined)[] = [];
+  private namedPorts(space: PacketSpace, srcIp?: number): (IntervalSet | undefined)[] {
+    const ports: (IntervalSet | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
     let other = false;
     for (const b of space.boxes) {
-      if (!b.src.has(srcIp)) continue;
+      if (srcIp !== undefined && !b.src.has(srcIp)) continue;
       for (let i = 0; i < NAMED.length; i++) {
         const n = NAMED[i][1];
         if (!b.protocols.has(n)) continue;
@@ -596,6 +596,16 @@ export class ReachKit {
       if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
     }
     if (other) this.caveats.add(OTHER_PROTOCOLS);
+    return ports;
+  }
+
+  /**
+   * `summarize([{ space: <space's packets from srcIp> }], ...).allowed`, without building the rest
+   * of the answer: the per-protocol ports of the packets from `srcIp`. Equal lists are one shared
+   * array (never mutated), so a search that reaches thousands of endpoints keeps few of them.
+   */
+  allowedFrom(space: PacketSpace, srcIp: number): AllowedPorts[] {
+    const ports = this.namedPorts(space, srcIp);
     let key = '';
     for (let i = 0; i < NAMED.length; i++) {
       const p = ports[i];
@@ -616,17 +626,7 @@ export class ReachKit {
    * answer's strings and lists. Same caveat, in the same place.
    */
   portsOf(space: PacketSpace): { ports: Map<number, IntervalSet>; kind: ExampleKind } | undefined {
-    const per: (IntervalSet | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
-    let other = false;
-    for (const b of space.boxes) {
-      for (let i = 0; i < NAMED.length; i++) {
-        const n = NAMED[i][1];
-        if (!b.protocols.has(n)) continue;
-        per[i] = (per[i] ?? IntervalSet.EMPTY).union(isPortProtocol(n) ? b.dstPorts : IntervalSet.EMPTY);
-      }
-      if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
-    }
-    if (other) this.caveats.add(OTHER_PROTOCOLS);
+    const per = this.namedPorts(space);
     const ports = new Map<number, IntervalSet>();
     let kind: ExampleKind | undefined;
     for (let i = 0; i < NAMED.length; i++) {
