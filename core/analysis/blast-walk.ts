@@ -139,15 +139,36 @@ export function mergePorts(into: Map<number, IntervalSet>, from: Map<number, Int
   for (const [n, p] of from) into.set(n, (into.get(n) ?? IntervalSet.EMPTY).union(p));
 }
 
-/** One elementary interval of a route table's longest-prefix-match partition. */
-interface RouteInterval {
-  lo: number;
-  hi: number;
+/** What a route table does with the packets of one elementary interval of its partition. */
+export interface RouteDecision {
   nextHopType?: string;
   nextHopIp?: number;
   /** What the walk does with a packet in this interval (next hop type, appliance, peered VNet). */
   decision: string;
 }
+
+/**
+ * A route table's longest-prefix-match partition: interval i runs from cuts[i] to the address
+ * before cuts[i + 1] (the last to the top address), and hops[i] (decisions[i] its text) is what the
+ * table decides there. Columns, not an object per interval: ~53,000 intervals at tier L.
+ */
+export interface RoutePartition {
+  cuts: number[];
+  decisions: string[];
+  hops: RouteDecision[];
+}
+
+/** The last address of interval i of a partition. */
+function intervalEnd(p: RoutePartition, i: number): number {
+  return i + 1 < p.cuts.length ? p.cuts[i + 1] - 1 : 0xffffffff;
+}
+
+/**
+ * Route decisions shared by every table (peering decisions name the remote VNet, ~150 characters:
+ * one text per route table entry was most of a partition's memory). Bounded by the estate's
+ * distinct next hops; cleared if it ever grows past a bound.
+ */
+const decisionTexts = new Map<string, RouteDecision>();
 
 /**
  * Which NSG allows count: all rules; only default rules (`default`: at every NSG); only default
@@ -218,7 +239,7 @@ interface NsgCall {
 }
 
 /** A route table's longest-prefix-match partition (a function of the table alone). */
-const partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
+const partitions = new WeakMap<EffectiveRouteTable, RoutePartition>();
 
 /**
  * What every ReachKit of one data plane shares, whatever its question and port scope: filter
@@ -636,7 +657,7 @@ export class ReachKit {
   // ---- routing -------------------------------------------------------------------------------------
 
   /** The longest-prefix-match partition of a route table: the next hop is constant on each interval. */
-  partition(table: EffectiveRouteTable): { iv: RouteInterval[]; cuts: number[]; decisions: string[] } {
+  partition(table: EffectiveRouteTable): RoutePartition {
     let p = partitions.get(table);
     if (p) return p;
     const set = new Set<number>([0]);
@@ -646,19 +667,27 @@ export class ReachKit {
     }
     const cuts = [...set].sort((a, b) => a - b);
     // One route usually covers several intervals: what it decides is worked out once per route.
-    const byRoute = new Map<EffectiveRoute | undefined, Omit<RouteInterval, 'lo' | 'hi'>>();
-    const iv = cuts.map((lo, i): RouteInterval => {
-      const route = table.lookup(lo)?.route;
+    const byRoute = new Map<EffectiveRoute | undefined, RouteDecision>();
+    const hops: RouteDecision[] = new Array(cuts.length);
+    const decisions: string[] = new Array(cuts.length);
+    for (let i = 0; i < cuts.length; i++) {
+      const route = table.lookup(cuts[i])?.route;
       let d = byRoute.get(route);
       if (!d) {
         const nh = route?.nextHopIpAddress[0];
         const origin = route?.origin;
         const decision = `${route?.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
-        byRoute.set(route, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
+        d = decisionTexts.get(decision);
+        if (!d) {
+          if (decisionTexts.size > 100_000) decisionTexts.clear();
+          decisionTexts.set(decision, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
+        }
+        byRoute.set(route, d);
       }
-      return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: d.nextHopType, nextHopIp: d.nextHopIp, decision: d.decision };
-    });
-    p = { iv, cuts, decisions: iv.map((x) => x.decision) };
+      hops[i] = d;
+      decisions[i] = d.decision;
+    }
+    p = { cuts, decisions, hops };
     partitions.set(table, p);
     return p;
   }
@@ -670,9 +699,9 @@ export class ReachKit {
     let list = byVnet.get(vnetId);
     if (list) return list;
     const found = new Set<AzureFirewall>();
-    for (const iv of this.partition(table).iv) {
-      if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
-      const hop = this.applianceAt(vnetId, iv.nextHopIp);
+    for (const d of this.partition(table).hops) {
+      if (d.nextHopType !== 'VirtualAppliance' || d.nextHopIp === undefined) continue;
+      const hop = this.applianceAt(vnetId, d.nextHopIp);
       const fw = hop?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(hop.firewallId) : undefined;
       if (fw) found.add(fw);
     }
@@ -706,10 +735,11 @@ export class ReachKit {
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     // The partition's intervals are in address order: their parts are joined in that order.
     const parts: IntervalSet[] = [];
-    for (const iv of table ? this.partition(table).iv : []) {
-      const t = iv.nextHopType;
-      if (t === 'VnetLocal') parts.push(IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet));
-      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) parts.push(IntervalSet.range(iv.lo, iv.hi));
+    const p = table ? this.partition(table) : undefined;
+    for (let i = 0; p && i < p.cuts.length; i++) {
+      const t = p.hops[i].nextHopType;
+      if (t === 'VnetLocal') parts.push(IntervalSet.range(p.cuts[i], intervalEnd(p, i)).intersect(vnetSet));
+      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) parts.push(IntervalSet.range(p.cuts[i], intervalEnd(p, i)));
     }
     const result = IntervalSet.joinOrdered(parts);
     this.rememberSet(key, result);
@@ -739,18 +769,21 @@ export class ReachKit {
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     // The partition's intervals are in address order: their parts are joined in that order.
     const parts: IntervalSet[] = [];
-    for (const iv of p.iv) {
+    for (let i = 0; i < p.cuts.length; i++) {
+      const iv = p.hops[i];
+      const lo = p.cuts[i];
+      const hi = intervalEnd(p, i);
       let part: IntervalSet;
       switch (iv.nextHopType) {
         case 'VnetLocal':
-          part = IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet);
+          part = IntervalSet.range(lo, hi).intersect(vnetSet);
           break;
         case 'VNetPeering':
         case 'InterfaceEndpoint':
-          part = IntervalSet.range(iv.lo, iv.hi);
+          part = IntervalSet.range(lo, hi);
           break;
         case 'VirtualAppliance': {
-          part = IntervalSet.range(iv.lo, iv.hi);
+          part = IntervalSet.range(lo, hi);
           const hop = iv.nextHopIp !== undefined ? this.applianceAt(vnetId, iv.nextHopIp) : undefined;
           if (hop?.kind === 'firewall') {
             const fw = this.dp.snapshot.azureFirewalls.get(hop.firewallId);
@@ -763,7 +796,7 @@ export class ReachKit {
         case 'VirtualNetworkGateway':
         case 'Internet':
           // Leaves the estate: on-premises, the internet (a private address is dropped there).
-          part = outside ? IntervalSet.range(iv.lo, iv.hi) : IntervalSet.EMPTY;
+          part = outside ? IntervalSet.range(lo, hi) : IntervalSet.EMPTY;
           break;
         default:
           part = IntervalSet.EMPTY;
