@@ -264,13 +264,15 @@ interface PlaneMemo {
    * substituted, so results with the same protocols and ports box by box are one object
    * (~9,800 results of a cold blast at tier L; each kept its own boxes and sets before).
    */
-  inboundResults: Map<string, PacketSpace>;
+  inboundResults: Map<number, PacketSpace[]>;
   /** NSG permits per filter point and atoms (every protocol and port: no question's scope in them). */
   nsg: Map<string, PacketSpace>;
   /** Firewall network permits per firewall and atoms (every protocol and port). */
   fw: Map<string, { network: PacketSpace; notes: string[] }>;
   /** Per compiled NSG, its rules' address boundaries (see ReachKit.ruleCutsOf). */
   ruleCuts: WeakMap<CompiledNsg, { fixed: number[]; tagged: IntervalSet[] }[]>;
+  /** Boundaries of tagged rule parts with the tag filled in, by tag set and part (see taggedCuts). */
+  taggedCuts: WeakMap<IntervalSet, Map<IntervalSet, number[]>>;
   /** Address sets a route table delivers to (keys name the port scope where it matters). */
   sets: Map<string, IntervalSet>;
 }
@@ -279,7 +281,7 @@ const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), inboundResults: new Map(), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), sets: new Map() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), inboundResults: new Map(), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map() }));
   return m;
 }
 
@@ -368,12 +370,25 @@ export class ReachKit {
         for (const t of p.tagged) {
           if (seen.has(t)) continue;
           seen.add(t);
-          lists.push(cutsOfSet(t.union(vnetTag)));
+          lists.push(this.taggedCuts(t, vnetTag));
         }
       }
       cuts = mergeSortedUnique(lists);
     }
     slots[slot] = cuts;
+    return cuts;
+  }
+
+  /**
+   * The boundaries of a tagged rule part with the VirtualNetwork tag filled in: per part and tag,
+   * not per filter point (every NSG's default AllowVnetInBound names the tag alone, so points
+   * that share a tag share this list).
+   */
+  private taggedCuts(part: IntervalSet, vnetTag: IntervalSet): number[] {
+    let byPart = this.plane.taggedCuts.get(vnetTag);
+    if (!byPart) this.plane.taggedCuts.set(vnetTag, (byPart = new Map()));
+    let cuts = byPart.get(part);
+    if (!cuts) byPart.set(part, (cuts = cutsOfSet(part.union(vnetTag))));
     return cuts;
   }
 
@@ -1032,15 +1047,18 @@ export class ReachKit {
    */
   private sharedResult(space: PacketSpace): PacketSpace {
     if (space.isEmpty()) return PacketSpace.EMPTY;
-    let text = '';
-    for (const x of space.boxes) text += `${x.protocols.key()}/${x.srcPorts.key()}/${x.dstPorts.key()};`;
+    // Found by a hash of the numbers (no text per result), then compared set by set.
+    let h = space.boxes.length;
+    for (const x of space.boxes) h = hashBounds(hashBounds(hashBounds(h, x.protocols.bounds), x.srcPorts.bounds), x.dstPorts.bounds);
     const results = this.plane.inboundResults;
-    let shared = results.get(text);
-    if (!shared) {
+    let list = results.get(h);
+    if (!list) {
       if (results.size > 100_000) results.clear();
-      results.set(text, (shared = space));
+      results.set(h, (list = []));
     }
-    return shared;
+    for (const r of list) if (samePorts(r, space)) return r;
+    list.push(space);
+    return space;
   }
 
   /**
@@ -1156,6 +1174,24 @@ export function objectId(o: object): number {
 /** A shared template's arrival, asked about for another batch: that batch's sources stand in for the template's. */
 interface SharedArrival {
   src: IntervalSet;
+}
+
+/** A running hash of a set's bounds (their count first, so that lists of sets hash apart). */
+function hashBounds(h: number, bounds: readonly number[]): number {
+  h = Math.imul(h ^ bounds.length, 0x9e3779b1);
+  for (let i = 0; i < bounds.length; i++) h = Math.imul(h ^ bounds[i], 0x85ebca6b) ^ (h >>> 13);
+  return h;
+}
+
+/** True when the two spaces have the same protocols and ports, box by box (addresses aside). */
+function samePorts(a: PacketSpace, b: PacketSpace): boolean {
+  if (a.boxes.length !== b.boxes.length) return false;
+  for (let i = 0; i < a.boxes.length; i++) {
+    const x = a.boxes[i];
+    const y = b.boxes[i];
+    if (!x.protocols.equals(y.protocols) || !x.srcPorts.equals(y.srcPorts) || !x.dstPorts.equals(y.dstPorts)) return false;
+  }
+  return true;
 }
 
 /** `space` with every box's destination (and, when given, source) replaced. */
