@@ -489,11 +489,17 @@ export class ReachKit {
    * (each widened to its atom); no FQDN, so application rules do not apply.
    */
   firewallPermits(fw: AzureFirewall, srcPin: IntervalSet, dstPin: IntervalSet): { network: PacketSpace; notes: string[] } {
-    const src = atomRange(this.firewallCutsOf(fw, 'src'), srcPin) ?? srcPin;
-    const dst = atomRange(this.firewallCutsOf(fw, 'dst'), dstPin) ?? dstPin;
-    const key = `${fw.id}|${src.key()}|${dst.key()}`;
+    // The key names each atom by its number (a pin that straddles atoms by its own text) and the
+    // firewall by its object number: no long id and no address text per call.
+    const srcCuts = this.firewallCutsOf(fw, 'src');
+    const dstCuts = this.firewallCutsOf(fw, 'dst');
+    const si = atomOf(srcCuts, srcPin);
+    const di = atomOf(dstCuts, dstPin);
+    const key = `${objectId(fw)}|${si >= 0 ? si : `p${srcPin.key()}`}|${di >= 0 ? di : `p${dstPin.key()}`}`;
     let hit = this.plane.fw.get(key);
     if (!hit) {
+      const src = si >= 0 ? atomAt(srcCuts, si) : srcPin;
+      const dst = di >= 0 ? atomAt(dstCuts, di) : dstPin;
       this.stats.firewallComputations++;
       const r = computeFirewallPermits(this.dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS }), {});
       hit = { network: r.network, notes: r.notes };
@@ -985,7 +991,7 @@ export class ReachKit {
       else if (conn && this.dp.snapshot.storageAccounts.has(conn.targetId)) space = space.intersectBox({ protocols: IntervalSet.point(6), src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: IntervalSet.point(443) });
     }
     const nsgs = inbound ? [...before, { point, direction: 'Inbound' as const }] : before;
-    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape };
+    return { space, nsgOnPath: inbound || before.length > 0, nsgs, shape };
   }
 
   /**
@@ -1130,8 +1136,17 @@ export class ReachKit {
         checks.push({ cuts: p.cuts, atom: atomIndex(p.cuts, b.ip), decisions: p.decisions });
       }
     }
-    const calls = log.nsg.filter((c, i) => i !== final && c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
-    return { id: this.nextTemplateId++, vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
+    // Built in a loop, and whether any NSG came before kept as it is met: a length read of arrays
+    // made by filter and map (empty or not) kept sending this function back to the compiler.
+    const calls: NsgUse[] = [];
+    let nsgBefore = false;
+    for (let i = 0; i < log.nsg.length; i++) {
+      const c = log.nsg[i];
+      if (i === final || !c.hasNsg) continue;
+      calls.push({ point: c.point, direction: c.direction });
+      nsgBefore = true;
+    }
+    return { id: this.nextTemplateId++, vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore, calls };
   }
 
   /** The subnet a hop names (by its display id), when it is one of the snapshot's. */
