@@ -330,8 +330,10 @@ export class ReachKit {
     return list.filter((x): x is ResourceId => x !== undefined && this.dp.compiledNsg(x) !== undefined);
   }
 
-  hasNsg(point: FilterPoint, direction: Direction): boolean {
-    return this.nsgOrder(point, direction).length > 0;
+  /** nsgOrder(point, direction) is not empty (the order does not matter here: no list is built). */
+  hasNsg(point: FilterPoint, _direction: Direction): boolean {
+    const { subnetNsgId, nicNsgId } = point;
+    return (subnetNsgId !== undefined && this.dp.compiledNsg(subnetNsgId) !== undefined) || (nicNsgId !== undefined && this.dp.compiledNsg(nicNsgId) !== undefined);
   }
 
   /** A number for a filter point and its memo slots, looked up by the ids themselves (their hashes are cached; a joined key's is not). */
@@ -356,7 +358,9 @@ export class ReachKit {
     const hit = slots[slot];
     if (hit) return hit;
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
-    const parts = this.nsgOrder(point, direction).map((id) => this.ruleCutsOf(this.dp.compiledNsg(id)!, slot));
+    // Built in a loop: the length of map's arrays (empty or not) kept sending this back to the compiler.
+    const parts: { fixed: number[]; tagged: IntervalSet[] }[] = [];
+    for (const id of this.nsgOrder(point, direction)) parts.push(this.ruleCutsOf(this.dp.compiledNsg(id)!, slot));
     let cuts: number[];
     if (parts.length === 1 && parts[0].tagged.length === 0) cuts = parts[0].fixed;
     else {
