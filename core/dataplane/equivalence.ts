@@ -13,10 +13,30 @@ import type { Endpoint } from './address-index.ts';
 
 export interface EndpointClass {
   /** Stable key: the signature shared by every member. */
-  key: string;
+  readonly key: string;
   /** The member evaluated on behalf of all (lowest address). */
   representative: Endpoint;
   members: Endpoint[];
+}
+
+/**
+ * A class whose key is joined when first read: what-if and findings read keys, blast and the
+ * matrix never do (11,000 keys of ~400 characters at tier L were built and kept for nothing).
+ */
+class LazyKeyClass implements EndpointClass {
+  members: Endpoint[] = [];
+  private text: string | undefined;
+
+  constructor(
+    public representative: Endpoint,
+    private readonly subnetId: string,
+    private readonly sig: string | NicParts,
+    private readonly atom: number,
+  ) {}
+
+  get key(): string {
+    return (this.text ??= `${this.subnetId}|${typeof this.sig === 'string' ? this.sig : nicSignature(this.sig)}|${this.atom}`);
+  }
 }
 
 export interface EndpointClasses {
@@ -177,7 +197,7 @@ function appGatewayTargets(dp: DataPlane): Set<string> {
 /** One subnet's classes: a short list, and past LIST_MAX classes a map by signature and atom too. */
 interface SubnetClasses {
   /** NIC classes keep their signature's parts: a NIC is matched by them, not by a joined text. */
-  list: { sig: string; atom: number; c: EndpointClass; nic?: NicParts }[];
+  list: { sig: string | undefined; atom: number; c: EndpointClass; nic?: NicParts }[];
   map?: Map<string, EndpointClass>;
 }
 
@@ -195,13 +215,23 @@ function findNicClass(s: SubnetClasses, p: NicParts, atom: number): EndpointClas
   return undefined;
 }
 
-function addClass(s: SubnetClasses, sig: string, atom: number, c: EndpointClass, nic?: NicParts): void {
+function addClass(s: SubnetClasses, sig: string, atom: number, c: EndpointClass): void {
   if (s.map) {
     s.map.set(`${atom}|${sig}`, c);
     return;
   }
-  s.list.push({ sig, atom, c, nic });
-  if (s.list.length > LIST_MAX) s.map = new Map(s.list.map((x) => [`${x.atom}|${x.sig}`, x.c]));
+  s.list.push({ sig, atom, c });
+  if (s.list.length > LIST_MAX) toMap(s);
+}
+
+/** addClass for a NIC's class in a subnet still searched as a list (its text joined only if the subnet outgrows the list). */
+function addNicClass(s: SubnetClasses, nic: NicParts, atom: number, c: EndpointClass): void {
+  s.list.push({ sig: undefined, atom, c, nic });
+  if (s.list.length > LIST_MAX) toMap(s);
+}
+
+function toMap(s: SubnetClasses): void {
+  s.map = new Map(s.list.map((x) => [`${x.atom}|${x.sig ?? nicSignature(x.nic!)}`, x.c]));
 }
 
 export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => boolean = (e) => e.kind === 'nic'): EndpointClasses {
@@ -226,9 +256,9 @@ export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => b
       let sig = nic ? undefined : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e, agw) : `${e.kind}|${e.ip}`;
       let c = nic && !inSubnet.map ? findNicClass(inSubnet, nic, atom) : findClass(inSubnet, (sig ??= nicSignature(nic!)), atom);
       if (!c) {
-        sig ??= nicSignature(nic!);
-        c = { key: `${e.subnetId}|${sig}|${atom}`, representative: e, members: [] };
-        addClass(inSubnet, sig, atom, c, nic);
+        c = new LazyKeyClass(e, e.subnetId, sig ?? nic!, atom);
+        if (inSubnet.map || !nic) addClass(inSubnet, (sig ??= nicSignature(nic!)), atom, c);
+        else addNicClass(inSubnet, nic, atom, c);
         classes.push(c);
       }
       c.members.push(e);
