@@ -144,15 +144,36 @@ export function mergePorts(into: Map<number, IntervalSet>, from: Map<number, Int
   for (const [n, p] of from) into.set(n, (into.get(n) ?? IntervalSet.EMPTY).union(p));
 }
 
-/** One elementary interval of a route table's longest-prefix-match partition. */
-interface RouteInterval {
-  lo: number;
-  hi: number;
+/** What a route table does with the packets of one elementary interval of its partition. */
+export interface RouteDecision {
   nextHopType?: string;
   nextHopIp?: number;
   /** What the walk does with a packet in this interval (next hop type, appliance, peered VNet). */
   decision: string;
 }
+
+/**
+ * A route table's longest-prefix-match partition: interval i runs from cuts[i] to the address
+ * before cuts[i + 1] (the last to the top address), and hops[i] (decisions[i] its text) is what the
+ * table decides there. Columns, not an object per interval: ~53,000 intervals at tier L.
+ */
+export interface RoutePartition {
+  cuts: number[];
+  decisions: string[];
+  hops: RouteDecision[];
+}
+
+/** The last address of interval i of a partition. */
+function intervalEnd(p: RoutePartition, i: number): number {
+  return i + 1 < p.cuts.length ? p.cuts[i + 1] - 1 : 0xffffffff;
+}
+
+/**
+ * Route decisions shared by every table (peering decisions name the remote VNet, ~150 characters:
+ * one text per route table entry was most of a partition's memory). Bounded by the estate's
+ * distinct next hops; cleared if it ever grows past a bound.
+ */
+const decisionTexts = new Map<string, RouteDecision>();
 
 /**
  * Which NSG allows count: all rules; only default rules (`default`: at every NSG); only default
@@ -223,7 +244,7 @@ interface NsgCall {
 }
 
 /** A route table's longest-prefix-match partition (a function of the table alone). */
-const partitions = new WeakMap<EffectiveRouteTable, { iv: RouteInterval[]; cuts: number[]; decisions: string[] }>();
+const partitions = new WeakMap<EffectiveRouteTable, RoutePartition>();
 
 /**
  * What every ReachKit of one data plane shares, whatever its question and port scope: filter
@@ -243,12 +264,20 @@ interface PlaneMemo {
   inbound: Map<string, PacketSpace>;
   /** Numbers for arrival shapes (protocols and ports of each box), the inbound memo's keys. */
   shapeIds: Map<string, number>;
+  /**
+   * The values of `inbound`, shared: a memoised result is only ever read with both addresses
+   * substituted, so results with the same protocols and ports box by box are one object
+   * (~9,800 results of a cold blast at tier L; each kept its own boxes and sets before).
+   */
+  inboundResults: Map<number, PacketSpace[]>;
   /** NSG permits per filter point and atoms (every protocol and port: no question's scope in them). */
   nsg: Map<string, PacketSpace>;
   /** Firewall network permits per firewall and atoms (every protocol and port). */
   fw: Map<string, { network: PacketSpace; notes: string[] }>;
   /** Per compiled NSG, its rules' address boundaries (see ReachKit.ruleCutsOf). */
   ruleCuts: WeakMap<CompiledNsg, { fixed: number[]; tagged: IntervalSet[] }[]>;
+  /** Boundaries of tagged rule parts with the tag filled in, by tag set and part (see taggedCuts). */
+  taggedCuts: WeakMap<IntervalSet, Map<IntervalSet, number[]>>;
   /** Address sets a route table delivers to (keys name the port scope where it matters). */
   sets: Map<string, IntervalSet>;
 }
@@ -257,7 +286,7 @@ const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), sets: new Map() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), inboundResults: new Map(), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map() }));
   return m;
 }
 
@@ -306,8 +335,10 @@ export class ReachKit {
     return list.filter((x): x is ResourceId => x !== undefined && this.dp.compiledNsg(x) !== undefined);
   }
 
-  hasNsg(point: FilterPoint, direction: Direction): boolean {
-    return this.nsgOrder(point, direction).length > 0;
+  /** nsgOrder(point, direction) is not empty (the order does not matter here: no list is built). */
+  hasNsg(point: FilterPoint, _direction: Direction): boolean {
+    const { subnetNsgId, nicNsgId } = point;
+    return (subnetNsgId !== undefined && this.dp.compiledNsg(subnetNsgId) !== undefined) || (nicNsgId !== undefined && this.dp.compiledNsg(nicNsgId) !== undefined);
   }
 
   /** A number for a filter point and its memo slots, looked up by the ids themselves (their hashes are cached; a joined key's is not). */
@@ -332,7 +363,9 @@ export class ReachKit {
     const hit = slots[slot];
     if (hit) return hit;
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
-    const parts = this.nsgOrder(point, direction).map((id) => this.ruleCutsOf(this.dp.compiledNsg(id)!, slot));
+    // Built in a loop: the length of map's arrays (empty or not) kept sending this back to the compiler.
+    const parts: { fixed: number[]; tagged: IntervalSet[] }[] = [];
+    for (const id of this.nsgOrder(point, direction)) parts.push(this.ruleCutsOf(this.dp.compiledNsg(id)!, slot));
     let cuts: number[];
     if (parts.length === 1 && parts[0].tagged.length === 0) cuts = parts[0].fixed;
     else {
@@ -346,12 +379,25 @@ export class ReachKit {
         for (const t of p.tagged) {
           if (seen.has(t)) continue;
           seen.add(t);
-          lists.push(cutsOfSet(t.union(vnetTag)));
+          lists.push(this.taggedCuts(t, vnetTag));
         }
       }
       cuts = mergeSortedUnique(lists);
     }
     slots[slot] = cuts;
+    return cuts;
+  }
+
+  /**
+   * The boundaries of a tagged rule part with the VirtualNetwork tag filled in: per part and tag,
+   * not per filter point (every NSG's default AllowVnetInBound names the tag alone, so points
+   * that share a tag share this list).
+   */
+  private taggedCuts(part: IntervalSet, vnetTag: IntervalSet): number[] {
+    let byPart = this.plane.taggedCuts.get(vnetTag);
+    if (!byPart) this.plane.taggedCuts.set(vnetTag, (byPart = new Map()));
+    let cuts = byPart.get(part);
+    if (!cuts) byPart.set(part, (cuts = cutsOfSet(part.union(vnetTag))));
     return cuts;
   }
 
@@ -452,11 +498,17 @@ export class ReachKit {
    * (each widened to its atom); no FQDN, so application rules do not apply.
    */
   firewallPermits(fw: AzureFirewall, srcPin: IntervalSet, dstPin: IntervalSet): { network: PacketSpace; notes: string[] } {
-    const src = atomRange(this.firewallCutsOf(fw, 'src'), srcPin) ?? srcPin;
-    const dst = atomRange(this.firewallCutsOf(fw, 'dst'), dstPin) ?? dstPin;
-    const key = `${fw.id}|${src.key()}|${dst.key()}`;
+    // The key names each atom by its number (a pin that straddles atoms by its own text) and the
+    // firewall by its object number: no long id and no address text per call.
+    const srcCuts = this.firewallCutsOf(fw, 'src');
+    const dstCuts = this.firewallCutsOf(fw, 'dst');
+    const si = atomOf(srcCuts, srcPin);
+    const di = atomOf(dstCuts, dstPin);
+    const key = `${objectId(fw)}|${si >= 0 ? si : `p${srcPin.key()}`}|${di >= 0 ? di : `p${dstPin.key()}`}`;
     let hit = this.plane.fw.get(key);
     if (!hit) {
+      const src = si >= 0 ? atomAt(srcCuts, si) : srcPin;
+      const dst = di >= 0 ? atomAt(dstCuts, di) : dstPin;
       this.stats.firewallComputations++;
       const r = computeFirewallPermits(this.dp, fw, PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS }), {});
       hit = { network: r.network, notes: r.notes };
@@ -671,7 +723,7 @@ export class ReachKit {
   // ---- routing -------------------------------------------------------------------------------------
 
   /** The longest-prefix-match partition of a route table: the next hop is constant on each interval. */
-  partition(table: EffectiveRouteTable): { iv: RouteInterval[]; cuts: number[]; decisions: string[] } {
+  partition(table: EffectiveRouteTable): RoutePartition {
     let p = partitions.get(table);
     if (p) return p;
     const set = new Set<number>([0]);
@@ -681,19 +733,27 @@ export class ReachKit {
     }
     const cuts = [...set].sort((a, b) => a - b);
     // One route usually covers several intervals: what it decides is worked out once per route.
-    const byRoute = new Map<EffectiveRoute | undefined, Omit<RouteInterval, 'lo' | 'hi'>>();
-    const iv = cuts.map((lo, i): RouteInterval => {
-      const route = table.lookup(lo)?.route;
+    const byRoute = new Map<EffectiveRoute | undefined, RouteDecision>();
+    const hops: RouteDecision[] = new Array(cuts.length);
+    const decisions: string[] = new Array(cuts.length);
+    for (let i = 0; i < cuts.length; i++) {
+      const route = table.lookup(cuts[i])?.route;
       let d = byRoute.get(route);
       if (!d) {
         const nh = route?.nextHopIpAddress[0];
         const origin = route?.origin;
         const decision = `${route?.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
-        byRoute.set(route, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
+        d = decisionTexts.get(decision);
+        if (!d) {
+          if (decisionTexts.size > 100_000) decisionTexts.clear();
+          decisionTexts.set(decision, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
+        }
+        byRoute.set(route, d);
       }
-      return { lo, hi: i + 1 < cuts.length ? cuts[i + 1] - 1 : 0xffffffff, nextHopType: d.nextHopType, nextHopIp: d.nextHopIp, decision: d.decision };
-    });
-    p = { iv, cuts, decisions: iv.map((x) => x.decision) };
+      hops[i] = d;
+      decisions[i] = d.decision;
+    }
+    p = { cuts, decisions, hops };
     partitions.set(table, p);
     return p;
   }
@@ -705,9 +765,9 @@ export class ReachKit {
     let list = byVnet.get(vnetId);
     if (list) return list;
     const found = new Set<AzureFirewall>();
-    for (const iv of this.partition(table).iv) {
-      if (iv.nextHopType !== 'VirtualAppliance' || iv.nextHopIp === undefined) continue;
-      const hop = this.applianceAt(vnetId, iv.nextHopIp);
+    for (const d of this.partition(table).hops) {
+      if (d.nextHopType !== 'VirtualAppliance' || d.nextHopIp === undefined) continue;
+      const hop = this.applianceAt(vnetId, d.nextHopIp);
       const fw = hop?.kind === 'firewall' ? this.dp.snapshot.azureFirewalls.get(hop.firewallId) : undefined;
       if (fw) found.add(fw);
     }
@@ -741,10 +801,11 @@ export class ReachKit {
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     // The partition's intervals are in address order: their parts are joined in that order.
     const parts: IntervalSet[] = [];
-    for (const iv of table ? this.partition(table).iv : []) {
-      const t = iv.nextHopType;
-      if (t === 'VnetLocal') parts.push(IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet));
-      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) parts.push(IntervalSet.range(iv.lo, iv.hi));
+    const p = table ? this.partition(table) : undefined;
+    for (let i = 0; p && i < p.cuts.length; i++) {
+      const t = p.hops[i].nextHopType;
+      if (t === 'VnetLocal') parts.push(IntervalSet.range(p.cuts[i], intervalEnd(p, i)).intersect(vnetSet));
+      else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) parts.push(IntervalSet.range(p.cuts[i], intervalEnd(p, i)));
     }
     const result = IntervalSet.joinOrdered(parts);
     this.rememberSet(key, result);
@@ -774,18 +835,21 @@ export class ReachKit {
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     // The partition's intervals are in address order: their parts are joined in that order.
     const parts: IntervalSet[] = [];
-    for (const iv of p.iv) {
+    for (let i = 0; i < p.cuts.length; i++) {
+      const iv = p.hops[i];
+      const lo = p.cuts[i];
+      const hi = intervalEnd(p, i);
       let part: IntervalSet;
       switch (iv.nextHopType) {
         case 'VnetLocal':
-          part = IntervalSet.range(iv.lo, iv.hi).intersect(vnetSet);
+          part = IntervalSet.range(lo, hi).intersect(vnetSet);
           break;
         case 'VNetPeering':
         case 'InterfaceEndpoint':
-          part = IntervalSet.range(iv.lo, iv.hi);
+          part = IntervalSet.range(lo, hi);
           break;
         case 'VirtualAppliance': {
-          part = IntervalSet.range(iv.lo, iv.hi);
+          part = IntervalSet.range(lo, hi);
           const hop = iv.nextHopIp !== undefined ? this.applianceAt(vnetId, iv.nextHopIp) : undefined;
           if (hop?.kind === 'firewall') {
             const fw = this.dp.snapshot.azureFirewalls.get(hop.firewallId);
@@ -798,7 +862,7 @@ export class ReachKit {
         case 'VirtualNetworkGateway':
         case 'Internet':
           // Leaves the estate: on-premises, the internet (a private address is dropped there).
-          part = outside ? IntervalSet.range(iv.lo, iv.hi) : IntervalSet.EMPTY;
+          part = outside ? IntervalSet.range(lo, hi) : IntervalSet.EMPTY;
           break;
         default:
           part = IntervalSet.EMPTY;
@@ -966,7 +1030,7 @@ export class ReachKit {
       else if (conn && this.dp.snapshot.storageAccounts.has(conn.targetId)) space = space.intersectBox({ protocols: IntervalSet.point(6), src: ALL_IPS, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: IntervalSet.point(443) });
     }
     const nsgs = inbound ? [...before, { point, direction: 'Inbound' as const }] : before;
-    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape };
+    return { space, nsgOnPath: inbound || before.length > 0, nsgs, shape };
   }
 
   /**
@@ -996,7 +1060,7 @@ export class ReachKit {
     this.stats.inboundComputations++;
     const space = this.applyNsgs(point, 'Inbound', substitute(arrival, shared?.src, dstPoint), mode);
     if (memo.size > 400_000) memo.clear();
-    memo.set(memoKey, space);
+    memo.set(memoKey, srcAtom >= 0 ? this.sharedResult(space) : space);
     return { space, key };
   }
 
@@ -1017,8 +1081,29 @@ export class ReachKit {
     this.stats.inboundComputations++;
     const result = this.applyNsgs(point, 'Inbound', space, 'all');
     if (this.plane.inbound.size > 400_000) this.plane.inbound.clear();
-    this.plane.inbound.set(key, result);
+    this.plane.inbound.set(key, this.sharedResult(result));
     return result;
+  }
+
+  /**
+   * The one object kept for every plane-wide inbound result with `space`'s protocols and ports,
+   * box by box (see PlaneMemo.inboundResults). Its addresses are those of the first result met:
+   * every reader substitutes both.
+   */
+  private sharedResult(space: PacketSpace): PacketSpace {
+    if (space.isEmpty()) return PacketSpace.EMPTY;
+    // Found by a hash of the numbers (no text per result), then compared set by set.
+    let h = space.boxes.length;
+    for (const x of space.boxes) h = hashBounds(hashBounds(hashBounds(h, x.protocols.bounds), x.srcPorts.bounds), x.dstPorts.bounds);
+    const results = this.plane.inboundResults;
+    let list = results.get(h);
+    if (!list) {
+      if (results.size > 100_000) results.clear();
+      results.set(h, (list = []));
+    }
+    for (const r of list) if (samePorts(r, space)) return r;
+    list.push(space);
+    return space;
   }
 
   /**
@@ -1090,8 +1175,17 @@ export class ReachKit {
         checks.push({ cuts: p.cuts, atom: atomIndex(p.cuts, b.ip), decisions: p.decisions });
       }
     }
-    const calls = log.nsg.filter((c, i) => i !== final && c.hasNsg).map((c) => ({ point: c.point, direction: c.direction }));
-    return { id: this.nextTemplateId++, vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore: calls.length > 0, calls };
+    // Built in a loop, and whether any NSG came before kept as it is met: a length read of arrays
+    // made by filter and map (empty or not) kept sending this function back to the compiler.
+    const calls: NsgUse[] = [];
+    let nsgBefore = false;
+    for (let i = 0; i < log.nsg.length; i++) {
+      const c = log.nsg[i];
+      if (i === final || !c.hasNsg) continue;
+      calls.push({ point: c.point, direction: c.direction });
+      nsgBefore = true;
+    }
+    return { id: this.nextTemplateId++, vnetId: b.vnetId, kind: b.kind, checks, arrival: final >= 0 ? log.nsg[final].input : undefined, nsgBefore, calls };
   }
 
   /** The subnet a hop names (by its display id), when it is one of the snapshot's. */
@@ -1134,6 +1228,24 @@ export function objectId(o: object): number {
 /** A shared template's arrival, asked about for another batch: that batch's sources stand in for the template's. */
 interface SharedArrival {
   src: IntervalSet;
+}
+
+/** A running hash of a set's bounds (their count first, so that lists of sets hash apart). */
+function hashBounds(h: number, bounds: readonly number[]): number {
+  h = Math.imul(h ^ bounds.length, 0x9e3779b1);
+  for (let i = 0; i < bounds.length; i++) h = Math.imul(h ^ bounds[i], 0x85ebca6b) ^ (h >>> 13);
+  return h;
+}
+
+/** True when the two spaces have the same protocols and ports, box by box (addresses aside). */
+function samePorts(a: PacketSpace, b: PacketSpace): boolean {
+  if (a.boxes.length !== b.boxes.length) return false;
+  for (let i = 0; i < a.boxes.length; i++) {
+    const x = a.boxes[i];
+    const y = b.boxes[i];
+    if (!x.protocols.equals(y.protocols) || !x.srcPorts.equals(y.srcPorts) || !x.dstPorts.equals(y.dstPorts)) return false;
+  }
+  return true;
 }
 
 /** `space` with every box's destination (and, when given, source) replaced. */

@@ -425,8 +425,15 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     .map(([kind, x]) => ({ kind: kind as BlastExit['kind'], target: x.target, destinations: x.destinations, depth: depthOf(x.node), path: stepsTo(x.node) }))
     .sort((a, b) => a.kind.localeCompare(b.kind));
   const critical: BlastCritical[] = reached.filter((r) => r.critical).map((r) => ({ resource: r.resource, name: r.name, kind: r.kind, selector: r.critical!, depth: r.depth, path: r.path }));
+  // Counted in one pass (four filtered copies of ~50,000 items at tier L were large-object garbage).
   const byDepth: Record<string, number> = {};
-  for (const r of reached) byDepth[String(r.depth)] = (byDepth[String(r.depth)] ?? 0) + 1;
+  const count = { nic: 0, privateEndpoint: 0, storageAccount: 0 };
+  let deepest = 0;
+  for (const r of reached) {
+    byDepth[String(r.depth)] = (byDepth[String(r.depth)] ?? 0) + 1;
+    count[r.kind]++;
+    if (r.depth > deepest) deepest = r.depth;
+  }
   return {
     from: fromInfo,
     ports: portsLabel,
@@ -434,13 +441,13 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     exits: exitList,
     critical,
     summary: {
-      endpoints: reached.filter((r) => r.kind !== 'storageAccount').length,
-      hosts: reached.filter((r) => r.kind === 'nic').length,
-      privateEndpoints: reached.filter((r) => r.kind === 'privateEndpoint').length,
-      storageAccounts: reached.filter((r) => r.kind === 'storageAccount').length,
+      endpoints: count.nic + count.privateEndpoint,
+      hosts: count.nic,
+      privateEndpoints: count.privateEndpoint,
+      storageAccounts: count.storageAccount,
       exits: exitList.map((x) => x.kind),
       critical: critical.length,
-      maxDepth: reached.reduce((m, r) => Math.max(m, r.depth), 0),
+      maxDepth: deepest,
       byDepth,
       unmatchedSelectors: matcher.unmatched,
     },

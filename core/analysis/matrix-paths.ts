@@ -21,7 +21,7 @@ import { runPath } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
 import type { Filters } from '../trace/filters.ts';
 import type { Outcome } from '../trace/walk.ts';
-import { atomIndex, endpointRef, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type SourceBatch } from './blast-walk.ts';
+import { atomIndex, endpointRef, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type RoutePartition, type SourceBatch } from './blast-walk.ts';
 
 const ALL_IPS = IntervalSet.range(0, 0xffffffff);
 type Nic = Extract<Endpoint, { kind: 'nic' }>;
@@ -63,7 +63,7 @@ interface BatchContext {
   /** Names the batch in shapes. */
   id: number;
   table?: EffectiveRouteTable;
-  partition: { iv: { nextHopType?: string }[]; cuts: number[]; decisions: string[] };
+  partition: RoutePartition;
   tableCaveats: readonly Caveat[];
   point: FilterPoint;
   outNsg: boolean;
@@ -221,7 +221,7 @@ export class MatrixPaths {
     const p = ctx.partition;
     const atom = atomIndex(p.cuts, b.ip);
     // NIC to NIC inside the VNet: ReachKit's fast path (no walk).
-    if (b.kind === 'nic' && b.vnetId === a.vnetId && p.iv[atom - 1].nextHopType === 'VnetLocal' && this.kit.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) return undefined;
+    if (b.kind === 'nic' && b.vnetId === a.vnetId && p.hops[atom - 1].nextHopType === 'VnetLocal' && this.kit.dp.addresses.byVnet.get(a.vnetId)?.get(b.ip) === b) return undefined;
     let first = ctx.firsts.get(atom);
     if (first === undefined) {
       const key = this.firstHop(a, p.decisions[atom - 1]);
@@ -258,7 +258,7 @@ export class MatrixPaths {
     ctx = {
       id: ++this.contextCount,
       table,
-      partition: table ? kit.partition(table) : { iv: [], cuts: [], decisions: [] },
+      partition: table ? kit.partition(table) : { cuts: [], decisions: [], hops: [] },
       tableCaveats: table?.caveats ?? [],
       point,
       outNsg,

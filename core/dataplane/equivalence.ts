@@ -13,10 +13,30 @@ import type { Endpoint } from './address-index.ts';
 
 export interface EndpointClass {
   /** Stable key: the signature shared by every member. */
-  key: string;
+  readonly key: string;
   /** The member evaluated on behalf of all (lowest address). */
   representative: Endpoint;
   members: Endpoint[];
+}
+
+/**
+ * A class whose key is joined when first read: what-if and findings read keys, blast and the
+ * matrix never do (11,000 keys of ~400 characters at tier L were built and kept for nothing).
+ */
+class LazyKeyClass implements EndpointClass {
+  members: Endpoint[] = [];
+  private text: string | undefined;
+
+  constructor(
+    public representative: Endpoint,
+    private readonly subnetId: string,
+    private readonly sig: string | NicParts,
+    private readonly atom: number,
+  ) {}
+
+  get key(): string {
+    return (this.text ??= `${this.subnetId}|${typeof this.sig === 'string' ? this.sig : nicSignature(this.sig)}|${this.atom}`);
+  }
 }
 
 export interface EndpointClasses {
@@ -29,17 +49,25 @@ export interface EndpointClasses {
 function addressBoundaries(dp: DataPlane): number[] {
   const s = dp.snapshot;
   const cuts = new Set<number>();
-  // The same few thousand words recur across ~10^5 rules: each is parsed once, its bounds kept.
-  const parsed = new Map<string, readonly number[]>();
+  // The same few thousand words recur across ~10^5 rules: each is parsed once. A word's bounds are added the first time it is met (a repeat adds nothing to the set), and the
+  // importer shares equal prefix lists between rules: a list met before is skipped whole.
+  const parsed = new Set<string>();
   const addWord = (w: string) => {
-    let b = parsed.get(w);
-    if (b === undefined) parsed.set(w, (b = wordBounds(w)));
+    if (parsed.has(w)) return;
+    parsed.add(w);
+    const b = wordBounds(w);
     for (let i = 0; i < b.length; i++) cuts.add(b[i]);
+  };
+  const lists = new Set<readonly string[]>();
+  const addList = (l: readonly string[]) => {
+    if (lists.has(l)) return;
+    lists.add(l);
+    for (let i = 0; i < l.length; i++) addWord(l[i]);
   };
   for (const nsg of s.networkSecurityGroups.values()) {
     for (const r of nsg.securityRules) {
-      r.sourceAddressPrefixes.forEach(addWord);
-      r.destinationAddressPrefixes.forEach(addWord);
+      addList(r.sourceAddressPrefixes);
+      addList(r.destinationAddressPrefixes);
     }
   }
   for (const rt of s.routeTables.values()) for (const r of rt.routes) addWord(r.addressPrefix);
@@ -98,15 +126,38 @@ function sortedText(a: readonly string[], b: readonly string[] = NONE): string {
   return [...a, ...b].sort().join(',');
 }
 
-function nicSignature(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>, agw: Set<string>): string {
+/** What tells NICs of one subnet and atom apart (nicSignature's parts, compared without joining them). */
+interface NicParts {
+  nsg: string;
+  asgs: string;
+  pools: string;
+  fwd: boolean;
+  /** The NIC's id when it is an entry point of its own. */
+  own: string | undefined;
+}
+
+function nicParts(dp: DataPlane, e: Extract<Endpoint, { kind: 'nic' }>, agw: Set<string>): NicParts {
   const nic = dp.snapshot.networkInterfaces.get(e.nicId);
   const ipc = nic?.ipConfigurations.find((c) => c.id === e.ipConfigurationId);
-  const asgs = sortedText(ipc?.asgIds ?? NONE);
-  const pools = sortedText(ipc?.loadBalancerBackendPoolIds ?? NONE, ipc?.applicationGatewayBackendPoolIds ?? NONE);
   // NAT rules, public IPs and application gateway pools by address make a NIC an entry point of
   // its own; keep such NICs apart.
-  const own = ipc?.publicIpId || (ipc?.loadBalancerInboundNatRuleIds.length ?? 0) > 0 || agw.has(e.ipText) ? `own:${e.nicId}` : '';
-  return `nic|${nic?.nsgId ?? ''}|${asgs}|${pools}|${nic?.enableIpForwarding ? 'fwd' : ''}|${own}`;
+  const own = ipc?.publicIpId || (ipc?.loadBalancerInboundNatRuleIds.length ?? 0) > 0 || agw.has(e.ipText) ? e.nicId : undefined;
+  return {
+    nsg: nic?.nsgId ?? '',
+    asgs: sortedText(ipc?.asgIds ?? NONE),
+    pools: sortedText(ipc?.loadBalancerBackendPoolIds ?? NONE, ipc?.applicationGatewayBackendPoolIds ?? NONE),
+    fwd: !!nic?.enableIpForwarding,
+    own,
+  };
+}
+
+function sameNicParts(a: NicParts, b: NicParts): boolean {
+  return a.nsg === b.nsg && a.asgs === b.asgs && a.pools === b.pools && a.fwd === b.fwd && a.own === b.own;
+}
+
+/** A NIC's signature as text (the class key's middle part). */
+function nicSignature(p: NicParts): string {
+  return `nic|${p.nsg}|${p.asgs}|${p.pools}|${p.fwd ? 'fwd' : ''}|${p.own !== undefined ? `own:${p.own}` : ''}`;
 }
 
 /**
@@ -145,7 +196,8 @@ function appGatewayTargets(dp: DataPlane): Set<string> {
 
 /** One subnet's classes: a short list, and past LIST_MAX classes a map by signature and atom too. */
 interface SubnetClasses {
-  list: { sig: string; atom: number; c: EndpointClass }[];
+  /** NIC classes keep their signature's parts: a NIC is matched by them, not by a joined text. */
+  list: { sig: string | undefined; atom: number; c: EndpointClass; nic?: NicParts }[];
   map?: Map<string, EndpointClass>;
 }
 
@@ -157,13 +209,29 @@ function findClass(s: SubnetClasses, sig: string, atom: number): EndpointClass |
   return undefined;
 }
 
+/** findClass for a NIC in a subnet still searched as a list: its parts compared one by one. */
+function findNicClass(s: SubnetClasses, p: NicParts, atom: number): EndpointClass | undefined {
+  for (const x of s.list) if (x.atom === atom && x.nic !== undefined && sameNicParts(x.nic, p)) return x.c;
+  return undefined;
+}
+
 function addClass(s: SubnetClasses, sig: string, atom: number, c: EndpointClass): void {
   if (s.map) {
     s.map.set(`${atom}|${sig}`, c);
     return;
   }
   s.list.push({ sig, atom, c });
-  if (s.list.length > LIST_MAX) s.map = new Map(s.list.map((x) => [`${x.atom}|${x.sig}`, x.c]));
+  if (s.list.length > LIST_MAX) toMap(s);
+}
+
+/** addClass for a NIC's class in a subnet still searched as a list (its text joined only if the subnet outgrows the list). */
+function addNicClass(s: SubnetClasses, nic: NicParts, atom: number, c: EndpointClass): void {
+  s.list.push({ sig: undefined, atom, c, nic });
+  if (s.list.length > LIST_MAX) toMap(s);
+}
+
+function toMap(s: SubnetClasses): void {
+  s.map = new Map(s.list.map((x) => [`${x.atom}|${x.sig ?? nicSignature(x.nic!)}`, x.c]));
 }
 
 export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => boolean = (e) => e.kind === 'nic'): EndpointClasses {
@@ -178,15 +246,19 @@ export function computeEndpointClasses(dp: DataPlane, filter: (e: Endpoint) => b
   for (const m of dp.addresses.byVnet.values()) {
     for (const e of m.values()) {
       if (!filter(e)) continue;
-      // NICs and private endpoints are grouped; every other kind of endpoint is its own class.
-      const sig = e.kind === 'nic' ? nicSignature(dp, e, agw) : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e, agw) : `${e.kind}|${e.ip}`;
       const atom = atomOf(cuts, e.ip);
       let inSubnet = bySubnet.get(e.subnetId);
       if (!inSubnet) bySubnet.set(e.subnetId, (inSubnet = { list: [] }));
-      let c = findClass(inSubnet, sig, atom);
+      // NICs and private endpoints are grouped; every other kind of endpoint is its own class. A
+      // NIC's signature is joined into text only for a new class's key or a subnet with many
+      // classes (a joined text per NIC was most of this loop's time and garbage at tier L).
+      const nic = e.kind === 'nic' ? nicParts(dp, e, agw) : undefined;
+      let sig = nic ? undefined : e.kind === 'privateEndpoint' ? privateEndpointSignature(dp, e, agw) : `${e.kind}|${e.ip}`;
+      let c = nic && !inSubnet.map ? findNicClass(inSubnet, nic, atom) : findClass(inSubnet, (sig ??= nicSignature(nic!)), atom);
       if (!c) {
-        c = { key: `${e.subnetId}|${sig}|${atom}`, representative: e, members: [] };
-        addClass(inSubnet, sig, atom, c);
+        c = new LazyKeyClass(e, e.subnetId, sig ?? nic!, atom);
+        if (inSubnet.map || !nic) addClass(inSubnet, (sig ??= nicSignature(nic!)), atom, c);
+        else addNicClass(inSubnet, nic, atom, c);
         classes.push(c);
       }
       c.members.push(e);
