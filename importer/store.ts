@@ -84,7 +84,7 @@ export class Store {
   /** Record, before `map` changes at `key`, how to undo it: new keys are deleted, anything else restores a copy. */
   private touch<K, V>(map: Map<K, V>, key: K): void {
     if (this.journal === undefined) return;
-    if (!map.has(key)) this.touchNew(map, key);
+    if (!map.has(key)) this.touchNew(map);
     else {
       const u = this.journal.get(map as Map<unknown, unknown>);
       if (u === undefined) this.journal.set(map as Map<unknown, unknown>, { size: map.size, copy: new Map(map as Map<unknown, unknown>) });
@@ -99,7 +99,7 @@ export class Store {
   }
 
   /** touch() for a key the caller knows `map` does not have (one lookup fewer in the common case). */
-  private touchNew<K, V>(map: Map<K, V>, _key: K): void {
+  private touchNew<K, V>(map: Map<K, V>): void {
     const journal = this.journal;
     if (journal === undefined || journal.has(map as Map<unknown, unknown>)) return;
     journal.set(map as Map<unknown, unknown>, { size: map.size, copy: undefined });
@@ -109,7 +109,7 @@ export class Store {
   add<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string): boolean {
     const old = map.get(value.id);
     if (old === undefined) {
-      this.touchNew(map, value.id);
+      this.touchNew(map);
       map.set(value.id, value);
       return true;
     }
@@ -131,7 +131,7 @@ export class Store {
   addParent<T extends Keyed>(map: Map<ResourceId, T>, value: T, what: string, children: EmbeddedChildren): void {
     const old = map.get(value.id);
     if (old === undefined) {
-      this.touchNew(map, value.id);
+      this.touchNew(map);
       this.touch(this.embedded, value.id);
       map.set(value.id, value);
       this.embedded.set(value.id, children);
@@ -160,7 +160,7 @@ export class Store {
   addRule(rule: SecurityRule): void {
     let rules = this.rulesByNsg.get(rule.nsgId);
     if (rules === undefined) {
-      this.touchNew(this.rulesByNsg, rule.nsgId);
+      this.touchNew(this.rulesByNsg);
       this.rulesByNsg.set(rule.nsgId, (rules = new Map()));
     }
     this.add(rules, rule, rule.collection === 'defaultSecurityRules' ? 'default security rule' : 'security rule');
@@ -169,7 +169,7 @@ export class Store {
   addRoute(route: Route): void {
     let routes = this.routesByTable.get(route.routeTableId);
     if (routes === undefined) {
-      this.touchNew(this.routesByTable, route.routeTableId);
+      this.touchNew(this.routesByTable);
       this.routesByTable.set(route.routeTableId, (routes = new Map()));
     }
     this.add(routes, route, 'route');
