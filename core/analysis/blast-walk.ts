@@ -263,13 +263,13 @@ interface PlaneMemo {
    */
   inbound: Map<string, PacketSpace>;
   /** Numbers for arrival shapes (protocols and ports of each box), the inbound memo's keys. */
-  shapeIds: Map<string, number>;
+  arrivalShapes: PortShapes;
   /**
    * The values of `inbound`, shared: a memoised result is only ever read with both addresses
    * substituted, so results with the same protocols and ports box by box are one object
    * (~9,800 results of a cold blast at tier L; each kept its own boxes and sets before).
    */
-  inboundResults: Map<number, PacketSpace[]>;
+  inboundResults: PortShapes;
   /** NSG permits per filter point and atoms (every protocol and port: no question's scope in them). */
   nsg: Map<string, PacketSpace>;
   /** Firewall network permits per firewall and atoms (every protocol and port). */
@@ -286,7 +286,7 @@ const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), shapeIds: new Map(), inboundResults: new Map(), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), arrivalShapes: new PortShapes(), inboundResults: new PortShapes(100_000), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map() }));
   return m;
 }
 
@@ -1091,19 +1091,7 @@ export class ReachKit {
    * every reader substitutes both.
    */
   private sharedResult(space: PacketSpace): PacketSpace {
-    if (space.isEmpty()) return PacketSpace.EMPTY;
-    // Found by a hash of the numbers (no text per result), then compared set by set.
-    let h = space.boxes.length;
-    for (const x of space.boxes) h = hashBounds(hashBounds(hashBounds(h, x.protocols.bounds), x.srcPorts.bounds), x.dstPorts.bounds);
-    const results = this.plane.inboundResults;
-    let list = results.get(h);
-    if (!list) {
-      if (results.size > 100_000) results.clear();
-      results.set(h, (list = []));
-    }
-    for (const r of list) if (samePorts(r, space)) return r;
-    list.push(space);
-    return space;
+    return space.isEmpty() ? PacketSpace.EMPTY : this.plane.inboundResults.of(space).space;
   }
 
   /**
@@ -1113,10 +1101,7 @@ export class ReachKit {
   private arrivalShape(arrival: PacketSpace): { id: number; src?: IntervalSet } {
     let s = this.arrivalShapes.get(arrival);
     if (s) return s;
-    const text = arrival.boxes.map((x) => `${x.protocols.key()}/${x.srcPorts.key()}/${x.dstPorts.key()}`).join(';');
-    const ids = this.plane.shapeIds;
-    let id = ids.get(text);
-    if (id === undefined) ids.set(text, (id = ids.size + 1));
+    const id = this.plane.arrivalShapes.of(arrival).id;
     const first = arrival.boxes[0]?.src;
     s = { id, src: first && arrival.boxes.every((x) => x.src.equals(first)) ? first : undefined };
     this.arrivalShapes.set(arrival, s);
@@ -1231,6 +1216,33 @@ interface SharedArrival {
 }
 
 /** A running hash of a set's bounds (their count first, so that lists of sets hash apart). */
+/**
+ * Packet spaces told apart only by their protocols and ports, box by box (addresses aside): each
+ * distinct shape gets a number (1, 2, ... in the order met) and keeps the first space met with it.
+ * Found by a hash of the numbers, then compared set by set: no text per space.
+ */
+class PortShapes {
+  private readonly byHash = new Map<number, { space: PacketSpace; id: number }[]>();
+  private count = 0;
+
+  /** `limit`: past this many hashes the table starts again (numbers are never reused). */
+  constructor(private readonly limit = Number.POSITIVE_INFINITY) {}
+
+  of(space: PacketSpace): { space: PacketSpace; id: number } {
+    let h = space.boxes.length;
+    for (const x of space.boxes) h = hashBounds(hashBounds(hashBounds(h, x.protocols.bounds), x.srcPorts.bounds), x.dstPorts.bounds);
+    let list = this.byHash.get(h);
+    if (!list) {
+      if (this.byHash.size > this.limit) this.byHash.clear();
+      this.byHash.set(h, (list = []));
+    }
+    for (const e of list) if (samePorts(e.space, space)) return e;
+    const e = { space, id: ++this.count };
+    list.push(e);
+    return e;
+  }
+}
+
 function hashBounds(h: number, bounds: readonly number[]): number {
   h = Math.imul(h ^ bounds.length, 0x9e3779b1);
   for (let i = 0; i < bounds.length; i++) h = Math.imul(h ^ bounds[i], 0x85ebca6b) ^ (h >>> 13);
