@@ -298,8 +298,11 @@ export class ReachKit {
   readonly caveats = new CaveatSet();
   readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0, inboundComputations: 0 };
   private readonly plane: PlaneMemo;
-  /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
-  private readonly templates = new Map<string, Map<string, Template[]>>();
+  /**
+   * Walk templates by batch (or batch signature), then by the destination's VNet, then its kind: the
+   * ids are looked up as they are (their hashes are cached), not joined into a fresh key per call.
+   */
+  private readonly templates = new Map<string, Map<ResourceId, Map<Endpoint['kind'], Template[]>>>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
@@ -959,9 +962,8 @@ export class ReachKit {
       return { space, nsgOnPath: nsgs.length > 0, nsgs };
     }
     const { own, shared } = this.templateKeys(batch, mode);
-    const where = `${b.vnetId}|${b.kind}`;
     for (const key of shared ? [own, shared] : [own]) {
-      for (const t of this.templates.get(key)?.get(where) ?? []) {
+      for (const t of this.templates.get(key)?.get(b.vnetId)?.get(b.kind) ?? []) {
         if (!allSameAtom(t.checks, b.ip)) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
@@ -981,11 +983,13 @@ export class ReachKit {
         // Shared with look-alike batches when every address of the batch fared alike.
         const generic = shared && (!t.arrival || t.arrival.isEmpty() || t.arrival.boxes.every((x) => x.src.equals(batch.src)));
         const key = generic ? shared : own;
-        let byWhere = this.templates.get(key);
-        if (!byWhere) this.templates.set(key, (byWhere = new Map()));
-        const list = byWhere.get(where);
+        let byVnet = this.templates.get(key);
+        if (!byVnet) this.templates.set(key, (byVnet = new Map()));
+        let byKind = byVnet.get(b.vnetId);
+        if (!byKind) byVnet.set(b.vnetId, (byKind = new Map()));
+        const list = byKind.get(b.kind);
         if (list) list.push(t);
-        else byWhere.set(where, [t]);
+        else byKind.set(b.kind, [t]);
       }
     }
     return { space, nsgOnPath, nsgs };
