@@ -962,13 +962,18 @@ export class ReachKit {
       return { space, nsgOnPath: nsgs.length > 0, nsgs };
     }
     const { own, shared } = this.templateKeys(batch, mode);
-    for (const key of shared ? [own, shared] : [own]) {
-      for (const t of this.templates.get(key)?.get(b.vnetId)?.get(b.kind) ?? []) {
+    // The batch's own templates, then those it shares with look-alike batches.
+    for (let pass = 0; pass < 2; pass++) {
+      const key = pass === 0 ? own : shared;
+      if (key === undefined) break;
+      const list = this.templates.get(key)?.get(b.vnetId)?.get(b.kind);
+      if (!list) continue;
+      for (const t of list) {
         if (!allSameAtom(t.checks, b.ip)) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
         // A shared template's packets come from its own batch: this batch's sources stand in.
-        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id)) : this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id, batch.key), { src: batch.src });
+        return pass === 0 ? this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id)) : this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id, batch.key), { src: batch.src });
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);

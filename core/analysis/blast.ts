@@ -29,6 +29,7 @@ import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
 import { displayOf, endpointHop } from '../trace/walk.ts';
 import { ReachKit, portScope, type AllowedPorts, type KitStats } from './blast-walk.ts';
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
+import { compareFastNames, compareNames, fastNames } from './name-order.ts';
 import { BlastSearch, ROOT, type LeafNode, type StorageIndex } from './blast-search.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 
@@ -230,29 +231,28 @@ class PathBuilder {
     return name;
   }
 
+  /** The steps to a node (ROOT or a class), built once per node and shared: never handed out. */
+  private stepsTo(node: number): readonly BlastStep[] {
+    if (node === ROOT) return NO_STEPS;
+    let steps = this.cache[node];
+    if (!steps) this.cache[node] = steps = this.toClass(node, this.nameOf(node), this.search.target[node]!.ipText);
+    return steps;
+  }
+
   /** A new list of the steps to a node (ROOT or a class). */
   toNode(node: number): BlastStep[] {
-    if (node === ROOT) return [];
-    const hit = this.cache[node];
-    if (hit) return hit.slice();
-    const steps = this.toClass(node, this.nameOf(node), this.search.target[node]!.ipText);
-    this.cache[node] = steps.slice();
-    return steps;
+    return this.stepsTo(node).slice();
   }
 
   /** The steps to class `c`, the last naming `name` at `ip` (a member, or the class's own representative). */
   toClass(c: number, name: string, ip: string): BlastStep[] {
     const a = this.search.parent[c];
-    const steps = this.toNode(a);
-    steps.push(this.step(a, this.search.allowed[c]!, name, ip));
-    return steps;
+    return extended(this.stepsTo(a), this.step(a, this.search.allowed[c]!, name, ip));
   }
 
   /** The steps to a storage account or exit. */
   toLeaf(leaf: LeafNode, name: string, ip: string): BlastStep[] {
-    const steps = this.toNode(leaf.parent);
-    steps.push(this.step(leaf.parent, leaf.allowed, name, ip));
-    return steps;
+    return extended(this.stepsTo(leaf.parent), this.step(leaf.parent, leaf.allowed, name, ip));
   }
 
   private step(from: number, allowed: AllowedPorts[], to: string, toIp: string): BlastStep {
@@ -260,6 +260,16 @@ class PathBuilder {
     const first = allowed[0];
     return { from: this.nameOf(from), to, fromIp, toIp, protocol: first.protocol, ports: first.ports, allowed };
   }
+}
+
+const NO_STEPS: readonly BlastStep[] = [];
+
+/** `steps` and one more, as a new list of exactly that length (a copy grown by push is allocated twice; ~50,000 paths at tier L). */
+function extended(steps: readonly BlastStep[], last: BlastStep): BlastStep[] {
+  const out = new Array<BlastStep>(steps.length + 1);
+  for (let i = 0; i < steps.length; i++) out[i] = steps[i];
+  out[steps.length] = last;
+  return out;
 }
 
 /** Every endpoint and storage account reached, in the answer's order. */
@@ -293,12 +303,17 @@ function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasse
     if (sel) item.critical = sel;
     reached.push(item);
   }
-  reached.sort(byAnswerOrder);
+  reached.sort(fastNames(reached) ? byAnswerOrderFast : byAnswerOrder);
   return reached;
 }
 
 function byAnswerOrder(a: BlastReached, b: BlastReached): number {
-  return a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || BY_NAME.compare(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? '');
+  return a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || compareNames(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? '');
+}
+
+/** byAnswerOrder when every name is one compareFastNames orders (see name-order.ts). */
+function byAnswerOrderFast(a: BlastReached, b: BlastReached): number {
+  return a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || compareFastNames(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? '');
 }
 
 /** The summary, counted in one pass (four filtered copies of ~50,000 items at tier L were large-object garbage). */
@@ -324,9 +339,8 @@ function summaryOf(reached: BlastReached[], exitList: BlastExit[], critical: num
   };
 }
 
-// The orders of String#localeCompare (default collation; numeric for addresses), without building a
-// collator per comparison.
-const BY_NAME = new Intl.Collator();
+// The order of String#localeCompare with numeric collation for addresses, without building a
+// collator per comparison (names: name-order.ts).
 const BY_ADDRESS = new Intl.Collator(undefined, { numeric: true });
 
 const storageIndexes = new WeakMap<DataPlane, StorageIndex>();
