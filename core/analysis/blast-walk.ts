@@ -25,13 +25,13 @@ import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { computeEndpointPermits, filterPointFor } from '../policy/evaluate-endpoint.ts';
 import { computeNsgPermits } from '../policy/symbolic-nsg.ts';
 import { ruleBox, type CompiledNsg, type CompiledRule } from '../policy/compile-nsg.ts';
-import { compiledFirewall, computeFirewallPermits } from '../firewall/evaluate-firewall.ts';
+import { compiledFirewall, computeFirewallPermits, type FirewallQuery } from '../firewall/evaluate-firewall.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { formatPorts } from '../sets/ports.ts';
 import { PROTOCOL_NUMBERS } from '../sets/protocols.ts';
-import type { Filters } from '../trace/filters.ts';
+import type { FilterResult, Filters, FirewallResult } from '../trace/filters.ts';
 import { runPath, type PathQuery } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
 import type { Outcome } from '../trace/walk.ts';
@@ -551,26 +551,30 @@ export class ReachKit {
   // ---- filters for the walk --------------------------------------------------------------------------
 
   /** Filters with the engine's reach semantics, memoised; every NSG and firewall consulted is recorded. */
-  filters(mode: FilterMode, log: { nsg: NsgCall[]; firewalls: AzureFirewall[] }): Filters {
-    return {
-      mode: 'reach',
-      nsg: (point, direction, space) => {
-        const hasNsg = this.hasNsg(point, direction);
-        log.nsg.push({ point, direction, input: space, hasNsg });
-        if (space.isEmpty() || !hasNsg) return { space, steps: [] };
-        if (direction === 'Inbound' && mode === 'all') return { space: this.inboundMemoised(point, space), steps: [] };
-        return { space: this.applyNsgs(point, direction, space, mode), steps: [] };
-      },
-      firewall: (fw, space, q) => {
-        log.firewalls.push(fw);
-        if (q.fqdn || q.toPublicIp) {
-          const r = computeFirewallPermits(this.dp, fw, space, q);
-          return { network: r.network, application: r.application, steps: [], notes: r.notes };
-        }
-        const p = this.firewallPermits(fw, space.project('src'), space.project('dst'));
-        return { network: space.intersect(p.network), application: PacketSpace.EMPTY, steps: [], notes: p.notes };
-      },
-    };
+  filters(mode: FilterMode, log: FilterLog): Filters {
+    // Made by module-level functions: a function written here as a property of the object literal
+    // is named at run time (tsx compiles with keepNames), two property definitions per walk.
+    return { mode: 'reach', nsg: nsgFilter(this, mode, log), firewall: firewallFilter(this, log) };
+  }
+
+  /** What the memoised filters do at an NSG filter point (see filters). */
+  filterNsg(mode: FilterMode, log: FilterLog, point: FilterPoint, direction: Direction, space: PacketSpace): FilterResult {
+    const hasNsg = this.hasNsg(point, direction);
+    log.nsg.push({ point, direction, input: space, hasNsg });
+    if (space.isEmpty() || !hasNsg) return { space, steps: [] };
+    if (direction === 'Inbound' && mode === 'all') return { space: this.inboundMemoised(point, space), steps: [] };
+    return { space: this.applyNsgs(point, direction, space, mode), steps: [] };
+  }
+
+  /** What the memoised filters do at an Azure Firewall (see filters). */
+  filterFirewall(log: FilterLog, fw: AzureFirewall, space: PacketSpace, q: FirewallQuery): FirewallResult {
+    log.firewalls.push(fw);
+    if (q.fqdn || q.toPublicIp) {
+      const r = computeFirewallPermits(this.dp, fw, space, q);
+      return { network: r.network, application: r.application, steps: [], notes: r.notes };
+    }
+    const p = this.firewallPermits(fw, space.project('src'), space.project('dst'));
+    return { network: space.intersect(p.network), application: PacketSpace.EMPTY, steps: [], notes: p.notes };
   }
 
   private runLogged(q: PathQuery, mode: FilterMode, srcOverride?: IntervalSet): { run: ReturnType<typeof runPath>; log: { nsg: NsgCall[]; firewalls: AzureFirewall[] } } {
@@ -1154,11 +1158,11 @@ export class ReachKit {
     if (final >= 0 && !(o.disposition === 'ACCEPTED' || o.disposition === 'DENIED_IN' || o.disposition === 'DENIED_BY_SERVICE')) return undefined;
     if (final < 0 && (o.disposition === 'ACCEPTED' || o.disposition === 'EXITS_NETWORK' || o.disposition === 'UNKNOWN')) return undefined;
     const checks: Template['checks'] = [];
-    const add = (cuts: number[]) => checks.push({ cuts, atom: atomIndex(cuts, b.ip) });
-    log.nsg.forEach((c, i) => {
-      if (i !== final && c.hasNsg) add(this.nsgCutsOf(c.point, c.direction, 'dst'));
-    });
-    for (const fw of new Set(log.firewalls)) add(this.firewallCutsOf(fw, 'dst'));
+    for (let i = 0; i < log.nsg.length; i++) {
+      const c = log.nsg[i];
+      if (i !== final && c.hasNsg) checks.push(atomCheck(this.nsgCutsOf(c.point, c.direction, 'dst'), b.ip));
+    }
+    for (const fw of new Set(log.firewalls)) checks.push(atomCheck(this.firewallCutsOf(fw, 'dst'), b.ip));
     for (const h of o.hops) {
       for (const s of h.steps) {
         if (s.kind !== 'route') continue;
@@ -1202,6 +1206,20 @@ export class ReachKit {
     const r = this.reachFromBatch(this.batch([a]), b, mode);
     return this.summarize([{ space: r.space }], b.ipText, r.nsgOnPath);
   }
+}
+
+/** The NSGs and firewalls a walk consulted, in order. */
+interface FilterLog {
+  nsg: NsgCall[];
+  firewalls: AzureFirewall[];
+}
+
+function nsgFilter(kit: ReachKit, mode: FilterMode, log: FilterLog): Filters['nsg'] {
+  return (point, direction, space) => kit.filterNsg(mode, log, point, direction, space);
+}
+
+function firewallFilter(kit: ReachKit, log: FilterLog): Filters['firewall'] {
+  return (fw, space, q) => kit.filterFirewall(log, fw, space, q);
 }
 
 const OTHER_PROTOCOLS = { code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' };
@@ -1327,6 +1345,11 @@ function mergeSortedUnique(lists: readonly (readonly number[])[]): number[] {
 
 function addCuts(set: Set<number>, s: IntervalSet): void {
   for (const x of cutsOfSet(s)) set.add(x);
+}
+
+/** A template check: the boundaries and the atom that holds `ip`. */
+function atomCheck(cuts: number[], ip: number): { cuts: number[]; atom: number } {
+  return { cuts, atom: atomIndex(cuts, ip) };
 }
 
 function allSameAtom(checks: readonly { cuts: number[]; atom: number; decisions?: string[] }[], ip: number): boolean {

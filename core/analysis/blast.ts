@@ -29,7 +29,6 @@ import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
 import { displayOf, endpointHop } from '../trace/walk.ts';
 import { ReachKit, portScope, type AllowedPorts, type KitStats } from './blast-walk.ts';
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
-import { compareFastNames, compareNames, fastNames } from './name-order.ts';
 import { BlastSearch, ROOT, type LeafNode, type StorageIndex } from './blast-search.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 
@@ -303,17 +302,12 @@ function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasse
     if (sel) item.critical = sel;
     reached.push(item);
   }
-  reached.sort(fastNames(reached) ? byAnswerOrderFast : byAnswerOrder);
+  reached.sort(byAnswerOrder);
   return reached;
 }
 
 function byAnswerOrder(a: BlastReached, b: BlastReached): number {
-  return a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || compareNames(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? '');
-}
-
-/** byAnswerOrder when every name is one compareFastNames orders (see name-order.ts). */
-function byAnswerOrderFast(a: BlastReached, b: BlastReached): number {
-  return a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || compareFastNames(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? '');
+  return a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || BY_NAME.compare(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? '');
 }
 
 /** The summary, counted in one pass (four filtered copies of ~50,000 items at tier L were large-object garbage). */
@@ -339,8 +333,9 @@ function summaryOf(reached: BlastReached[], exitList: BlastExit[], critical: num
   };
 }
 
-// The order of String#localeCompare with numeric collation for addresses, without building a
-// collator per comparison (names: name-order.ts).
+// The orders of String#localeCompare (default collation; numeric for addresses), without building a
+// collator per comparison.
+const BY_NAME = new Intl.Collator();
 const BY_ADDRESS = new Intl.Collator(undefined, { numeric: true });
 
 const storageIndexes = new WeakMap<DataPlane, StorageIndex>();
