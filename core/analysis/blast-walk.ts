@@ -170,10 +170,35 @@ function intervalEnd(p: RoutePartition, i: number): number {
 
 /**
  * Route decisions shared by every table (peering decisions name the remote VNet, ~150 characters:
- * one text per route table entry was most of a partition's memory). Bounded by the estate's
- * distinct next hops; cleared if it ever grows past a bound.
+ * one text per route table entry was most of a partition's memory), by next hop type, next hop
+ * address and remote VNet: nested maps of those strings themselves, so that a lookup hashes no
+ * fresh text (one was joined per route before). Bounded by the estate's distinct next hops;
+ * cleared if it ever grows past a bound.
  */
-const decisionTexts = new Map<string, RouteDecision>();
+const decisionTexts = new Map<string, Map<string, Map<string, RouteDecision>>>();
+let decisionCount = 0;
+
+/** The shared decision of a route (undefined: no route). */
+function sharedDecision(route: EffectiveRoute | undefined): RouteDecision {
+  const type = route?.nextHopType ?? '-';
+  const nh = route?.nextHopIpAddress[0];
+  const origin = route?.origin;
+  const remote = origin?.kind === 'peering' ? origin.remoteVnetId : '';
+  let byHop = decisionTexts.get(type);
+  if (!byHop) decisionTexts.set(type, (byHop = new Map()));
+  let byRemote = byHop.get(nh ?? '');
+  if (!byRemote) byHop.set(nh ?? '', (byRemote = new Map()));
+  let d = byRemote.get(remote);
+  if (!d) {
+    if (decisionCount > 100_000) {
+      decisionTexts.clear();
+      decisionCount = 0;
+    }
+    decisionCount++;
+    byRemote.set(remote, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision: `${type}|${nh ?? ''}|${remote}` }));
+  }
+  return d;
+}
 
 /**
  * Which NSG allows count: all rules; only default rules (`default`: at every NSG); only default
@@ -280,13 +305,15 @@ interface PlaneMemo {
   taggedCuts: WeakMap<IntervalSet, Map<IntervalSet, number[]>>;
   /** Address sets a route table delivers to (keys name the port scope where it matters). */
   sets: Map<string, IntervalSet>;
+  /** A short number per VNet id for the keys of `sets` (the ids are ~130 characters, hashed again in every fresh key). */
+  vnetNumbers: Map<ResourceId, number>;
 }
 
 const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), arrivalShapes: new PortShapes(), inboundResults: new PortShapes(100_000), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), arrivalShapes: new PortShapes(), inboundResults: new PortShapes(100_000), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map(), vnetNumbers: new Map() }));
   return m;
 }
 
@@ -526,7 +553,7 @@ export class ReachKit {
    * port scope: every allow rule that can match (earlier denies ignored). For pruning only.
    */
   private firewallDestinations(fw: AzureFirewall, src: IntervalSet): IntervalSet {
-    const key = `fd|${this.scopeKey}|${fw.id}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
+    const key = `fd|${this.scopeKey}|${objectId(fw)}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
     let hit = this.plane.sets.get(key);
     if (hit) return hit;
     const ranges: [number, number][] = [];
@@ -747,14 +774,7 @@ export class ReachKit {
       const route = table.lookup(cuts[i])?.route;
       let d = byRoute.get(route);
       if (!d) {
-        const nh = route?.nextHopIpAddress[0];
-        const origin = route?.origin;
-        const decision = `${route?.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
-        d = decisionTexts.get(decision);
-        if (!d) {
-          if (decisionTexts.size > 100_000) decisionTexts.clear();
-          decisionTexts.set(decision, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
-        }
+        d = sharedDecision(route);
         byRoute.set(route, d);
       }
       hops[i] = d;
@@ -782,6 +802,14 @@ export class ReachKit {
     return list;
   }
 
+  /** A short number for a VNet id, for memo keys (looked up by the id itself, whose hash is cached). */
+  private vnetNumber(vnetId: ResourceId): number {
+    const numbers = this.plane.vnetNumbers;
+    let n = numbers.get(vnetId);
+    if (n === undefined) numbers.set(vnetId, (n = numbers.size + 1));
+    return n;
+  }
+
   /** The endpoint a VirtualAppliance next hop names, in the VNet or a directly peered one. */
   applianceAt(vnetId: ResourceId, ip: number): Endpoint | undefined {
     const own = this.dp.addresses.byVnet.get(vnetId)?.get(ip);
@@ -801,11 +829,12 @@ export class ReachKit {
    */
   deliverableFrom(subnetId: ResourceId, vnetId: ResourceId, outside = false): IntervalSet {
     const table = this.dp.routesForSubnet(subnetId);
-    // A function of the route table and the VNet: shared by look-alike subnets.
-    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${vnetId}`;
+    const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
+    // A function of the route table and the VNet's address space (nothing else of the VNet is
+    // read): shared by look-alike subnets, keyed by object numbers rather than the VNet's long id.
+    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${objectId(vnetSet)}`;
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
-    const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     // The partition's intervals are in address order: their parts are joined in that order.
     const parts: IntervalSet[] = [];
     const p = table ? this.partition(table) : undefined;
@@ -832,10 +861,10 @@ export class ReachKit {
     const p = this.partition(table);
     // The firewall atoms of the source decide the firewall part; key the memo by them (by the
     // atom's number; by the whole source set when it straddles atoms).
-    let key = `r|${this.scopeKey}|${outside ? 'x' : 'i'}|${objectId(table)}|${vnetId}|`;
+    let key = `r|${this.scopeKey}|${outside ? 'x' : 'i'}|${objectId(table)}|${this.vnetNumber(vnetId)}|`;
     for (const fw of this.routeFirewalls(table, vnetId)) {
       const atom = atomOf(this.firewallCutsOf(fw, 'src'), src);
-      key += `${fw.id}:${atom >= 0 ? atom : src.key()};`;
+      key += `${objectId(fw)}:${atom >= 0 ? atom : src.key()};`;
     }
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
