@@ -18,7 +18,7 @@ import { PacketSpace, type Box } from '../sets/packet-space.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
 import { INTERNET_EXAMPLE } from '../trace/run-path.ts';
 import type { Outcome } from '../trace/walk.ts';
-import type { ReachKit, AllowedPorts, SourceBatch } from './blast-walk.ts';
+import { lowerBound, type ReachKit, type AllowedPorts, type SourceBatch } from './blast-walk.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 
 export type NicEndpoint = Extract<Endpoint, { kind: 'nic' }>;
@@ -72,17 +72,6 @@ interface DestIndex {
 function destIndex(classes: EndpointClasses): DestIndex {
   const order = classes.classes.map((c, i) => [c.representative.ip, i] as const).sort((a, b) => a[0] - b[0]);
   return { ips: Float64Array.from(order.map((x) => x[0])), cls: Int32Array.from(order.map((x) => x[1])) };
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export class BlastSearch {

@@ -1415,6 +1415,18 @@ export function atomIndex(cuts: number[], ip: number): number {
   return l;
 }
 
+/** The index of the first element of the sorted `a` that is not below `x` (a.length when none is). */
+export function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The index of the atom that holds every member of `pin`; -1 when none does (or `pin` is empty). */
 function atomOf(cuts: number[], pin: IntervalSet): number {
   const lo = pin.min();
