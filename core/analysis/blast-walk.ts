@@ -25,13 +25,13 @@ import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { computeEndpointPermits, filterPointFor } from '../policy/evaluate-endpoint.ts';
 import { computeNsgPermits } from '../policy/symbolic-nsg.ts';
 import { ruleBox, type CompiledNsg, type CompiledRule } from '../policy/compile-nsg.ts';
-import { compiledFirewall, computeFirewallPermits } from '../firewall/evaluate-firewall.ts';
+import { compiledFirewall, computeFirewallPermits, type FirewallQuery } from '../firewall/evaluate-firewall.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { formatPorts } from '../sets/ports.ts';
 import { PROTOCOL_NUMBERS } from '../sets/protocols.ts';
-import type { Filters } from '../trace/filters.ts';
+import type { FilterResult, Filters, FirewallResult } from '../trace/filters.ts';
 import { runPath, type PathQuery } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
 import type { Outcome } from '../trace/walk.ts';
@@ -170,10 +170,35 @@ function intervalEnd(p: RoutePartition, i: number): number {
 
 /**
  * Route decisions shared by every table (peering decisions name the remote VNet, ~150 characters:
- * one text per route table entry was most of a partition's memory). Bounded by the estate's
- * distinct next hops; cleared if it ever grows past a bound.
+ * one text per route table entry was most of a partition's memory), by next hop type, next hop
+ * address and remote VNet: nested maps of those strings themselves, so that a lookup hashes no
+ * fresh text (one was joined per route before). Bounded by the estate's distinct next hops;
+ * cleared if it ever grows past a bound.
  */
-const decisionTexts = new Map<string, RouteDecision>();
+const decisionTexts = new Map<string, Map<string, Map<string, RouteDecision>>>();
+let decisionCount = 0;
+
+/** The shared decision of a route (undefined: no route). */
+function sharedDecision(route: EffectiveRoute | undefined): RouteDecision {
+  const type = route?.nextHopType ?? '-';
+  const nh = route?.nextHopIpAddress[0];
+  const origin = route?.origin;
+  const remote = origin?.kind === 'peering' ? origin.remoteVnetId : '';
+  let byHop = decisionTexts.get(type);
+  if (!byHop) decisionTexts.set(type, (byHop = new Map()));
+  let byRemote = byHop.get(nh ?? '');
+  if (!byRemote) byHop.set(nh ?? '', (byRemote = new Map()));
+  let d = byRemote.get(remote);
+  if (!d) {
+    if (decisionCount > 100_000) {
+      decisionTexts.clear();
+      decisionCount = 0;
+    }
+    decisionCount++;
+    byRemote.set(remote, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision: `${type}|${nh ?? ''}|${remote}` }));
+  }
+  return d;
+}
 
 /**
  * Which NSG allows count: all rules; only default rules (`default`: at every NSG); only default
@@ -280,13 +305,15 @@ interface PlaneMemo {
   taggedCuts: WeakMap<IntervalSet, Map<IntervalSet, number[]>>;
   /** Address sets a route table delivers to (keys name the port scope where it matters). */
   sets: Map<string, IntervalSet>;
+  /** A short number per VNet id for the keys of `sets` (the ids are ~130 characters, hashed again in every fresh key). */
+  vnetNumbers: Map<ResourceId, number>;
 }
 
 const planeMemos = new WeakMap<DataPlane, PlaneMemo>();
 
 function planeMemo(dp: DataPlane): PlaneMemo {
   let m = planeMemos.get(dp);
-  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), arrivalShapes: new PortShapes(), inboundResults: new PortShapes(100_000), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map() }));
+  if (!m) planeMemos.set(dp, (m = { points: new Map(), pointCount: 0, fwCuts: new Map(), filterPoints: new WeakMap(), routeFirewalls: new WeakMap(), inbound: new Map(), arrivalShapes: new PortShapes(), inboundResults: new PortShapes(100_000), nsg: new Map(), fw: new Map(), ruleCuts: new WeakMap(), taggedCuts: new WeakMap(), sets: new Map(), vnetNumbers: new Map() }));
   return m;
 }
 
@@ -298,8 +325,11 @@ export class ReachKit {
   readonly caveats = new CaveatSet();
   readonly stats: KitStats = { walks: 0, templated: 0, fastPaths: 0, nsgComputations: 0, firewallComputations: 0, inboundComputations: 0 };
   private readonly plane: PlaneMemo;
-  /** Walk templates by batch (or batch signature), then by the destination's VNet and kind. */
-  private readonly templates = new Map<string, Map<string, Template[]>>();
+  /**
+   * Walk templates by batch (or batch signature), then by the destination's VNet, then its kind: the
+   * ids are looked up as they are (their hashes are cached), not joined into a fresh key per call.
+   */
+  private readonly templates = new Map<string, Map<ResourceId, Map<Endpoint['kind'], Template[]>>>();
   private readonly subnetByDisplay = new Map<string, ResourceId>();
   private readonly sigCache = new Map<string, string>();
   private readonly inboundCache = new Map<string, PacketSpace>();
@@ -523,7 +553,7 @@ export class ReachKit {
    * port scope: every allow rule that can match (earlier denies ignored). For pruning only.
    */
   private firewallDestinations(fw: AzureFirewall, src: IntervalSet): IntervalSet {
-    const key = `fd|${this.scopeKey}|${fw.id}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
+    const key = `fd|${this.scopeKey}|${objectId(fw)}|${(atomRange(this.firewallCutsOf(fw, 'src'), src) ?? src).key()}`;
     let hit = this.plane.sets.get(key);
     if (hit) return hit;
     const ranges: [number, number][] = [];
@@ -548,26 +578,30 @@ export class ReachKit {
   // ---- filters for the walk --------------------------------------------------------------------------
 
   /** Filters with the engine's reach semantics, memoised; every NSG and firewall consulted is recorded. */
-  filters(mode: FilterMode, log: { nsg: NsgCall[]; firewalls: AzureFirewall[] }): Filters {
-    return {
-      mode: 'reach',
-      nsg: (point, direction, space) => {
-        const hasNsg = this.hasNsg(point, direction);
-        log.nsg.push({ point, direction, input: space, hasNsg });
-        if (space.isEmpty() || !hasNsg) return { space, steps: [] };
-        if (direction === 'Inbound' && mode === 'all') return { space: this.inboundMemoised(point, space), steps: [] };
-        return { space: this.applyNsgs(point, direction, space, mode), steps: [] };
-      },
-      firewall: (fw, space, q) => {
-        log.firewalls.push(fw);
-        if (q.fqdn || q.toPublicIp) {
-          const r = computeFirewallPermits(this.dp, fw, space, q);
-          return { network: r.network, application: r.application, steps: [], notes: r.notes };
-        }
-        const p = this.firewallPermits(fw, space.project('src'), space.project('dst'));
-        return { network: space.intersect(p.network), application: PacketSpace.EMPTY, steps: [], notes: p.notes };
-      },
-    };
+  filters(mode: FilterMode, log: FilterLog): Filters {
+    // Made by module-level functions: a function written here as a property of the object literal
+    // is named at run time (tsx compiles with keepNames), two property definitions per walk.
+    return { mode: 'reach', nsg: nsgFilter(this, mode, log), firewall: firewallFilter(this, log) };
+  }
+
+  /** What the memoised filters do at an NSG filter point (see filters). */
+  filterNsg(mode: FilterMode, log: FilterLog, point: FilterPoint, direction: Direction, space: PacketSpace): FilterResult {
+    const hasNsg = this.hasNsg(point, direction);
+    log.nsg.push({ point, direction, input: space, hasNsg });
+    if (space.isEmpty() || !hasNsg) return { space, steps: [] };
+    if (direction === 'Inbound' && mode === 'all') return { space: this.inboundMemoised(point, space), steps: [] };
+    return { space: this.applyNsgs(point, direction, space, mode), steps: [] };
+  }
+
+  /** What the memoised filters do at an Azure Firewall (see filters). */
+  filterFirewall(log: FilterLog, fw: AzureFirewall, space: PacketSpace, q: FirewallQuery): FirewallResult {
+    log.firewalls.push(fw);
+    if (q.fqdn || q.toPublicIp) {
+      const r = computeFirewallPermits(this.dp, fw, space, q);
+      return { network: r.network, application: r.application, steps: [], notes: r.notes };
+    }
+    const p = this.firewallPermits(fw, space.project('src'), space.project('dst'));
+    return { network: space.intersect(p.network), application: PacketSpace.EMPTY, steps: [], notes: p.notes };
   }
 
   private runLogged(q: PathQuery, mode: FilterMode, srcOverride?: IntervalSet): { run: ReturnType<typeof runPath>; log: { nsg: NsgCall[]; firewalls: AzureFirewall[] } } {
@@ -740,14 +774,7 @@ export class ReachKit {
       const route = table.lookup(cuts[i])?.route;
       let d = byRoute.get(route);
       if (!d) {
-        const nh = route?.nextHopIpAddress[0];
-        const origin = route?.origin;
-        const decision = `${route?.nextHopType ?? '-'}|${nh ?? ''}|${origin?.kind === 'peering' ? origin.remoteVnetId : ''}`;
-        d = decisionTexts.get(decision);
-        if (!d) {
-          if (decisionTexts.size > 100_000) decisionTexts.clear();
-          decisionTexts.set(decision, (d = { nextHopType: route?.nextHopType, nextHopIp: nh ? parseIPv4(nh) : undefined, decision }));
-        }
+        d = sharedDecision(route);
         byRoute.set(route, d);
       }
       hops[i] = d;
@@ -775,6 +802,14 @@ export class ReachKit {
     return list;
   }
 
+  /** A short number for a VNet id, for memo keys (looked up by the id itself, whose hash is cached). */
+  private vnetNumber(vnetId: ResourceId): number {
+    const numbers = this.plane.vnetNumbers;
+    let n = numbers.get(vnetId);
+    if (n === undefined) numbers.set(vnetId, (n = numbers.size + 1));
+    return n;
+  }
+
   /** The endpoint a VirtualAppliance next hop names, in the VNet or a directly peered one. */
   applianceAt(vnetId: ResourceId, ip: number): Endpoint | undefined {
     const own = this.dp.addresses.byVnet.get(vnetId)?.get(ip);
@@ -794,11 +829,12 @@ export class ReachKit {
    */
   deliverableFrom(subnetId: ResourceId, vnetId: ResourceId, outside = false): IntervalSet {
     const table = this.dp.routesForSubnet(subnetId);
-    // A function of the route table and the VNet: shared by look-alike subnets.
-    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${vnetId}`;
+    const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
+    // A function of the route table and the VNet's address space (nothing else of the VNet is
+    // read): shared by look-alike subnets, keyed by object numbers rather than the VNet's long id.
+    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${objectId(vnetSet)}`;
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
-    const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
     // The partition's intervals are in address order: their parts are joined in that order.
     const parts: IntervalSet[] = [];
     const p = table ? this.partition(table) : undefined;
@@ -825,10 +861,10 @@ export class ReachKit {
     const p = this.partition(table);
     // The firewall atoms of the source decide the firewall part; key the memo by them (by the
     // atom's number; by the whole source set when it straddles atoms).
-    let key = `r|${this.scopeKey}|${outside ? 'x' : 'i'}|${objectId(table)}|${vnetId}|`;
+    let key = `r|${this.scopeKey}|${outside ? 'x' : 'i'}|${objectId(table)}|${this.vnetNumber(vnetId)}|`;
     for (const fw of this.routeFirewalls(table, vnetId)) {
       const atom = atomOf(this.firewallCutsOf(fw, 'src'), src);
-      key += `${fw.id}:${atom >= 0 ? atom : src.key()};`;
+      key += `${objectId(fw)}:${atom >= 0 ? atom : src.key()};`;
     }
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
@@ -889,9 +925,19 @@ export class ReachKit {
    * storage or out of the estate also depend on the subnet and the NIC's egress.)
    */
   walkGroupKey(e: Extract<Endpoint, { kind: 'nic' }>): string {
+    const [route, tag, subnetNsg, nicNsg] = this.walkGroupParts(e);
+    return `${typeof route === 'string' ? route : objectId(route)}|${objectId(tag)}|${subnetNsg}|${nicNsg}`;
+  }
+
+  /**
+   * What walkGroupKey joins, as the objects and ids themselves (the route table, or the subnet when
+   * it has none; the VirtualNetwork tag; the two NSG ids): for grouping by nested maps, whose
+   * lookups hash nothing new, instead of a joined text per NIC.
+   */
+  walkGroupParts(e: Extract<Endpoint, { kind: 'nic' }>): [EffectiveRouteTable | ResourceId, VirtualNetworkTag, string, string] {
     const table = this.dp.routesForSubnet(e.subnetId);
     const point = this.pointOf(e);
-    return `${table ? objectId(table) : e.subnetId}|${objectId(this.dp.virtualNetworkTag(e.subnetId))}|${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}`;
+    return [table ?? e.subnetId, this.dp.virtualNetworkTag(e.subnetId), point.subnetNsgId ?? '', point.nicNsgId ?? ''];
   }
 
   /** Every destination `batch` might reach (a necessary condition), see routeReachable. */
@@ -959,14 +1005,18 @@ export class ReachKit {
       return { space, nsgOnPath: nsgs.length > 0, nsgs };
     }
     const { own, shared } = this.templateKeys(batch, mode);
-    const where = `${b.vnetId}|${b.kind}`;
-    for (const key of shared ? [own, shared] : [own]) {
-      for (const t of this.templates.get(key)?.get(where) ?? []) {
+    // The batch's own templates, then those it shares with look-alike batches.
+    for (let pass = 0; pass < 2; pass++) {
+      const key = pass === 0 ? own : shared;
+      if (key === undefined) break;
+      const list = this.templates.get(key)?.get(b.vnetId)?.get(b.kind);
+      if (!list) continue;
+      for (const t of list) {
         if (!allSameAtom(t.checks, b.ip)) continue;
         this.stats.templated++;
         if (!t.arrival) return { space: PacketSpace.EMPTY, nsgOnPath: t.nsgBefore, nsgs: t.calls };
         // A shared template's packets come from its own batch: this batch's sources stand in.
-        return key === own ? this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id)) : this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id, batch.key), { src: batch.src });
+        return pass === 0 ? this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id)) : this.finish(t.arrival, b, bPoint, mode, t.calls, this.arrivalId(t.id, batch.key), { src: batch.src });
       }
     }
     const { run, log } = this.runLogged({ from: endpointRef(a), to: endpointRef(b) }, mode, batch.src);
@@ -981,11 +1031,13 @@ export class ReachKit {
         // Shared with look-alike batches when every address of the batch fared alike.
         const generic = shared && (!t.arrival || t.arrival.isEmpty() || t.arrival.boxes.every((x) => x.src.equals(batch.src)));
         const key = generic ? shared : own;
-        let byWhere = this.templates.get(key);
-        if (!byWhere) this.templates.set(key, (byWhere = new Map()));
-        const list = byWhere.get(where);
+        let byVnet = this.templates.get(key);
+        if (!byVnet) this.templates.set(key, (byVnet = new Map()));
+        let byKind = byVnet.get(b.vnetId);
+        if (!byKind) byVnet.set(b.vnetId, (byKind = new Map()));
+        const list = byKind.get(b.kind);
         if (list) list.push(t);
-        else byWhere.set(where, [t]);
+        else byKind.set(b.kind, [t]);
       }
     }
     return { space, nsgOnPath, nsgs };
@@ -1145,11 +1197,11 @@ export class ReachKit {
     if (final >= 0 && !(o.disposition === 'ACCEPTED' || o.disposition === 'DENIED_IN' || o.disposition === 'DENIED_BY_SERVICE')) return undefined;
     if (final < 0 && (o.disposition === 'ACCEPTED' || o.disposition === 'EXITS_NETWORK' || o.disposition === 'UNKNOWN')) return undefined;
     const checks: Template['checks'] = [];
-    const add = (cuts: number[]) => checks.push({ cuts, atom: atomIndex(cuts, b.ip) });
-    log.nsg.forEach((c, i) => {
-      if (i !== final && c.hasNsg) add(this.nsgCutsOf(c.point, c.direction, 'dst'));
-    });
-    for (const fw of new Set(log.firewalls)) add(this.firewallCutsOf(fw, 'dst'));
+    for (let i = 0; i < log.nsg.length; i++) {
+      const c = log.nsg[i];
+      if (i !== final && c.hasNsg) checks.push(atomCheck(this.nsgCutsOf(c.point, c.direction, 'dst'), b.ip));
+    }
+    for (const fw of new Set(log.firewalls)) checks.push(atomCheck(this.firewallCutsOf(fw, 'dst'), b.ip));
     for (const h of o.hops) {
       for (const s of h.steps) {
         if (s.kind !== 'route') continue;
@@ -1193,6 +1245,20 @@ export class ReachKit {
     const r = this.reachFromBatch(this.batch([a]), b, mode);
     return this.summarize([{ space: r.space }], b.ipText, r.nsgOnPath);
   }
+}
+
+/** The NSGs and firewalls a walk consulted, in order. */
+interface FilterLog {
+  nsg: NsgCall[];
+  firewalls: AzureFirewall[];
+}
+
+function nsgFilter(kit: ReachKit, mode: FilterMode, log: FilterLog): Filters['nsg'] {
+  return (point, direction, space) => kit.filterNsg(mode, log, point, direction, space);
+}
+
+function firewallFilter(kit: ReachKit, log: FilterLog): Filters['firewall'] {
+  return (fw, space, q) => kit.filterFirewall(log, fw, space, q);
 }
 
 const OTHER_PROTOCOLS = { code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' };
@@ -1320,6 +1386,11 @@ function addCuts(set: Set<number>, s: IntervalSet): void {
   for (const x of cutsOfSet(s)) set.add(x);
 }
 
+/** A template check: the boundaries and the atom that holds `ip`. */
+function atomCheck(cuts: number[], ip: number): { cuts: number[]; atom: number } {
+  return { cuts, atom: atomIndex(cuts, ip) };
+}
+
 function allSameAtom(checks: readonly { cuts: number[]; atom: number; decisions?: string[] }[], ip: number): boolean {
   for (const c of checks) if (!sameAtom(c, ip)) return false;
   return true;
@@ -1342,6 +1413,18 @@ export function atomIndex(cuts: number[], ip: number): number {
     else h = mid;
   }
   return l;
+}
+
+/** The index of the first element of the sorted `a` that is not below `x` (a.length when none is). */
+export function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The index of the atom that holds every member of `pin`; -1 when none does (or `pin` is empty). */

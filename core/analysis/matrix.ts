@@ -23,7 +23,7 @@ import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Caveat } from '../dataplane/caveats.ts';
 import type { ResourceId } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { ReachKit, portScope, type AllowedPorts, type BatchReach, type ExampleKind, type FlowExample, type KitStats } from './blast-walk.ts';
+import { ReachKit, lowerBound, portScope, type AllowedPorts, type BatchReach, type ExampleKind, type FlowExample, type KitStats } from './blast-walk.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 import { MatrixPaths } from './matrix-paths.ts';
@@ -517,15 +517,4 @@ function ranks(values: string[]): Int32Array {
     r[order[k]] = rank;
   }
   return r;
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

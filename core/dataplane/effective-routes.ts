@@ -363,6 +363,19 @@ function applyPrivateEndpointOverride(ctx: RouteContext, entries: RouteEntry[], 
  * that service-endpoint routes always win (7.3 newer text) and VNet/peering system routes win over
  * more specific gateway (BGP) routes (7.3).
  */
+/** 2 ** n for n = 0..32 (a prefix of length len holds PREFIX_SIZES[32 - len] addresses): `**` with a variable exponent is a call to pow per lookup. */
+const PREFIX_SIZES: readonly number[] = Array.from({ length: 33 }, (_, n) => 2 ** n);
+
+/**
+ * The entry with the longest prefix that holds `dst`, the first of those in list order when several
+ * tie (what a stable sort by decreasing length, first element, gives), without a filtered copy.
+ */
+function longestCovering(entries: readonly RouteEntry[], dst: number): RouteEntry | undefined {
+  let best: RouteEntry | undefined;
+  for (const e of entries) if (dst >= e.cidr.start && dst <= e.cidr.end && (!best || e.cidr.prefixLength > best.cidr.prefixLength)) best = e;
+  return best;
+}
+
 function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefined {
   // One map per table keyed by prefix (start and length as one number, see prefixKey), and the
   // lengths present, longest first.
@@ -378,12 +391,12 @@ function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefin
   const seEntries = active.filter((e) => e.route.nextHopType === 'VirtualNetworkServiceEndpoint');
   return (dst: number) => {
     if (seEntries.length > 0) {
-      const se = seEntries.filter((e) => dst >= e.cidr.start && dst <= e.cidr.end).sort((a, b) => b.cidr.prefixLength - a.cidr.prefixLength)[0];
+      const se = longestCovering(seEntries, dst);
       if (se) return { entry: se, route: se.route, reason: 'service-endpoint' };
     }
     let best: RouteEntry | undefined;
     for (const len of lengths) {
-      const size = 2 ** (32 - len);
+      const size = PREFIX_SIZES[32 - len];
       const start = len === 0 ? 0 : Math.floor(dst / size) * size;
       const e = byPrefix.get(start * 64 + len);
       if (!e) continue;

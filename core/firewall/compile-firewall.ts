@@ -17,42 +17,44 @@ export interface CompiledAddresses {
 
 /** Firewall address words: `*`, IPs, CIDRs, ranges `a-b`, service tags (network rules), IP groups. */
 export function compileFirewallAddresses(words: string[], ipGroupIds: ResourceId[], snapshot: Snapshot, tags: ServiceTagResolver): CompiledAddresses {
-  let set = IntervalSet.EMPTY;
-  const unknown: string[] = [];
-  const addWord = (w: string) => {
-    const t = w.trim();
-    if (t === '*') {
-      set = ALL_ADDRESSES;
-      return;
-    }
-    const dash = /^([0-9.]+)\s*-\s*([0-9.]+)$/.exec(t);
-    if (dash) {
-      const lo = parseIPv4(dash[1]);
-      const hi = parseIPv4(dash[2]);
-      if (lo !== undefined && hi !== undefined) set = set.union(IntervalSet.range(lo, hi));
-      else unknown.push(t);
-      return;
-    }
-    if (/^[0-9./]+$/.test(t)) {
-      const p = parseCidr(t);
-      if (p.ok) set = set.union(IntervalSet.range(p.cidr.start, p.cidr.end));
-      else unknown.push(t);
-      return;
-    }
-    const r = tags.resolve(t);
-    if (r.kind === 'set') set = set.union(r.set);
-    else unknown.push(t); // VirtualNetwork has no meaning in firewall rules; unknown tags stay unknown
-  };
-  for (const w of words) addWord(w);
+  // A module-level function with the result passed along, not a closure made per call: tsx compiles
+  // with keepNames, and a named closure costs a property definition each time it is made.
+  const out: CompiledAddresses = { set: IntervalSet.EMPTY, unknown: [] };
+  for (const w of words) addAddressWord(out, w, tags);
   for (const id of ipGroupIds) {
     const g = snapshot.ipGroups.get(id);
     if (!g) {
-      unknown.push(id);
+      out.unknown.push(id);
       continue;
     }
-    for (const w of g.ipAddresses) addWord(w);
+    for (const w of g.ipAddresses) addAddressWord(out, w, tags);
   }
-  return { set, unknown };
+  return out;
+}
+
+function addAddressWord(out: CompiledAddresses, w: string, tags: ServiceTagResolver): void {
+  const t = w.trim();
+  if (t === '*') {
+    out.set = ALL_ADDRESSES;
+    return;
+  }
+  const dash = /^([0-9.]+)\s*-\s*([0-9.]+)$/.exec(t);
+  if (dash) {
+    const lo = parseIPv4(dash[1]);
+    const hi = parseIPv4(dash[2]);
+    if (lo !== undefined && hi !== undefined) out.set = out.set.union(IntervalSet.range(lo, hi));
+    else out.unknown.push(t);
+    return;
+  }
+  if (/^[0-9./]+$/.test(t)) {
+    const p = parseCidr(t);
+    if (p.ok) out.set = out.set.union(IntervalSet.range(p.cidr.start, p.cidr.end));
+    else out.unknown.push(t);
+    return;
+  }
+  const r = tags.resolve(t);
+  if (r.kind === 'set') out.set = out.set.union(r.set);
+  else out.unknown.push(t); // VirtualNetwork has no meaning in firewall rules; unknown tags stay unknown
 }
 
 /** Rule 12.7: Any is every IP protocol. */

@@ -110,13 +110,12 @@ function endpointDisplay(dp: DataPlane, e: Endpoint): EndpointDisplay {
   return displayIn(displaysOf(dp), dp, e);
 }
 
-/** endpointDisplay for many endpoints of one data plane (blast names every endpoint it reaches): the snapshot's table looked up once. */
-export function endpointDisplays(dp: DataPlane): (e: Endpoint) => EndpointDisplay {
-  const bySnapshot = displaysOf(dp);
-  return (e) => displayIn(bySnapshot, dp, e);
-}
-
-function displayOf(dp: DataPlane, e: Endpoint): EndpointDisplay {
+/**
+ * An endpoint's display, not remembered: for callers that name each endpoint once or twice (blast
+ * names every endpoint it reaches). Two lookups by id are cheaper than a table of displays keyed by
+ * endpoint (a WeakMap of ~50,000 entries at tier L, slower to read than the two lookups it saves).
+ */
+export function displayOf(dp: DataPlane, e: Endpoint): EndpointDisplay {
   const s = dp.snapshot;
   switch (e.kind) {
     case 'nic': {
