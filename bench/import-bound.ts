@@ -1,0 +1,93 @@
+// How close any importer that builds one JavaScript object per resource can come to the JSON.parse
+// floor on this machine. Three ways of reading the same estate, alternately, N rounds:
+//   floor  JSON.parse of each whole file, the tree dropped (the bench's floor);
+//   parts  the importer's own parse (list items from slices of the text, importer/list-text.ts),
+//          every item dropped;
+//   keep   the same parse, keeping for every object with an `id` (resources and their embedded
+//          children) only what any model needs: the id as spelled, the id lower-cased (the key of
+//          a Map, as ARM ids compare case-insensitively), the name and the location.
+// `keep` does no validation, no references, no rules, no compile: it is a lower bound for an
+// importer that keeps a per-resource object model on the main thread. Its distance to `parts` is
+// what retaining those strings costs the garbage collector (the scavenger copies every survivor
+// once or twice before it is promoted).
+// Usage: npx tsx --expose-gc bench/import-bound.ts TIER [ROUNDS]
+import { readFileSync } from 'node:fs';
+import { findListText, readListParts } from '../importer/list-text.ts';
+import { listJsonFiles } from './estates.ts';
+import { gcTally } from './measure.ts';
+
+const tier = process.argv[2] ?? 'L';
+const rounds = Number(process.argv[3] ?? 3);
+const dir = new URL(`./estates/${tier}-seed1/`, import.meta.url).pathname;
+const texts = listJsonFiles(dir).map((f) => readFileSync(f, 'utf8'));
+const gcSeen = gcTally();
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc');
+
+interface Kept {
+  id: string;
+  displayId: string;
+  name: unknown;
+  location: unknown;
+}
+
+type Mode = 'floor' | 'parts' | 'keep';
+
+function keepIds(v: unknown, into: Map<string, Kept>, depth: number): void {
+  if (depth > 3 || typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    for (const x of v) keepIds(x, into, depth);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.id === 'string') {
+    const id = o.id.toLowerCase();
+    into.set(id, { id, displayId: o.id, name: o.name, location: o.location });
+  }
+  const p = o.properties;
+  if (typeof p === 'object' && p !== null) {
+    for (const k in p) {
+      const x = (p as Record<string, unknown>)[k];
+      if (Array.isArray(x)) keepIds(x, into, depth + 1);
+    }
+  }
+}
+
+function read(mode: Mode): Map<string, Kept> {
+  const kept = new Map<string, Kept>();
+  for (const t of texts) {
+    if (mode === 'floor') {
+      JSON.parse(t);
+      continue;
+    }
+    const list = findListText(t);
+    if (list === undefined) {
+      const whole: unknown = JSON.parse(t);
+      if (mode === 'keep') keepIds(whole, kept, 0);
+      continue;
+    }
+    readListParts(t, list, 64 * 1024, (items) => {
+      if (mode === 'keep') keepIds(items, kept, 0);
+    });
+  }
+  return kept;
+}
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
+const figures: Record<Mode, number[]> = { floor: [], parts: [], keep: [] };
+for (let r = 0; r < rounds; r++) {
+  for (const mode of ['floor', 'parts', 'keep'] as const) {
+    gc();
+    const g0 = gcSeen.ms;
+    const t0 = performance.now();
+    const kept = read(mode);
+    const ms = performance.now() - t0;
+    await tick(); // the 'gc' entries arrive on the event loop
+    const gcMs = gcSeen.ms - g0;
+    figures[mode].push(ms);
+    console.log(`round ${r + 1} ${mode.padEnd(5)} ${ms.toFixed(0).padStart(6)} ms (GC ${gcMs.toFixed(0)} ms)${mode === 'keep' ? `, ${kept.size.toLocaleString('en-US')} objects kept` : ''}`);
+  }
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const floor = median(figures.floor);
+console.log(`medians: floor ${floor.toFixed(0)} ms, parts ${median(figures.parts).toFixed(0)} ms (${(median(figures.parts) / floor).toFixed(2)}x), keep ${median(figures.keep).toFixed(0)} ms (${(median(figures.keep) / floor).toFixed(2)}x)`);
