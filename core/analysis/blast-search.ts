@@ -335,7 +335,7 @@ class Grouping {
   }
 }
 
-/** Footholds that one walk to a NIC or private endpoint answers for (see ReachKit.walkGroupKey). In address order. */
+/** Footholds that one walk to a NIC or private endpoint answers for (see ReachKit.walkGroupParts). In address order. */
 function walkGroups(kit: ReachKit, layer: Foothold[]): Foothold[][] {
   const groups = new Grouping();
   for (const f of layer) groups.add(kit.walkGroupParts(f.endpoint), f);

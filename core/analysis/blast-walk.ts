@@ -175,7 +175,7 @@ function intervalEnd(p: RoutePartition, i: number): number {
  * fresh text (one was joined per route before). Bounded by the estate's distinct next hops;
  * cleared if it ever grows past a bound.
  */
-const decisionTexts = new Map<string, Map<string, Map<string, RouteDecision>>>();
+const sharedDecisions = new Map<string, Map<string, Map<string, RouteDecision>>>();
 let decisionCount = 0;
 
 /** The shared decision of a route (undefined: no route). */
@@ -184,14 +184,14 @@ function sharedDecision(route: EffectiveRoute | undefined): RouteDecision {
   const nh = route?.nextHopIpAddress[0];
   const origin = route?.origin;
   const remote = origin?.kind === 'peering' ? origin.remoteVnetId : '';
-  let byHop = decisionTexts.get(type);
-  if (!byHop) decisionTexts.set(type, (byHop = new Map()));
+  let byHop = sharedDecisions.get(type);
+  if (!byHop) sharedDecisions.set(type, (byHop = new Map()));
   let byRemote = byHop.get(nh ?? '');
   if (!byRemote) byHop.set(nh ?? '', (byRemote = new Map()));
   let d = byRemote.get(remote);
   if (!d) {
     if (decisionCount > 100_000) {
-      decisionTexts.clear();
+      sharedDecisions.clear();
       decisionCount = 0;
     }
     decisionCount++;

@@ -358,11 +358,6 @@ function applyPrivateEndpointOverride(ctx: RouteContext, entries: RouteEntry[], 
   void vnetSet;
 }
 
-/**
- * Route selection for one destination (rules 7.1-7.3): longest prefix among Active routes, except
- * that service-endpoint routes always win (7.3 newer text) and VNet/peering system routes win over
- * more specific gateway (BGP) routes (7.3).
- */
 /** 2 ** n for n = 0..32 (a prefix of length len holds PREFIX_SIZES[32 - len] addresses): `**` with a variable exponent is a call to pow per lookup. */
 const PREFIX_SIZES: readonly number[] = Array.from({ length: 33 }, (_, n) => 2 ** n);
 
@@ -376,6 +371,11 @@ function longestCovering(entries: readonly RouteEntry[], dst: number): RouteEntr
   return best;
 }
 
+/**
+ * Route selection for one destination (rules 7.1-7.3): longest prefix among Active routes, except
+ * that service-endpoint routes always win (7.3 newer text) and VNet/peering system routes win over
+ * more specific gateway (BGP) routes (7.3).
+ */
 function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefined {
   // One map per table keyed by prefix (start and length as one number, see prefixKey), and the
   // lengths present, longest first.
