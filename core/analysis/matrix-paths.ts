@@ -78,7 +78,9 @@ interface BatchContext {
   firsts: Map<number, FirstHop>;
   /** Shape strings by outbound atom and path value, made once (a string's hash is kept with it). */
   shapes: Map<number, string>;
-  /** Per shared path: the NSGs on the way, the batch's outbound ones first (one list per path, not per destination). */
+  /** The batch's own outbound NSG call, first on every path from it (when it has outbound NSGs). */
+  outUse: NsgUse;
+  /** Per shared path: the NSGs on the way, the batch's outbound ones first (one list per path, made when asked for). */
   nsgsOf: Map<PathAnswer, NsgUse[]>;
 }
 
@@ -120,7 +122,9 @@ export class MatrixPaths {
   private contextCount = 0;
   private readonly firstIds = new Map<string, FirstHop>();
   private readonly valueOfShape = new Map<number, number>();
-  private readonly values = new Map<string, number>();
+  /** Path values by valueHash, each bucket's entries compared exactly. */
+  private readonly values = new Map<number, PathValue[]>();
+  private valueCount = 0;
   private readonly valueDefaults = new Map<number, ValueDefaults>();
   /** The last prepare (shapeOf and reach ask about the same destination in turn). */
   private lastBatch?: SourceBatch;
@@ -142,13 +146,8 @@ export class MatrixPaths {
     const { ctx, path } = p;
     kit.caveats.addAll(ctx.tableCaveats);
     kit.caveats.addAll(path.caveats);
-    let nsgs = path.nsgs;
-    if (ctx.outNsg) {
-      const withOut = ctx.nsgsOf.get(path);
-      if (withOut) nsgs = withOut;
-      else ctx.nsgsOf.set(path, (nsgs = [{ point: ctx.point, direction: 'Outbound' }, ...path.nsgs]));
-    }
-    if (path.space.isEmpty()) return { space: PacketSpace.EMPTY, nsgOnPath: nsgs.length > 0, nsgs };
+    const nsgOnPath = ctx.outNsg || path.nsgs.length > 0;
+    if (path.space.isEmpty()) return new PathReachOf(PacketSpace.EMPTY, nsgOnPath, ctx, path);
     const dst = IntervalSet.point(b.ip);
     const outAtom = ctx.outNsg ? atomIndex(ctx.outCuts, b.ip) : -1;
     let out = ctx.outbound.get(outAtom);
@@ -157,13 +156,13 @@ export class MatrixPaths {
       const space = ctx.outNsg ? PacketSpace.of(start).intersect(kit.nsgPermits(ctx.point, 'Outbound', batch.src, dst)) : PacketSpace.of(start);
       ctx.outbound.set(outAtom, (out = { space, src: batch.src, point: ctx.point, dst, shapes: new Map() }));
     }
-    if (path.value === undefined) return { space: out.space.isEmpty() ? out.space : aimedAt(out.space, dst).intersect(path.space), nsgOnPath: nsgs.length > 0, nsgs };
+    if (path.value === undefined) return new PathReachOf(out.space.isEmpty() ? out.space : aimedAt(out.space, dst).intersect(path.space), nsgOnPath, ctx, path);
     let space = out.shapes.get(path.value);
     if (space === undefined) {
       space = out.space.isEmpty() ? out.space : aimedAt(out.space, dst).intersect(path.space);
       out.shapes.set(path.value, space);
     } else space = aimedAt(space, dst);
-    return { space, nsgOnPath: nsgs.length > 0, nsgs, shape: this.shapeName(ctx, outAtom, path.value), out, outNsg: ctx.outNsg, value: path.value };
+    return new PathReachOf(space, nsgOnPath, ctx, path, this.shapeName(ctx, outAtom, path.value), out, path.value);
   }
 
   /**
@@ -263,6 +262,7 @@ export class MatrixPaths {
       point,
       outNsg,
       outCuts: outNsg ? kit.nsgCutsOf(point, 'Outbound', 'dst') : [],
+      outUse: { point, direction: 'Outbound' },
       outbound: new Map(),
       firsts: new Map(),
       shapes: new Map(),
@@ -421,14 +421,54 @@ export class MatrixPaths {
     const r: BatchReach = { space: path.space, nsgOnPath: path.nsgs.length > 0, nsgs: path.nsgs };
     const inbound = this.kit.defaultOnly(r, 'default-inbound');
     const all = this.kit.defaultOnly(r, 'default');
-    const key = [boxesKey(path.space), boxesKey(inbound), boxesKey(all), r.nsgOnPath, path.caveats.map((c) => c.code).join(',')].join('#');
-    id = this.values.get(key);
+    const caveats = path.caveats.map((c) => c.code).join(',');
+    // Looked up by a hash of the parts and compared exactly. A text key of every bound made ~480 MB
+    // of strings for the ~28,000 path shapes of tier L (sampling heap profile of the L matrix).
+    const hash = valueHash(path.space, inbound, all, r.nsgOnPath);
+    let bucket = this.values.get(hash);
+    if (bucket === undefined) this.values.set(hash, (bucket = []));
+    for (const v of bucket) {
+      if (v.nsgOnPath === r.nsgOnPath && v.caveats === caveats && sameBoxesButDst(v.space, path.space) && sameBoxesButDst(v.inbound, inbound) && sameBoxesButDst(v.all, all)) {
+        id = v.id;
+        break;
+      }
+    }
     if (id === undefined) {
-      this.values.set(key, (id = this.values.size + 1));
+      bucket.push({ space: path.space, inbound, all, nsgOnPath: r.nsgOnPath, caveats, id: (id = ++this.valueCount) });
       this.valueDefaults.set(id, { inbound: anyDestination(inbound), all: anyDestination(all) });
     }
     this.valueOfShape.set(shape, id);
     return id;
+  }
+}
+
+/**
+ * An answer of MatrixPaths.reach. Its NSG list (the batch's outbound NSGs, then the path's) is
+ * made only when read: the matrix reads it only for answers without a path value (through
+ * kit.defaultOnly), and making it for each of the ~1.2 million (batch, path) pairs of tier L
+ * kept as many short lists alive for the length of a batch.
+ */
+class PathReachOf implements PathReach {
+  constructor(
+    readonly space: PacketSpace,
+    readonly nsgOnPath: boolean,
+    private readonly ctx: BatchContext,
+    private readonly path: PathAnswer,
+    readonly shape: string | undefined = undefined,
+    readonly out: OutboundPart | undefined = undefined,
+    readonly value: number | undefined = undefined,
+  ) {}
+
+  get outNsg(): boolean {
+    return this.ctx.outNsg;
+  }
+
+  get nsgs(): NsgUse[] {
+    const { ctx, path } = this;
+    if (!ctx.outNsg) return path.nsgs;
+    let nsgs = ctx.nsgsOf.get(path);
+    if (!nsgs) ctx.nsgsOf.set(path, (nsgs = [ctx.outUse, ...path.nsgs]));
+    return nsgs;
   }
 }
 
@@ -447,7 +487,48 @@ function anyDestination(s: PacketSpace): PacketSpace {
   return s.isEmpty() ? s : new PacketSpace(s.boxes.map((x) => ({ ...x, dst: ALL_IPS })));
 }
 
-/** The boxes of a space whose destination is one address, that address left out. */
-function boxesKey(s: PacketSpace): string {
-  return s.boxes.map((x) => `${x.protocols.key()}/${x.src.key()}/${x.srcPorts.key()}/${x.dstPorts.key()}`).join(' ');
+/** A path value's parts (see MatrixPaths.valueOf). */
+interface PathValue {
+  space: PacketSpace;
+  inbound: PacketSpace;
+  all: PacketSpace;
+  nsgOnPath: boolean;
+  /** Caveat codes, comma-joined. */
+  caveats: string;
+  id: number;
+}
+
+/** A hash of the boxes of three spaces (each box's destination left out) and a flag. */
+function valueHash(a: PacketSpace, b: PacketSpace, c: PacketSpace, flag: boolean): number {
+  let h = flag ? 0x9e3779b9 : 0x85ebca6b;
+  h = hashBoxes(hashBoxes(hashBoxes(h, a), b), c);
+  return h >>> 0;
+}
+
+function hashBoxes(h: number, s: PacketSpace): number {
+  h = Math.imul(h ^ s.boxes.length, 0x01000193);
+  for (const x of s.boxes) {
+    h = hashBounds(h, x.protocols.bounds);
+    h = hashBounds(h, x.src.bounds);
+    h = hashBounds(h, x.srcPorts.bounds);
+    h = hashBounds(h, x.dstPorts.bounds);
+  }
+  return h;
+}
+
+function hashBounds(h: number, bounds: readonly number[]): number {
+  h = Math.imul(h ^ bounds.length, 0x01000193);
+  for (let i = 0; i < bounds.length; i++) h = Math.imul(h ^ (bounds[i] | 0), 0x01000193);
+  return h;
+}
+
+/** The same boxes in the same order, destinations aside (what a text key of each box's other sets compared). */
+function sameBoxesButDst(a: PacketSpace, b: PacketSpace): boolean {
+  if (a.boxes.length !== b.boxes.length) return false;
+  for (let i = 0; i < a.boxes.length; i++) {
+    const x = a.boxes[i];
+    const y = b.boxes[i];
+    if (!x.protocols.equals(y.protocols) || !x.src.equals(y.src) || !x.srcPorts.equals(y.srcPorts) || !x.dstPorts.equals(y.dstPorts)) return false;
+  }
+  return true;
 }
