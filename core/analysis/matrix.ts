@@ -26,7 +26,7 @@ import { IntervalSet } from '../sets/interval-set.ts';
 import { ReachKit, lowerBound, portScope, type AllowedPorts, type BatchReach, type ExampleKind, type FlowExample, type KitStats } from './blast-walk.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
-import { MatrixPaths } from './matrix-paths.ts';
+import { MatrixPaths, type PathReach } from './matrix-paths.ts';
 import { CellTable, type CellColumns } from './matrix-cells.ts';
 import { MatrixCellView } from './matrix-cell-view.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
@@ -332,7 +332,7 @@ export class MatrixFill {
     // What a source class (byShape) or every source (byShapeUniform) gets from an answer shape.
     // Shapes name their batch, so these live as long as the batch: a finished batch's memo would
     // only be kept alive for the garbage collector to trace again and again.
-    const byShape = new Map<string, Got | null>();
+    const byShape = new Map<string, (Got | null | undefined)[]>();
     const byShapeUniform = new Map<string, Got | null>();
     /**
      * When every box of the answer (and of its default-only parts) has the batch's whole source set
@@ -340,7 +340,7 @@ export class MatrixFill {
      * what a source gets is computed once and holds for all (null: nothing gets through).
      * undefined when the answer is not of that form.
      */
-    const uniformGot = (t: BatchReach, target: Endpoint): Got | null | undefined => {
+    const uniformGot = (t: PathReach, target: Endpoint): Got | null | undefined => {
       if (!fromWholeBatch(t.space, batch.src)) return undefined;
       const hit = t.shape !== undefined ? byShapeUniform.get(t.shape) : undefined;
       if (hit !== undefined) return hit;
@@ -411,22 +411,21 @@ export class MatrixFill {
       } else {
         let din: PacketSpace | undefined;
         let dall: PacketSpace | undefined;
-        for (const ca of members) {
+        // Answers of the same shape differ only by the destination address: what each source class
+        // gets (ports, default-rule marks) is computed once per shape, kept by its place in the batch.
+        let memo = t.shape !== undefined ? byShape.get(t.shape) : undefined;
+        if (t.shape !== undefined && memo === undefined) byShape.set(t.shape, (memo = new Array<Got | null | undefined>(members.length).fill(undefined)));
+        for (let k = 0; k < members.length; k++) {
+          const ca = members[k];
           const a = classes.classes[ca].representative;
           if (a === target) continue;
-          // Answers of the same shape differ only by the destination address: what one source class
-          // gets (ports, default-rule marks) is computed once per shape.
-          const memoKey = t.shape !== undefined ? `${t.shape}|${ca}` : undefined;
-          let got = memoKey !== undefined ? byShape.get(memoKey) : undefined;
+          let got = memo !== undefined ? memo[k] : undefined;
           if (got === undefined) {
-            const r = gotOf(t, only(t.space, a.ip), (mode) => {
+            got = gotOf(t, only(t.space, a.ip), (mode) => {
               if (mode === 'default-inbound') return only((din ??= paths.defaultOnly(t, 'default-inbound')), a.ip);
               return only((dall ??= paths.defaultOnly(t, 'default')), a.ip);
             });
-            got = r;
-            if (memoKey !== undefined) {
-              byShape.set(memoKey, got);
-            }
+            if (memo !== undefined) memo[k] = got;
           }
           if (!got) continue;
           for (const ga of groupsOfClass[ca]) for (const gb of groupsOfClass[cb]) cells.merge(ga, gb, got.id, t.nsgOnPath, ca, label);
