@@ -1,15 +1,17 @@
-// How close any importer that builds one JavaScript object per resource can come to the JSON.parse
-// floor on this machine. Three ways of reading the same estate, alternately, N rounds:
+// How close an importer that builds one JavaScript object per resource can come to the JSON.parse
+// floor on this machine. Four ways of reading the same estate, alternately, N rounds:
 //   floor  JSON.parse of each whole file, the tree dropped (the bench's floor);
 //   parts  the importer's own parse (list items from slices of the text, importer/list-text.ts),
 //          every item dropped;
 //   keep   the same parse, keeping for every object with an `id` (resources and their embedded
 //          children) only what any model needs: the id as spelled, the id lower-cased (the key of
-//          a Map, as ARM ids compare case-insensitively), the name and the location.
+//          a Map, as ARM ids compare case-insensitively), the name and the location;
+//   whole  the same kept from one JSON.parse of each whole file (the floor's own parse).
 // `keep` does no validation, no references, no rules, no compile: it is a lower bound for an
 // importer that keeps a per-resource object model on the main thread. Its distance to `parts` is
 // what retaining those strings costs the garbage collector (the scavenger copies every survivor
-// once or twice before it is promoted).
+// once or twice before it is promoted). `whole` shows that parsing whole files does not avoid it:
+// the tree of a whole file stays alive while it is read, and the scavenges of that time copy it.
 // Usage: npx tsx --expose-gc bench/import-bound.ts TIER [ROUNDS]
 import { readFileSync } from 'node:fs';
 import { findListText, readListParts } from '../importer/list-text.ts';
@@ -31,7 +33,7 @@ interface Kept {
   location: unknown;
 }
 
-type Mode = 'floor' | 'parts' | 'keep';
+type Mode = 'floor' | 'parts' | 'keep' | 'whole';
 
 function keepIds(v: unknown, into: Map<string, Kept>, depth: number): void {
   if (depth > 3 || typeof v !== 'object' || v === null) return;
@@ -60,6 +62,12 @@ function read(mode: Mode): Map<string, Kept> {
       JSON.parse(t);
       continue;
     }
+    if (mode === 'whole') {
+      const doc = JSON.parse(t) as unknown;
+      const value = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as { value?: unknown }).value : undefined;
+      keepIds(value ?? doc, kept, 0);
+      continue;
+    }
     const list = findListText(t);
     if (list === undefined) {
       const whole: unknown = JSON.parse(t);
@@ -74,9 +82,9 @@ function read(mode: Mode): Map<string, Kept> {
 }
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
-const figures: Record<Mode, number[]> = { floor: [], parts: [], keep: [] };
+const figures: Record<Mode, number[]> = { floor: [], parts: [], keep: [], whole: [] };
 for (let r = 0; r < rounds; r++) {
-  for (const mode of ['floor', 'parts', 'keep'] as const) {
+  for (const mode of ['floor', 'parts', 'keep', 'whole'] as const) {
     gc();
     const g0 = gcSeen.ms;
     const t0 = performance.now();
@@ -85,9 +93,9 @@ for (let r = 0; r < rounds; r++) {
     await tick(); // the 'gc' entries arrive on the event loop
     const gcMs = gcSeen.ms - g0;
     figures[mode].push(ms);
-    console.log(`round ${r + 1} ${mode.padEnd(5)} ${ms.toFixed(0).padStart(6)} ms (GC ${gcMs.toFixed(0)} ms)${mode === 'keep' ? `, ${kept.size.toLocaleString('en-US')} objects kept` : ''}`);
+    console.log(`round ${r + 1} ${mode.padEnd(5)} ${ms.toFixed(0).padStart(6)} ms (GC ${gcMs.toFixed(0)} ms)${mode === 'keep' || mode === 'whole' ? `, ${kept.size.toLocaleString('en-US')} objects kept` : ''}`);
   }
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const floor = median(figures.floor);
-console.log(`medians: floor ${floor.toFixed(0)} ms, parts ${median(figures.parts).toFixed(0)} ms (${(median(figures.parts) / floor).toFixed(2)}x), keep ${median(figures.keep).toFixed(0)} ms (${(median(figures.keep) / floor).toFixed(2)}x)`);
+console.log(`medians: floor ${floor.toFixed(0)} ms, parts ${median(figures.parts).toFixed(0)} ms (${(median(figures.parts) / floor).toFixed(2)}x), keep ${median(figures.keep).toFixed(0)} ms (${(median(figures.keep) / floor).toFixed(2)}x), whole ${median(figures.whole).toFixed(0)} ms (${(median(figures.whole) / floor).toFixed(2)}x)`);
