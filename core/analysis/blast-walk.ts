@@ -1281,7 +1281,6 @@ interface SharedArrival {
   src: IntervalSet;
 }
 
-/** A running hash of a set's bounds (their count first, so that lists of sets hash apart). */
 /**
  * Packet spaces told apart only by their protocols and ports, box by box (addresses aside): each
  * distinct shape gets a number (1, 2, ... in the order met) and keeps the first space met with it.
@@ -1309,7 +1308,8 @@ class PortShapes {
   }
 }
 
-function hashBounds(h: number, bounds: readonly number[]): number {
+/** A running hash of a set's bounds (their count first, so that lists of sets hash apart). */
+export function hashBounds(h: number, bounds: readonly number[]): number {
   h = Math.imul(h ^ bounds.length, 0x9e3779b1);
   for (let i = 0; i < bounds.length; i++) h = Math.imul(h ^ bounds[i], 0x85ebca6b) ^ (h >>> 13);
   return h;

@@ -21,7 +21,7 @@ import { runPath } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
 import type { Filters } from '../trace/filters.ts';
 import type { Outcome } from '../trace/walk.ts';
-import { atomIndex, endpointRef, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type RoutePartition, type SourceBatch } from './blast-walk.ts';
+import { atomIndex, endpointRef, hashBounds, objectId, sameAtom, samePoint, type BatchReach, type NsgUse, type ReachKit, type RoutePartition, type SourceBatch } from './blast-walk.ts';
 
 const ALL_IPS = IntervalSet.range(0, 0xffffffff);
 type Nic = Extract<Endpoint, { kind: 'nic' }>;
@@ -521,12 +521,6 @@ function hashBoxes(h: number, s: PacketSpace): number {
     h = hashBounds(h, x.srcPorts.bounds);
     h = hashBounds(h, x.dstPorts.bounds);
   }
-  return h;
-}
-
-function hashBounds(h: number, bounds: readonly number[]): number {
-  h = Math.imul(h ^ bounds.length, 0x01000193);
-  for (let i = 0; i < bounds.length; i++) h = Math.imul(h ^ (bounds[i] | 0), 0x01000193);
   return h;
 }
 
