@@ -313,7 +313,9 @@ async function call(name: string, ...args: unknown[]): Promise<unknown> {
 /** Sizes of the answer's top-level lists (so a figure shows the question computed something). */
 function answerSizes(name: string, answer: unknown, into: Record<string, number>): void {
   if (typeof answer !== 'object' || answer === null) return;
-  for (const [k, v] of Object.entries(answer)) if (Array.isArray(v)) into[`${name}.${k}`] = v.length;
+  // An array, or a list that makes its items on read (the matrix's cells: `length` and `at`).
+  const isList = (v: unknown): v is { length: number } => Array.isArray(v) || (typeof v === 'object' && v !== null && typeof (v as { length?: unknown }).length === 'number' && typeof (v as { at?: unknown }).at === 'function');
+  for (const [k, v] of Object.entries(answer)) if (isList(v)) into[`${name}.${k}`] = v.length;
 }
 
 async function timeCall(ctx: BenchContext, name: string, ...args: unknown[]): Promise<number> {

@@ -40,6 +40,6 @@ export type { ExposureAnswer, ExposureOptions, ExposureSource, ExposedItem, Expo
 export { computeBlastRadius } from './analysis/blast.ts';
 export type { BlastAnswer, BlastOptions, BlastReached, BlastStep, BlastExit, BlastCritical } from './analysis/blast.ts';
 export { computeMatrix, MatrixFill } from './analysis/matrix.ts';
-export type { MatrixAnswer, MatrixOptions, MatrixGrouping, MatrixGroup, MatrixCell, MatrixPart } from './analysis/matrix.ts';
+export type { MatrixAnswer, MatrixOptions, MatrixGrouping, MatrixGroup, MatrixCell, MatrixCells, MatrixPart } from './analysis/matrix.ts';
 export { parsePortList } from './analysis/blast-walk.ts';
 export type { AllowedPorts, FlowExample } from './analysis/blast-walk.ts';

@@ -1,7 +1,7 @@
 // `ztpath matrix PATHS [--by subnet|asg|vnet] [--ports LIST] [--json|--csv]`: which group can open
 // connections to which, on which ports; cells that rely only on default NSG rules are marked.
 
-import { parsePortList, type MatrixAnswer, type MatrixCell } from '../../core/index.ts';
+import { parsePortList, type MatrixAnswer, type MatrixCell, type MatrixCells } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { computeMatrixThreaded, matrixThreads } from '../matrix-threads.ts';
@@ -20,7 +20,7 @@ function csvField(v: string): string {
 /** Cells per write: a large estate's matrix (millions of cells) is more text than one string holds. */
 const CSV_CHUNK = 5000;
 
-export async function writeMatrixCsv(cells: MatrixCell[], write: (text: string) => void | Promise<void>): Promise<void> {
+export async function writeMatrixCsv(cells: MatrixCells | MatrixCell[], write: (text: string) => void | Promise<void>): Promise<void> {
   await write('from,to,protocol,ports,defaultRulesOnly,inboundDefaultRulesOnly,nsgOnPath\n');
   for (let start = 0; start < cells.length; start += CSV_CHUNK) {
     const lines: string[] = [];
@@ -43,7 +43,7 @@ export function renderMatrixText(r: MatrixAnswer, color: boolean, maxRows = TEXT
   const s = r.summary;
   let text = `Reachability by ${r.by}${r.ports === 'any' ? '' : ` (ports ${r.ports.join(',')})`}: ${s.cells} connected pair(s) among ${s.groups} group(s); ${s.defaultRulesOnly} rely only on default rules, ${s.inboundDefaultRulesOnly} are admitted by default rules only, ${s.withoutNsg} have no NSG on the path.\n`;
   if (r.cells.length) {
-    const shown = r.cells.length > maxRows ? r.cells.slice(0, maxRows) : r.cells;
+    const shown = r.cells.slice(0, maxRows);
     text += '\n' + renderTable(
       [{ header: 'From' }, { header: 'To' }, { header: 'Allowed' }, { header: 'Default rules only' }, { header: 'Admitted by default' }, { header: 'NSG' }],
       shown.map((c) => [c.from, c.to, allowedText(c), c.defaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.inboundDefaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.nsgOnPath ? '' : { text: 'none', tone: 'bad' as const }]),

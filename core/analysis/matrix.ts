@@ -28,7 +28,7 @@ import { PacketSpace } from '../sets/packet-space.ts';
 import { blastClasses } from './blast.ts';
 import { MatrixPaths, type PathReach } from './matrix-paths.ts';
 import { CellTable, type CellColumns } from './matrix-cells.ts';
-import { MatrixCellView } from './matrix-cell-view.ts';
+import { MatrixCellList } from './matrix-cell-view.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
@@ -49,7 +49,7 @@ export interface MatrixGroup {
   endpoints: number;
 }
 
-/** A cell of the answer (the answer's cells are MatrixCellViews: read-only getters, plain objects in JSON; spread or deep-compare their JSON). */
+/** A cell of the answer (the answer's cells are MatrixCellViews: read-only getters, plain objects in JSON; deep-compare their JSON). */
 export interface MatrixCell {
   from: string;
   to: string;
@@ -68,11 +68,23 @@ export interface MatrixCell {
   example: FlowExample;
 }
 
+/**
+ * The answer's cells, in order: a list that makes each cell when it is read (at tier L there are
+ * millions, see matrix-cell-view.ts). Iterate it, index it with `at`, copy a range with `slice`
+ * (or all of it with `[...cells]`); in JSON it is an array of plain cells.
+ */
+export interface MatrixCells extends Iterable<MatrixCell> {
+  readonly length: number;
+  at(index: number): MatrixCell | undefined;
+  slice(start?: number, end?: number): MatrixCell[];
+  toJSON(): MatrixCell[];
+}
+
 export interface MatrixAnswer {
   by: MatrixGrouping;
   ports: string[] | 'any';
   groups: MatrixGroup[];
-  cells: MatrixCell[];
+  cells: MatrixCells;
   summary: { groups: number; cells: number; defaultRulesOnly: number; inboundDefaultRulesOnly: number; withoutNsg: number; ungroupedEndpoints: number };
   caveats: Caveat[];
   /** How much work the answer took (not part of the stable JSON). */
@@ -452,15 +464,12 @@ export class MatrixFill {
     const table = this.cells;
     const order = table.answerOrder();
     const source = { table, groups, names };
-    // Sized once: at tier L the list holds millions of cells, and growing it copies it again and again.
-    const out = new Array<MatrixCell>(order.length);
     let defaultRulesOnly = 0;
     let inboundDefaultRulesOnly = 0;
     let withoutNsg = 0;
     // An indexed loop: `for...of` over the typed array made an iterator result per cell here.
     for (let k = 0; k < order.length; k++) {
       const i = order[k];
-      out[k] = new MatrixCellView(source, i);
       if (table.defaultOnlyOf(i)) defaultRulesOnly++;
       if (table.inboundDefaultOnlyOf(i)) inboundDefaultRulesOnly++;
       if (!table.nsgOf(i)) withoutNsg++;
@@ -473,10 +482,10 @@ export class MatrixFill {
       by: this.by,
       ports: opts.ports ? opts.ports.ranges().map(([a, b]) => (a === b ? String(a) : `${a}-${b}`)) : 'any',
       groups: sortedGroups,
-      cells: out,
+      cells: new MatrixCellList(source, order),
       summary: {
         groups: groups.length,
-        cells: out.length,
+        cells: order.length,
         defaultRulesOnly,
         inboundDefaultRulesOnly,
         withoutNsg,

@@ -41,4 +41,24 @@ describe('writeJson', () => {
     });
     expect(order).toHaveLength(pieces.length);
   });
+
+  it('writes a list that makes its items on read (length, at, toJSON) as the array it stands for, item by item', async () => {
+    const made: number[] = [];
+    const items = Array.from({ length: 4501 }, (_, i) => ({ i, name: `n${i}` }));
+    const lazy = {
+      length: items.length,
+      at: (j: number) => {
+        made.push(j);
+        return items[j];
+      },
+      toJSON: () => {
+        throw new Error('writeJson must not build the whole array');
+      },
+    };
+    const { text, pieces } = await written({ by: 'subnet', cells: lazy, summary: { cells: items.length } });
+    expect(text).toBe(renderJson({ by: 'subnet', cells: items, summary: { cells: items.length } }));
+    expect(made).toEqual(items.map((_, j) => j));
+    expect(pieces.length).toBeGreaterThan(3);
+    expect((await written({ cells: { length: 0, at: () => undefined, toJSON: () => [] } })).text).toBe(renderJson({ cells: [] }));
+  });
 });

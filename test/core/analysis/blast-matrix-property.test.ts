@@ -104,7 +104,7 @@ describe('subnet matrix equals computeReach pair by pair (tier S)', () => {
     const bySubnet = new Map<string, Endpoint[]>();
     for (const e of all) bySubnet.set(e.subnetId, [...(bySubnet.get(e.subnetId) ?? []), e]);
     const subnets = [...bySubnet.keys()].sort();
-    const cells = new Map(matrix.cells.map((c) => [`${c.fromId.toLowerCase()}>${c.toId.toLowerCase()}`, c] as const));
+    const cells = new Map([...matrix.cells].map((c) => [`${c.fromId.toLowerCase()}>${c.toId.toLowerCase()}`, c] as const));
     const next = rng(11);
     // Half the samples among connected cells, half uniform (mostly unconnected pairs at tier S).
     const connected = [...cells.keys()].sort();
@@ -140,7 +140,7 @@ describe('subnet matrix equals computeReach pair by pair (tier S)', () => {
     const byIp = new Map(all.map((e) => [e.ipText, e] as const));
     const bySubnet = new Map<string, Endpoint[]>();
     for (const e of all) bySubnet.set(e.subnetId, [...(bySubnet.get(e.subnetId) ?? []), e]);
-    const cells = new Map(matrix.cells.map((c) => [`${c.fromId.toLowerCase()}>${c.toId.toLowerCase()}`, c] as const));
+    const cells = new Map([...matrix.cells].map((c) => [`${c.fromId.toLowerCase()}>${c.toId.toLowerCase()}`, c] as const));
     const subnets = [...bySubnet.keys()].filter((s) => (bySubnet.get(s) ?? []).filter((e) => e.kind === 'nic').length > 1).sort();
     const next = rng(23);
     let withTraffic = 0;

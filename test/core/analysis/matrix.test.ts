@@ -84,7 +84,7 @@ describe('matrix equals computeReach between every two endpoints', () => {
 describe('matrix on the sample estate', () => {
   const dp = sampleDp();
   const m = computeMatrix(dp, { by: 'subnet' });
-  const cell = (from: string, to: string) => m.cells.find((c) => c.from === from && c.to === to);
+  const cell = (from: string, to: string) => [...m.cells].find((c) => c.from === from && c.to === to);
 
   it('mistake 7: web -> app on 8443 is admitted by AllowVnetInBound only (the source side has an explicit allow)', () => {
     const c = cell('vnet-web-weu/snet-web', 'vnet-app-weu/snet-app');
@@ -127,7 +127,31 @@ describe('matrix on the sample estate', () => {
     const p = computeMatrix(dp, { by: 'subnet', ports: IntervalSet.point(1433) });
     expect(p.ports).toEqual(['1433']);
     for (const c of p.cells) for (const a of c.allowed) expect(a.ports).toEqual(['1433']);
-    expect(p.cells.find((c) => c.from === 'vnet-app-weu/snet-app' && c.to === 'vnet-data-weu/snet-db')?.allowed).toEqual([{ protocol: 'Tcp', ports: ['1433'] }]);
-    expect(p.cells.some((c) => c.to === 'vnet-data-weu/snet-pe')).toBe(false);
+    expect([...p.cells].find((c) => c.from === 'vnet-app-weu/snet-app' && c.to === 'vnet-data-weu/snet-db')?.allowed).toEqual([{ protocol: 'Tcp', ports: ['1433'] }]);
+    expect([...p.cells].some((c) => c.to === 'vnet-data-weu/snet-pe')).toBe(false);
+  });
+
+  it('its cells are a list made on read: at, slice and iteration agree with the JSON array, as Array#at and #slice bound them', () => {
+    const all = m.cells.toJSON();
+    const n = all.length;
+    expect(n).toBe(m.summary.cells);
+    expect(m.cells.length).toBe(n);
+    expect(n).toBeGreaterThan(5);
+    const plain = (c: unknown) => JSON.parse(JSON.stringify(c));
+    expect(JSON.parse(JSON.stringify(m)).cells).toEqual(plain(all));
+    expect([...m.cells].map(plain)).toEqual(plain(all));
+    expect(plain(m.cells.at(0))).toEqual(plain(all[0]));
+    expect(plain(m.cells.at(-1))).toEqual(plain(all[n - 1]));
+    expect(plain(m.cells.at(2.7))).toEqual(plain(all[2]));
+    expect(m.cells.at(n)).toBeUndefined();
+    expect(m.cells.at(-n - 1)).toBeUndefined();
+    expect(m.cells.slice().map(plain)).toEqual(plain(all));
+    expect(m.cells.slice(1, 3).map(plain)).toEqual(plain(all.slice(1, 3)));
+    expect(m.cells.slice(-2).map(plain)).toEqual(plain(all.slice(-2)));
+    expect(m.cells.slice(3, 1)).toEqual([]);
+    expect(m.cells.slice(0, n + 10)).toHaveLength(n);
+    // A fresh view per read: reading a cell twice gives equal cells, not the same object.
+    expect(m.cells.at(0)).not.toBe(m.cells.at(0));
   });
 });
+
