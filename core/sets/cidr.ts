@@ -105,10 +105,11 @@ export function rangeToCidrs(lo: number, hi: number): Cidr[] {
   return out;
 }
 
+/** Trailing zero bits of an address (0 to 2^32 - 1; 32 for 0): the lowest set bit's position, by clz32. */
 function countTrailingZeros(n: number): number {
-  let z = 0;
-  while (z < 32 && Math.floor(n / 2 ** z) % 2 === 0) z++;
-  return z;
+  if (n === 0) return 32;
+  const x = n | 0;
+  return 31 - Math.clz32(x & -x);
 }
 
 /** An address set as minimal CIDR strings (`10.0.0.0/16`, `10.1.0.4/32`). */

@@ -27,6 +27,11 @@ describe('CIDR parsing', () => {
   it('converts ranges back to the minimal CIDR list', () => {
     expect(setToCidrStrings(IntervalSet.range(parseIPv4('10.0.0.0')!, parseIPv4('10.0.2.255')!))).toEqual(['10.0.0.0/23', '10.0.2.0/24']);
     expect(setToCidrStrings(IntervalSet.range(0, 0xffffffff))).toEqual(['0.0.0.0/0']);
+    // Addresses with the top bit set (negative as 32-bit integers) align like any other.
+    expect(setToCidrStrings(IntervalSet.range(parseIPv4('128.0.0.0')!, 0xffffffff))).toEqual(['128.0.0.0/1']);
+    expect(setToCidrStrings(IntervalSet.range(parseIPv4('255.255.255.254')!, 0xffffffff))).toEqual(['255.255.255.254/31']);
+    expect(setToCidrStrings(IntervalSet.range(parseIPv4('192.168.1.3')!, parseIPv4('192.168.1.8')!))).toEqual(['192.168.1.3/32', '192.168.1.4/30', '192.168.1.8/32']);
+    expect(setToCidrStrings(IntervalSet.range(0xffffffff, 0xffffffff))).toEqual(['255.255.255.255/32']);
   });
 
   it('round-trips any range through CIDRs', () => {
@@ -36,6 +41,13 @@ describe('CIDR parsing', () => {
         const cidrs = rangeToCidrs(lo, hi);
         const back = cidrsToSet(cidrs.map((c) => `${formatIPv4(c.start)}/${c.prefixLength}`)).set;
         expect(back.ranges()).toEqual([[lo, hi]]);
+        // Minimal: every block is aligned to its size, and no two neighbours of one size form a larger aligned block.
+        for (const [i, c] of cidrs.entries()) {
+          const size = 2 ** (32 - c.prefixLength);
+          expect(c.start % size).toBe(0);
+          const next = cidrs[i + 1];
+          if (next && next.prefixLength === c.prefixLength) expect(c.start % (2 * size) === 0 && c.prefixLength > 0).toBe(false);
+        }
       }),
       { numRuns: 300 },
     );
