@@ -36,7 +36,12 @@ export class FindingsContext {
   readonly applianceNics = new Set<ResourceId>();
   readonly hubVnets = new Set<ResourceId>();
   /** Rules by lower-cased `nsgId/collection/name` (for related locations). */
-  private rulesByKey?: Map<string, SecurityRule>;
+  /**
+   * Per NSG id as evidence spells it: its rules by `collection/name` lower-cased (null: no such
+   * NSG). Built per NSG on first use: findings name rules of a few hundred NSGs, and a table of
+   * every rule of the estate (~110,000 at tier L) cost more than the lookups it served.
+   */
+  private readonly rulesOfNsg = new Map<string, Map<string, SecurityRule> | null>();
 
   constructor(readonly dp: DataPlane) {
     const s = dp.snapshot;
@@ -222,13 +227,13 @@ export class FindingsContext {
 
   /** An NSG rule by NSG id and `securityRules/NAME` (as traces name it). */
   rule(nsgId: string, ruleName: string): SecurityRule | undefined {
-    if (!this.rulesByKey) {
-      this.rulesByKey = new Map();
-      for (const nsg of this.dp.snapshot.networkSecurityGroups.values()) {
-        for (const r of [...nsg.securityRules, ...nsg.defaultSecurityRules]) this.rulesByKey.set(`${nsg.id}/${r.collection}/${r.name}`.toLowerCase(), r);
-      }
+    let rules = this.rulesOfNsg.get(nsgId);
+    if (rules === undefined) {
+      const nsg = this.dp.snapshot.networkSecurityGroups.get(normalizeId(nsgId));
+      rules = nsg ? new Map([...nsg.securityRules, ...nsg.defaultSecurityRules].map((r) => [`${r.collection}/${r.name}`.toLowerCase(), r])) : null;
+      this.rulesOfNsg.set(nsgId, rules);
     }
-    return this.rulesByKey.get(`${normalizeId(nsgId)}/${ruleName}`.toLowerCase());
+    return rules?.get(ruleName.toLowerCase());
   }
 
   /** Related resources for the NSG rules and firewall rules an evidence names. */
