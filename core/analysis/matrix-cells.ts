@@ -63,14 +63,17 @@ export interface ExampleNames {
 
 export class CellTable {
   private size = 0;
-  private from = new Int32Array(1024);
-  private to = new Int32Array(1024);
-  private value = new Int32Array(1024);
-  private kind = new Int32Array(1024);
-  private flags = new Uint8Array(1024);
-  private exampleSrc = new Int32Array(1024);
-  private exampleDst = new Int32Array(1024);
-  private born = new Float64Array(1024);
+  /** Cells the columns hold now (their length). */
+  private capacity = FIRST_CELLS;
+  // The columns grow in place (see newColumn).
+  private from = newColumn(Int32Array, FIRST_CELLS);
+  private to = newColumn(Int32Array, FIRST_CELLS);
+  private value = newColumn(Int32Array, FIRST_CELLS);
+  private kind = newColumn(Int32Array, FIRST_CELLS);
+  private flags = newColumn(Uint8Array, FIRST_CELLS);
+  private exampleSrc = newColumn(Int32Array, FIRST_CELLS);
+  private exampleDst = newColumn(Int32Array, FIRST_CELLS);
+  private born = newColumn(Float64Array, FIRST_CELLS);
   /** The batch being filled (cells made now are born in it). */
   private batch = 0;
   /** Births so far (a cell's order among the cells born in the same batch). */
@@ -352,16 +355,16 @@ export class CellTable {
 
   private add(ga: number, gb: number): number {
     const i = this.size++;
-    if (i === this.from.length) {
-      const n = i * 2;
-      this.from = grow(this.from, new Int32Array(n));
-      this.to = grow(this.to, new Int32Array(n));
-      this.value = grow(this.value, new Int32Array(n));
-      this.kind = grow(this.kind, new Int32Array(n));
-      this.flags = grow(this.flags, new Uint8Array(n));
-      this.exampleSrc = grow(this.exampleSrc, new Int32Array(n));
-      this.exampleDst = grow(this.exampleDst, new Int32Array(n));
-      this.born = grow(this.born, new Float64Array(n));
+    if (i === this.capacity) {
+      const n = (this.capacity = i * 2);
+      this.from = growColumn(Int32Array, this.from, n);
+      this.to = growColumn(Int32Array, this.to, n);
+      this.value = growColumn(Int32Array, this.value, n);
+      this.kind = growColumn(Int32Array, this.kind, n);
+      this.flags = growColumn(Uint8Array, this.flags, n);
+      this.exampleSrc = growColumn(Int32Array, this.exampleSrc, n);
+      this.exampleDst = growColumn(Int32Array, this.exampleDst, n);
+      this.born = growColumn(Float64Array, this.born, n);
     }
     this.from[i] = ga;
     this.to[i] = gb;
@@ -432,7 +435,43 @@ function boundsSet(bounds: number[]): IntervalSet {
   return IntervalSet.fromRanges(ranges);
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array>(old: T, next: T): T {
-  next.set(old);
+type Column = Int32Array | Uint8Array | Float64Array;
+
+interface ColumnType<T extends Column> {
+  new (buffer: ArrayBuffer): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** Cells a new table's columns start with. */
+const FIRST_CELLS = 1024;
+
+/**
+ * Cells a column reserves address space for when it is made (16 M; virtual memory only: pages are
+ * touched as the table grows into them). Tier L fills 8 M cells, XL 41 M.
+ */
+const RESERVED_CELLS = 2 ** 24;
+
+/**
+ * A column of `cells` on a resizable ArrayBuffer (ES2024, in V8 since 11.1), which grows in place:
+ * columns that doubled by copying into new arrays allocated twice the final table (~620 MB at tier
+ * L) and left each old array as garbage, and that external memory made V8 start full collections
+ * of the whole heap: 18 in the L matrix, against 8 with columns that grow in place (their pauses
+ * 2.2 s against 0.6 s; bench/RESULTS.md, 2026-11-29). The array tracks the buffer's length.
+ */
+export function newColumn<T extends Column>(type: ColumnType<T>, cells: number, reserve = RESERVED_CELLS): T {
+  const size = type.BYTES_PER_ELEMENT;
+  return new type(new ArrayBuffer(cells * size, { maxByteLength: Math.max(cells, reserve) * size }));
+}
+
+/** `column` with `cells` cells: resized in place within its reservation, else moved once to one four times larger. */
+export function growColumn<T extends Column>(type: ColumnType<T>, column: T, cells: number): T {
+  const bytes = cells * type.BYTES_PER_ELEMENT;
+  const buffer = column.buffer as ArrayBuffer;
+  if (bytes <= buffer.maxByteLength) {
+    buffer.resize(bytes);
+    return column;
+  }
+  const next = newColumn(type, cells, cells * 4);
+  next.set(column);
   return next;
 }
