@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import type { TierName } from './synth/tiers.ts';
 import { TIER_NAMES } from './synth/tiers.ts';
+import { freshMemoryMsPerMb } from './measure.ts';
 import type { Machine, ResultsFile, TierResult, TraceFigures, WhatIfFigures } from './types.ts';
 
 export function describeMachine(): Machine {
@@ -19,6 +20,7 @@ export function describeMachine(): Machine {
     platform: process.platform,
     arch: process.arch,
     date: new Date().toISOString(),
+    freshMemoryMsPerMb: freshMemoryMsPerMb(),
   };
 }
 
@@ -123,7 +125,8 @@ export function tierRows(r: TierResult): string[][] {
   const row = (name: string, label: string, text: string, goalRow?: string): string[] => [label, figure(name, text), ...(goalRow ? goalCells(goalRow) : ['', ''])];
   const gcNote = (phase: string): string => {
     const g = r.gc?.[phase];
-    return g && g.count ? `; GC ${fmtMs(g.ms)} in ${g.count} pause${g.count === 1 ? "" : "s"}, longest ${fmtMs(g.maxPauseMs)}${g.majorCount ? `, ${g.majorCount} full: ${fmtMs(g.majorMs)}` : ''}` : '';
+    const fresh = g?.freshMb ? `; ${fmtMb(g.freshMb)} of fresh memory` : '';
+    return g && g.count ? `; GC ${fmtMs(g.ms)} in ${g.count} pause${g.count === 1 ? "" : "s"}, longest ${fmtMs(g.maxPauseMs)}${g.majorCount ? `, ${g.majorCount} full: ${fmtMs(g.majorMs)}` : ''}${fresh}` : fresh;
   };
   const t = r.trace;
   const q = r.reach;
@@ -131,7 +134,7 @@ export function tierRows(r: TierResult): string[][] {
   const rows: string[][] = [
     ['input', `${fmtBytes(r.inputBytes)} in ${int(r.files)} files; ${int(c.networkInterfaces)} NICs, ${int(c.subnets)} subnets, ${int(c.securityRules)} rules`, '', ''],
     row('parse', 'read files (not in the floor)', fmtMs(r.readMs)),
-    row('parse', 'JSON.parse (the floor)', fmtMs(r.parseMs)),
+    row('parse', 'JSON.parse (the floor)', `${fmtMs(r.parseMs)}${gcNote('parse')}`),
     row('import', 'import', `${fmtMs(r.importMs)}${gcNote('import')}`),
     row('compile', 'compile + compileAll', `${r.compileParts ? `${fmtMs(r.compileMs)} (${fmtMs(r.compileParts.compileMs)} + ${fmtMs(r.compileParts.compileAllMs)})` : fmtMs(r.compileMs)}${gcNote('compile')}`),
     row('compile', 'import + compile', fmtMs(r.importCompileMs)),
@@ -143,9 +146,9 @@ export function tierRows(r: TierResult): string[][] {
     row('traceSameVnet', 'trace in one VNet dispositions', r.traceSameVnet ? dispositionText(r.traceSameVnet) : '—'),
     row('reach', `reach p50 / p99 (${int(q?.samples)} pairs)`, q ? `${fmtMs(q.p50Ms)} / ${fmtMs(q.p99Ms)} (max ${fmtMs(q.maxMs)}${gcNote('reach')}); ${q.withTraffic} with traffic${q.errors ? `, ${q.errors} errors` : ''}` : '—', 'reach'),
     row('exposure', 'exposure', fmtMs(r.exposureMs), 'exposure'),
-    row('blast', `blast p50 / max (${int(r.blast?.samples)} endpoints)`, r.blast ? `${fmtMs(r.blast.p50Ms)} / ${fmtMs(r.blast.maxMs)}` : '—', 'blast'),
-    row('matrix', 'matrix by subnet', fmtMs(r.matrixMs) + (r.matrixCpuMs !== undefined ? ` (CPU ${fmtMs(r.matrixCpuMs)}${r.matrixThreads === 2 ? ', 2 threads' : ''})` : ''), 'matrix'),
-    row('findings', 'findings', fmtMs(r.findingsMs), ''),
+    row('blast', `blast p50 / max (${int(r.blast?.samples)} endpoints)`, r.blast ? `${fmtMs(r.blast.p50Ms)} / ${fmtMs(r.blast.maxMs)}${gcNote('blast')}` : '—', 'blast'),
+    row('matrix', 'matrix by subnet', fmtMs(r.matrixMs) + (r.matrixCpuMs !== undefined ? ` (CPU ${fmtMs(r.matrixCpuMs)}${r.matrixThreads === 2 ? ', 2 threads' : ''}${gcNote('matrix')})` : gcNote('matrix')), 'matrix'),
+    row('findings', 'findings', `${fmtMs(r.findingsMs)}${gcNote('findings')}`, ''),
     row('whatif', 'what-if one rule: incremental / full', `${r.whatif ? whatIfText(r.whatif) : '—'}${err.whatifFull ? `; full: error: ${err.whatifFull}` : ''}`, 'whatif'),
     ['completes', r.completed ? 'yes' : `no: ${r.error ?? 'unknown'}`, ...goalCells('completes')],
   ];
@@ -170,7 +173,8 @@ export function renderMarkdownTable(rows: readonly string[][]): string {
 }
 
 function machineLine(m: Machine): string {
-  return `${m.cores} cores (${m.cpuModel}), ${(m.totalMemoryMb / 1024).toFixed(1)} GB RAM, Node ${m.node}, ${m.platform}/${m.arch}`;
+  const fresh = m.freshMemoryMsPerMb === undefined ? '' : `, fresh memory ${m.freshMemoryMsPerMb.toFixed(2)} ms per MB on first touch`;
+  return `${m.cores} cores (${m.cpuModel}), ${(m.totalMemoryMb / 1024).toFixed(1)} GB RAM, Node ${m.node}, ${m.platform}/${m.arch}${fresh}`;
 }
 
 function tierHeading(r: TierResult): string {

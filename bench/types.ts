@@ -11,6 +11,8 @@ export interface Machine {
   platform: string;
   arch: string;
   date: string;
+  /** ms per MB to touch freshly allocated memory once (bench/measure.ts freshMemoryMsPerMb). */
+  freshMemoryMsPerMb?: number;
 }
 
 export interface Percentiles {
@@ -120,7 +122,7 @@ export interface TierResult {
   /** Wall time of each measurement (including the untimed setup around the figure). */
   phaseMs?: Record<string, number>;
   /** Garbage-collection pauses during each measurement (perf_hooks 'gc' entries). */
-  gc?: Record<string, { ms: number; count: number; maxPauseMs: number; /** Mark-compact (full) collections. */ majorMs: number; majorCount: number }>;
+  gc?: Record<string, { ms: number; count: number; maxPauseMs: number; /** Mark-compact (full) collections. */ majorMs: number; majorCount: number; /** Fresh memory the measurement touched: minor page faults x 4 KiB (Linux only). */ freshMb?: number }>;
   /** The machine's 1-minute load average when the worker started and ended (noise indicator). */
   loadAvg?: { start: number; end: number };
 }

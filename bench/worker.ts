@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { listJsonFiles } from './estates.ts';
-import { mb, now, round, settleHeap } from './measure.ts';
+import { faultsToMb, minorFaults, mb, now, round, settleHeap } from './measure.ts';
 import { type BenchContext, coreFunction, fillFailed, MEASUREMENTS } from './measurements.ts';
 import { PhaseProfiler } from './profile.ts';
 import type { TierResult, WorkerJob, WorkerMessage } from './types.ts';
@@ -63,6 +63,7 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     ctx.progress(`${m.name}...`);
     await send({ type: 'start', name: m.name });
     await settleHeap();
+    const faults0 = minorFaults();
     const t0 = now();
     await profiler?.begin();
     try {
@@ -73,6 +74,7 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     }
     await profiler?.end(m.name);
     const t1 = now();
+    const freshMb = faultsToMb(faults0, minorFaults());
     result.phaseMs![m.name] = round(t1 - t0, 1);
     // GC entries are delivered on the event loop: let them arrive, then keep this phase's.
     await new Promise<void>((r) => setTimeout(r, 20));
@@ -83,6 +85,7 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
       maxPauseMs: round(pauses.reduce((a, g) => Math.max(a, g.ms), 0), 1),
       majorMs: round(pauses.filter((g) => g.major).reduce((a, g) => a + g.ms, 0), 1),
       majorCount: pauses.filter((g) => g.major).length,
+      ...(freshMb === undefined ? {} : { freshMb }),
     };
     result.peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
     await send({ type: 'partial', result });
