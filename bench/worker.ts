@@ -38,6 +38,7 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     progress: (line) => {
       if (job.progress) void send({ type: 'progress', line: `[${job.tier}] ${line}` });
     },
+    readFaults: 0,
   };
   const gcPauses: { start: number; ms: number; major: boolean }[] = [];
   const observer = new PerformanceObserver((list) => {
@@ -63,6 +64,7 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     ctx.progress(`${m.name}...`);
     await send({ type: 'start', name: m.name });
     await settleHeap();
+    ctx.readFaults = 0;
     const faults0 = minorFaults();
     const t0 = now();
     await profiler?.begin();
@@ -74,7 +76,9 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     }
     await profiler?.end(m.name);
     const t1 = now();
-    const freshMb = faultsToMb(faults0, minorFaults());
+    // Reading the input files is not timed, and its fresh memory (the texts) is left out too.
+    const faults1 = minorFaults();
+    const freshMb = faultsToMb(faults0, faults1 === undefined ? undefined : faults1 - ctx.readFaults);
     result.phaseMs![m.name] = round(t1 - t0, 1);
     // GC entries are delivered on the event loop: let them arrive, then keep this phase's.
     await new Promise<void>((r) => setTimeout(r, 20));
