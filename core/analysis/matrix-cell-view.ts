@@ -101,7 +101,8 @@ export class MatrixCellList implements MatrixCells {
   /** The cell at `index` (negative counts from the end, as Array#at), or undefined past either end. */
   at(index: number): MatrixCell | undefined {
     const n = this.#order.length;
-    const k = Math.trunc(index) < 0 ? Math.trunc(index) + n : Math.trunc(index);
+    const i = Math.trunc(index);
+    const k = i < 0 ? i + n : i;
     return k >= 0 && k < n ? new MatrixCellView(this.#s, this.#order[k]) : undefined;
   }
 
