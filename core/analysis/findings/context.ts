@@ -35,11 +35,11 @@ export class FindingsContext {
   readonly firewallVnets = new Set<ResourceId>();
   readonly applianceNics = new Set<ResourceId>();
   readonly hubVnets = new Set<ResourceId>();
-  /** Rules by lower-cased `nsgId/collection/name` (for related locations). */
   /**
-   * Per NSG id as evidence spells it: its rules by `collection/name` lower-cased (null: no such
-   * NSG). Built per NSG on first use: findings name rules of a few hundred NSGs, and a table of
-   * every rule of the estate (~110,000 at tier L) cost more than the lookups it served.
+   * NSG rules for related locations, per NSG id as evidence spells it: its rules by
+   * `collection/name` lower-cased (null: no such NSG). Built per NSG on first use: findings name
+   * rules of a few hundred NSGs, and a table of every rule of the estate (~110,000 at tier L) cost
+   * more than the lookups it served.
    */
   private readonly rulesOfNsg = new Map<string, Map<string, SecurityRule> | null>();
 
