@@ -452,11 +452,11 @@ const FIRST_CELLS = 1024;
 const RESERVED_CELLS = 2 ** 24;
 
 /**
- * A column of `cells` on a resizable ArrayBuffer (ES2024, in V8 since 11.1), which grows in place:
- * columns that doubled by copying into new arrays allocated twice the final table (~620 MB at tier
- * L) and left each old array as garbage, and that external memory made V8 start full collections
- * of the whole heap: 18 in the L matrix, against 8 with columns that grow in place (their pauses
- * 2.2 s against 0.6 s; bench/RESULTS.md, 2026-11-29). The array tracks the buffer's length.
+ * A column of `cells` on a resizable ArrayBuffer (ES2024, in V8 since 11.1), which grows in place.
+ * Columns that doubled by copying into new arrays allocated twice the final table (~620 MB at tier
+ * L) and left each old array as garbage: the L matrix then made 18 full collections (pauses ~2 s)
+ * against 8 (0.6 s) with columns that grow in place, and touched ~300 MB more fresh memory
+ * (bench/RESULTS.md, 2026-11-29). The array tracks the buffer's length.
  */
 export function newColumn<T extends Column>(type: ColumnType<T>, cells: number, reserve = RESERVED_CELLS): T {
   const size = type.BYTES_PER_ELEMENT;
