@@ -4,11 +4,11 @@
 // endpoints, what-if) and carries the engine (core, importer) and the input documents, so that
 // any other trace or blast radius asked in the page is computed there, exactly as the CLI would.
 
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Command, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { CliError, usageError } from '../io.ts';
-import { displayPath, listInputFiles } from '../load-snapshot.ts';
+import { displayPath, listInputFiles, readText } from '../load-snapshot.ts';
 import { ensureWebBuild, packageVersion } from '../web-build.ts';
 import { WebData, canonicalKey } from '../web-data.ts';
 import type { EngineDocument, EngineInput } from '../web-engine.ts';
@@ -120,12 +120,16 @@ export const reportCommand: Command = {
     // ---- what the page's engine needs for anything else ----
     const files = await listInputFiles(args.positionals, io);
     const documents: EngineDocument[] = [];
-    for (const f of files) documents.push({ file: displayPath(io, f), text: await readFile(f, 'utf8') });
+    for (const f of files) {
+      const shown = displayPath(io, f);
+      documents.push({ file: shown, text: readText(f, shown) });
+    }
     const input: EngineInput = { title, version, documents };
     const tags = stringFlag(args, 'service-tags');
     if (tags) {
       const file = await serviceTagsDocument(tags, io.cwd);
-      input.serviceTags = { file: displayPath(io, file), text: await readFile(file, 'utf8') };
+      const shown = displayPath(io, file);
+      input.serviceTags = { file: shown, text: readText(file, shown) };
     }
     if (loaded.changeFile) input.change = loaded.changeFile;
 
