@@ -23,11 +23,18 @@ process.stdout.on('error', (e) => {
 });
 
 try {
-  const { main } = await import('../cli/main.ts');
+  const { main, textPieces } = await import('../cli/main.ts');
   const io = {
-    stdout: (s) => void process.stdout.write(s),
+    // Long texts (tens of MB of JSON) in slices: see textPieces.
+    stdout: (s) => {
+      for (const piece of textPieces(s)) process.stdout.write(piece);
+    },
     // Wait for 'drain' when the stream's buffer is full: long outputs written piece by piece.
-    stdoutDrained: (s) => new Promise((resolve) => (process.stdout.write(s) ? resolve() : process.stdout.once('drain', resolve))),
+    stdoutDrained: async (s) => {
+      for (const piece of textPieces(s)) {
+        if (!process.stdout.write(piece)) await new Promise((resolve) => process.stdout.once('drain', resolve));
+      }
+    },
     stderr: (s) => void process.stderr.write(s),
     isTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),

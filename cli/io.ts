@@ -46,3 +46,25 @@ export function usageError(verb: string | undefined, message: string, details: s
 export function stderrIsTTY(io: CliIo): boolean {
   return io.stderrIsTTY ?? io.isTTY;
 }
+
+/** How many characters one write to the real stdout takes at most (see textPieces). */
+export const STDOUT_PIECE = 1 << 16;
+
+/**
+ * `text` in slices of at most `size` characters (one more to keep a surrogate pair whole), in
+ * order. process.stdout.write of one long string first copies all of it into a Buffer of its own:
+ * for the 78 MB of JSON of `ztpath blast` on tier L, 0.75 s into a file against 0.24 s written in
+ * slices, which share the text's memory.
+ */
+export function* textPieces(text: string, size: number = STDOUT_PIECE): Generator<string> {
+  let start = 0;
+  while (text.length - start > size) {
+    let end = start + size;
+    // A high surrogate ending a piece would be encoded alone, as U+FFFD: take its pair along.
+    if ((text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end++;
+    yield text.slice(start, end);
+    start = end;
+  }
+  if (start === 0) yield text;
+  else if (start < text.length) yield text.slice(start);
+}

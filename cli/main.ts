@@ -26,7 +26,7 @@ import { matrixCommand } from './commands/matrix.ts';
 import { CliError, type CliIo, usageError } from './io.ts';
 
 export type { CliIo } from './io.ts';
-export { CliError } from './io.ts';
+export { CliError, textPieces } from './io.ts';
 
 export const COMMANDS: Command[] = [summaryCommand, routesCommand, rulesCommand, verifyCommand, nextHopCommand, traceCommand, reachCommand, firewallCommand, exposureCommand, blastCommand, matrixCommand, findingsCommand, checkCommand, diffCommand, whatifCommand, serveCommand, reportCommand, synthCommand, tourCommand];
 
