@@ -5,7 +5,7 @@ import { computeBlastRadius, parsePortList, type BlastStep } from '../../core/in
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, requireFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { CliError, usageError } from '../io.ts';
-import { renderJson } from '../render/json.ts';
+import { stdoutWriter, writeJson } from '../render/json.ts';
 import { paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { resolveOrFail } from '../resolve.ts';
 
@@ -66,7 +66,7 @@ export const blastCommand: Command = {
     const r = progress.step(`computing the blast radius of ${fromText}`, () => computeBlastRadius(dp, { from, ports, depth, critical }));
     if (r.error) throw new CliError(`blast: ${r.error}`);
     if (json) {
-      io.stdout(renderJson({ reached: r.reached, exits: r.exits, critical: r.critical, summary: { from: r.from, ports: r.ports, ...(depth !== undefined ? { depthLimit: depth } : {}), ...r.summary }, caveats: r.caveats }));
+      await writeJson({ reached: r.reached, exits: r.exits, critical: r.critical, summary: { from: r.from, ports: r.ports, ...(depth !== undefined ? { depthLimit: depth } : {}), ...r.summary }, caveats: r.caveats }, stdoutWriter(io));
       return 0;
     }
     const color = useColor(io);

@@ -6,7 +6,7 @@ import { computeExposure, type ExposedItem } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { usageError } from '../io.ts';
-import { renderJson } from '../render/json.ts';
+import { stdoutWriter, writeJson } from '../render/json.ts';
 import { listCell, renderCaveats, renderTable, useColor } from '../render/table.ts';
 
 function entryText(x: ExposedItem): string {
@@ -62,7 +62,7 @@ export const exposureCommand: Command = {
     const { dp, json, progress } = await loadForCommand(this, args, io);
     const r = progress.step(`computing exposure from ${from === 'internet' ? 'the internet' : 'on-premises'}`, () => computeExposure(dp, { from }));
     if (json) {
-      io.stdout(renderJson({ exposed: r.exposed, caveats: r.caveats }));
+      await writeJson({ exposed: r.exposed, caveats: r.caveats }, stdoutWriter(io));
       return 0;
     }
     const color = useColor(io);

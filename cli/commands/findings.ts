@@ -7,7 +7,7 @@ import { CATALOG, SEVERITIES, computeFindings, severityAtLeast } from '../../cor
 import { type Command, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
 import { loadForCommand, shortName } from '../common.ts';
 import { usageError, type CliIo } from '../io.ts';
-import { renderJson } from '../render/json.ts';
+import { stdoutWriter, writeJson } from '../render/json.ts';
 import { renderFindingsJunit } from '../render/junit.ts';
 import { fileRegionResolver, renderFindingsSarif, toolVersion } from '../render/sarif.ts';
 import { paint, renderCaveats, renderTable, useColor, type Tone } from '../render/table.ts';
@@ -119,7 +119,7 @@ export const findingsCommand: Command = {
       case 'json': {
         const { timings: _t, ...rest } = answer;
         void _t;
-        io.stdout(renderJson({ findings: rest.findings, counts: rest.counts, notes: rest.notes, caveats: rest.caveats }));
+        await writeJson({ findings: rest.findings, counts: rest.counts, notes: rest.notes, caveats: rest.caveats }, stdoutWriter(io));
         break;
       }
       case 'sarif':

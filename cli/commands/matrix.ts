@@ -6,7 +6,7 @@ import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG
 import { loadForCommand } from '../common.ts';
 import { computeMatrixThreaded, matrixThreads } from '../matrix-threads.ts';
 import { usageError } from '../io.ts';
-import { writeJson } from '../render/json.ts';
+import { stdoutWriter, writeJson } from '../render/json.ts';
 import { renderCaveats, renderTable, useColor } from '../render/table.ts';
 
 function allowedText(c: MatrixCell): string {
@@ -95,7 +95,7 @@ export const matrixCommand: Command = {
     if (csv && boolFlag(args, 'json')) throw usageError(this.name, '--json and --csv cannot be used together');
     const { dp, json, progress, source } = await loadForCommand(this, { ...args, values: { ...args.values, quiet: csv || args.values.quiet } }, io);
     const r = await progress.stepAsync(`computing the matrix by ${byText}`, () => computeMatrixThreaded(dp, { by: byText, ports }, source, matrixThreads(dp, io.env)));
-    const write = io.stdoutDrained ? io.stdoutDrained.bind(io) : io.stdout.bind(io);
+    const write = stdoutWriter(io);
     if (json) {
       await writeJson({ by: r.by, ports: r.ports, groups: r.groups, cells: r.cells, summary: r.summary, caveats: r.caveats }, write);
       return 0;

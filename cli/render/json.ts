@@ -7,8 +7,13 @@ export function renderJson(value: unknown): string {
   return JSON.stringify(value, replacer, 2) + '\n';
 }
 
-/** Items of a top-level array written per write (a few MB each at most). */
-const CHUNK_ITEMS = 2000;
+/**
+ * About how many characters of a top-level array's items are joined per write. Small enough that
+ * each piece is an ordinary young string (V8 puts strings over ~128 KB in pages of their own, which
+ * this machine charges ~4 ms per MB to touch): one string of the whole answer, as JSON.stringify
+ * builds it, is tens of MB for ztpath blast on tier L, and is copied once more when written.
+ */
+const CHUNK_CHARS = 1 << 16;
 
 /** A list that makes its items when read (core's MatrixCells): `length` and `at(i)`, an array in JSON. */
 interface LazyList {
@@ -20,10 +25,16 @@ function isLazyList(v: unknown): v is LazyList {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as LazyList).length === 'number' && typeof (v as LazyList).at === 'function' && typeof (v as { toJSON?: unknown }).toJSON === 'function';
 }
 
+/** How a long answer goes to stdout piece by piece: waiting for the pipe to drain when the io can. */
+export function stdoutWriter(io: { stdout(s: string): void; stdoutDrained?(s: string): Promise<void> }): (text: string) => void | Promise<void> {
+  return io.stdoutDrained ? io.stdoutDrained.bind(io) : io.stdout.bind(io);
+}
+
 /**
  * The same text as `renderJson(object)`, written piece by piece: the top-level arrays item by item
  * in chunks. An answer with millions of items (the subnet matrix of a large estate) is gigabytes of
- * JSON, longer than the longest string V8 can build, so it cannot be rendered as one string. A
+ * JSON, longer than the longest string V8 can build, so it cannot be rendered as one string; one
+ * with tens of thousands (a blast radius) is written faster this way (see CHUNK_CHARS). A
  * top-level list that makes its items on demand (`length`, `at` and `toJSON`, as the matrix's cells)
  * is written item by item the same way, without making the whole array.
  */
@@ -45,15 +56,20 @@ export async function writeJson(object: Record<string, unknown>, write: (text: s
     }
     await write(`${head}[\n`);
     const item = Array.isArray(list) ? (j: number) => list[j] : (j: number) => list.at(j);
-    for (let start = 0; start < list.length; start += CHUNK_ITEMS) {
-      const end = Math.min(list.length, start + CHUNK_ITEMS);
-      const parts: string[] = [];
-      for (let j = start; j < end; j++) {
-        // JSON.stringify turns an undefined or function item into null; so does renderJson.
-        const text = JSON.stringify(replacer(String(j), item(j)), replacer, 2) ?? 'null';
-        parts.push(`    ${indented(text, '    ')}`);
+    let parts: string[] = [];
+    let chars = 0;
+    for (let j = 0; j < list.length; j++) {
+      // JSON.stringify turns an undefined or function item into null; so does renderJson.
+      const text = JSON.stringify(replacer(String(j), item(j)), replacer, 2) ?? 'null';
+      const part = `    ${indented(text, '    ')}`;
+      parts.push(part);
+      chars += part.length;
+      const last = j === list.length - 1;
+      if (chars >= CHUNK_CHARS || last) {
+        await write(parts.join(',\n') + (last ? '\n' : ',\n'));
+        parts = [];
+        chars = 0;
       }
-      await write(parts.join(',\n') + (end < list.length ? ',\n' : '\n'));
     }
     await write(`  ]${tail}`);
   }
