@@ -114,7 +114,7 @@ export function countResources(s: Snapshot): number {
 
 /**
  * A file's text. Synchronously, on purpose: on tier L (31 files, 255 MB) the promise form of
- * readFile with 'utf8' took 2.6-3.3 s, as it decodes chunks and joins them into a string that its
+ * readFile with 'utf8' took 2.4-3.3 s, as it decodes chunks and joins them into a string that its
  * first reader then copies whole, where readFileSync took 1.2-1.6 s (`bench/read-text.ts`). The
  * import that follows each read blocks the event loop far longer anyway.
  */
