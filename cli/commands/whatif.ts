@@ -230,6 +230,7 @@ const SARIF_LEVEL: Record<string, 'error' | 'warning' | 'note'> = { high: 'error
 /** SARIF 2.1.0: one result per new exposure, changed flow and new finding (same conventions as `check`). */
 export function renderWhatIfSarif(a: WhatIfAnswer, io: CliIo, changeFile?: string): string {
   const regions = fileRegionResolver(io.cwd);
+  regions.prefetch?.(a.findings.added.flatMap((f) => (f.location ? [f.location] : [])));
   const findingRules = CATALOG.filter((c) => a.findings.added.some((f) => f.id === c.id));
   const rules = [
     ...WHATIF_RULES.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.title }, fullDescription: { text: r.text }, defaultConfiguration: { level: r.level } })),

@@ -3,13 +3,13 @@
 // validation with the SARIF and GitHub rule sets.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Log } from 'sarif';
-import { describe, expect, it } from 'vitest';
-import { parseJsonPath } from '../../cli/render/sarif.ts';
+import type { Log, Region } from 'sarif';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileRegionResolver, parseJsonPath } from '../../cli/render/sarif.ts';
 import { SAMPLE, repoPath, run } from './helpers.ts';
 
 async function sarif(argv: string[]): Promise<{ log: Log; text: string }> {
@@ -120,5 +120,59 @@ describe.skipIf(!sampleExists || !bin)('Microsoft SARIF Multitool validation', (
     const v = JSON.parse(readFileSync(output, 'utf8')) as Log;
     const problems = (v.runs[0].results ?? []).map((x) => `${x.ruleId} ${x.level} ${JSON.stringify(x.message)}`);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('fileRegionResolver', () => {
+  // A file with nested values, an array, a literal, a JSONC comment and CRLF line ends: the region
+  // of each path is checked against the text itself (1-based lines and columns, end after the value).
+  const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-regions-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const text = [
+    '{"value": [',
+    '  {"id": "/a", "name": "a", "properties": {"list": [1, {"x": "y"}]}},',
+    '  // a comment',
+    '  {"id": "/b",\r',
+    '   "properties": {"tags": {"k": "v"}}}',
+    ']}',
+  ].join('\n');
+  writeFileSync(path.join(dir, 'doc.json'), text);
+  const expected = (fragment: string, from = 0): Region => {
+    const offset = text.indexOf(fragment, from);
+    const at = (o: number) => {
+      const before = text.slice(0, o);
+      return { line: before.split('\n').length, column: o - before.lastIndexOf('\n') };
+    };
+    const s = at(offset);
+    const e = at(offset + fragment.length);
+    return { startLine: s.line, startColumn: s.column, endLine: e.line, endColumn: e.column };
+  };
+  const cases: [string, Region | undefined][] = [
+    ['$.value[0]', expected('{"id": "/a", "name": "a", "properties": {"list": [1, {"x": "y"}]}}')],
+    ['$.value[0].properties.list', expected('[1, {"x": "y"}]')],
+    ['$.value[0].properties.list[1].x', expected('"y"')],
+    ['$.value[0].name', expected('"a"', text.indexOf('"name"'))],
+    ['$.value[1]', expected('{"id": "/b",\r\n   "properties": {"tags": {"k": "v"}}}')],
+    ['$.value[1].properties.tags', expected('{"k": "v"}')],
+    ['$.value[2]', undefined],
+    ['$.nothing', undefined],
+  ];
+
+  it('finds the value at each JSON path, asked one by one or prefetched together', () => {
+    const one = fileRegionResolver(dir);
+    for (const [jsonPath, region] of cases) expect(one({ file: 'doc.json', jsonPath }), jsonPath).toEqual(region);
+    const together = fileRegionResolver(dir);
+    together.prefetch?.(cases.map(([jsonPath]) => ({ file: 'doc.json', jsonPath })));
+    for (const [jsonPath, region] of cases) expect(together({ file: 'doc.json', jsonPath }), jsonPath).toEqual(region);
+  });
+
+  it('reads each file once for a prefetch, and a file it cannot read gives no region', () => {
+    const copy = path.join(dir, 'gone.json');
+    writeFileSync(copy, text);
+    const r = fileRegionResolver(dir);
+    r.prefetch?.(cases.map(([jsonPath]) => ({ file: 'gone.json', jsonPath })));
+    rmSync(copy);
+    for (const [jsonPath, region] of cases) expect(r({ file: 'gone.json', jsonPath }), jsonPath).toEqual(region);
+    expect(r({ file: 'missing.json', jsonPath: '$.value[0]' })).toBeUndefined();
   });
 });
