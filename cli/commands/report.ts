@@ -18,6 +18,26 @@ import { CHANGE_FLAG, loadForWeb } from './serve.ts';
 /** Endpoints up to which the report precomputes blast radii by default. */
 const BLAST_DEFAULT_ENDPOINTS = 400;
 
+/**
+ * Subnets up to which the report precomputes the subnet matrix (up to 90,000 pairs, tens of MB of
+ * JSON). A larger estate's page computes it when the matrix is opened: tier M's 1,216 subnets gave
+ * 268,000 pairs and most of a 210 MB file, and tier L's 10,000 subnets (8 million pairs) ran out of
+ * memory while the answer was turned into JSON.
+ */
+const MATRIX_DEFAULT_SUBNETS = 300;
+
+/**
+ * Bytes of input documents a report can carry: the page is one string, and V8's longest is ~536
+ * million characters, which the documents (escaped as JSON) and the answers must share. Tier L
+ * (255 million) fits: a 330 MB file. ZTPATH_REPORT_MAX_INPUT_BYTES sets another limit.
+ */
+const MAX_INPUT_BYTES = 300_000_000;
+
+function maxInputBytes(env: Record<string, string | undefined>): number {
+  const n = Number(env.ZTPATH_REPORT_MAX_INPUT_BYTES);
+  return env.ZTPATH_REPORT_MAX_INPUT_BYTES !== undefined && Number.isFinite(n) && n >= 0 ? n : MAX_INPUT_BYTES;
+}
+
 async function serviceTagsDocument(arg: string, cwd: string): Promise<string> {
   const abs = path.resolve(cwd, arg);
   const st = await stat(abs);
@@ -28,6 +48,12 @@ async function serviceTagsDocument(arg: string, cwd: string): Promise<string> {
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (!found.length) throw new CliError(`--service-tags folder ${arg} holds no .json file`);
   return found[found.length - 1];
+}
+
+function tooLarge(why: string): CliError {
+  return new CliError(`the estate is too large for a self-contained report: ${why}`, {
+    hint: 'open it with ztpath serve, or write a report of a part of the estate (fewer PATHS)',
+  });
 }
 
 function humanSize(n: number): string {
@@ -41,10 +67,11 @@ export const reportCommand: Command = {
   description: [
     'Writes one HTML file with the page, its data and the engine inlined: it opens from disk with no',
     'server and fetches nothing (a Content-Security-Policy forbids it). It opens on answers computed',
-    'now (topology, exposure, findings, the matrix, the blast radius of the first exposed endpoints,',
-    'what-if with --change); any other question (a trace, another blast radius) is computed in the',
-    'page by the same engine, from the input documents the file carries. The file therefore holds',
-    'your estate: share it as you would share the export itself.',
+    `now (topology, exposure, findings, the matrix up to ${MATRIX_DEFAULT_SUBNETS} subnets, the blast radius of the first`,
+    'exposed endpoints, what-if with --change); any other question (a trace, another blast radius, a',
+    "larger estate's matrix) is computed in the page by the same engine, from the input documents the",
+    'file carries. The file therefore holds your estate: share it as you would share the export itself.',
+    `An estate of more than ${MAX_INPUT_BYTES / 1e6} MB of JSON is too large for one file: use ztpath serve instead.`,
     '',
     'Exit codes: 0 written; 2 usage or input error.',
   ],
@@ -67,6 +94,12 @@ export const reportCommand: Command = {
     if (top !== undefined && !(Number.isInteger(top) && top >= 0)) throw usageError(this.name, `--blast-top ${topText}: expected a whole number`);
     const log = (line: string) => (quiet ? undefined : io.stderr(`ztpath: ${line}\n`));
 
+    // Before any work: an estate too large for one page is refused at once.
+    const maxBytes = maxInputBytes(io.env);
+    const files = await listInputFiles(args.positionals, io);
+    let bytes = 0;
+    for (const f of files) bytes += (await stat(f)).size;
+    if (bytes > maxBytes) throw tooLarge(`its input is ${bytes.toLocaleString('en-US')} bytes of JSON, more than the ${maxBytes.toLocaleString('en-US')} one page can carry`);
     const loaded = await loadForWeb(this, args, io, quiet);
     const title = stringFlag(args, 'title') ?? args.positionals.join(' ');
     const version = packageVersion();
@@ -92,7 +125,7 @@ export const reportCommand: Command = {
       log('computing the findings...');
       ask('/api/findings');
     }
-    if (features.matrix) {
+    if (features.matrix && loaded.dp.snapshot.subnets.size <= MATRIX_DEFAULT_SUBNETS) {
       log('computing the matrix...');
       ask('/api/matrix');
     }
@@ -118,7 +151,6 @@ export const reportCommand: Command = {
     answers['/api/meta'] = { ...data.meta(), precomputed: Object.keys(answers) };
 
     // ---- what the page's engine needs for anything else ----
-    const files = await listInputFiles(args.positionals, io);
     const documents: EngineDocument[] = [];
     for (const f of files) {
       const shown = displayPath(io, f);
@@ -134,7 +166,14 @@ export const reportCommand: Command = {
     if (loaded.changeFile) input.change = loaded.changeFile;
 
     const build = await ensureWebBuild(log);
-    const html = await buildReportHtml(build, answers, input);
+    let html: string;
+    try {
+      html = await buildReportHtml(build, answers, input);
+    } catch (e) {
+      // V8's longest string: the documents and the answers together did not fit in one page.
+      if (e instanceof RangeError) throw tooLarge(`its documents and answers are longer than one page can hold (${e.message})`);
+      throw e;
+    }
     const abs = path.resolve(io.cwd, out);
     try {
       await writeFile(abs, html);

@@ -2,7 +2,7 @@
 // two inline scripts (by hash) and no connection, and the data blocks cannot break out of their
 // <script> elements.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,21 @@ import { SAMPLE, SAMPLE_TAGS } from './helpers.ts';
 
 let html = '';
 let file = '';
+
+function answersOf(page: string): Record<string, unknown> {
+  return JSON.parse(/<script type="application\/json" id="ztpath-answers">([\s\S]*?)<\/script>/.exec(page)![1]) as Record<string, unknown>;
+}
+
+/** One VNet with `n` /28 subnets and nothing in them, as an az CLI export. */
+function vnetWithSubnets(n: number): string {
+  const id = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/big';
+  const subnets = Array.from({ length: n }, (_, i) => ({
+    id: `${id}/subnets/s${i}`,
+    name: `s${i}`,
+    properties: { addressPrefix: `10.${(i >> 4) & 255}.${(i & 15) * 16}.0/28` },
+  }));
+  return JSON.stringify({ value: [{ id, name: 'big', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/8'] }, subnets } }] });
+}
 
 beforeAll(async () => {
   file = path.join(mkdtempSync(path.join(tmpdir(), 'ztpath-report-')), 'report.html');
@@ -41,8 +56,8 @@ describe('the report file', () => {
   });
 
   it('carries the answers and the engine input as JSON', () => {
-    const answers = JSON.parse(/<script type="application\/json" id="ztpath-answers">([\s\S]*?)<\/script>/.exec(html)![1]) as Record<string, unknown>;
-    expect(Object.keys(answers)).toEqual(expect.arrayContaining(['/api/meta', '/api/topology']));
+    const answers = answersOf(html);
+    expect(Object.keys(answers)).toEqual(expect.arrayContaining(['/api/meta', '/api/topology', '/api/matrix']));
     expect((answers['/api/meta'] as { mode: string }).mode).toBe('report');
     const inputs = JSON.parse(/<script type="application\/json" id="ztpath-inputs">([\s\S]*?)<\/script>/.exec(html)![1]) as { documents: { file: string }[]; serviceTags?: { file: string } };
     expect(inputs.documents.map((d) => d.file)).toContain('examples/hub-spoke/rg-hub.json');
@@ -59,5 +74,33 @@ describe('the report file', () => {
     const r = await run(['report', SAMPLE]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--out');
+  });
+});
+
+describe('a large estate', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-report-large-'));
+
+  it('leaves the matrix of more than 300 subnets to the page (computed when it is opened)', async () => {
+    writeFileSync(path.join(dir, 'vnet.json'), vnetWithSubnets(301));
+    const out = path.join(dir, 'large.html');
+    const r = await run(['report', path.join(dir, 'vnet.json'), '-o', out, '--json']);
+    expect(r.code).toBe(0);
+    const written = JSON.parse(r.stdout) as { precomputed: string[] };
+    expect(written.precomputed).not.toContain('/api/matrix');
+    expect(written.precomputed).toContain('/api/topology');
+    expect(Object.keys(answersOf(readFileSync(out, 'utf8')))).not.toContain('/api/matrix');
+  });
+
+  it('is refused with exit 2 and a hint when its input is too long for one page', async () => {
+    writeFileSync(path.join(dir, 'small.json'), vnetWithSubnets(3));
+    const input = path.join(dir, 'small.json');
+    const refused = path.join(dir, 'refused.html');
+    const r = await run(['report', input, '-o', refused], { env: { ZTPATH_REPORT_MAX_INPUT_BYTES: '100' } });
+    expect(r.code).toBe(2);
+    const size = readFileSync(input).length.toLocaleString('en-US');
+    expect(r.stderr).toMatch(new RegExp(`^ztpath: the estate is too large for a self-contained report: its input is ${size} bytes of JSON, more than the 100 one page can carry\n`));
+    expect(existsSync(refused)).toBe(false);
+    expect(r.stderr).toContain('ztpath serve');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
