@@ -93,11 +93,19 @@ function regionsIn(text: string, wanted: ReadonlySet<string>): Map<string, Regio
     const end = lineCol(starts, offset + length);
     return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
   };
+  // A key is made only for values as deep as a wanted path: making one for every value of the file
+  // took most of the scan's time.
+  const depths = new Set([...wanted].map((k) => (JSON.parse(k) as unknown[]).length));
+  const wantedKey = (path: () => JSONPath): string | undefined => {
+    const p = path();
+    if (!depths.has(p.length)) return undefined;
+    const key = pathKey(p);
+    return wanted.has(key) ? key : undefined;
+  };
   // Objects and arrays end later: the key and start of each one open, innermost last.
   const open: { key: string | undefined; offset: number }[] = [];
   const begin = (offset: number, path: () => JSONPath): void => {
-    const key = pathKey(path());
-    open.push({ key: wanted.has(key) ? key : undefined, offset });
+    open.push({ key: wantedKey(path), offset });
   };
   const end = (offset: number, length: number): void => {
     const o = open.pop();
@@ -109,8 +117,8 @@ function regionsIn(text: string, wanted: ReadonlySet<string>): Map<string, Regio
     onArrayBegin: (offset, _l, _sl, _sc, path) => begin(offset, path),
     onArrayEnd: (offset, length) => end(offset, length),
     onLiteralValue: (_v, offset, length, _sl, _sc, path) => {
-      const key = pathKey(path());
-      if (wanted.has(key) && !found.has(key)) found.set(key, region(offset, length));
+      const key = wantedKey(path);
+      if (key !== undefined && !found.has(key)) found.set(key, region(offset, length));
     },
   });
   return found;
@@ -153,7 +161,8 @@ export function fileRegionResolver(cwd: string): RegionResolver {
     const segs = parseJsonPath(loc.jsonPath);
     if (!segs) return undefined;
     const key = pathKey(segs);
-    if (files.get(loc.file)?.has(key) !== true && files.get(loc.file) !== null) prefetch([loc]);
+    const known = files.get(loc.file);
+    if (known !== null && !known?.has(key)) prefetch([loc]);
     return files.get(loc.file)?.get(key) ?? undefined;
   };
   return Object.assign(resolve, { prefetch });
