@@ -10,7 +10,7 @@
 
 import * as core from '../core/index.ts';
 import type { DataPlane, Endpoint, IntervalSet, NetworkSecurityGroup, ResolvedRef, ResourceId, SecurityRule, Snapshot } from '../core/index.ts';
-import { cidrsToSet, computeEffectiveRoutesView, computeEndpointClasses, computeReach, parseIPv4, parsePortRanges, resolveRef, traceFlow } from '../core/index.ts';
+import { cidrsToSet, compareText, computeEffectiveRoutesView, computeEndpointClasses, computeReach, parseIPv4, parsePortRanges, resolveRef, traceFlow } from '../core/index.ts';
 import type {
   DetailFinding,
   DetailTable,
@@ -542,7 +542,7 @@ export class WebData {
     const orderedNics = [...nics].sort((a, b) => {
       const ea = nicEndpoints.get(a.id);
       const eb = nicEndpoints.get(b.id);
-      return (ea?.subnetId ?? '').localeCompare(eb?.subnetId ?? '') || (ea?.ip ?? 0) - (eb?.ip ?? 0) || a.id.localeCompare(b.id);
+      return compareText(ea?.subnetId ?? '', eb?.subnetId ?? '') || (ea?.ip ?? 0) - (eb?.ip ?? 0) || compareText(a.id, b.id);
     });
     const nicResources = (id: ResourceId): string[] => {
       const nic = s.networkInterfaces.get(id);

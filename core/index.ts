@@ -18,6 +18,7 @@ export { computeEffectiveRoutesView, computeEffectiveSecurityRulesView, verifyIp
 export type { EffectiveRouteView, EffectiveNsgView, EffectiveSecurityRuleView, VerifyRequest, VerifyResult, NextHopResult } from './analysis/network-watcher.ts';
 export { summarizeSnapshot } from './analysis/summary.ts';
 export type { SnapshotSummary } from './analysis/summary.ts';
+export { compareText, compareNumeric } from './analysis/collation.ts';
 export { traceFlow, DEFAULT_SOURCE_PORT } from './trace/trace-flow.ts';
 export type { TraceQuery, TraceResult } from './trace/trace-flow.ts';
 export type { Trace, Hop, Step, Disposition, AllowedBy, StoppedBy, TraceFlow } from './trace/types.ts';

@@ -31,6 +31,7 @@ import { ReachKit, portScope, type AllowedPorts, type KitStats } from './blast-w
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
 import { BlastSearch, ROOT, type LeafNode, type StorageIndex } from './blast-search.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
+import { compareNumeric, comparePlain, compareText, isPlainText, plainKey } from './collation.ts';
 
 export interface BlastOptions {
   /** The compromised endpoint: a NIC (a VM's primary NIC), or a subnet (its first NIC). */
@@ -185,7 +186,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
   const reached = reachedList(dp, search, classes, e0, paths, matcher);
   const exitList: BlastExit[] = [];
   for (const [kind, x] of search.exits) exitList.push({ kind, target: x.target, destinations: x.destinations, depth: x.leaf.depth, path: paths.toLeaf(x.leaf, kind === 'internet' ? 'internet' : 'on-premises', x.target) });
-  exitList.sort((a, b) => a.kind.localeCompare(b.kind));
+  exitList.sort((a, b) => compareText(a.kind, b.kind));
   const critical: BlastCritical[] = [];
   for (const r of reached) if (r.critical) critical.push({ resource: r.resource, name: r.name, kind: r.kind, selector: r.critical, depth: r.depth, path: r.path });
   return {
@@ -302,12 +303,30 @@ function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasse
     if (sel) item.critical = sel;
     reached.push(item);
   }
-  reached.sort(byAnswerOrder);
-  return reached;
+  return inAnswerOrder(reached);
 }
 
-function byAnswerOrder(a: BlastReached, b: BlastReached): number {
-  return a.depth - b.depth || Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') || BY_NAME.compare(a.name, b.name) || BY_ADDRESS.compare(a.ip ?? '', b.ip ?? '');
+/**
+ * By depth, endpoints before storage accounts, then name and address in English collation. Plain
+ * names (collation.ts) are compared by their numeric keys first, then as character codes, which is
+ * their collation order: at tier L ~50,000 names, where collator calls took ~0.25 s per blast.
+ */
+function inAnswerOrder(reached: BlastReached[]): BlastReached[] {
+  const keyed = reached.map((r) => {
+    const plain = isPlainText(r.name);
+    return { r, plain, k0: plain ? plainKey(r.name, 0) : 0, k1: plain ? plainKey(r.name, 1) : 0, k2: plain ? plainKey(r.name, 2) : 0 };
+  });
+  keyed.sort((x, y) => {
+    const a = x.r;
+    const b = y.r;
+    return (
+      a.depth - b.depth ||
+      Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') ||
+      (x.plain && y.plain ? x.k0 - y.k0 || x.k1 - y.k1 || x.k2 - y.k2 || comparePlain(a.name, b.name) : compareText(a.name, b.name)) ||
+      compareNumeric(a.ip ?? '', b.ip ?? '')
+    );
+  });
+  return keyed.map((k) => k.r);
 }
 
 /** The summary, counted in one pass (four filtered copies of ~50,000 items at tier L were large-object garbage). */
@@ -332,11 +351,6 @@ function summaryOf(reached: BlastReached[], exitList: BlastExit[], critical: num
     unmatchedSelectors,
   };
 }
-
-// The orders of String#localeCompare (default collation; numeric for addresses), without building a
-// collator per comparison.
-const BY_NAME = new Intl.Collator();
-const BY_ADDRESS = new Intl.Collator(undefined, { numeric: true });
 
 const storageIndexes = new WeakMap<DataPlane, StorageIndex>();
 

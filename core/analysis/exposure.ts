@@ -24,6 +24,7 @@ import { endpointHop } from '../trace/walk.ts';
 import { storagePublicSources } from '../trace/paas.ts';
 import { ReachKit, endpointRef, portScope, type SourcedPart } from './blast-walk.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
+import { compareNumeric, compareText } from './collation.ts';
 
 export type ExposureSource = 'internet' | 'onprem';
 
@@ -328,8 +329,8 @@ function onPremisesExposure(dp: DataPlane, kit: ReachKit, override: IntervalSet 
 function compareItems(a: ExposedItem, b: ExposedItem): number {
   return (
     Number(a.kind === 'storageAccount') - Number(b.kind === 'storageAccount') ||
-    a.name.localeCompare(b.name) ||
-    (a.ip ?? '').localeCompare(b.ip ?? '', undefined, { numeric: true }) ||
-    a.entry.name.localeCompare(b.entry.name)
+    compareText(a.name, b.name) ||
+    compareNumeric(a.ip ?? '', b.ip ?? '') ||
+    compareText(a.entry.name, b.entry.name)
   );
 }

@@ -30,6 +30,7 @@ import { MatrixPaths, type PathReach } from './matrix-paths.ts';
 import { CellTable, type CellColumns } from './matrix-cells.ts';
 import { MatrixCellList } from './matrix-cell-view.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
+import { compareText } from './collation.ts';
 
 export type MatrixGrouping = 'subnet' | 'asg' | 'vnet';
 
@@ -210,8 +211,8 @@ export class MatrixFill {
     this.cls = Int32Array.from(order.map((x) => x[1]));
 
     const G = groups.length;
-    // The answer's order (from name, to name, from id, to id) by the default collation, as
-    // String#localeCompare orders them; compared by rank, each name collated once per group.
+    // The answer's order (from name, to name, from id, to id) in English collation (collation.ts);
+    // compared by rank, each name collated once per group.
     this.nameRank = ranks(groups.map((g) => g.name));
     this.idRank = ranks(groups.map((g) => g.id));
     this.cells = new CellTable(G, this.nameRank, this.idRank);
@@ -513,15 +514,13 @@ export class MatrixFill {
   }
 }
 
-const collator = new Intl.Collator();
-
-/** Each value's rank in the default collation (String#localeCompare's order); equal values share a rank. */
+/** Each value's rank in English collation (collation.ts); equal values share a rank. */
 function ranks(values: string[]): Int32Array {
-  const order = values.map((_, i) => i).sort((a, b) => collator.compare(values[a], values[b]));
+  const order = values.map((_, i) => i).sort((a, b) => compareText(values[a], values[b]));
   const r = new Int32Array(values.length);
   let rank = 0;
   for (let k = 0; k < order.length; k++) {
-    if (k > 0 && collator.compare(values[order[k - 1]], values[order[k]]) !== 0) rank = k;
+    if (k > 0 && compareText(values[order[k - 1]], values[order[k]]) !== 0) rank = k;
     r[order[k]] = rank;
   }
   return r;

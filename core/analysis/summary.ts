@@ -2,6 +2,7 @@
 
 import type { Snapshot } from '../model/types.ts';
 import type { Diagnostic } from '../model/diagnostics.ts';
+import { compareText } from './collation.ts';
 
 export interface SnapshotSummary {
   files: number;
@@ -47,7 +48,7 @@ export function summarizeSnapshot(s: Snapshot): SnapshotSummary {
     list.push(u.displayId);
     byType.set(u.type, list);
   }
-  const unsupported = [...byType].map(([type, ids]) => ({ type, count: ids.length, ids })).sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+  const unsupported = [...byType].map(([type, ids]) => ({ type, count: ids.length, ids })).sort((a, b) => b.count - a.count || compareText(a.type, b.type));
   const sev = (x: string) => s.diagnostics.filter((d) => d.severity === x).length;
   return {
     files: s.files.length,
