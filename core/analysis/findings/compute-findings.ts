@@ -49,10 +49,20 @@ export function computeFindings(dp: DataPlane, options: FindingsOptions = {}): F
     timings[check.name] = Math.round((now() - t0) * 10) / 10;
     all.push(...found);
   }
-  const findings = dedupe(all).sort(compareFindings);
+  const findings = sortFindings(dedupe(all));
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity]++;
   return { findings, counts, notes: ctx.notes, caveats: ctx.caveats.list().sort((a, b) => cmp(a.code, b.code)), timings };
+}
+
+/**
+ * The findings in compareFindings' order, with each finding's keys computed once: at tier L
+ * (24,000 findings) lower-casing both resources in every comparison was ~0.3 s of the check.
+ */
+function sortFindings(list: Finding[]): Finding[] {
+  const keyed = list.map((f) => ({ f, rank: severityRank(f.severity), order: catalogOrder(f.id), resource: f.resource.toLowerCase() }));
+  keyed.sort((a, b) => a.rank - b.rank || a.order - b.order || cmp(a.resource, b.resource) || cmp(a.f.message, b.f.message));
+  return keyed.map((k) => k.f);
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
