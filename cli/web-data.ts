@@ -65,7 +65,7 @@ type ComputeExposure = (dp: DataPlane, opts?: { from?: 'internet' | 'onprem' }) 
 type ComputeBlast = (dp: DataPlane, opts: { from: ResolvedRef; ports?: IntervalSet; depth?: number }) => AnswerWithCaveats & { error?: string };
 type ComputeMatrix = (dp: DataPlane, opts?: { by?: 'subnet' | 'asg' | 'vnet'; ports?: IntervalSet }) => AnswerWithCaveats;
 type ComputeFindings = (dp: DataPlane, opts?: Record<string, unknown>) => FindingsLike;
-type ComputeWhatIf = (before: DataPlane, after: DataPlane, opts?: { findings?: (dp: DataPlane) => { findings: FindingLike[] } }) => AnswerWithCaveats;
+type ComputeWhatIf = (before: DataPlane, after: DataPlane, opts?: { findings?: (dp: DataPlane, nsgScope?: ReadonlySet<ResourceId>) => { findings: FindingLike[] } }) => AnswerWithCaveats;
 
 const CORE = core as unknown as Record<string, unknown>;
 function coreFunction<T>(name: string): T | undefined {
@@ -349,9 +349,9 @@ export class WebData {
     const f = this.features.computeWhatIf;
     if (!f) return notAvailable('what-if');
     if (!this.options.after) return { status: 409, body: { error: this.options.whatifNote ?? 'start ztpath serve with --change FILE to see what a change does' } };
-    // As `ztpath whatif --json`: findings compared, examples traced, incremental.
+    // As `ztpath whatif --json`: findings compared (as its findingsEngine does), examples traced, incremental.
     const findings = this.features.computeFindings;
-    return { status: 200, body: f(this.dp, this.options.after, findings ? { findings: (dp) => findings(dp) } : {}) };
+    return { status: 200, body: f(this.dp, this.options.after, findings ? { findings: (dp, nsgScope) => findings(dp, { skipBlast: true, ...(nsgScope ? { nsgScope } : {}) }) } : {}) };
   }
 
   meta(): MetaAnswer {

@@ -88,9 +88,12 @@ export function outputFormat(verb: string, args: ParsedArgs): OutputFormat {
 
 // ---- findings -----------------------------------------------------------------------------------
 
-/** Findings before and after, without the blast-radius ranking (the slowest check, and a ranking). */
+/**
+ * Findings before and after, without the blast-radius ranking (the slowest check, and a ranking);
+ * the per-NSG checks judge only the NSGs a rules-only change edits (FindingsOptions.nsgScope).
+ */
 export function findingsEngine(): WhatIfOptions['findings'] {
-  return (dp: DataPlane) => computeFindings(dp, { skipBlast: true });
+  return (dp, nsgScope) => computeFindings(dp, { skipBlast: true, ...(nsgScope ? { nsgScope } : {}) });
 }
 
 // ---- text ---------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ import { partsOf, renderDeltas, renderExposure, signatureOf, type GroupingContex
 import { diffSnapshots, summarizeChanges, type SnapshotDiff } from './snapshot-diff.ts';
 import { applySnapshotEdits } from './snapshot-edits.ts';
 import type { FindingLike, WhatIfAnswer, WhatIfOptions, WhatIfTarget } from './types.ts';
+import type { ResourceId } from '../../model/types.ts';
 import { endpointItemKey, universeOf, type DestItem, type SourceItem, type Universe } from './universe.ts';
 import { internetEntryIndex, mayEnterFromInternet, type EntryIndex } from './entry-index.ts';
 import { routeChanges, ruleChanges } from './views-delta.ts';
@@ -487,8 +488,9 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   let findingsMs: number | undefined;
   if (opts.findings) {
     const tf = now();
-    const fb = opts.findings(before).findings;
-    const fa = opts.findings(after).findings;
+    const scope = full ? undefined : nsgOnlyScope(diff);
+    const fb = opts.findings(before, scope).findings;
+    const fa = opts.findings(after, scope).findings;
     const kb = new Set(fb.map((f) => f.fingerprint));
     const ka = new Set(fa.map((f) => f.fingerprint));
     findings.added = fa.filter((f) => !kb.has(f.fingerprint));
@@ -528,4 +530,18 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   };
 }
 
-
+/**
+ * The NSGs a change edits, when it edits nothing else (rules, in the common case): findings that
+ * judge NSG by NSG can then differ only for them (FindingsOptions.nsgScope). Undefined when the
+ * change touches anything else (associations, routes, ASG members, service tags...): every finding
+ * is compared.
+ */
+function nsgOnlyScope(diff: SnapshotDiff): ReadonlySet<ResourceId> | undefined {
+  if (diff.serviceTagsChanged) return undefined;
+  const ids = new Set<ResourceId>();
+  for (const c of diff.changes) {
+    if (c.collection !== 'networkSecurityGroups' || c.change !== 'modified') return undefined;
+    ids.add(c.id);
+  }
+  return ids;
+}

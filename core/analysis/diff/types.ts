@@ -8,6 +8,7 @@ import type { DataPlane } from '../../dataplane/compile.ts';
 import type { EffectiveRouteView, EffectiveSecurityRuleView } from '../network-watcher.ts';
 import type { Trace } from '../../trace/types.ts';
 import type { SnapshotEdit } from './snapshot-edits.ts';
+import type { ResourceId } from '../../model/types.ts';
 
 /** One side of a changed flow: an endpoint, a whole subnet or VNet, or an outside party. */
 export interface WhatIfParty {
@@ -154,8 +155,12 @@ export interface WhatIfOptions {
   traces?: boolean;
   /** At most this many items get traced examples (default 25; newly allowed first). */
   maxTraces?: number;
-  /** How findings are computed (e.g. core's computeFindings); without it findings are not compared. */
-  findings?: (dp: DataPlane) => { findings: FindingLike[] };
+  /**
+   * How findings are computed (e.g. core's computeFindings); without it findings are not compared.
+   * `nsgScope`, when given, is FindingsOptions.nsgScope: the change edits only these NSGs, so the
+   * per-NSG checks need judge only them, on both sides, for the same added and resolved findings.
+   */
+  findings?: (dp: DataPlane, nsgScope?: ReadonlySet<ResourceId>) => { findings: FindingLike[] };
 }
 
 /** The second argument of computeWhatIf: the snapshot after the change, or edits to apply. */

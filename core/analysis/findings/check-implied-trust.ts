@@ -14,7 +14,7 @@ import { PacketSpace } from '../../sets/packet-space.ts';
 import { cidrsToSet } from '../../sets/cidr.ts';
 import { nameFromId } from '../../model/ids.ts';
 import type { ResourceId } from '../../model/types.ts';
-import { type FindingsContext, cmp, plural } from './context.ts';
+import { type FindingsContext, cmp, inNsgScope, plural } from './context.ts';
 import {
   ALL_ADDRESSES_SET,
   ALL_PORTS_SET,
@@ -79,12 +79,16 @@ export function checkImpliedTrust(ctx: FindingsContext): Finding[] {
   // that only one NSG's packet sets are held at a time.
   type Group = { point: ReturnType<typeof filterPointFor>; members: { e: Endpoint; count: number }[] };
   const byNsg = new Map<ResourceId, Map<string, Group>>();
+  // Whether a reported NSG is judged: its finding reads its own rules and those of the NSGs paired
+  // with it (a NIC's NSG behind a subnet's), nothing of other NSGs.
+  const judged = new Set<ResourceId>();
   for (const c of ctx.classes) {
     const e = c.representative;
     if (e.kind !== 'nic' && e.kind !== 'privateEndpoint') continue;
     const point = filterPointFor(dp, e.subnetId, nicIdOf(e), e.kind === 'privateEndpoint');
     const owner = point.subnetNsgId ?? point.nicNsgId;
     if (!owner) continue;
+    if (inNsgScope(ctx, point.subnetNsgId, point.nicNsgId)) judged.add(owner);
     const key = `${point.subnetNsgId ?? ''}|${point.nicNsgId ?? ''}|${dp.virtualNetworkTag(e.subnetId).set.key()}`;
     let groups = byNsg.get(owner);
     if (!groups) byNsg.set(owner, (groups = new Map()));
@@ -98,6 +102,7 @@ export function checkImpliedTrust(ctx: FindingsContext): Finding[] {
   const onPrem = onPremisesSet(ctx);
   const out: Finding[] = [];
   for (const owner of [...byNsg.keys()].sort(cmp)) {
+    if (!judged.has(owner)) continue;
     const dests: Dest[] = [];
     for (const g of byNsg.get(owner)!.values()) {
       const dsts = IntervalSet.fromRanges(g.members.map((m) => [m.e.ip, m.e.ip] as [number, number]));

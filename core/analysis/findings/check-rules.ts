@@ -13,7 +13,7 @@ import { IntervalSet } from '../../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../../sets/packet-space.ts';
 import { TCP_UDP } from '../../sets/protocols.ts';
 import { cidrsToSet } from '../../sets/cidr.ts';
-import { type FindingsContext, cmp, loc } from './context.ts';
+import { type FindingsContext, cmp, inNsgScope, loc } from './context.ts';
 import {
   ALL_ADDRESSES_SET,
   ALL_PORTS_SET,
@@ -160,6 +160,8 @@ export function checkRules(ctx: FindingsContext): Finding[] {
   const out: Finding[] = [];
   let unsure = 0;
   for (const nsgId of [...dp.snapshot.networkSecurityGroups.keys()].sort(cmp)) {
+    // Every verdict below reads this NSG's rules and the places it applies, nothing of other NSGs.
+    if (!inNsgScope(ctx, nsgId)) continue;
     const nsg = dp.compiledNsg(nsgId);
     if (!nsg) continue;
     const contexts = contextsOf(ctx, nsgId);

@@ -13,7 +13,8 @@ import { PacketSpace } from '../../sets/packet-space.ts';
 import { parseCidr } from '../../sets/cidr.ts';
 import { nameFromId } from '../../model/ids.ts';
 import type { DataPlane } from '../../dataplane/compile.ts';
-import { type FindingsContext, cmp, loc } from './context.ts';
+import { type FindingsContext, cmp, inNsgScope, loc } from './context.ts';
+import type { Endpoint } from '../../dataplane/address-index.ts';
 import { ALL_PORTS_SET, ALL_PROTOCOLS_SET, TrafficSummary, describeAddresses, spacesOverlap } from './flows.ts';
 import type { Finding, RelatedResource } from './types.ts';
 
@@ -37,6 +38,13 @@ function permitsWithTag(dp: DataPlane, point: FilterPoint, direction: Direction,
   return { allowed, parts };
 }
 
+/** Whether the NSGs that filter an endpoint's traffic are in FindingsOptions.nsgScope. */
+function endpointInScope(ctx: FindingsContext, subnetId: ResourceId, e: Endpoint): boolean {
+  if (e.kind !== 'nic' && e.kind !== 'privateEndpoint') return false;
+  const point = filterPointFor(ctx.dp, subnetId, e.nicId, e.kind === 'privateEndpoint');
+  return inNsgScope(ctx, point.subnetNsgId, point.nicNsgId);
+}
+
 export function checkVnetTag(ctx: FindingsContext): Finding[] {
   const dp = ctx.dp;
   const s = dp.snapshot;
@@ -51,6 +59,8 @@ export function checkVnetTag(ctx: FindingsContext): Finding[] {
   }
   const out: Finding[] = [];
   for (const subnets of groups.values()) {
+    // A group's finding reads the NSGs of its endpoints (and routes, which a scope never changes).
+    if (ctx.nsgScope && !subnets.some((id) => ctx.classesBySubnet.get(id)!.some((c) => endpointInScope(ctx, id, c.representative)))) continue;
     const first = s.subnets.get(subnets[0])!;
     const tag = dp.virtualNetworkTag(first.id);
     const widened = tag.fromUserRoutes;

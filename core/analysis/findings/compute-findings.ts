@@ -24,7 +24,7 @@ interface Check {
 }
 
 export function computeFindings(dp: DataPlane, options: FindingsOptions = {}): FindingsAnswer {
-  const ctx = new FindingsContext(dp);
+  const ctx = new FindingsContext(dp, options.nsgScope);
   const wanted = (ids: string[]) => !options.only || ids.some((id) => options.only!.includes(id));
   // The exposure answer feeds the exposure findings and picks the blast-radius footholds.
   let exposure: ExposureAnswer | undefined;

@@ -43,7 +43,13 @@ export class FindingsContext {
    */
   private readonly rulesOfNsg = new Map<string, Map<string, SecurityRule> | null>();
 
-  constructor(readonly dp: DataPlane) {
+  /**
+   * @param nsgScope FindingsOptions.nsgScope: the NSGs the per-NSG checks judge (all when undefined).
+   */
+  constructor(
+    readonly dp: DataPlane,
+    readonly nsgScope?: ReadonlySet<ResourceId>,
+  ) {
     const s = dp.snapshot;
     this.classes = computeEndpointClasses(dp, () => true).classes
       .slice()
@@ -271,6 +277,12 @@ export class FindingsContext {
       fingerprint: `${f.id}|${normalizeId(f.resource)}${f.key ? `|${f.key}` : ''}`,
     };
   }
+}
+
+/** Whether a per-NSG check judges any of these NSGs (FindingsOptions.nsgScope). */
+export function inNsgScope(ctx: FindingsContext, ...nsgIds: (ResourceId | undefined)[]): boolean {
+  const scope = ctx.nsgScope;
+  return scope === undefined || nsgIds.some((id) => id !== undefined && scope.has(id));
 }
 
 export function loc(s: SourceLocation | undefined): FindingLocation | undefined {

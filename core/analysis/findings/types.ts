@@ -4,6 +4,7 @@
 
 import type { Caveat } from '../../dataplane/caveats.ts';
 import type { AllowedBy, Disposition, StoppedBy, TraceFlow } from '../../trace/types.ts';
+import type { ResourceId } from '../../model/types.ts';
 
 export type Severity = 'high' | 'medium' | 'low' | 'info';
 
@@ -97,6 +98,14 @@ export interface FindingsOptions {
   blastFootholds?: number;
   /** How many endpoints the blast-radius finding lists. */
   blastTop?: number;
+  /**
+   * Judge only these NSGs in the checks that work NSG by NSG: ZT-IMPLIED-TRUST (the NSG a finding
+   * is about, and the NSGs paired with it on the way in), ZT-SHADOWED-RULE, ZT-REDUNDANT-RULE,
+   * ZT-BROAD-ALLOW, and ZT-VNET-TAG-WIDENED (the route tables whose subnets these NSGs filter).
+   * The other checks run in full. What-if passes the NSGs a change edits when it
+   * edits nothing else: those checks' findings about other NSGs are then the same before and after.
+   */
+  nsgScope?: ReadonlySet<ResourceId>;
 }
 
 export interface FindingsAnswer {

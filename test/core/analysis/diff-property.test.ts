@@ -5,9 +5,10 @@
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { compile, computeWhatIf, type FlowChange, type Snapshot, type WhatIfAnswer } from '../../../core/index.ts';
+import { compile, computeFindings, computeWhatIf, type DataPlane, type FlowChange, type ResourceId, type Snapshot, type WhatIfAnswer } from '../../../core/index.ts';
 import { applyChange } from '../../../importer/index.ts';
 import { readFolderDocuments, snapshotOf } from '../../support/load.ts';
+import { EstateBuilder } from '../../support/estate-builder.ts';
 import { REPO_ROOT } from '../../support/paths.ts';
 import { join } from 'node:path';
 
@@ -40,11 +41,16 @@ const ruleProps = fc.record({
   destinationPortRange: fc.constantFrom(...PORTS),
 });
 
-const edit: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+/** Edits of NSG rules only (what-if then judges the per-NSG findings of the edited NSGs only). */
+const ruleEdit: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ op: fc.constant('addSecurityRule'), nsg: pick(nsgs), rule: fc.record({ name: fc.constant('Prop-Rule'), properties: ruleProps }) }),
   pick(rules).map((r) => ({ op: 'removeSecurityRule', nsg: r.nsg, name: r.name })),
   fc.tuple(pick(rules), fc.integer({ min: 100, max: 4096 })).map(([r, priority]) => ({ op: 'setSecurityRule', nsg: r.nsg, rule: { name: r.name, properties: { priority } } })),
   fc.tuple(pick(rules), fc.constantFrom('Allow', 'Deny')).map(([r, access]) => ({ op: 'setSecurityRule', nsg: r.nsg, rule: { name: r.name, properties: { access } } })),
+);
+
+const edit: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
+  ruleEdit,
   fc.record({ op: fc.constant('associateNsg'), subnet: pick(subnets), nsg: pick(nsgs) }),
   pick(subnets.filter((s) => sample.subnets.get([...sample.subnets.values()].find((x) => `${vnetName(x.vnetId)}/${x.name}` === s)!.id)?.nsgId)).map((subnet) => ({ op: 'dissociateNsg', subnet })),
   fc.record({ op: fc.constant('associateNsg'), nic: pick(nics), nsg: pick(nsgs) }),
@@ -110,4 +116,76 @@ describe('incremental what-if equals two full computations', () => {
       { numRuns: Math.max(5, Math.round(Number(process.env.WHATIF_RUNS ?? 30) / 3)), seed: process.env.WHATIF_SEED ? Number(process.env.WHATIF_SEED) + 1 : undefined },
     );
   }, 600_000);
+});
+
+describe('what-if findings: judging only the NSGs a rules-only change edits gives the answer of judging all', () => {
+  const engine = (seen: (ReadonlySet<ResourceId> | undefined)[]) => (dp: DataPlane, nsgScope?: ReadonlySet<ResourceId>) => {
+    seen.push(nsgScope);
+    return computeFindings(dp, { skipBlast: true, ...(nsgScope ? { nsgScope } : {}) });
+  };
+  const everything = (dp: DataPlane) => computeFindings(dp, { skipBlast: true });
+
+  it('for random sets of one to three rule edits on the sample estate', () => {
+    const seen: (ReadonlySet<ResourceId> | undefined)[] = [];
+    let differing = 0;
+    fc.assert(
+      fc.property(fc.array(ruleEdit, { minLength: 1, maxLength: 3 }), (edits) => {
+        const r = applyChange(sample, JSON.stringify({ edits }), 'prop-change.json');
+        fc.pre(!r.failed);
+        const after = compile(r.snapshot);
+        const scoped = computeWhatIf(beforeDp, after, { traces: false, findings: engine(seen) });
+        const whole = computeWhatIf(beforeDp, after, { traces: false, findings: everything });
+        if (scoped.findings.added.length + scoped.findings.resolved.length > 0) differing++;
+        expect(JSON.stringify(scoped.findings)).toBe(JSON.stringify(whole.findings));
+      }),
+      { numRuns: Number(process.env.WHATIF_RUNS ?? 30), seed: process.env.WHATIF_SEED ? Number(process.env.WHATIF_SEED) + 2 : undefined },
+    );
+    // The scope was used (a rules-only change names its NSGs) and the edits changed findings.
+    expect(seen.some((s) => s !== undefined && s.size > 0)).toBe(true);
+    expect(differing).toBeGreaterThan(0);
+  }, 600_000);
+
+  it("an edit of a NIC's NSG judges the subnet NSG it is paired with (ZT-IMPLIED-TRUST is reported on the subnet's NSG)", () => {
+    // Both NSGs keep only Azure's default rules, so AllowVnetInBound admits snet-web's traffic to
+    // vm-app: implied trust, reported on nsg-app. A deny on the NIC's NSG ends it, though nsg-app
+    // itself does not change.
+    const b = new EstateBuilder('rg-pair')
+      .nsg('nsg-web', [])
+      .nsg('nsg-app', [])
+      .nsg('nsg-vm-app', [])
+      .vnet('vnet-pair', ['10.20.0.0/16'], [
+        { name: 'snet-web', prefix: '10.20.1.0/24', nsg: 'nsg-web' },
+        { name: 'snet-app', prefix: '10.20.2.0/24', nsg: 'nsg-app' },
+      ])
+      .nic('vm-web-nic', { subnet: 'vnet-pair/snet-web', ip: '10.20.1.4' })
+      .nic('vm-app-nic', { subnet: 'vnet-pair/snet-app', ip: '10.20.2.4', nsg: 'nsg-vm-app' });
+    const estate = snapshotOf(b.documents());
+    const deny = { op: 'addSecurityRule', nsg: 'nsg-vm-app', rule: { name: 'Deny-All-Inbound', properties: { priority: 4000, direction: 'Inbound', access: 'Deny', protocol: '*', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '*' } } };
+    const r = applyChange(estate, JSON.stringify({ edits: [deny] }), 'pair-change.json');
+    expect(r.failed).toBe(false);
+    const seen: (ReadonlySet<ResourceId> | undefined)[] = [];
+    const scoped = computeWhatIf(compile(estate), compile(r.snapshot), { traces: false, findings: engine(seen) });
+    const whole = computeWhatIf(compile(estate), compile(r.snapshot), { traces: false, findings: everything });
+    expect(seen[0] && [...seen[0]].map((id) => id.split('/').pop())).toEqual(['nsg-vm-app']);
+    expect(scoped.findings.resolved.map((f) => `${f.id} ${f.name}`)).toContain('ZT-IMPLIED-TRUST nsg-app');
+    expect(JSON.stringify(scoped.findings)).toBe(JSON.stringify(whole.findings));
+  });
+
+  it('a change that also edits anything else compares every finding', () => {
+    const seen: (ReadonlySet<ResourceId> | undefined)[] = [];
+    // A subnet that the NSG is not associated with yet, so that the association is a change.
+    const nsg0 = [...sample.networkSecurityGroups.values()].find((n) => n.name === nsgs[0])!;
+    const other = subnets.find((label) => [...sample.subnets.values()].find((x) => `${vnetName(x.vnetId)}/${x.name}` === label)!.nsgId !== nsg0.id)!;
+    const edits = [
+      { op: 'removeSecurityRule', nsg: rules[0].nsg, name: rules[0].name },
+      { op: 'associateNsg', subnet: other, nsg: nsgs[0] },
+    ];
+    const r = applyChange(sample, JSON.stringify({ edits }), 'prop-change.json');
+    expect(r.failed).toBe(false);
+    computeWhatIf(beforeDp, compile(r.snapshot), { traces: false, findings: engine(seen) });
+    expect(seen).toEqual([undefined, undefined]);
+    const ruleOnly = applyChange(sample, JSON.stringify({ edits: edits.slice(0, 1) }), 'prop-change.json');
+    computeWhatIf(beforeDp, compile(ruleOnly.snapshot), { traces: false, findings: engine(seen) });
+    expect(seen.slice(2).map((s) => [...(s ?? [])])).toEqual([[...sample.networkSecurityGroups.values()].filter((n) => n.name === rules[0].nsg).map((n) => n.id), [...sample.networkSecurityGroups.values()].filter((n) => n.name === rules[0].nsg).map((n) => n.id)]);
+  });
 });
