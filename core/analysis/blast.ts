@@ -309,7 +309,8 @@ function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasse
 /**
  * By depth, endpoints before storage accounts, then name and address in English collation. Plain
  * names (collation.ts) are compared by their numeric keys first, then as character codes, which is
- * their collation order: at tier L ~50,000 names, where collator calls took ~0.25 s per blast.
+ * their collation order: sorting the ~50,000 endpoints a blast reaches at tier L took 0.19-0.27 s
+ * with the collator, 0.11-0.18 s so.
  */
 function inAnswerOrder(reached: BlastReached[]): BlastReached[] {
   const keyed = reached.map((r) => {

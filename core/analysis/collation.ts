@@ -21,8 +21,8 @@ export function compareNumeric(a: string, b: string): number {
  * True when every character is one of `a-z`, `0-9`, `-` and `.`. Between two such texts English
  * collation is the order of their character codes (each of these characters has a primary weight
  * of its own, in code order: `-` < `.` < digits < letters; no capitals, accents or ignorable
- * characters for the lower levels to decide), which compares much faster (test/core/collation.test.ts
- * checks it against Intl.Collator).
+ * characters for the lower levels to decide), which compares much faster
+ * (test/core/analysis/collation.test.ts checks it against Intl.Collator).
  */
 export function isPlainText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
