@@ -118,4 +118,26 @@ describe.skipIf(!existsSync(SAMPLE))('findings on examples/hub-spoke', () => {
       expect(f.evidence).toHaveProperty('allowedBy');
     }
   });
+
+  it('nsgScope: the per-NSG checks judge only the NSGs named, the other checks run in full', () => {
+    const dp = compile(snapshotOf(readFolderDocuments(SAMPLE)));
+    const nsgId = (name: string) => [...dp.snapshot.networkSecurityGroups.values()].find((n) => n.name === name)!.id;
+    const full = computeFindings(dp, { skipBlast: true });
+    const scoped = computeFindings(dp, { skipBlast: true, nsgScope: new Set([nsgId('nsg-app'), nsgId('nsg-db')]) });
+    const RULES = ['ZT-SHADOWED-RULE', 'ZT-REDUNDANT-RULE', 'ZT-BROAD-ALLOW'];
+    const PER_NSG = [...RULES, 'ZT-IMPLIED-TRUST', 'ZT-VNET-TAG-WIDENED'];
+    const label = (f: { id: string; name: string }) => `${f.id} ${f.name}`;
+    expect(scoped.findings.filter((f) => !PER_NSG.includes(f.id)).map(label)).toEqual(full.findings.filter((f) => !PER_NSG.includes(f.id)).map(label));
+    // Rule findings of the two NSGs only, as the full run has them (mistake 6's among them).
+    const ofTheTwo = (f: { id: string; name: string }) => RULES.includes(f.id) && /^nsg-(app|db)\//.test(f.name);
+    expect(scoped.findings.filter((f) => RULES.includes(f.id))).toEqual(full.findings.filter(ofTheTwo));
+    expect(scoped.findings.filter((f) => RULES.includes(f.id)).map(label)).toContain('ZT-REDUNDANT-RULE nsg-db/Allow-App-Sql');
+    // Implied trust is reported on nsg-app (mistake 7), which is in scope.
+    expect(scoped.findings.filter((f) => f.id === 'ZT-IMPLIED-TRUST')).toEqual(full.findings.filter((f) => f.id === 'ZT-IMPLIED-TRUST' && f.name === 'nsg-app'));
+    // The widened tag: for route tables whose subnets the two NSGs filter, as in the full run.
+    const tagged = scoped.findings.filter((f) => f.id === 'ZT-VNET-TAG-WIDENED');
+    expect(tagged.map((f) => f.name)).toEqual(['rt-app', 'rt-data']);
+    expect(tagged).toEqual(full.findings.filter((f) => f.id === 'ZT-VNET-TAG-WIDENED'));
+    expect(computeFindings(dp, { skipBlast: true, nsgScope: new Set() }).findings.filter((f) => PER_NSG.includes(f.id))).toEqual([]);
+  });
 });
