@@ -10,6 +10,7 @@
 
 import * as core from '../core/index.ts';
 import type { DataPlane, Endpoint, IntervalSet, NetworkSecurityGroup, ResolvedRef, ResourceId, SecurityRule, Snapshot } from '../core/index.ts';
+import { whatIfFindingsOptions } from './commands/whatif.ts';
 import { cidrsToSet, compareText, computeEffectiveRoutesView, computeEndpointClasses, computeReach, parseIPv4, parsePortRanges, resolveRef, traceFlow } from '../core/index.ts';
 import type {
   DetailFinding,
@@ -351,7 +352,7 @@ export class WebData {
     if (!this.options.after) return { status: 409, body: { error: this.options.whatifNote ?? 'start ztpath serve with --change FILE to see what a change does' } };
     // As `ztpath whatif --json`: findings compared (as its findingsEngine does), examples traced, incremental.
     const findings = this.features.computeFindings;
-    return { status: 200, body: f(this.dp, this.options.after, findings ? { findings: (dp, nsgScope) => findings(dp, { skipBlast: true, ...(nsgScope ? { nsgScope } : {}) }) } : {}) };
+    return { status: 200, body: f(this.dp, this.options.after, findings ? { findings: (dp, nsgScope) => findings(dp, { ...whatIfFindingsOptions(nsgScope) }) } : {}) };
   }
 
   meta(): MetaAnswer {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AZURE_HOST_VIP, CATALOG, INTERNET_SET, cidrsToSet, compile, computeFindings, computeWhatIf, deriveDataPlane, diffSnapshots, formatDiagnostic, setToCidrStrings } from '../../core/index.ts';
-import type { DataPlane, ExposureChange, FindingLike, FlowChange, Trace, WhatIfAnswer, WhatIfOptions } from '../../core/index.ts';
+import type { DataPlane, ExposureChange, FindingLike, FindingsOptions, FlowChange, ResourceId, Trace, WhatIfAnswer, WhatIfOptions } from '../../core/index.ts';
 import { applyChange, EDIT_OPS } from '../../importer/index.ts';
 import { type Command, type FlagSpec, type ParsedArgs, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { shortName } from '../common.ts';
@@ -93,7 +93,12 @@ export function outputFormat(verb: string, args: ParsedArgs): OutputFormat {
  * the per-NSG checks judge only the NSGs a rules-only change edits (FindingsOptions.nsgScope).
  */
 export function findingsEngine(): WhatIfOptions['findings'] {
-  return (dp, nsgScope) => computeFindings(dp, { skipBlast: true, ...(nsgScope ? { nsgScope } : {}) });
+  return (dp, nsgScope) => computeFindings(dp, whatIfFindingsOptions(nsgScope));
+}
+
+/** The options of those findings (`ztpath serve`'s what-if computes them the same way). */
+export function whatIfFindingsOptions(nsgScope?: ReadonlySet<ResourceId>): FindingsOptions {
+  return { skipBlast: true, ...(nsgScope ? { nsgScope } : {}) };
 }
 
 // ---- text ---------------------------------------------------------------------------------------
