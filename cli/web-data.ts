@@ -110,7 +110,18 @@ export interface WebDataOptions {
   whatifNote?: string;
   /** Answers computed beforehand (report mode), by canonical request key. */
   precomputed?: Record<string, unknown>;
+  /** The most matrix cells one answer sends (default MAX_SERVED_MATRIX_CELLS; tests set it lower). */
+  maxMatrixCells?: number;
 }
+
+/**
+ * The most cells a matrix answer of `ztpath serve` holds. A cell is ~0.8-0.9 KB of JSON (tier M by
+ * subnet: 268,508 cells, 238 MB; tier L by VNet: 108,592 cells, 89 MB), and the server sends an
+ * answer as one JSON string, which V8 caps at 2^29 characters (~512 MB). Tier L by subnet has tens
+ * of millions of cells: making them all as objects ran the worker out of memory after 79 s. Such a
+ * matrix is refused with 413, saying how to get it (`ztpath matrix --json` writes it piece by piece).
+ */
+export const MAX_SERVED_MATRIX_CELLS = 400_000;
 
 /** `path?a=1&b=2` with the parameters sorted and empty ones dropped: the cache key of a request. */
 export function canonicalKey(path: string, query: URLSearchParams): string {
@@ -341,7 +352,20 @@ export class WebData {
     if (by !== 'subnet' && by !== 'vnet' && by !== 'asg') return bad(`by ${by}: expected subnet, vnet or asg`);
     const ports = this.ports(q.get('ports'));
     if (ports && 'status' in ports) return ports;
-    const r = f(this.dp, { by, ports }) as AnswerWithCaveats & Record<string, unknown>;
+    const r = f(this.dp, { by, ports }) as AnswerWithCaveats & { cells: { length: number } } & Record<string, unknown>;
+    const max = this.options.maxMatrixCells ?? MAX_SERVED_MATRIX_CELLS;
+    if (r.cells.length > max) {
+      const count = (n: number) => n.toLocaleString('en-US');
+      const coarser = by === 'subnet' ? 'group by VNet, ' : '';
+      return {
+        status: 413,
+        body: {
+          error: `the matrix by ${by} has ${count(r.cells.length)} open pairs, more than ztpath serve sends in one answer (${count(max)}): ${coarser}narrow it with ports, or run \`ztpath matrix --by ${by} --json\` (or --csv), which writes every pair`,
+          cells: r.cells.length,
+          maxCells: max,
+        },
+      };
+    }
     // What `ztpath matrix --json` prints.
     return { status: 200, body: { by: r.by, ports: r.ports, groups: r.groups, cells: r.cells, summary: r.summary, caveats: r.caveats } };
   }

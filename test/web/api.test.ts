@@ -97,6 +97,19 @@ describe('answers are what the CLI prints with --json', () => {
     expect(get('/api/matrix').body).toEqual(cli.json);
   });
 
+  it.runIf(hasVerb('matrix'))('a matrix of more cells than the server sends is a 413 that says how to get it', () => {
+    const all = get<{ cells: unknown[] }>('/api/matrix').body.cells.length;
+    expect(all).toBeGreaterThan(2);
+    const small = new WebData(data.dp, { title: SAMPLE, maxMatrixCells: all - 1 });
+    const r = small.answer('GET', '/api/matrix', new URLSearchParams({ by: 'subnet' }));
+    expect(r.status).toBe(413);
+    expect(r.body).toMatchObject({ cells: all, maxCells: all - 1 });
+    expect((r.body as { error: string }).error).toContain('ztpath matrix --by subnet --json');
+    expect((r.body as { error: string }).error).toContain('group by VNet');
+    const enough = new WebData(data.dp, { title: SAMPLE, maxMatrixCells: all });
+    expect(enough.answer('GET', '/api/matrix', new URLSearchParams({ by: 'subnet' })).status).toBe(200);
+  });
+
   it('errors are answers: an unknown REF is a 400 with candidates, an unknown API a 404', () => {
     const r = get<{ error: string }>('/api/trace', { from: 'vm-nope', to: 'vm-web01', protocol: 'Tcp', port: '22' });
     expect(r.status).toBe(400);
