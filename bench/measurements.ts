@@ -6,13 +6,13 @@
 // The calls to not-yet-existing functions go through the adapters at the end of this file: when a
 // function lands with a different signature, that adapter is the one place to change.
 
-import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import * as core from '../core/index.ts';
 import type { DataPlane, PathQuery, ResolvedRef, ResourceId, SecurityRule, Snapshot } from '../core/index.ts';
 import { createImportSession } from '../importer/index.ts';
 import type { SnapshotSource } from '../cli/load-snapshot.ts';
 import { computeMatrixThreaded, matrixThreads } from '../cli/matrix-threads.ts';
+import { TextReader } from '../cli/text-reader.ts';
 import { collectGarbage, mb, minorFaults, now, percentile, round } from './measure.ts';
 import { createRng, type Rng } from './synth/prng.ts';
 import type { BlastFigures, ReachFigures, TierResult, TraceFigures, WhatIfFigures, WorkerJob } from './types.ts';
@@ -82,12 +82,14 @@ function randomPair(ctx: BenchContext, rng: Rng): PathQuery {
 const TCP_PORTS = [22, 25, 80, 443, 445, 1433, 3306, 3389, 5432, 5985, 6379, 8000, 8050, 8080, 8443, 9000, 27017];
 const UDP_PORTS = [53, 123, 161, 500, 514, 1812, 3389, 4500];
 
+/** Every file's text, read as the CLI reads them (one TextReader for all, cli/text-reader.ts), each handed to `each` before the next is read. */
 function readAll(ctx: BenchContext, each: (file: string, text: string) => void): number {
   let readMs = 0;
+  const reader = new TextReader();
   for (const f of ctx.files) {
     const f0 = minorFaults();
     const t0 = now();
-    const text = readFileSync(f, 'utf8');
+    const text = reader.read(f);
     readMs += now() - t0;
     const f1 = minorFaults();
     if (f0 !== undefined && f1 !== undefined) ctx.readFaults += f1 - f0;

@@ -79,7 +79,7 @@ export interface TierResult {
   wallMs?: number;
   files?: number;
   inputBytes?: number;
-  /** readFileSync of every file (utf8), kept apart from the parse floor. */
+  /** Reading every file as text, as the CLI reads them (cli/text-reader.ts; readFileSync with utf8 before 2026-11-29 10:00), kept apart from the parse floor. */
   readMs?: number;
   /** JSON.parse of every file's text: the floor every tool pays. */
   parseMs?: number;

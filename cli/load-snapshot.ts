@@ -3,7 +3,6 @@
 // as (path relative to the working directory, text), one at a time, so memory holds one file's
 // text at once. Fatal cases (nothing to read, nothing imported) are CliErrors naming the file.
 
-import { readFileSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Snapshot } from '../core/index.ts';
@@ -11,6 +10,7 @@ import { formatDiagnostic } from '../core/index.ts';
 import { createImportSession, importDocuments, readServiceTags } from '../importer/index.ts';
 import { CliError, type CliIo } from './io.ts';
 import { Progress } from './progress.ts';
+import { TextReader } from './text-reader.ts';
 
 export interface LoadOptions {
   /** `--service-tags FILE` (or a folder holding one). */
@@ -115,12 +115,13 @@ export function countResources(s: Snapshot): number {
 /**
  * A file's text. Synchronously, on purpose: on tier L (31 files, 255 MB) the promise form of
  * readFile with 'utf8' took 2.4-3.3 s, as it decodes chunks and joins them into a string that its
- * first reader then copies whole, where readFileSync took 1.2-1.6 s (`bench/read-text.ts`). The
- * import that follows each read blocks the event loop far longer anyway.
+ * first reader then copies whole (`bench/read-text.ts`). The import that follows each read blocks
+ * the event loop far longer anyway. Callers that read many files pass one TextReader, whose
+ * buffer serves them all (cli/text-reader.ts says why).
  */
-export function readText(file: string, shown: string): string {
+export function readText(file: string, shown: string, reader: TextReader = new TextReader()): string {
   try {
-    return readFileSync(file, 'utf8');
+    return reader.read(file);
   } catch (e) {
     throw new CliError(`cannot read ${shown}: ${describeFsError(e)}`);
   }
@@ -166,11 +167,12 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
   const reporter = Progress.for(io, Boolean(opts.silent));
   const progress = reporter.counter(`reading ${plural(files.length, 'file')}`, files.length);
   const session = createImportSession();
+  const reader = new TextReader();
   let done = 0;
   try {
     for (const f of files) {
       const shown = displayPath(io, f);
-      const text = readText(f, shown);
+      const text = readText(f, shown, reader);
       opts.source?.documents.push({ file: f, name: shown });
       try {
         session.addDocument(shown, text);
@@ -182,6 +184,7 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
       progress.update(++done);
     }
   } finally {
+    reader.release();
     progress.done();
   }
   const snapshot = reporter.step('linking resources', () => session.finish());
@@ -209,14 +212,16 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
  */
 export function importSource(source: SnapshotSource): Snapshot {
   // One file's text at a time, as loadSnapshot reads them.
+  const reader = new TextReader();
   const snapshot = importDocuments((function* () {
-    for (const d of source.documents) yield { file: d.name, text: readFileSync(d.file, 'utf8') };
+    for (const d of source.documents) yield { file: d.name, text: reader.read(d.file) };
   })());
   if (source.serviceTags) {
-    const r = readServiceTags(source.serviceTags.name, readFileSync(source.serviceTags.file, 'utf8'));
+    const r = readServiceTags(source.serviceTags.name, reader.read(source.serviceTags.file));
     snapshot.diagnostics.push(...r.diagnostics);
     if (!r.catalog) throw new Error(`${source.serviceTags.name} is no longer a Service Tags file`);
     snapshot.serviceTags = r.catalog;
   }
+  reader.release();
   return snapshot;
 }

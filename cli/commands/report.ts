@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type Command, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { CliError, usageError } from '../io.ts';
 import { displayPath, listInputFiles, readText } from '../load-snapshot.ts';
+import { TextReader } from '../text-reader.ts';
 import { ensureWebBuild, packageVersion } from '../web-build.ts';
 import { WebData, canonicalKey } from '../web-data.ts';
 import type { EngineDocument, EngineInput } from '../web-engine.ts';
@@ -152,10 +153,12 @@ export const reportCommand: Command = {
 
     // ---- what the page's engine needs for anything else ----
     const documents: EngineDocument[] = [];
+    const reader = new TextReader();
     for (const f of files) {
       const shown = displayPath(io, f);
-      documents.push({ file: shown, text: readText(f, shown) });
+      documents.push({ file: shown, text: readText(f, shown, reader) });
     }
+    reader.release();
     const input: EngineInput = { title, version, documents };
     const tags = stringFlag(args, 'service-tags');
     if (tags) {
