@@ -11,6 +11,7 @@ import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { parseCidr } from '../sets/cidr.ts';
 import { firewallNatRules } from '../firewall/evaluate-firewall.ts';
+import { applicationGatewaysFor, loadBalancersFor } from './entry-lookup.ts';
 import { nameFromId } from '../model/ids.ts';
 import { CAVEATS } from '../dataplane/caveats.ts';
 import type { InboundNatRule, ResourceId } from '../model/types.ts';
@@ -126,7 +127,8 @@ export function enterFromInternet(ctx: WalkContext, st: WalkState, e: Endpoint):
 
   // 2. Public load balancers: load-balancing rules and inbound NAT rules.
   if (ipc) {
-    for (const lb of s.loadBalancers.values()) {
+    // Only the load balancers that name the IP configuration somewhere (entry-lookup.ts), in snapshot order.
+    for (const lb of loadBalancersFor(dp, ipc)) {
       const publicFrontends = new Map(lb.frontends.filter((f) => f.publicIpId).map((f) => [f.id, s.publicIpAddresses.get(f.publicIpId!)]));
       const paths: { name: string; via: 'loadBalancerRule' | 'inboundNatRule'; frontendId?: ResourceId; protocol: 'Tcp' | 'Udp' | 'All'; fp: number; bp: number; range?: [number, number] }[] = [];
       for (const r of lb.loadBalancingRules) {
@@ -178,7 +180,7 @@ export function enterFromInternet(ctx: WalkContext, st: WalkState, e: Endpoint):
   }
 
   // 3. Application Gateways whose backend pools hold the endpoint.
-  for (const agw of s.applicationGateways.values()) {
+  for (const agw of applicationGatewaysFor(dp, ipc, e.ipText)) {
     const pools = agw.backendPools.filter((p) => (ipc && p.ipConfigurationIds.includes(ipc.id)) || p.addresses.some((a) => a.ipAddress === e.ipText));
     if (pools.length === 0) continue;
     for (const rule of agw.requestRoutingRules) {
