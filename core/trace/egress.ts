@@ -5,6 +5,7 @@
 
 import type { NetworkInterface, ResourceId, Snapshot, Subnet } from '../model/types.ts';
 import { parseIPv4 } from '../sets/ipv4.ts';
+import { outboundBalancersFor } from './pool-lookup.ts';
 
 export interface EgressMethod {
   method: 'publicIp' | 'natGateway' | 'loadBalancerOutbound' | 'defaultOutboundAccess' | 'none';
@@ -34,7 +35,8 @@ export function egressForNic(s: Snapshot, nic: NetworkInterface | undefined, sub
     return { method: 'publicIp', resource: s.publicIpAddresses.get(ipc.publicIpId)?.displayId ?? ipc.publicIpId, publicIp: pipAddress(s, ipc.publicIpId), publicIps: pipAddresses(s, [ipc.publicIpId]), detail: 'the NIC has a public IP' };
   }
   if (ipc) {
-    for (const lb of s.loadBalancers.values()) {
+    // The first load balancer in snapshot order with an outbound rule for one of the NIC's pools (pool-lookup.ts).
+    for (const lb of outboundBalancersFor(s, ipc)) {
       const rule = lb.outboundRules.find((r) => r.backendPoolId && ipc.loadBalancerBackendPoolIds.includes(r.backendPoolId));
       if (rule) {
         const fe = lb.frontends.find((f) => rule.frontendIpConfigurationIds.includes(f.id));

@@ -11,7 +11,7 @@ import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { parseCidr } from '../sets/cidr.ts';
 import { firewallNatRules } from '../firewall/evaluate-firewall.ts';
-import { applicationGatewaysFor, loadBalancersFor } from './entry-lookup.ts';
+import { applicationGatewaysFor, loadBalancersFor } from './pool-lookup.ts';
 import { nameFromId } from '../model/ids.ts';
 import { CAVEATS } from '../dataplane/caveats.ts';
 import type { InboundNatRule, ResourceId } from '../model/types.ts';
@@ -127,7 +127,7 @@ export function enterFromInternet(ctx: WalkContext, st: WalkState, e: Endpoint):
 
   // 2. Public load balancers: load-balancing rules and inbound NAT rules.
   if (ipc) {
-    // Only the load balancers that name the IP configuration somewhere (entry-lookup.ts), in snapshot order.
+    // Only the load balancers that name the IP configuration somewhere (pool-lookup.ts), in snapshot order.
     for (const lb of loadBalancersFor(dp, ipc)) {
       const publicFrontends = new Map(lb.frontends.filter((f) => f.publicIpId).map((f) => [f.id, s.publicIpAddresses.get(f.publicIpId!)]));
       const paths: { name: string; via: 'loadBalancerRule' | 'inboundNatRule'; frontendId?: ResourceId; protocol: 'Tcp' | 'Udp' | 'All'; fp: number; bp: number; range?: [number, number] }[] = [];

@@ -310,7 +310,7 @@ export class EstateBuilder {
   }
 
   /** A public Standard load balancer with one frontend, a pool of NICs, rules and NAT rules. */
-  loadBalancer(name: string, o: { publicIp: string; pool: string[]; rules?: { name: string; protocol: string; frontendPort: number; backendPort: number }[]; natRules?: { name: string; nic: string; protocol: string; frontendPort: number; backendPort: number }[]; poolNatRules?: { name: string; protocol: string; frontendPortRangeStart: number; frontendPortRangeEnd: number; backendPort: number }[] }): this {
+  loadBalancer(name: string, o: { publicIp: string; pool: string[]; rules?: { name: string; protocol: string; frontendPort: number; backendPort: number }[]; natRules?: { name: string; nic: string; protocol: string; frontendPort: number; backendPort: number }[]; poolNatRules?: { name: string; protocol: string; frontendPortRangeStart: number; frontendPortRangeEnd: number; backendPort: number }[]; outboundRules?: { name: string; protocol: string }[] }): this {
     const id = this.id('Microsoft.Network/loadBalancers', name);
     const feId = `${id}/frontendIPConfigurations/fe`;
     const poolId = `${id}/backendAddressPools/pool`;
@@ -329,6 +329,7 @@ export class EstateBuilder {
           // The newer, pool-based form (inbound NAT rule V2): a frontend port range over the pool.
           ...(o.poolNatRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: 0, frontendPortRangeStart: r.frontendPortRangeStart, frontendPortRangeEnd: r.frontendPortRangeEnd, backendPort: r.backendPort, backendAddressPool: { id: poolId } } })),
         ],
+        outboundRules: (o.outboundRules ?? []).map((r) => ({ id: `${id}/outboundRules/${r.name}`, name: r.name, properties: { frontendIPConfigurations: [{ id: feId }], backendAddressPool: { id: poolId }, protocol: r.protocol } })),
       },
     });
     // Pool membership lives on the NIC ip configurations, as Azure exports it.

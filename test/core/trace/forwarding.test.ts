@@ -135,7 +135,7 @@ describe('gateways and on-premises (rules 8.7, 9.1)', () => {
 });
 
 describe('internet egress (rule 14.4)', () => {
-  const estate = (subnet: { defaultOutboundAccess?: boolean; natGateway?: string }, nicPip?: string) => {
+  const estate = (subnet: { defaultOutboundAccess?: boolean; natGateway?: string }, nicPip?: string, outboundRule = false) => {
     const b = new EstateBuilder();
     if (nicPip) b.publicIp(nicPip, '20.1.2.3');
     if (subnet.natGateway) {
@@ -143,6 +143,11 @@ describe('internet egress (rule 14.4)', () => {
       b.add({ id: b.id('Microsoft.Network/natGateways', subnet.natGateway), name: subnet.natGateway, type: 'Microsoft.Network/natGateways', location: 'westeurope', sku: { name: 'Standard' }, properties: { publicIpAddresses: [{ id: b.id('Microsoft.Network/publicIPAddresses', 'pip-ng') }] } });
     }
     b.vnet('v', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24', ...subnet }]).nic('vm-nic', { subnet: 'v/s', ip: '10.0.1.4', publicIp: nicPip });
+    if (outboundRule) {
+      // A load balancer with no way in, only an outbound rule for its pool (vm-nic), and one before it in the snapshot with neither.
+      b.publicIp('pip-other', '20.7.7.6').loadBalancer('lb-other', { publicIp: 'pip-other', pool: [] });
+      b.publicIp('pip-out', '20.7.7.7').loadBalancer('lb-out', { publicIp: 'pip-out', pool: ['vm-nic'], outboundRules: [{ name: 'out-all', protocol: 'All' }] });
+    }
     return dataPlaneOf(b.documents());
   };
   const egress = (dp: ReturnType<typeof estate>) => trace(dp, 'vm-nic', '8.8.8.8', 'Tcp', 443).source.steps.find((s) => s.kind === 'egress');
@@ -157,6 +162,12 @@ describe('internet egress (rule 14.4)', () => {
     expect(egress(estate({ defaultOutboundAccess: false }, 'pip-vm'))).toMatchObject({ method: 'publicIp' });
     expect(egress(estate({ natGateway: 'ng' }, 'pip-vm'))).toMatchObject({ method: 'natGateway' });
     expect(trace(estate({}), 'vm-nic', '8.8.8.8', 'Tcp', 443).disposition).toBe('EXITS_NETWORK');
+  });
+  it('a load balancer outbound rule for the NIC\'s pool is its way out, after a NIC public IP and a NAT gateway', () => {
+    expect(egress(estate({ defaultOutboundAccess: false }, undefined, true))).toMatchObject({ method: 'loadBalancerOutbound', resource: expect.stringMatching(/\/loadBalancers\/lb-out$/), detail: 'load balancer outbound rule out-all' });
+    expect(trace(estate({ defaultOutboundAccess: false }, undefined, true), 'vm-nic', '8.8.8.8', 'Tcp', 443).disposition).toBe('EXITS_NETWORK');
+    expect(egress(estate({}, 'pip-vm', true))).toMatchObject({ method: 'publicIp' });
+    expect(egress(estate({ natGateway: 'ng' }, undefined, true))).toMatchObject({ method: 'natGateway' });
   });
 });
 

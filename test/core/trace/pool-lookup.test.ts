@@ -1,5 +1,6 @@
-// The load balancers and Application Gateways that enterFromInternet considers for an endpoint come
-// from an index (core/trace/entry-lookup.ts). It must give every one that could lead to the
+// The load balancers and Application Gateways that enterFromInternet considers for an endpoint, and
+// the load balancers whose outbound rules egressForNic considers, come from an index
+// (core/trace/pool-lookup.ts). It must give every one that could lead to the
 // endpoint, in the snapshot's order, as the loop over all of them did: checked against that loop's
 // own conditions on a built estate (rules, NAT rules of both forms, pools of several balancers)
 // and on the sample estate.
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile, computeExposure, type DataPlane } from '../../../core/index.ts';
 import type { ApplicationGateway, LoadBalancer, NetworkInterface } from '../../../core/model/index.ts';
-import { applicationGatewaysFor, loadBalancersFor } from '../../../core/trace/entry-lookup.ts';
+import { applicationGatewaysFor, loadBalancersFor, outboundBalancersFor } from '../../../core/trace/pool-lookup.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf, readFolderDocuments, snapshotOf } from '../../support/load.ts';
 
@@ -29,12 +30,18 @@ function poolsHold(agw: ApplicationGateway, ipc: IpConfiguration | undefined, ad
 }
 
 /** Every IP configuration: what the loop would have found is in the lookup's answer, and the answer is in snapshot order. */
-function checkAll(dp: DataPlane): { ipcs: number; withLb: number; withAgw: number } {
+/** egressForNic's condition: an outbound rule of the load balancer for one of the IP configuration's pools. */
+function hasOutboundFor(lb: LoadBalancer, ipc: IpConfiguration): boolean {
+  return lb.outboundRules.some((r) => r.backendPoolId !== undefined && ipc.loadBalancerBackendPoolIds.includes(r.backendPoolId));
+}
+
+function checkAll(dp: DataPlane): { ipcs: number; withLb: number; withAgw: number; withOutbound: number } {
   const lbs = [...dp.snapshot.loadBalancers.values()];
   const agws = [...dp.snapshot.applicationGateways.values()];
   let ipcs = 0;
   let withLb = 0;
   let withAgw = 0;
+  let withOutbound = 0;
   for (const nic of dp.snapshot.networkInterfaces.values()) {
     for (const ipc of nic.ipConfigurations) {
       ipcs++;
@@ -47,9 +54,13 @@ function checkAll(dp: DataPlane): { ipcs: number; withLb: number; withAgw: numbe
       expect(gateways.filter((g) => poolsHold(g, ipc, address))).toEqual(agws.filter((g) => poolsHold(g, ipc, address)));
       expect(gateways).toEqual(agws.filter((g) => gateways.includes(g)));
       if (gateways.length) withAgw++;
+      const outbound = outboundBalancersFor(dp.snapshot, ipc);
+      expect(outbound.filter((lb) => hasOutboundFor(lb, ipc))).toEqual(lbs.filter((lb) => hasOutboundFor(lb, ipc)));
+      expect(outbound).toEqual(lbs.filter((lb) => outbound.includes(lb)));
+      if (outbound.length) withOutbound++;
     }
   }
-  return { ipcs, withLb, withAgw };
+  return { ipcs, withLb, withAgw, withOutbound };
 }
 
 function builtEstate(): DataPlane {
@@ -65,7 +76,7 @@ function builtEstate(): DataPlane {
     // Added in this order, which is not the order of their names: answers follow the snapshot.
     .loadBalancer('lb-c', { publicIp: 'pip-c', pool: ['vm1-nic'], rules: [{ name: 'https', protocol: 'Tcp', frontendPort: 443, backendPort: 443 }] })
     .loadBalancer('lb-a', { publicIp: 'pip-a', pool: [], natRules: [{ name: 'ssh-vm1', nic: 'vm1-nic', protocol: 'Tcp', frontendPort: 2222, backendPort: 22 }] })
-    .loadBalancer('lb-b', { publicIp: 'pip-b', pool: ['vm2-nic'], poolNatRules: [{ name: 'ssh-pool', protocol: 'Tcp', frontendPortRangeStart: 50000, frontendPortRangeEnd: 50009, backendPort: 22 }] })
+    .loadBalancer('lb-b', { publicIp: 'pip-b', pool: ['vm2-nic'], poolNatRules: [{ name: 'ssh-pool', protocol: 'Tcp', frontendPortRangeStart: 50000, frontendPortRangeEnd: 50009, backendPort: 22 }], outboundRules: [{ name: 'out', protocol: 'All' }] })
     .publicIp('pip-d', '20.1.2.6')
     .loadBalancer('lb-d', { publicIp: 'pip-d', pool: [], natRules: [{ name: 'ssh-vm3', nic: 'vm3-nic', protocol: 'Tcp', frontendPort: 2223, backendPort: 22 }] })
     .publicIp('pip-agw', '20.1.2.7');
@@ -108,7 +119,9 @@ describe('entry lookup: the load balancers and gateways enterFromInternet consid
     expect(nic('vm3-nic').loadBalancerInboundNatRuleIds).toEqual([]);
     expect(applicationGatewaysFor(dp, nic('vm3-nic'), '10.0.1.6').map((g) => g.name)).toEqual(['agw']);
     expect(applicationGatewaysFor(dp, nic('vm1-nic'), '10.0.1.4')).toEqual([]);
-    expect(checkAll(dp)).toEqual({ ipcs: 3, withLb: 3, withAgw: 1 });
+    expect(outboundBalancersFor(dp.snapshot, nic('vm2-nic')).map((lb) => lb.name)).toEqual(['lb-b']);
+    expect(outboundBalancersFor(dp.snapshot, nic('vm1-nic'))).toEqual([]);
+    expect(checkAll(dp)).toEqual({ ipcs: 3, withLb: 3, withAgw: 1, withOutbound: 1 });
   });
 
   it('a built estate: exposure names both ways in to vm1, the pool rule to vm2 and the NAT rule only the balancer names and the gateway pool address to vm3', () => {
@@ -122,7 +135,7 @@ describe('entry lookup: the load balancers and gateways enterFromInternet consid
     ]);
   });
 
-  it('the sample estate (two load balancers, an Application Gateway): the lookup holds every one the full loop would find, in snapshot order', () => {
+  it('the sample estate (two load balancers, an Application Gateway): each lookup holds every one the full loop would find, in snapshot order', () => {
     const dir = fileURLToPath(new URL('../../../examples/hub-spoke', import.meta.url));
     const dp = compile(snapshotOf(readFolderDocuments(dir), { allowErrors: true }));
     expect(dp.snapshot.loadBalancers.size).toBe(2);

@@ -1,15 +1,17 @@
-// Which load balancers and Application Gateways can lead from the internet to an endpoint, found
-// through an index instead of by reading every one of them for every endpoint. enterFromInternet
-// used to loop over all load balancers and gateways of the snapshot for each endpoint it was asked
-// about: exposure asks about every endpoint with a public entry, so the work grew with endpoints
-// times load balancers (tier XL: 4x tier L's estate, 13x its time in that loop).
+// Which load balancers and Application Gateways name an endpoint's IP configuration (in a pool, a
+// NAT rule or an outbound rule), found through an index instead of by reading every one of them for
+// every endpoint. enterFromInternet looped over all load balancers and gateways of the snapshot for
+// each endpoint it was asked about, and egressForNic over all load balancers for each NIC: exposure
+// asks about every endpoint with a public entry and the egress findings about every NIC of an
+// internet-routed subnet, so the work grew with endpoints times load balancers (tier XL, 4x tier
+// L's estate: 13x its time in enterFromInternet).
 //
-// The index is a superset: it gives every load balancer (gateway) that names one of the endpoint's
-// keys anywhere a path could come from; enterFromInternet still checks each one exactly as before,
-// in the snapshot's order, so its answers do not change.
+// Each lookup is a superset: it gives every load balancer (gateway) that names one of the
+// endpoint's keys anywhere a path could come from, in the snapshot's order; the callers still check
+// each one exactly as before, so their answers do not change.
 
 import type { DataPlane } from '../dataplane/compile.ts';
-import type { ApplicationGateway, LoadBalancer, NetworkInterface, ResourceId } from '../model/types.ts';
+import type { ApplicationGateway, LoadBalancer, NetworkInterface, ResourceId, Snapshot } from '../model/types.ts';
 
 type IpConfiguration = NetworkInterface['ipConfigurations'][number];
 
@@ -88,4 +90,22 @@ export function loadBalancersFor(dp: DataPlane, ipc: IpConfiguration): LoadBalan
 export function applicationGatewaysFor(dp: DataPlane, ipc: IpConfiguration | undefined, address: string): ApplicationGateway[] {
   const x = indexOf(dp);
   return gather(x.agwList, x.agwsByKey, ipc ? [ipc.id, address] : [address]);
+}
+
+/** Load balancers with outbound rules, by the backend pools those rules name; per load balancer map of a snapshot. */
+const outboundCache = new WeakMap<Snapshot['loadBalancers'], { list: LoadBalancer[]; byPool: Map<string, number[]> }>();
+
+/** Every load balancer with an outbound rule for one of the IP configuration's backend pools, in snapshot order. */
+export function outboundBalancersFor(s: Snapshot, ipc: IpConfiguration): LoadBalancer[] {
+  if (ipc.loadBalancerBackendPoolIds.length === 0) return [];
+  let x = outboundCache.get(s.loadBalancers);
+  if (!x) {
+    const list = [...s.loadBalancers.values()];
+    const byPool = new Map<string, number[]>();
+    list.forEach((lb, i) => {
+      for (const r of lb.outboundRules) addKey(byPool, r.backendPoolId, i);
+    });
+    outboundCache.set(s.loadBalancers, (x = { list, byPool }));
+  }
+  return gather(x.list, x.byPool, ipc.loadBalancerBackendPoolIds);
 }
