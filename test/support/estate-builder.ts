@@ -329,7 +329,7 @@ export class EstateBuilder {
           // The newer, pool-based form (inbound NAT rule V2): a frontend port range over the pool.
           ...(o.poolNatRules ?? []).map((r) => ({ id: `${id}/inboundNatRules/${r.name}`, name: r.name, properties: { frontendIPConfiguration: { id: feId }, protocol: r.protocol, frontendPort: 0, frontendPortRangeStart: r.frontendPortRangeStart, frontendPortRangeEnd: r.frontendPortRangeEnd, backendPort: r.backendPort, backendAddressPool: { id: poolId } } })),
         ],
-        outboundRules: (o.outboundRules ?? []).map((r) => ({ id: `${id}/outboundRules/${r.name}`, name: r.name, properties: { frontendIPConfigurations: [{ id: feId }], backendAddressPool: { id: poolId }, protocol: r.protocol } })),
+        ...(o.outboundRules ? { outboundRules: o.outboundRules.map((r) => ({ id: `${id}/outboundRules/${r.name}`, name: r.name, properties: { frontendIPConfigurations: [{ id: feId }], backendAddressPool: { id: poolId }, protocol: r.protocol } })) } : {}),
       },
     });
     // Pool membership lives on the NIC ip configurations, as Azure exports it.
