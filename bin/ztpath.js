@@ -1,10 +1,9 @@
 #!/usr/bin/env node
-// ztpath's executable: registers tsx (the sources are TypeScript, run as they are), then hands
-// argv to cli/main.ts. All behaviour lives in cli/; this file only wires the real process to it.
+// ztpath's executable: hands argv to cli/main.ts, from the prebuilt bundle dist/ztpath.mjs when it
+// is fresh (bin/build.js; it starts ~0.5 s sooner), else from the TypeScript sources through tsx.
+// All behaviour lives in cli/; this file only wires the real process to it.
 
-import { register } from 'tsx/esm/api';
-
-register();
+import { freshBundle } from './bundle.js';
 
 const debug = process.env.ZTPATH_DEBUG === '1';
 
@@ -23,7 +22,12 @@ process.stdout.on('error', (e) => {
 });
 
 try {
-  const { main, textPieces } = await import('../cli/main.ts');
+  const bundle = freshBundle(new URL('..', import.meta.url));
+  if (!bundle) {
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
+  const { main, textPieces } = await import(bundle ? bundle.href : '../cli/main.ts');
   const io = {
     // Long texts (tens of MB of JSON) in slices: see textPieces.
     stdout: (s) => {

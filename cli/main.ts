@@ -24,6 +24,7 @@ import { exposureCommand } from './commands/exposure.ts';
 import { blastCommand } from './commands/blast.ts';
 import { matrixCommand } from './commands/matrix.ts';
 import { CliError, type CliIo, usageError } from './io.ts';
+import { repoUrl } from './paths.ts';
 
 export type { CliIo } from './io.ts';
 export { CliError, textPieces } from './io.ts';
@@ -35,7 +36,7 @@ export const PLANNED: string[] = [];
 
 export function version(): string {
   try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    const pkg: unknown = JSON.parse(readFileSync(repoUrl('package.json'), 'utf8'));
     if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
   } catch {
     // fall through

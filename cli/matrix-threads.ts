@@ -13,6 +13,7 @@ import type { DataPlane, MatrixAnswer, MatrixGrouping, MatrixOptions, MatrixPart
 import { MatrixFill, computeMatrix } from '../core/index.ts';
 import type { SnapshotSource } from './load-snapshot.ts';
 import { startTsWorker } from './ts-worker.ts';
+import { repoUrl } from './paths.ts';
 
 export interface MatrixWorkerSetup {
   source: SnapshotSource;
@@ -123,7 +124,7 @@ export async function computeMatrixThreaded(dp: DataPlane, opts: MatrixOptions, 
   const counter = new Int32Array(new SharedArrayBuffer(8));
   Atomics.store(counter, 0, (n << 16) | 0);
   const setup: MatrixWorkerSetup = { source, by: opts.by ?? 'subnet', ports: opts.ports?.ranges(), counter: counter.buffer as SharedArrayBuffer, batchCount: fill.batchCount };
-  const worker = startTsWorker(new URL('./matrix-worker.ts', import.meta.url), setup);
+  const worker = startTsWorker(repoUrl('cli/matrix-worker.ts'), setup);
   let exited = false;
   const reply = new Promise<FromMatrixWorker>((resolve) => {
     worker.once('message', (m: FromMatrixWorker) => resolve(m));

@@ -13,10 +13,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CliError } from './io.ts';
+import { repoRoot } from './paths.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = repoRoot();
 export const WEB_ROOT = path.join(REPO_ROOT, 'web');
 export const DIST_ROOT = path.join(WEB_ROOT, 'dist');
 export const ENGINE_ENTRY = path.join(REPO_ROOT, 'cli', 'web-engine.ts');

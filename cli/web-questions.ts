@@ -8,6 +8,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from './ts-worker.ts';
+import { repoUrl } from './paths.ts';
 
 /** An answer as JSON text. */
 export interface JsonAnswer {
@@ -90,7 +91,7 @@ export class QuestionWorker {
   }
 
   private start(): void {
-    const worker = startTsWorker(new URL('./web-worker.ts', import.meta.url), this.setup);
+    const worker = startTsWorker(repoUrl('cli/web-worker.ts'), this.setup);
     this.worker = worker;
     this.loadError = undefined;
     this.ready = new Promise<void>((resolve) => {

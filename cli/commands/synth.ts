@@ -7,6 +7,8 @@ import path from 'node:path';
 import { type Command, boolFlag, requireFlag } from '../command.ts';
 import { CliError, type CliIo, usageError } from '../io.ts';
 import { renderJson } from '../render/json.ts';
+import { repoUrl } from '../paths.ts';
+import { ensureTsLoader } from '../ts-worker.ts';
 
 type SynthMain = (argv: string[], io: CliIo) => number | Promise<number>;
 
@@ -14,9 +16,10 @@ const TIERS = ['S', 'M', 'L', 'XL'];
 
 async function loadSynthMain(): Promise<SynthMain> {
   // A computed specifier: the type checker must not require the file to exist.
-  const target = new URL('../../bench/synth/cli.ts', import.meta.url).href;
+  const target = repoUrl('bench/synth/cli.ts').href;
   let mod: unknown;
   try {
+    await ensureTsLoader();
     mod = await import(target);
   } catch (e) {
     throw new CliError(`synth is unavailable: cannot load bench/synth/cli.ts (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);

@@ -4,12 +4,12 @@
 
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Command, boolFlag, stringFlag } from '../command.ts';
 import type { CliIo } from '../io.ts';
 import { displayPath, loadSnapshot } from '../load-snapshot.ts';
 import { renderJson } from '../render/json.ts';
 import { paint, useColor } from '../render/table.ts';
+import { repoPath } from '../paths.ts';
 
 export interface TourStep {
   title: string;
@@ -18,7 +18,7 @@ export interface TourStep {
   argv: string[];
 }
 
-const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const EXAMPLES = repoPath('examples');
 export const SAMPLE_ESTATE = path.join(EXAMPLES, 'hub-spoke');
 export const SAMPLE_SERVICE_TAGS = path.join(EXAMPLES, 'service-tags');
 

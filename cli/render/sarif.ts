@@ -10,13 +10,14 @@ import { createHash } from 'node:crypto';
 import { visit, type JSONPath } from 'jsonc-parser';
 import type { Location, Log, ReportingDescriptor, Result, Region } from 'sarif';
 import type { CatalogEntry, Finding, FindingLocation, FindingsAnswer, IntentResult, PolicyCheckAnswer, Severity } from '../../core/index.ts';
+import { repoUrl } from '../paths.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** ztpath's version from package.json (the tool.driver.version of every log). */
 export function toolVersion(): string {
   try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const pkg: unknown = JSON.parse(readFileSync(repoUrl('package.json'), 'utf8'));
     if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
   } catch {
     // fall through
