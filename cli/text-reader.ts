@@ -6,8 +6,8 @@
 // much again as its text. Reading every file into one buffer that grows to the largest file and
 // decoding from there leaves only the text's own memory: tier L read in the CLI's way (each file
 // read, then imported) took 1.29-1.40 s against 1.66-1.73 s with readFileSync, four runs each,
-// alternately. The text is the same: Buffer#toString and readFileSync decode with the same V8
-// decoder (invalid bytes become U+FFFD, a byte-order mark is kept), which a test pins.
+// alternately. The text is readFileSync's, odd bytes included (invalid sequences become U+FFFD, a
+// byte-order mark is kept): a test compares the two on such files.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 

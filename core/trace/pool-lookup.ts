@@ -15,18 +15,18 @@ import type { ApplicationGateway, LoadBalancer, NetworkInterface, ResourceId, Sn
 
 type IpConfiguration = NetworkInterface['ipConfigurations'][number];
 
-interface EntryIndex {
-  loadBalancers: DataPlane['snapshot']['loadBalancers'];
-  applicationGateways: DataPlane['snapshot']['applicationGateways'];
-  /** Load balancers in snapshot order, and by every key that can tie a path to an IP configuration. */
-  lbList: LoadBalancer[];
-  lbsByKey: Map<string, number[]>;
-  /** Application Gateways in snapshot order, by backend IP configuration id and backend address. */
-  agwList: ApplicationGateway[];
-  agwsByKey: Map<string, number[]>;
+/** Items in snapshot order, and the ordinals of those that name each key. */
+interface Keyed<T> {
+  list: T[];
+  byKey: Map<string, number[]>;
 }
 
-const cache = new WeakMap<DataPlane, EntryIndex>();
+/**
+ * Per map of a snapshot (a what-if snapshot has maps of its own). Built on first use: the maps are
+ * complete by then, as the importer and the change files fill them before any question is asked.
+ */
+const balancerIndexes = new WeakMap<Snapshot['loadBalancers'], { ways: Keyed<LoadBalancer>; outbound: Keyed<LoadBalancer> }>();
+const gatewayIndexes = new WeakMap<Snapshot['applicationGateways'], Keyed<ApplicationGateway>>();
 
 function addKey(map: Map<string, number[]>, key: string | undefined, ordinal: number): void {
   if (key === undefined) return;
@@ -35,77 +35,67 @@ function addKey(map: Map<string, number[]>, key: string | undefined, ordinal: nu
   else if (list[list.length - 1] !== ordinal) list.push(ordinal);
 }
 
-function build(dp: DataPlane): EntryIndex {
-  const s = dp.snapshot;
-  const lbList = [...s.loadBalancers.values()];
-  const lbsByKey = new Map<string, number[]>();
-  lbList.forEach((lb, i) => {
+function balancers(s: Snapshot): { ways: Keyed<LoadBalancer>; outbound: Keyed<LoadBalancer> } {
+  let x = balancerIndexes.get(s.loadBalancers);
+  if (x) return x;
+  const list = [...s.loadBalancers.values()];
+  const ways = new Map<string, number[]>();
+  const outbound = new Map<string, number[]>();
+  list.forEach((lb, i) => {
     // A load-balancing rule reaches the members of its backend pools.
-    for (const r of lb.loadBalancingRules) for (const p of r.backendPoolIds) addKey(lbsByKey, p, i);
+    for (const r of lb.loadBalancingRules) for (const p of r.backendPoolIds) addKey(ways, p, i);
     // An inbound NAT rule: its pool (V2), its backend IP configuration (V1), or the rule itself
     // as the NIC lists it.
     for (const r of lb.inboundNatRules) {
-      addKey(lbsByKey, r.backendPoolId, i);
-      addKey(lbsByKey, r.backendIpConfigurationId, i);
-      addKey(lbsByKey, r.id, i);
+      addKey(ways, r.backendPoolId, i);
+      addKey(ways, r.backendIpConfigurationId, i);
+      addKey(ways, r.id, i);
     }
+    for (const r of lb.outboundRules) addKey(outbound, r.backendPoolId, i);
   });
-  const agwList = [...s.applicationGateways.values()];
-  const agwsByKey = new Map<string, number[]>();
-  agwList.forEach((agw, i) => {
-    for (const p of agw.backendPools) {
-      for (const id of p.ipConfigurationIds) addKey(agwsByKey, id, i);
-      for (const a of p.addresses) addKey(agwsByKey, a.ipAddress, i);
-    }
-  });
-  return { loadBalancers: s.loadBalancers, applicationGateways: s.applicationGateways, lbList, lbsByKey, agwList, agwsByKey };
-}
-
-function indexOf(dp: DataPlane): EntryIndex {
-  let x = cache.get(dp);
-  // A data plane keeps its snapshot; the check guards against one whose maps were replaced.
-  if (!x || x.loadBalancers !== dp.snapshot.loadBalancers || x.applicationGateways !== dp.snapshot.applicationGateways) cache.set(dp, (x = build(dp)));
+  balancerIndexes.set(s.loadBalancers, (x = { ways: { list, byKey: ways }, outbound: { list, byKey: outbound } }));
   return x;
 }
 
-/** The items at the ordinals listed under any of `keys`, each once, in snapshot order. */
-function gather<T>(list: T[], byKey: Map<string, number[]>, keys: Iterable<string>): T[] {
+function gateways(s: Snapshot): Keyed<ApplicationGateway> {
+  let x = gatewayIndexes.get(s.applicationGateways);
+  if (x) return x;
+  const list = [...s.applicationGateways.values()];
+  const byKey = new Map<string, number[]>();
+  list.forEach((agw, i) => {
+    for (const p of agw.backendPools) {
+      for (const id of p.ipConfigurationIds) addKey(byKey, id, i);
+      for (const a of p.addresses) addKey(byKey, a.ipAddress, i);
+    }
+  });
+  gatewayIndexes.set(s.applicationGateways, (x = { list, byKey }));
+  return x;
+}
+
+/** The items listed under any of `keys`, each once, in snapshot order. */
+function gather<T>(index: Keyed<T>, keys: Iterable<string>): T[] {
   let ordinals: number[] | undefined;
   for (const k of keys) {
-    const found = byKey.get(k);
+    const found = index.byKey.get(k);
     if (found) (ordinals ??= []).push(...found);
   }
   if (!ordinals) return [];
-  return [...new Set(ordinals)].sort((a, b) => a - b).map((i) => list[i]);
+  return [...new Set(ordinals)].sort((a, b) => a - b).map((i) => index.list[i]);
 }
 
 /** Every load balancer that has a rule naming one of the IP configuration's pools, NAT rules, or the IP configuration itself. */
 export function loadBalancersFor(dp: DataPlane, ipc: IpConfiguration): LoadBalancer[] {
-  const x = indexOf(dp);
   const keys: ResourceId[] = [ipc.id, ...ipc.loadBalancerBackendPoolIds, ...ipc.loadBalancerInboundNatRuleIds];
-  return gather(x.lbList, x.lbsByKey, keys);
+  return gather(balancers(dp.snapshot).ways, keys);
 }
 
 /** Every Application Gateway with a backend pool naming the IP configuration or the address. */
 export function applicationGatewaysFor(dp: DataPlane, ipc: IpConfiguration | undefined, address: string): ApplicationGateway[] {
-  const x = indexOf(dp);
-  return gather(x.agwList, x.agwsByKey, ipc ? [ipc.id, address] : [address]);
+  return gather(gateways(dp.snapshot), ipc ? [ipc.id, address] : [address]);
 }
-
-/** Load balancers with outbound rules, by the backend pools those rules name; per load balancer map of a snapshot. */
-const outboundCache = new WeakMap<Snapshot['loadBalancers'], { list: LoadBalancer[]; byPool: Map<string, number[]> }>();
 
 /** Every load balancer with an outbound rule for one of the IP configuration's backend pools, in snapshot order. */
 export function outboundBalancersFor(s: Snapshot, ipc: IpConfiguration): LoadBalancer[] {
   if (ipc.loadBalancerBackendPoolIds.length === 0) return [];
-  let x = outboundCache.get(s.loadBalancers);
-  if (!x) {
-    const list = [...s.loadBalancers.values()];
-    const byPool = new Map<string, number[]>();
-    list.forEach((lb, i) => {
-      for (const r of lb.outboundRules) addKey(byPool, r.backendPoolId, i);
-    });
-    outboundCache.set(s.loadBalancers, (x = { list, byPool }));
-  }
-  return gather(x.list, x.byPool, ipc.loadBalancerBackendPoolIds);
+  return gather(balancers(s).outbound, ipc.loadBalancerBackendPoolIds);
 }
