@@ -21,13 +21,24 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 
-try {
+/** cli/main.ts's exports: from the bundle when it is fresh and loads, else from the sources. */
+async function loadMain() {
   const bundle = freshBundle(new URL('..', import.meta.url));
-  if (!bundle) {
-    const { register } = await import('tsx/esm/api');
-    register();
+  if (bundle) {
+    try {
+      return await import(bundle.href);
+    } catch {
+      // A bundle that does not load is a bug of the build, not of the input: the sources still
+      // give the same answers, only later. (ZTPATH_DEBUG=1 always runs the sources.)
+    }
   }
-  const { main, textPieces } = await import(bundle ? bundle.href : '../cli/main.ts');
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import('../cli/main.ts');
+}
+
+try {
+  const { main, textPieces } = await loadMain();
   const io = {
     // Long texts (tens of MB of JSON) in slices: see textPieces.
     stdout: (s) => {

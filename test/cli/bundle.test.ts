@@ -3,7 +3,7 @@
 // into it has changed. Under CI the bundle must have been built by `npm ci` (the prepare script).
 
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -117,4 +117,26 @@ describe('freshBundle: the bundle runs only while nothing that went into it chan
     expect(freshBundle(c.root, {})).toBeUndefined();
     expect(existsSync(c.bundle)).toBe(true);
   });
+});
+
+describe('bin/ztpath.js with a bundle that does not load', () => {
+  it('runs the sources instead', async () => {
+    // A checkout whose fresh-looking bundle is broken: bin/ from this repository, the rest linked.
+    const dir = path.join(tmp, 'broken');
+    mkdirSync(path.join(dir, 'bin'), { recursive: true });
+    mkdirSync(path.join(dir, 'dist'), { recursive: true });
+    for (const f of ['ztpath.js', 'bundle.js']) copyFileSync(path.join(REPO_ROOT, 'bin', f), path.join(dir, 'bin', f));
+    for (const d of ['cli', 'core', 'importer', 'node_modules', 'examples']) symlinkSync(path.join(REPO_ROOT, d), path.join(dir, d));
+    copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(dir, 'package.json'));
+    utimesSync(path.join(dir, 'package.json'), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    writeFileSync(path.join(dir, 'dist', 'ztpath.mjs'), 'export const main = (;\n');
+    writeFileSync(path.join(dir, 'dist', 'ztpath.inputs.json'), JSON.stringify({ builtAt: Date.now() - 30_000, inputs: ['package.json'] }));
+    expect(freshBundle(pathToFileURL(`${dir}/`), {})).toBeDefined();
+    const r = await new Promise<Ran>((resolve) =>
+      execFile(process.execPath, [path.join(dir, 'bin', 'ztpath.js'), 'summary', SAMPLE, '--json'], { cwd: REPO_ROOT }, (e, stdout, stderr) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr })),
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).counts.virtualNetworks).toBe(5);
+  }, 60_000);
 });
