@@ -21,14 +21,17 @@ interface Ran {
   stderr: string;
 }
 
-function ztpath(argv: string[], env: Record<string, string> = {}): Promise<Ran> {
+/** `node SCRIPT ARGV...` in the repository, its exit code and output. */
+function node(script: string, argv: string[], env: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/ztpath.js', ...argv], { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (e, stdout, stderr) => {
+    execFile(process.execPath, [script, ...argv], { cwd: REPO_ROOT, env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 }, (e, stdout, stderr) => {
       const code = e ? (typeof e.code === 'number' ? e.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
+
+const ztpath = (argv: string[], env: Record<string, string> = {}): Promise<Ran> => node('bin/ztpath.js', argv, env);
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'ztpath-bundle-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -40,7 +43,7 @@ describe('the prebuilt bundle', () => {
 
   describe('from a build made now', () => {
     beforeAll(async () => {
-      const r = await new Promise<Ran>((resolve) => execFile(process.execPath, ['bin/build.js'], { cwd: REPO_ROOT }, (e, stdout, stderr) => resolve({ code: e ? 1 : 0, stdout, stderr })));
+      const r = await node('bin/build.js', []);
       expect(r).toMatchObject({ code: 0, stderr: '' });
     }, 60_000);
 
@@ -132,9 +135,7 @@ describe('bin/ztpath.js with a bundle that does not load', () => {
     writeFileSync(path.join(dir, 'dist', 'ztpath.mjs'), 'export const main = (;\n');
     writeFileSync(path.join(dir, 'dist', 'ztpath.inputs.json'), JSON.stringify({ builtAt: Date.now() - 30_000, inputs: ['package.json'] }));
     expect(freshBundle(pathToFileURL(`${dir}/`), {})).toBeDefined();
-    const r = await new Promise<Ran>((resolve) =>
-      execFile(process.execPath, [path.join(dir, 'bin', 'ztpath.js'), 'summary', SAMPLE, '--json'], { cwd: REPO_ROOT }, (e, stdout, stderr) => resolve({ code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout, stderr })),
-    );
+    const r = await node(path.join(dir, 'bin', 'ztpath.js'), ['summary', SAMPLE, '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).counts.virtualNetworks).toBe(5);
