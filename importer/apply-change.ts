@@ -9,7 +9,7 @@
 // id. Edits (change-edits.ts) follow, in file order. Objects the change leaves as they were are
 // the snapshot's own objects, so what-if finds them unchanged by identity.
 
-import type { Diagnostic, ModelResource, ResourceId, Snapshot } from '../core/model/index.ts';
+import type { Diagnostic, ModelResource, ResourceId, Snapshot, SourceLocation } from '../core/model/index.ts';
 import { validateSnapshot } from '../core/model/validate.ts';
 import { assembleSnapshot } from './assemble.ts';
 import { sameModel } from './change-equal.ts';
@@ -141,8 +141,11 @@ export function applyChange(snapshot: Snapshot, changeText: string, file: string
       kept.push(d);
     }
     ctx.diagnostics.push(...kept);
-    const relocate = (x: { source?: { file: string; jsonPath: string } }) => {
-      if (x.source?.file === file && x.source.jsonPath.startsWith('$.value')) x.source = { ...x.source, jsonPath: x.source.jsonPath.replace(/^\$\.value/, '$.upsert') };
+    const relocate = (x: { source?: SourceLocation }) => {
+      const src = x.source;
+      if (src?.file !== file || !src.jsonPath.startsWith('$.value')) return;
+      const jsonPath = src.jsonPath.replace(/^\$\.value/, '$.upsert');
+      x.source = src.flattened ? { file, jsonPath, flattened: true } : { file, jsonPath };
     };
     for (const m of MAPS) for (const x of (store.snap[m] as Map<ResourceId, ModelResource>).values()) relocate(x);
     for (const rules of store.rulesByNsg.values()) for (const x of rules.values()) relocate(x);

@@ -8,8 +8,9 @@
 //   recorded HTTP interaction                $.response.body, recursively
 // Anything else is reported as `input.unrecognized`, saying what was seen.
 
-import { describeValue, indexSuffix, isObject, member, type ImportContext, type JsonObject } from './context.ts';
+import { describeValue, isObject, member, type ImportContext, type JsonObject } from './context.ts';
 import { Fields } from './fields.ts';
+import { ReadSource, joinPath } from './json-path.ts';
 import { canonId, isConcreteId, resourceType } from './ids.ts';
 import { readListParts, type ListText } from './list-text.ts';
 import { RESOURCE_READERS } from './resources/index.ts';
@@ -66,7 +67,7 @@ class DocumentReader {
       return;
     }
     if (isResource(v)) {
-      this.readResource(v, path);
+      this.readResource(v, path, undefined);
       return;
     }
     if (isObject(v.responses)) {
@@ -168,7 +169,7 @@ class DocumentReader {
       items[k] = undefined;
       if (isObject(item)) {
         if (isResource(item)) {
-          this.readResource(item, path + indexSuffix(i));
+          this.readResource(item, path, i);
           continue;
         }
         // Pages of a list concatenated into one array: [{value: [...]}, {value: [...]}].
@@ -204,7 +205,7 @@ class DocumentReader {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (isObject(item) && isResource(item)) {
-        this.readResource(item, `${path}[${i}]`);
+        this.readResource(item, path, i);
       } else if (isObject(item) && (typeof item.type === 'string' || item.id !== undefined)) {
         unevaluated++;
         if (firstUnevaluated < 0) firstUnevaluated = i;
@@ -227,12 +228,14 @@ class DocumentReader {
     if (nonResources.length > 0) this.readList(nonResources, path, depth);
   }
 
-  private readResource(o: JsonObject, path: string): void {
+  /** A resource at `base` extended by `step` (the path is joined only when something reports it). */
+  private readResource(o: JsonObject, base: string, step: number | undefined): void {
     const displayId = o.id as string;
     const type = this.typeOf(o.type, displayId);
     const reader = RESOURCE_READERS.get(type);
     if (reader === undefined) {
       if (type === 'microsoft.network/servicetags') {
+        const path = joinPath(base, step);
         this.unrecognized(path, `${path} is a Service Tags list (${displayId}), not network resources`, 'pass it with --service-tags');
         return;
       }
@@ -241,17 +244,17 @@ class DocumentReader {
         displayId,
         name: typeof o.name === 'string' ? o.name : (displayId.split('/').pop() ?? displayId),
         type: typeof o.type === 'string' ? o.type : type,
-        source: { file: this.ctx.file, jsonPath: path },
+        source: new ReadSource(this.ctx.file, base, step, false),
       });
       return;
     }
     try {
-      reader(new Fields(this.ctx, o, path, displayId), this.store);
+      reader(new Fields(this.ctx, o, base, step, displayId), this.store);
     } catch (e) {
       // A reader must never take the import down; report it as a bug with its location.
       this.ctx.report('error', 'internal.error', `could not read ${type} ${displayId}: ${e instanceof Error ? e.message : String(e)}; resource skipped`, {
         resourceId: displayId,
-        jsonPath: path,
+        jsonPath: joinPath(base, step),
         hint: 'this is a bug in the importer; please report it with the resource (secrets removed)',
       });
     }

@@ -1,10 +1,11 @@
 // Reading one JSON object in either shape Azure tools produce: REST (fields under `properties`)
 // or flattened (az CLI, SDKs: fields at the top level). Each getter checks the type, coerces what
 // is safe to coerce (with a `field.type` warning) and reports the rest as `field.type` errors.
-// JSON paths for diagnostics are built only when a diagnostic is reported.
+// JSON paths for diagnostics and source locations are joined only when read (json-path.ts).
 
 import type { ResourceId, SourceLocation } from '../core/model/index.ts';
-import { indexSuffix, isObject, member, type ImportContext, type JsonObject } from './context.ts';
+import { isObject, type ImportContext, type JsonObject } from './context.ts';
+import { JsonPath, ReadSource, joinPath, memberSuffix, pathText, type PathLike, type PathStep } from './json-path.ts';
 
 export class Fields {
   /** Where the resource's own fields are: `obj.properties` (REST) or `obj` itself (flattened). */
@@ -14,8 +15,9 @@ export class Fields {
   constructor(
     readonly ctx: ImportContext,
     readonly obj: JsonObject,
-    /** JSON path of `obj`. */
-    readonly path: string,
+    /** The JSON path of `obj` is `base` extended by `step` (joined only when read: json-path.ts). */
+    private readonly base: PathLike,
+    private readonly step: PathStep | undefined,
     /** The resource (or child) id that diagnostics name, display spelling. */
     readonly resourceId: string,
   ) {
@@ -27,15 +29,18 @@ export class Fields {
       this.props = obj;
       this.flattened = true;
       if (p !== undefined && p !== null) {
-        ctx.report('error', 'field.type', `'properties' should be an object, found ${kindOf(p)}; its fields are missing`, { resourceId, jsonPath: `${path}.properties` });
+        ctx.report('error', 'field.type', `'properties' should be an object, found ${kindOf(p)}; its fields are missing`, { resourceId, jsonPath: `${this.path}.properties` });
       }
     }
   }
 
+  /** JSON path of `obj`. */
+  get path(): string {
+    return joinPath(this.base, this.step);
+  }
+
   source(): SourceLocation {
-    return this.flattened
-      ? { file: this.ctx.file, jsonPath: this.path, flattened: true }
-      : { file: this.ctx.file, jsonPath: this.path };
+    return new ReadSource(this.ctx.file, this.base, this.step, this.flattened);
   }
 
   /** The raw value: under `properties` first, then at the top level. `null` counts as absent. */
@@ -58,12 +63,17 @@ export class Fields {
 
   /** JSON path of a field. */
   at(key: string): string {
+    return pathText(this.atRef(key));
+  }
+
+  /** JSON path of a field, joined when read (for the paths of the objects below it). */
+  atRef(key: string): PathLike {
     const v = this.props[key];
     if (this.props !== this.obj && (v === undefined || v === null)) {
       const w = this.obj[key];
-      if (w !== undefined && w !== null) return member(this.path, key);
+      if (w !== undefined && w !== null) return new JsonPath(this.base, this.step, memberSuffix(key, false));
     }
-    return member(this.props === this.obj ? this.path : `${this.path}.properties`, key);
+    return new JsonPath(this.base, this.step, memberSuffix(key, this.props !== this.obj));
   }
 
   warn(code: string, key: string | undefined, message: string, hint?: string): void {
@@ -166,7 +176,7 @@ export class Fields {
   /** A nested plain object read with the same getters (e.g. `networkAcls`, `bgpSettings`). */
   sub(key: string): Fields | undefined {
     const o = this.obj2(key);
-    return o === undefined ? undefined : new Fields(this.ctx, o, this.at(key), this.resourceId);
+    return o === undefined ? undefined : new Fields(this.ctx, o, this.atRef(key), undefined, this.resourceId);
   }
 
   arr(key: string): unknown[] | undefined {
@@ -180,15 +190,15 @@ export class Fields {
   each(key: string, fn: (f: Fields, index: number) => void, childIdOf?: (o: JsonObject) => string | undefined): void {
     const list = this.arr(key);
     if (list === undefined || list.length === 0) return;
-    const base = this.at(key);
+    const base = this.atRef(key);
     for (let i = 0; i < list.length; i++) {
       const item = list[i];
       if (!isObject(item)) {
-        if (item !== null) this.errorAt('field.type', `${base}[${i}]`, `'${key}[${i}]' should be an object, found ${kindOf(item)}; skipped`);
+        if (item !== null) this.errorAt('field.type', joinPath(base, i), `'${key}[${i}]' should be an object, found ${kindOf(item)}; skipped`);
         continue;
       }
       const cid = childIdOf ? childIdOf(item) : undefined;
-      fn(new Fields(this.ctx, item, `${base}[${i}]`, cid ?? this.resourceId), i);
+      fn(new Fields(this.ctx, item, base, i, cid ?? this.resourceId), i);
     }
   }
 
@@ -245,13 +255,13 @@ export class Fields {
   }
 
   /** The i-th element of `list` as Fields, or undefined (reported) when it is not an object. */
-  item(list: unknown[], listPath: string, i: number, key: string): Fields | undefined {
+  item(list: unknown[], listPath: PathLike, i: number, key: string): Fields | undefined {
     const o = list[i];
     if (isObject(o)) {
       const id = o.id;
-      return new Fields(this.ctx, o, listPath + indexSuffix(i), typeof id === 'string' && id.length > 0 ? id : this.resourceId);
+      return new Fields(this.ctx, o, listPath, i, typeof id === 'string' && id.length > 0 ? id : this.resourceId);
     }
-    if (o !== null) this.errorAt('field.type', `${listPath}[${i}]`, `'${key}[${i}]' should be an object, found ${kindOf(o)}; skipped`);
+    if (o !== null) this.errorAt('field.type', joinPath(listPath, i), `'${key}[${i}]' should be an object, found ${kindOf(o)}; skipped`);
     return undefined;
   }
 

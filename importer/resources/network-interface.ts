@@ -38,7 +38,7 @@ export function readNetworkInterface(f: Fields, store: Store): void {
   let ipConfigurations: IpConfiguration[] = [];
   let primaryCount = 0;
   const list = f.list('ipConfigurations');
-  const listPath = list === undefined ? '' : f.at('ipConfigurations');
+  const listPath = list === undefined ? '' : f.atRef('ipConfigurations');
   for (let i = 0; list !== undefined && i < list.length; i++) {
     const c = f.item(list, listPath, i, 'ipConfigurations');
     const who = c && childIdentity(c, b.displayId, 'ipConfigurations', 'ip configuration', b.id);

@@ -45,7 +45,7 @@ function readRules(f: Fields, collection: Collection, nsgId: ResourceId, nsgDisp
   const out: SecurityRule[] = [];
   const list = f.list(collection);
   if (list === undefined) return out;
-  const listPath = f.at(collection);
+  const listPath = f.atRef(collection);
   for (let i = 0; i < list.length; i++) {
     const c = f.item(list, listPath, i, collection);
     const who = c && childIdentity(c, nsgDisplayId, collection, 'security rule', nsgId);

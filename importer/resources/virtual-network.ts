@@ -36,7 +36,7 @@ export function readVirtualNetwork(f: Fields, store: Store): void {
   const subnets: Subnet[] = [];
   const subnetList = f.list('subnets');
   if (subnetList !== undefined) {
-    const listPath = f.at('subnets');
+    const listPath = f.atRef('subnets');
     for (let i = 0; i < subnetList.length; i++) {
       const c = f.item(subnetList, listPath, i, 'subnets');
       const who = c && childIdentity(c, b.displayId, 'subnets', 'subnet');
@@ -46,7 +46,7 @@ export function readVirtualNetwork(f: Fields, store: Store): void {
   const peerings: VirtualNetworkPeering[] = [];
   const peeringList = f.list('virtualNetworkPeerings');
   if (peeringList !== undefined) {
-    const listPath = f.at('virtualNetworkPeerings');
+    const listPath = f.atRef('virtualNetworkPeerings');
     for (let i = 0; i < peeringList.length; i++) {
       const c = f.item(peeringList, listPath, i, 'virtualNetworkPeerings');
       const who = c && childIdentity(c, b.displayId, 'virtualNetworkPeerings', 'peering');

@@ -11,7 +11,7 @@ describe('childIdentity', () => {
   const ctx = new ImportContext();
   const check = (parentDisplay: string, raw: string) => {
     const parentId = ctx.canonRef(parentDisplay);
-    const who = childIdentity(new Fields(ctx, { id: raw }, '$', raw), parentDisplay, 'securityRules', 'security rule', parentId);
+    const who = childIdentity(new Fields(ctx, { id: raw }, '$', undefined, raw), parentDisplay, 'securityRules', 'security rule', parentId);
     expect(who?.id, raw).toBe(canonId(raw));
     expect(who?.displayId, raw).toBe(raw);
   };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importDocuments } from '../../importer/index.ts';
 import {
+  asJson,
   corpusFile,
   corpusPresent,
   corpusRoot,
@@ -292,7 +293,7 @@ describe.skipIf(!corpusPresent)('corpus: azure-rest-api-specs and recordings', (
       ['microsoft.automation/automationaccounts', 'TestAA'],
       ['microsoft.automation/automationaccounts/runbooks', 'TestRB'],
     ]);
-    expect(s.unsupported[1].source).toEqual({ file, jsonPath: "$.responses['200'].body.data[1]" });
+    expect(asJson(s.unsupported[1].source)).toEqual({ file, jsonPath: "$.responses['200'].body.data[1]" });
     expect(s.diagnostics).toEqual([]);
   });
 

@@ -88,3 +88,11 @@ export const ids = {
 export function lc(id: string): string {
   return id.toLowerCase();
 }
+
+/**
+ * A value as JSON shows it: what `--json` output and any consumer reading its fields see. Source
+ * locations join their JSON path when read (importer/json-path.ts), so they are compared this way.
+ */
+export function asJson(v: unknown): unknown {
+  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+}

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createImportSession, importDocuments } from '../../importer/index.ts';
-import { diags, errors, fixtureDocs, ids, importInline, lc, modelOf } from './helpers.ts';
+import { asJson, diags, errors, fixtureDocs, ids, importInline, lc, modelOf } from './helpers.ts';
 
 type Json = Record<string, unknown>;
 
@@ -69,9 +69,9 @@ describe('hand-written fixtures: REST shape', () => {
   });
 
   it('records where each resource came from', () => {
-    expect(s.networkSecurityGroups.get(lc(ids.nsg))!.source).toEqual({ file: 'rest/nsg-app.example.json', jsonPath: "$.responses['200'].body" });
-    expect(s.networkInterfaces.get(lc(ids.nicNva))!.source).toEqual({ file: 'rest/nics.json', jsonPath: '$.value[1]' });
-    expect(s.subnets.get(lc(ids.snetData))!.source).toEqual({ file: 'rest/vnet-hub.json', jsonPath: '$.properties.subnets[1]' });
+    expect(asJson(s.networkSecurityGroups.get(lc(ids.nsg))!.source)).toEqual({ file: 'rest/nsg-app.example.json', jsonPath: "$.responses['200'].body" });
+    expect(asJson(s.networkInterfaces.get(lc(ids.nicNva))!.source)).toEqual({ file: 'rest/nics.json', jsonPath: '$.value[1]' });
+    expect(asJson(s.subnets.get(lc(ids.snetData))!.source)).toEqual({ file: 'rest/vnet-hub.json', jsonPath: '$.properties.subnets[1]' });
     expect(s.files).toEqual(['rest/network.json', 'rest/nics.json', 'rest/nsg-app.example.json', 'rest/vnet-hub.json']);
   });
 });
@@ -89,7 +89,7 @@ describe('az CLI flattened output', () => {
 
   it('marks flattened resources so validation can name the exact field', () => {
     const b = importDocuments(azCli());
-    expect(b.networkInterfaces.get(lc(ids.nicWeb))!.source).toEqual({ file: 'az-cli/nic-list.json', jsonPath: '$[0]', flattened: true });
+    expect(asJson(b.networkInterfaces.get(lc(ids.nicWeb))!.source)).toEqual({ file: 'az-cli/nic-list.json', jsonPath: '$[0]', flattened: true });
     expect(diags(b, 'ref.dangling')[0].jsonPath).toBe('$[0].virtualNetworkPeerings[0].remoteVirtualNetwork.id');
   });
 
@@ -245,7 +245,7 @@ describe('envelopes', () => {
       { id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/bastionHosts/bh', name: 'bh', type: 'Microsoft.Network/bastionHosts', properties: {} },
       { id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/networkInterfaces/n/ipConfigurations/c', name: 'c', properties: {} },
     ] }]);
-    expect(s.unsupported).toEqual([
+    expect(asJson(s.unsupported)).toEqual([
       { id: '/subscriptions/s/resourcegroups/r/providers/microsoft.network/bastionhosts/bh', displayId: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Network/bastionHosts/bh', name: 'bh', type: 'Microsoft.Network/bastionHosts', source: { file: 'u.json', jsonPath: '$.value[1]' } },
       expect.objectContaining({ name: 'c', type: 'microsoft.network/networkinterfaces/ipconfigurations', source: { file: 'u.json', jsonPath: '$.value[2]' } }),
     ]);
