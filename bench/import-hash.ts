@@ -2,7 +2,8 @@
 // speed-up changes nothing: every map of the Snapshot in its iteration order (source locations and
 // diagnostics included), the effective routes of every 7th subnet and the effective security
 // rules of every 13th address-index endpoint (Network Watcher views), each hashed.
-// Usage: npx tsx bench/import-hash.ts TIER   (prints one hash per part and ALL)
+// Usage: npx tsx bench/import-hash.ts TIER [--bytes]   (prints one hash per part and ALL; --bytes hands
+// the importer each file's bytes, as the CLI does, instead of its text: the hashes must not change)
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -13,7 +14,8 @@ import { listJsonFiles } from './estates.ts';
 const tier = process.argv[2] ?? 'S';
 const dir = new URL(`./estates/${tier}-seed1/`, import.meta.url).pathname;
 const session = createImportSession();
-for (const f of listJsonFiles(dir)) session.addDocument(relative(dir, f), readFileSync(f, 'utf8'));
+const bytes = process.argv.includes('--bytes');
+for (const f of listJsonFiles(dir)) session.addDocument(relative(dir, f), bytes ? readFileSync(f) : readFileSync(f, 'utf8'));
 const snapshot = session.finish();
 
 /** Maps and Sets as entry lists (in their own order): insertion order is part of the answer. */

@@ -127,6 +127,15 @@ export function readText(file: string, shown: string, reader: TextReader = new T
   }
 }
 
+/** A file's bytes, for the importer (a view of the reader's buffer, valid until its next read). */
+function readBytes(file: string, shown: string, reader: TextReader): Uint8Array {
+  try {
+    return reader.readBytes(file);
+  } catch (e) {
+    throw new CliError(`cannot read ${shown}: ${describeFsError(e)}`);
+  }
+}
+
 /** `--service-tags` may name the file or a folder holding it (the newest by sorted name wins). */
 async function loadServiceTags(arg: string, io: CliIo, snapshot: Snapshot, source?: SnapshotSource): Promise<void> {
   const abs = path.resolve(io.cwd, arg);
@@ -172,10 +181,10 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
   try {
     for (const f of files) {
       const shown = displayPath(io, f);
-      const text = readText(f, shown, reader);
+      const bytes = readBytes(f, shown, reader);
       opts.source?.documents.push({ file: f, name: shown });
       try {
-        session.addDocument(shown, text);
+        session.addDocument(shown, bytes);
       } catch (e) {
         if (e instanceof CliError) throw e;
         const msg = e instanceof Error ? e.message : String(e);
@@ -211,10 +220,10 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
  * file can no longer be read or is no longer a Service Tags file.
  */
 export function importSource(source: SnapshotSource): Snapshot {
-  // One file's text at a time, as loadSnapshot reads them.
+  // One file's bytes at a time, as loadSnapshot reads them.
   const reader = new TextReader();
   const snapshot = importDocuments((function* () {
-    for (const d of source.documents) yield { file: d.name, text: reader.read(d.file) };
+    for (const d of source.documents) yield { file: d.name, text: reader.readBytes(d.file) };
   })());
   if (source.serviceTags) {
     const r = readServiceTags(source.serviceTags.name, reader.read(source.serviceTags.file));

@@ -12,7 +12,7 @@ import { describeValue, isObject, member, type ImportContext, type JsonObject } 
 import { Fields } from './fields.ts';
 import { ReadSource, joinPath } from './json-path.ts';
 import { canonId, isConcreteId, resourceType } from './ids.ts';
-import { readListParts, type ListText } from './list-text.ts';
+import { readListParts, type ListSource, type ListText } from './list-text.ts';
 import { RESOURCE_READERS } from './resources/index.ts';
 import type { Store } from './store.ts';
 
@@ -28,7 +28,7 @@ export function readDocument(value: unknown, ctx: ImportContext, store: Store): 
  * diagnostics as reading it whole. Returns false when the text turned out not to be such a list;
  * what was read from it must then be undone (Store.rollbackDocument).
  */
-export function readListDocument(text: string, list: ListText, partChars: number, ctx: ImportContext, store: Store): boolean {
+export function readListDocument(text: ListSource, list: ListText, partChars: number, ctx: ImportContext, store: Store): boolean {
   const reader = new DocumentReader(ctx, store);
   const skipped = new SkippedItems();
   let total = 0;

@@ -11,6 +11,13 @@
 // valid JSON and its list is exactly the pieces' items in order. A part that does not parse is
 // retried longer; when the last part does not parse either, the document is not such a list
 // (invalid, or an envelope with more members) and the caller reads it whole instead.
+//
+// The document may be a string or its UTF-8 bytes as read from the file (ListSource). From bytes,
+// only the items are ever decoded, one piece at a time: no string of the whole file is made. Such a
+// string (12.5 MB per file at tier L) is a large object in fresh memory, collected only by a full
+// collection, and every full collection during an import marks the whole model built so far. The
+// cuts are found in the bytes: every character they look at is ASCII, and a UTF-8 sequence never
+// contains an ASCII byte, so decoding between two cuts gives exactly the text between them.
 
 /** Where the items of a list document are. */
 export interface ListText {
@@ -23,49 +30,127 @@ export interface ListText {
   itemStart: string;
 }
 
+/** A document as the functions below read it: its text, or the UTF-8 bytes of its text. */
+export interface ListSource {
+  /** In characters (text) or bytes (bytes); every position below counts the same units. */
+  readonly length: number;
+  /** The character (or byte) at `i`: only ever compared with ASCII codes. */
+  code(i: number): number;
+  /** Where `pattern` (ASCII) first starts at or after `from`, or -1. */
+  find(pattern: string, from: number): number;
+  /** The text of [from, to). */
+  text(from: number, to: number): string;
+}
+
+export class TextSource implements ListSource {
+  constructor(private readonly t: string) {}
+
+  get length(): number {
+    return this.t.length;
+  }
+
+  code(i: number): number {
+    return this.t.charCodeAt(i);
+  }
+
+  find(pattern: string, from: number): number {
+    return this.t.indexOf(pattern, from);
+  }
+
+  /** A slice: V8 parses a sliced string in place. */
+  text(from: number, to: number): string {
+    return this.t.slice(from, to);
+  }
+}
+
+/** UTF-8 decoding as a file read as text decodes (invalid sequences become U+FFFD; a byte-order mark is kept). */
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+export class ByteSource implements ListSource {
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  code(i: number): number {
+    return this.bytes[i];
+  }
+
+  find(pattern: string, from: number): number {
+    const b = this.bytes;
+    const first = pattern.charCodeAt(0);
+    const n = pattern.length;
+    for (let i = b.indexOf(first, from); i >= 0 && i + n <= b.length; i = b.indexOf(first, i + 1)) {
+      let k = 1;
+      while (k < n && b[i + k] === pattern.charCodeAt(k)) k++;
+      if (k === n) return i;
+    }
+    return -1;
+  }
+
+  text(from: number, to: number): string {
+    return UTF8.decode(this.bytes.subarray(from, to));
+  }
+}
+
+/** The whole text of UTF-8 bytes, as readFileSync(file, 'utf8') gives it. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return UTF8.decode(bytes);
+}
+
 const VALUE_KEY = '"value"';
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-function skipSpace(t: string, i: number): number {
-  while (i < t.length && isSpace(t.charCodeAt(i))) i++;
+function skipSpace(t: ListSource, i: number): number {
+  while (i < t.length && isSpace(t.code(i))) i++;
   return i;
 }
 
-function skipSpaceBack(t: string, i: number): number {
-  while (i >= 0 && isSpace(t.charCodeAt(i))) i--;
+function skipSpaceBack(t: ListSource, i: number): number {
+  while (i >= 0 && isSpace(t.code(i))) i--;
   return i;
+}
+
+function startsWith(t: ListSource, pattern: string, at: number): boolean {
+  if (at + pattern.length > t.length) return false;
+  for (let k = 0; k < pattern.length; k++) if (t.code(at + k) !== pattern.charCodeAt(k)) return false;
+  return true;
 }
 
 /**
  * The list of a `{"value": [...]}` or `[...]` document whose first item is an object on a line
  * of its own; undefined for any other text (read whole).
  */
-export function findListText(t: string): ListText | undefined {
+export function findListText(text: string | ListSource): ListText | undefined {
+  const t = typeof text === 'string' ? new TextSource(text) : text;
   let i = skipSpace(t, 0);
   let path = '$';
   const last = skipSpaceBack(t, t.length - 1);
   let close = last;
-  if (t.charCodeAt(i) === 123) {
+  if (t.code(i) === 123) {
     // `{` "value" `:` `[` ... `]` `}`
     i = skipSpace(t, i + 1);
-    if (!t.startsWith(VALUE_KEY, i)) return undefined;
+    if (!startsWith(t, VALUE_KEY, i)) return undefined;
     i = skipSpace(t, i + VALUE_KEY.length);
-    if (t.charCodeAt(i) !== 58) return undefined;
+    if (t.code(i) !== 58) return undefined;
     i = skipSpace(t, i + 1);
-    if (t.charCodeAt(last) !== 125) return undefined;
+    if (t.code(last) !== 125) return undefined;
     close = skipSpaceBack(t, last - 1);
     path = '$.value';
   }
-  if (t.charCodeAt(i) !== 91 || t.charCodeAt(close) !== 93 || close <= i) return undefined;
+  if (t.code(i) !== 91 || t.code(close) !== 93 || close <= i) return undefined;
   const from = i + 1;
   const first = skipSpace(t, from);
-  if (t.charCodeAt(first) !== 123) return undefined;
-  const lineBreak = t.lastIndexOf('\n', first);
+  if (t.code(first) !== 123) return undefined;
+  let lineBreak = first;
+  while (lineBreak >= from && t.code(lineBreak) !== 10) lineBreak--;
   if (lineBreak < from) return undefined;
-  return { path, from, to: close, itemStart: t.slice(lineBreak, first + 1) };
+  // Only spaces lie between the line break and the `{`: ASCII, in bytes as in text.
+  return { path, from, to: close, itemStart: t.text(lineBreak, first + 1) };
 }
 
 /**
@@ -81,7 +166,8 @@ export function findListText(t: string): ListText | undefined {
  * Either way the document's list is `[` + the pieces joined by their commas + `]`, so every piece
  * parsing means the same as one JSON.parse of the list.
  */
-export function readListParts(t: string, list: ListText, partChars: number, each: (items: unknown[], offset: number) => void): boolean {
+export function readListParts(text: string | ListSource, list: ListText, partChars: number, each: (items: unknown[], offset: number) => void): boolean {
+  const t = typeof text === 'string' ? new TextSource(text) : text;
   let from = list.from;
   let offset = 0;
   let part: unknown[] = [];
@@ -92,7 +178,7 @@ export function readListParts(t: string, list: ListText, partChars: number, each
     let item: unknown;
     let one = true;
     try {
-      item = JSON.parse(t.slice(from, cut < 0 ? list.to : cut));
+      item = JSON.parse(t.text(from, cut < 0 ? list.to : cut));
     } catch {
       one = false;
     }
@@ -119,11 +205,11 @@ export function readListParts(t: string, list: ListText, partChars: number, each
  * parses, with the comma that ends it (-1: it ran to the end); undefined when even the rest of the
  * list does not parse.
  */
-function readBracketed(t: string, list: ListText, from: number, want: number): { items: unknown[]; cut: number } | undefined {
+function readBracketed(t: ListSource, list: ListText, from: number, want: number): { items: unknown[]; cut: number } | undefined {
   for (;;) {
     const cut = findCut(t, list, from, want);
     try {
-      return { items: JSON.parse(`[${t.slice(from, cut < 0 ? list.to : cut)}]`) as unknown[], cut };
+      return { items: JSON.parse(`[${t.text(from, cut < 0 ? list.to : cut)}]`) as unknown[], cut };
     } catch {
       if (cut < 0) return undefined;
       want *= 2; // the cut was inside an item (or the text is invalid): try a longer part
@@ -132,13 +218,13 @@ function readBracketed(t: string, list: ListText, from: number, want: number): {
 }
 
 /** The comma that ends a part starting at `from` at least `want` long, or -1 (the part runs to the end). */
-function findCut(t: string, list: ListText, from: number, want: number): number {
+function findCut(t: ListSource, list: ListText, from: number, want: number): number {
   let search = from + want;
   while (search < list.to) {
-    const start = t.indexOf(list.itemStart, search);
+    const start = t.find(list.itemStart, search);
     if (start < 0 || start >= list.to) return -1;
     const k = skipSpaceBack(t, start - 1);
-    if (k > from && t.charCodeAt(k) === 44) return k;
+    if (k > from && t.code(k) === 44) return k;
     search = start + 1;
   }
   return -1;

@@ -1,19 +1,25 @@
 // An import session: documents go in one at a time (each text can be garbage-collected as soon
 // as addDocument returns: only model objects are kept), and finish() returns the Snapshot with
-// every diagnostic, including the cross-resource checks of core/model/validate.ts.
+// every diagnostic, including the cross-resource checks of core/model/validate.ts. A document may
+// be given as the bytes of its file: a large list is then decoded item by item (list-text.ts).
 
 import type { Snapshot } from '../core/model/index.ts';
 import { validateSnapshot } from '../core/model/validate.ts';
 import { assembleSnapshot } from './assemble.ts';
 import { ImportContext } from './context.ts';
 import { readDocument, readListDocument } from './envelope.ts';
-import { findListText } from './list-text.ts';
+import { ByteSource, TextSource, decodeUtf8, findListText, type ListSource } from './list-text.ts';
 import { parseJsonText } from './parse-json.ts';
 import { Store } from './store.ts';
 
 export interface ImportSession {
-  /** Read one document; problems become diagnostics, never exceptions. */
-  addDocument(file: string, text: string): void;
+  /**
+   * Read one document; problems become diagnostics, never exceptions. `text` is the document's
+   * text, or the UTF-8 bytes of its file, read exactly as if they had been decoded first (a
+   * byte-order mark and invalid sequences included); the bytes are not kept after the call, so the
+   * caller may reuse their buffer.
+   */
+  addDocument(file: string, text: string | Uint8Array): void;
   /** Link everything read so far into a Snapshot and run the cross-resource checks. */
   finish(): Snapshot;
 }
@@ -37,8 +43,7 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
   let result: Snapshot | undefined;
 
   /** Read a large list document in parts; false (nothing read) when it must be read whole. */
-  const readInParts = (text: string): boolean => {
-    const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const readInParts = (t: ListSource): boolean => {
     if (t.length < 2 * partChars) return false;
     const list = findListText(t);
     if (list === undefined) return false;
@@ -53,15 +58,22 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
     return ok;
   };
 
+  /** The document without a leading byte-order mark, for reading in parts. */
+  const partSource = (doc: string | Uint8Array): ListSource => {
+    if (typeof doc === 'string') return new TextSource(doc.charCodeAt(0) === 0xfeff ? doc.slice(1) : doc);
+    return new ByteSource(doc[0] === 0xef && doc[1] === 0xbb && doc[2] === 0xbf ? doc.subarray(3) : doc);
+  };
+
   return {
     addDocument(file: string, text: string): void {
       if (result !== undefined) throw new Error('ImportSession.addDocument called after finish()');
       ctx.file = file;
       store.snap.files.push(file);
       try {
-        const t = typeof text === 'string' ? text : String(text);
-        if (!readInParts(t)) {
-          const parsed = parseJsonText(t, ctx);
+        // Callers outside TypeScript may pass anything: read it as text.
+        const doc: string | Uint8Array = typeof text === 'string' || (text as unknown) instanceof Uint8Array ? text : String(text);
+        if (!readInParts(partSource(doc))) {
+          const parsed = parseJsonText(typeof doc === 'string' ? doc : decodeUtf8(doc), ctx);
           if (parsed.ok) readDocument(parsed.value, ctx, store);
         }
       } catch (e) {
@@ -102,7 +114,8 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
 }
 
 /** Convenience: import all documents at once. */
-export function importDocuments(docs: Iterable<{ file: string; text: string }>): Snapshot {
+/** Each document read as it is produced (bytes may then share one buffer: see addDocument). */
+export function importDocuments(docs: Iterable<{ file: string; text: string | Uint8Array }>): Snapshot {
   const session = createImportSession();
   for (const d of docs) session.addDocument(d.file, d.text);
   return session.finish();

@@ -45,6 +45,11 @@ describe('TextReader', () => {
     const reader = new TextReader();
     expect(readFileSync(big).length).toBeGreaterThan(1 << 20);
     for (const f of [big, small, empty, big, small]) expect(reader.read(f)).toBe(readFileSync(f, 'utf8'));
+    // The bytes the importer is given: exactly the file's, in a view of the one buffer.
+    for (const f of [big, small, empty, big]) expect(Buffer.from(reader.readBytes(f)).equals(readFileSync(f))).toBe(true);
+    const view = reader.readBytes(big);
+    reader.readBytes(small);
+    expect(Buffer.from(view.subarray(0, 13)).toString()).toBe('{"value": []}'); // the next read wrote over it
     reader.release();
     expect(reader.read(small)).toBe('{"value": []}');
   });

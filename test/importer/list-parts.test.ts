@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Snapshot } from '../../core/model/index.ts';
 import { createImportSession } from '../../importer/index.ts';
-import { findListText } from '../../importer/list-text.ts';
+import { ByteSource, findListText } from '../../importer/list-text.ts';
 import { corpusPresent, corpusRoot, fixturesRoot, jsonFilesBelow, repoRoot } from './helpers.ts';
 
 // List documents read in parts (importer/list-text.ts) must give exactly what reading them whole
@@ -18,6 +18,23 @@ function importWith(docs: Doc[], listPartChars?: number): Snapshot {
   return session.finish();
 }
 
+/**
+ * The same documents given as the UTF-8 bytes of their files (as the CLI reads them), all through
+ * one buffer that is overwritten after each document, as the CLI's reader reuses its buffer.
+ */
+function importBytes(docs: { file: string; bytes: Uint8Array }[], listPartChars?: number): Snapshot {
+  const session = createImportSession({ listPartChars });
+  const shared = new Uint8Array(Math.max(1, ...docs.map((d) => d.bytes.length)));
+  for (const d of docs) {
+    shared.set(d.bytes);
+    session.addDocument(d.file, shared.subarray(0, d.bytes.length));
+    shared.fill(0x20);
+  }
+  return session.finish();
+}
+
+const utf8 = (docs: Doc[]) => docs.map((d) => ({ file: d.file, bytes: new Uint8Array(Buffer.from(d.text, 'utf8')) }));
+
 /** The snapshot as JSON, maps as entry lists in their order. */
 function dump(s: Snapshot): string {
   return JSON.stringify(s, (_k, v: unknown) => (v instanceof Map ? [...v.entries()] : v));
@@ -28,6 +45,8 @@ function expectSameInParts(docs: Doc[], chars = 40): void {
   const whole = importWith(docs, 1e9);
   const parts = importWith(docs, chars);
   expect(dump(parts)).toBe(dump(whole));
+  // From bytes: cuts found in the bytes, each item decoded on its own.
+  expect(dump(importBytes(utf8(docs), chars))).toBe(dump(whole));
 }
 
 const id = (type: string, name: string) => `/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/${type}/${name}`;
@@ -73,6 +92,7 @@ describe('list documents read in parts', () => {
       const docs = [first, { file: 'broken.json', text }, { file: 'last.json', text: lines([asg('z'), asg('x')]) }];
       const whole = importWith(docs, 1e9);
       expect(dump(importWith(docs, 40)), text).toBe(dump(whole));
+      expect(dump(importBytes(utf8(docs), 40)), text).toBe(dump(whole));
       // The nextLink document is valid JSON (its list is read whole); the others are reported.
       expect(whole.diagnostics.some((d) => d.file === 'broken.json' && d.code.startsWith('json.')), text).toBe(!text.includes('nextLink'));
     }
@@ -92,6 +112,37 @@ describe('list documents read in parts', () => {
     for (const root of roots) {
       const docs = jsonFilesBelow(root).map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') }));
       expectSameInParts(docs, 64);
+    }
+  });
+
+  it('reads bytes as readFileSync would decode them: byte-order mark, other scripts, invalid sequences, CRLF', () => {
+    const enc = (t: string) => Buffer.from(t, 'utf8');
+    const docs = [
+      // A byte-order mark before a list read in parts.
+      { file: 'bom.json', bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), enc(lines([asg('a'), nsg('n1', 'r1'), asg('b')]))]) },
+      // Names in other scripts and outside the BMP (surrogate pairs in the text).
+      { file: 'names.json', bytes: enc(lines([asg('é-ü'), asg('名前'), asg('a-😀-b'), nsg('n-ñ', 'règle')])) },
+      // Invalid UTF-8 inside item strings: a lone continuation byte, a lead byte cut short before a quote.
+      {
+        file: 'invalid.json',
+        bytes: Buffer.concat([enc(`{"value":[\n${asg('x')},\n{"id":"${id('applicationSecurityGroups', 'bad')}","name":"b`), Buffer.from([0x80]), enc('a'), Buffer.from([0xe2, 0x82]), enc(`","type":"Microsoft.Network/applicationSecurityGroups"},\n${asg('y')}\n]}`)]),
+      },
+      // Windows line ends.
+      { file: 'crlf.json', bytes: enc(lines([asg('c1'), nsg('n9', 'r1'), asg('c2')]).replace(/\n/g, '\r\n')) },
+    ];
+    // readFileSync(file, 'utf8') is Buffer's decoding: what the text path was always given.
+    const asText = docs.map((d) => ({ file: d.file, text: Buffer.from(d.bytes).toString('utf8') }));
+    const whole = importWith(asText, 1e9);
+    expect(whole.applicationSecurityGroups.get(id('applicationSecurityGroups', 'bad').toLowerCase())?.name).toBe('b\ufffda\ufffd');
+    expect(whole.applicationSecurityGroups.get(id('applicationSecurityGroups', 'a-😀-b').toLowerCase())?.source?.jsonPath).toBe('$.value[2]');
+    for (const chars of [1, 40, 1e9]) expect(dump(importBytes(docs, chars)), String(chars)).toBe(dump(whole));
+  });
+
+  it('finds a list in bytes where it finds it in text', () => {
+    const texts = [lines(items), lines(items, false), JSON.stringify({ value: [JSON.parse(asg('a'))] }, null, 2), `{"value":[${asg('a')}]}`, `{"nextLink":"x","value":[\n${asg('a')}]}`, asg('a'), ''];
+    for (const t of texts) {
+      const b = Buffer.from(t, 'utf8');
+      expect(findListText(new ByteSource(b)), t).toEqual(findListText(t));
     }
   });
 });
