@@ -65,13 +65,13 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
   };
 
   return {
-    addDocument(file: string, text: string): void {
+    addDocument(file: string, text: string | Uint8Array): void {
       if (result !== undefined) throw new Error('ImportSession.addDocument called after finish()');
       ctx.file = file;
       store.snap.files.push(file);
       try {
         // Callers outside TypeScript may pass anything: read it as text.
-        const doc: string | Uint8Array = typeof text === 'string' || (text as unknown) instanceof Uint8Array ? text : String(text);
+        const doc = typeof text === 'string' || text instanceof Uint8Array ? text : String(text);
         if (!readInParts(partSource(doc))) {
           const parsed = parseJsonText(typeof doc === 'string' ? doc : decodeUtf8(doc), ctx);
           if (parsed.ok) readDocument(parsed.value, ctx, store);
@@ -113,8 +113,7 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
   };
 }
 
-/** Convenience: import all documents at once. */
-/** Each document read as it is produced (bytes may then share one buffer: see addDocument). */
+/** Convenience: import all documents at once, each read as it is produced (bytes may then share one buffer: see addDocument). */
 export function importDocuments(docs: Iterable<{ file: string; text: string | Uint8Array }>): Snapshot {
   const session = createImportSession();
   for (const d of docs) session.addDocument(d.file, d.text);
