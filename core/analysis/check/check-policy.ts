@@ -147,7 +147,7 @@ export function checkPolicy(dp: DataPlane, policy: Policy): { answer?: PolicyChe
 function groupEndpoints(ctx: FindingsContext, endpoints: Map<string, Endpoint>): { e: Endpoint; members: number }[] {
   const byClass = new Map<string, { e: Endpoint; members: number }>();
   for (const e of [...endpoints.values()].sort((a, b) => cmp(a.vnetId, b.vnetId) || a.ip - b.ip)) {
-    const k = ctx.classByKey.get(`${e.vnetId}|${e.ip}`)?.key ?? `${e.vnetId}|${e.ip}`;
+    const k = ctx.classOf(e)?.key ?? `${e.vnetId}|${e.ip}`;
     const g = byClass.get(k);
     if (g) g.members++;
     else byClass.set(k, { e, members: 1 });

@@ -20,7 +20,7 @@ function footholds(ctx: FindingsContext, exposure: ExposureAnswer | undefined, m
   const seen = new Set<string>();
   const add = (e: Endpoint, why: string) => {
     if (e.kind !== 'nic' || out.length >= max) return;
-    const k = ctx.classByKey.get(`${e.vnetId}|${e.ip}`)?.key ?? `${e.vnetId}|${e.ip}`;
+    const k = ctx.classOf(e)?.key ?? `${e.vnetId}|${e.ip}`;
     if (seen.has(k)) return;
     seen.add(k);
     out.push({ e, why });
