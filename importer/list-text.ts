@@ -16,7 +16,7 @@
 // only the items are ever decoded, one piece at a time: no string of the whole file is made. Such a
 // string (12.5 MB per file at tier L) is a large object in fresh memory that stays until a full
 // collection: `ztpath summary` of L peaked at 495-560 MB reading texts, ~355 MB reading bytes
-// (bench/RESULTS.md, History 2026-11-29 12:00). The cuts are found in the bytes: every character
+// (bench/RESULTS.md, History 2026-11-29 11:20). The cuts are found in the bytes: every character
 // they look at is ASCII, and a UTF-8 sequence never contains an ASCII byte, so decoding between two
 // cuts gives exactly the text between them.
 
