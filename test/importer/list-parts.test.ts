@@ -129,12 +129,17 @@ describe('list documents read in parts', () => {
       },
       // Windows line ends.
       { file: 'crlf.json', bytes: enc(lines([asg('c1'), nsg('n9', 'r1'), asg('c2')]).replace(/\n/g, '\r\n')) },
+      // Not lists: decoded whole, a byte-order mark kept for the parser; a syntax error's line and column.
+      { file: 'one.json', bytes: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), enc(asg('single'))]) },
+      { file: 'bad.json', bytes: enc('{\n  "id": "x",\n  "name": oops\n}') },
     ];
     // readFileSync(file, 'utf8') is Buffer's decoding: what the text path was always given.
     const asText = docs.map((d) => ({ file: d.file, text: Buffer.from(d.bytes).toString('utf8') }));
     const whole = importWith(asText, 1e9);
     expect(whole.applicationSecurityGroups.get(id('applicationSecurityGroups', 'bad').toLowerCase())?.name).toBe('b\ufffda\ufffd');
     expect(whole.applicationSecurityGroups.get(id('applicationSecurityGroups', 'a-😀-b').toLowerCase())?.source?.jsonPath).toBe('$.value[2]');
+    expect(whole.applicationSecurityGroups.has(id('applicationSecurityGroups', 'single').toLowerCase())).toBe(true);
+    expect(whole.diagnostics.filter((d) => d.file === 'bad.json' && d.code.startsWith('json.')).map((d) => d.line)).toEqual([3]);
     for (const chars of [1, 40, 1e9]) expect(dump(importBytes(docs, chars)), String(chars)).toBe(dump(whole));
   });
 
