@@ -1,8 +1,8 @@
 // Input files as bytes or UTF-8 text, read through one buffer that is reused from file to file.
 //
 // readFileSync(file, 'utf8') reads each file into fresh memory and then decodes it into a string,
-// fresh memory too. On the machines ztpath is measured on, memory costs ~4-5 ms per MB the first
-// time it is written (bench/RESULTS.md, "fresh memory"), so the bytes of a 250 MB estate cost as
+// fresh memory too. On some machines ztpath is measured on, memory costs ~4-5 ms per MB the first
+// time it is written (bench/RESULTS.md, "fresh memory"; ~0.6 on others), so the bytes of a 250 MB estate cost as
 // much again as its text. Reading every file into one buffer that grows to the largest file and
 // decoding from there leaves only the text's own memory: tier L read in the CLI's way (each file
 // read, then imported) took 1.29-1.40 s against 1.66-1.73 s with readFileSync, four runs each,

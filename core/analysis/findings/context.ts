@@ -22,7 +22,7 @@ export interface SubnetRange {
 
 export class FindingsContext {
   readonly classes: EndpointClass[];
-  /** Classes by VNet and address (built on first use: only the blast-radius check asks). */
+  /** Classes by VNet and address (built on first use: only the blast-radius footholds and policy checks ask). */
   private classIndex: Map<ResourceId, Map<number, EndpointClass>> | undefined;
   /** Classes by subnet, in address order. */
   readonly classesBySubnet = new Map<ResourceId, EndpointClass[]>();
