@@ -31,6 +31,12 @@ export interface BenchContext {
    * worker leaves them out of the measurement's fresh memory (the reads are not timed either).
    */
   readFaults: number;
+  /**
+   * When the measurement's timed work ended, if it then forces a collection to weigh the heap
+   * (import, compile): the worker counts only the GC pauses before it, so that the phase's GC
+   * figures are its own and not the bench's.
+   */
+  timedUntil?: number;
 }
 
 export interface Measurement {
@@ -141,6 +147,7 @@ const importFiles: Measurement = {
     const snapshot = session.finish();
     importMs += now() - t0;
     ctx.snapshot = snapshot;
+    ctx.timedUntil = now();
     collectGarbage();
     const heapAfterImportMb = mb(process.memoryUsage().heapUsed);
     const diagnostics: Record<string, number> = {};
@@ -190,6 +197,7 @@ const compile: Measurement = {
     const r = ctx.result;
     const compileMs = round(t2 - t0);
     const importCompileMs = (r.importMs ?? Number.NaN) + compileMs;
+    ctx.timedUntil = now();
     collectGarbage();
     const mem = process.memoryUsage();
     return {

@@ -65,6 +65,7 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     await send({ type: 'start', name: m.name });
     await settleHeap();
     ctx.readFaults = 0;
+    ctx.timedUntil = undefined;
     const faults0 = minorFaults();
     const t0 = now();
     await profiler?.begin();
@@ -82,7 +83,8 @@ export async function runTier(job: WorkerJob, send: (m: WorkerMessage) => Promis
     result.phaseMs![m.name] = round(t1 - t0, 1);
     // GC entries are delivered on the event loop: let them arrive, then keep this phase's.
     await new Promise<void>((r) => setTimeout(r, 20));
-    const pauses = gcPauses.filter((g) => g.start >= t0 && g.start <= t1);
+    const gcEnd = ctx.timedUntil ?? t1;
+    const pauses = gcPauses.filter((g) => g.start >= t0 && g.start <= gcEnd);
     result.gc[m.name] = {
       ms: round(pauses.reduce((a, g) => a + g.ms, 0), 1),
       count: pauses.length,
