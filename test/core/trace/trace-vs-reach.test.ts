@@ -80,7 +80,7 @@ describe('trace and reach agree on random flows', () => {
     const docs = readFolderDocuments(sample);
     const plain = checkAgreement(dataPlaneOf(docs, { allowErrors: true }), 6000);
     // The public Service Tags file of the corpus when it is there, else the sample's own (examples/).
-    const tags = existsSync(PUBLIC_SERVICE_TAGS) ? PUBLIC_SERVICE_TAGS : join(sample, '../service-tags/ServiceTags_Public_sample.json');
+    const tags = existsSync(PUBLIC_SERVICE_TAGS) ? PUBLIC_SERVICE_TAGS : join(REPO_ROOT, 'examples/service-tags/ServiceTags_Public_sample.json');
     const tagged = checkAgreement(dataPlaneOf(docs, { allowErrors: true, serviceTagsFile: tags }), 4000);
     // With the fixtures below: more than 10,000 flows checked in all (issue 3).
     expect(plain + tagged).toBeGreaterThanOrEqual(8000);
