@@ -120,17 +120,18 @@ export function countResources(s: Snapshot): number {
  * buffer serves them all (cli/text-reader.ts says why).
  */
 export function readText(file: string, shown: string, reader: TextReader = new TextReader()): string {
-  try {
-    return reader.read(file);
-  } catch (e) {
-    throw new CliError(`cannot read ${shown}: ${describeFsError(e)}`);
-  }
+  return readOrFail(shown, () => reader.read(file));
 }
 
 /** A file's bytes, for the importer (a view of the reader's buffer, valid until its next read). */
 function readBytes(file: string, shown: string, reader: TextReader): Uint8Array {
+  return readOrFail(shown, () => reader.readBytes(file));
+}
+
+/** `read()`, its file-system errors turned into a CliError naming the file as the user gave it. */
+function readOrFail<T>(shown: string, read: () => T): T {
   try {
-    return reader.readBytes(file);
+    return read();
   } catch (e) {
     throw new CliError(`cannot read ${shown}: ${describeFsError(e)}`);
   }
