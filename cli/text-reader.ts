@@ -6,23 +6,27 @@
 // much again as its text. Reading every file into one buffer that grows to the largest file and
 // decoding from there leaves only the text's own memory: tier L read in the CLI's way (each file
 // read, then imported) took 1.29-1.40 s against 1.66-1.73 s with readFileSync, four runs each,
-// alternately. The text is readFileSync's, odd bytes included (invalid sequences become U+FFFD, a
-// byte-order mark is kept): a test compares the two on such files.
+// alternately. The text of a UTF-8 file is readFileSync's, odd bytes included (invalid sequences
+// become U+FFFD, a byte-order mark is kept): a test compares the two on such files.
 //
 // The importer is given the bytes themselves (readBytes) and decodes only the pieces it parses, so
 // the text of a large file is never made at all: see importer/list-text.ts.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { decodeText } from '../importer/index.ts';
 
 const MIN_CAPACITY = 1 << 16;
 
 export class TextReader {
   private buffer: Buffer | undefined;
 
-  /** The file's whole content as UTF-8 text. Errors are those of the fs calls (code ENOENT, EISDIR...). */
+  /**
+   * The file's whole content as text: UTF-8, or UTF-16/UTF-32 when its byte-order mark or its first
+   * bytes say so (importer decodeText: Windows PowerShell writes redirected output as UTF-16LE).
+   * Errors are those of the fs calls (code ENOENT, EISDIR...).
+   */
   read(file: string): string {
-    const bytes = this.readBytes(file);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+    return decodeText(this.readBytes(file));
   }
 
   /**

@@ -4,6 +4,7 @@
 export { createImportSession, importDocuments } from './session.ts';
 export type { ImportSession } from './session.ts';
 export { readServiceTags } from './service-tags.ts';
+export { decodeText } from './text-encoding.ts';
 export { applyChange } from './apply-change.ts';
 export type { ChangeResult } from './apply-change.ts';
 export { EDIT_OPS } from './change-edits.ts';

@@ -18,7 +18,10 @@
 // collection: `ztpath summary` of L peaked at 495-560 MB reading texts, ~355 MB reading bytes
 // (bench/RESULTS.md, History 2026-11-29 11:20). The cuts are found in the bytes: every character
 // they look at is ASCII, and a UTF-8 sequence never contains an ASCII byte, so decoding between two
-// cuts gives exactly the text between them.
+// cuts gives exactly the text between them. Bytes in another encoding (UTF-16 from Windows
+// PowerShell) are decoded whole before they get here (session.ts, text-encoding.ts).
+
+import { decodeUtf8 } from './text-encoding.ts';
 
 /** Where the items of a list document are. */
 export interface ListText {
@@ -64,9 +67,6 @@ export class TextSource implements ListSource {
   }
 }
 
-/** UTF-8 decoding as a file read as text decodes (invalid sequences become U+FFFD; a byte-order mark is kept). */
-const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
-
 export class ByteSource implements ListSource {
   constructor(private readonly bytes: Uint8Array) {}
 
@@ -91,13 +91,8 @@ export class ByteSource implements ListSource {
   }
 
   text(from: number, to: number): string {
-    return UTF8.decode(this.bytes.subarray(from, to));
+    return decodeUtf8(this.bytes.subarray(from, to));
   }
-}
-
-/** The whole text of UTF-8 bytes, as readFileSync(file, 'utf8') gives it. */
-export function decodeUtf8(bytes: Uint8Array): string {
-  return UTF8.decode(bytes);
 }
 
 const VALUE_KEY = '"value"';

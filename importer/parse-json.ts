@@ -44,7 +44,9 @@ export function parseJsonText(text: string, ctx: ImportContext, what = 'file'): 
     hint:
       code === 'UnexpectedEndOfString'
         ? 'a string contains a raw line break or is not closed; escape line breaks as \\n'
-        : 'fix the JSON (a truncated download or a hand edit?) and import again',
+        : AZ_MESSAGE.test(lineAt(t, offset))
+          ? "the file holds az CLI's own messages (WARNING:, ERROR:), which it writes to standard error: redirect only standard output (`az ... > file.json`, without `2>&1`)"
+          : 'fix the JSON (a truncated download or a hand edit?) and import again',
   });
   return { ok: false };
 }
@@ -72,6 +74,16 @@ function explain(code: string): string {
     default:
       return code;
   }
+}
+
+/** A line az CLI writes to standard error (Windows PowerShell 5.1 prefixes what a native command writes there with `az : `). */
+const AZ_MESSAGE = /^\s*(?:az : )?(?:WARNING|ERROR): /;
+
+/** The line that holds a character offset. */
+function lineAt(text: string, offset: number): string {
+  const start = text.lastIndexOf('\n', Math.max(offset - 1, 0)) + 1;
+  const end = text.indexOf('\n', offset);
+  return text.slice(start, end < 0 ? text.length : end);
 }
 
 /** 1-based line and column of a character offset. */

@@ -8,7 +8,8 @@ import { validateSnapshot } from '../core/model/validate.ts';
 import { assembleSnapshot } from './assemble.ts';
 import { ImportContext } from './context.ts';
 import { readDocument, readListDocument } from './envelope.ts';
-import { ByteSource, TextSource, decodeUtf8, findListText, type ListSource } from './list-text.ts';
+import { ByteSource, TextSource, findListText, type ListSource } from './list-text.ts';
+import { decodeAs, decodeUtf8, detectTextEncoding } from './text-encoding.ts';
 import { parseJsonText } from './parse-json.ts';
 import { Store } from './store.ts';
 
@@ -71,7 +72,7 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
       store.snap.files.push(file);
       try {
         // Callers outside TypeScript may pass anything: read it as text.
-        const doc = typeof text === 'string' || text instanceof Uint8Array ? text : String(text);
+        const doc = utf8OrText(typeof text === 'string' || text instanceof Uint8Array ? text : String(text), ctx);
         if (!readInParts(partSource(doc))) {
           const parsed = parseJsonText(typeof doc === 'string' ? doc : decodeUtf8(doc), ctx);
           if (parsed.ok) readDocument(parsed.value, ctx, store);
@@ -111,6 +112,21 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
       return snapshot;
     },
   };
+}
+
+/**
+ * The document as UTF-8 bytes or text: bytes in UTF-16 or UTF-32 (Windows PowerShell's `>` writes
+ * UTF-16LE) are decoded here, whole, with an info saying so (text-encoding.ts).
+ */
+function utf8OrText(doc: string | Uint8Array, ctx: ImportContext): string | Uint8Array {
+  if (typeof doc === 'string') return doc;
+  const encoding = detectTextEncoding(doc);
+  if (encoding === 'utf-8') return doc;
+  const name = encoding.toUpperCase();
+  ctx.report('info', 'json.encoding', `the file is ${name}, not UTF-8; read as ${name}`, {
+    hint: 'JSON files should be UTF-8: Windows PowerShell 5.1 writes `>` and Out-File output as UTF-16LE; use `| Out-File -Encoding utf8` or PowerShell 7',
+  });
+  return decodeAs(doc, encoding);
 }
 
 /** Convenience: import all documents at once, each read as it is produced (bytes may then share one buffer: see addDocument). */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import type { IntentResult, PolicyCheckAnswer, PolicyIssue, PolicyPath } from '../../core/index.ts';
 import { checkPolicy, parsePolicy } from '../../core/index.ts';
+import { decodeText } from '../../importer/index.ts';
 import { type Command, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { loadForCommand, shortName } from '../common.ts';
 import { CliError, type CliIo } from '../io.ts';
@@ -134,10 +135,12 @@ export const checkCommand: Command = {
     const policyArg = requireFlag(this, args, 'policy');
     const abs = path.resolve(io.cwd, policyArg);
     const file = displayPath(io, abs);
-    const text = await readFile(abs, 'utf8').catch((e: unknown) => {
+    const bytes = await readFile(abs).catch((e: unknown) => {
       const code = e instanceof Error && 'code' in e ? String(e.code) : '';
       throw new CliError(`cannot read --policy ${policyArg}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : e instanceof Error ? e.message : String(e)}`);
     });
+    // UTF-8, or UTF-16 as Windows PowerShell writes it (importer/text-encoding.ts).
+    const text = decodeText(bytes);
     const lc = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length) {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataPlane } from '../../core/index.ts';
 import { compile } from '../../core/index.ts';
+import { decodeText } from '../../importer/index.ts';
 import { type Command, JSON_FLAG, type ParsedArgs, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
 import { CliError, type CliIo, usageError } from '../io.ts';
 import { displayPath, loadSnapshot } from '../load-snapshot.ts';
@@ -32,9 +33,10 @@ export async function loadForWeb(c: Command, args: ParsedArgs, io: CliIo, silent
   if (!change) return { dp };
   const abs = path.resolve(io.cwd, change);
   const shown = displayPath(io, abs);
-  const text = await readFile(abs, 'utf8').catch((e: unknown) => {
+  const bytes = await readFile(abs).catch((e: unknown) => {
     throw new CliError(`cannot read --change ${change}: ${e instanceof Error && 'code' in e && e.code === 'ENOENT' ? 'no such file' : String(e)}`);
   });
+  const text = decodeText(bytes);
   const r = applyChangeFile(dp, { file: shown, text });
   if (r.error && !r.after) {
     if (/not available/.test(r.error)) return { dp, whatifNote: r.error, changeFile: { file: shown, text } };

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AZURE_HOST_VIP, CATALOG, INTERNET_SET, cidrsToSet, compile, computeFindings, computeWhatIf, deriveDataPlane, diffSnapshots, formatDiagnostic, setToCidrStrings } from '../../core/index.ts';
 import type { DataPlane, ExposureChange, FindingLike, FindingsOptions, FlowChange, ResourceId, Trace, WhatIfAnswer, WhatIfOptions } from '../../core/index.ts';
-import { applyChange, EDIT_OPS } from '../../importer/index.ts';
+import { applyChange, decodeText, EDIT_OPS } from '../../importer/index.ts';
 import { type Command, type FlagSpec, type ParsedArgs, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { shortName } from '../common.ts';
 import { CliError, type CliIo, usageError } from '../io.ts';
@@ -349,7 +349,7 @@ export const whatifCommand: Command = {
     const shown = displayPath(io, abs);
     let text: string;
     try {
-      text = await readFile(abs, 'utf8');
+      text = decodeText(await readFile(abs));
     } catch (e) {
       const code = e instanceof Error && 'code' in e ? String(e.code) : '';
       throw new CliError(`cannot read --change ${changeArg}: ${code === 'ENOENT' ? 'no such file' : e instanceof Error ? e.message : String(e)}`, { hint: 'see docs/whatif.md for the change file format' });

@@ -11,6 +11,7 @@ import { visit, type JSONPath } from 'jsonc-parser';
 import type { Location, Log, ReportingDescriptor, Result, Region } from 'sarif';
 import type { CatalogEntry, Finding, FindingLocation, FindingsAnswer, IntentResult, PolicyCheckAnswer, Severity } from '../../core/index.ts';
 import { repoUrl } from '../paths.ts';
+import { decodeText } from '../../importer/index.ts';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -147,7 +148,7 @@ export function fileRegionResolver(cwd: string): RegionResolver {
     for (const [file, want] of byFile) {
       let text: string;
       try {
-        text = readFileSync(path.resolve(cwd, file), 'utf8');
+        text = decodeText(readFileSync(path.resolve(cwd, file)));
       } catch {
         files.set(file, null);
         continue;

@@ -71,6 +71,24 @@ describe('json.malformed', () => {
     expect(s.virtualNetworks.size).toBe(1);
     expect(diags(s, 'json.nonstandard')).toEqual([expect.objectContaining({ severity: 'info', file: 'c.json', line: 1, column: 1 })]);
   });
+
+  it("az CLI's own messages redirected into the file (2>&1) get a hint that says so", () => {
+    const json = JSON.stringify({ value: [vnet('v1', ['10.0.0.0/16'])] });
+    const s = importInline(
+      ['before.json', `WARNING: This command is in preview and under development.\n${json}\n`],
+      ['after.json', `${json}\nERROR: (AuthorizationFailed) The client does not have authorization\n`],
+      // Windows PowerShell 5.1 prefixes a native command's standard error with its name.
+      ['ps.json', `az : WARNING: Alias 'x' is deprecated\n${json}`],
+      ['other.json', `oops\n${json}`],
+    );
+    const found = diags(s, 'json.malformed').map((d) => [d.file, d.line, /az CLI's own messages/.test(d.hint ?? '')]);
+    expect(found).toEqual([
+      ['before.json', 1, true],
+      ['after.json', 2, true],
+      ['ps.json', 1, true],
+      ['other.json', 1, false],
+    ]);
+  });
 });
 
 describe('input.unrecognized and input.empty', () => {
