@@ -45,7 +45,21 @@ class SkippedItems {
   count = 0;
   first = -1;
   firstSeen = '';
+  /** A hint about the first, when it is recognisably something else (Azure PowerShell output). */
+  hint: string | undefined;
 }
+
+/**
+ * Azure PowerShell objects (`Get-AzNetworkSecurityGroup | ConvertTo-Json`) name their fields in
+ * PascalCase (`Id`, `Name`, `ResourceGroupName`, `SecurityRules`) and shape them as the PowerShell
+ * module's own classes, not as ARM resources: recognised (among what is not a resource) only to say so.
+ */
+function looksLikeAzPowerShell(v: unknown): boolean {
+  return isObject(v) && isConcreteId(v.Id);
+}
+
+const AZ_POWERSHELL_HINT =
+  'this is Azure PowerShell output (PascalCase fields such as Id and ResourceGroupName), not the ARM shape ztpath reads: export with az CLI (az network ... list -o json), Azure Resource Graph (az graph query) or the REST API';
 
 class DocumentReader {
   constructor(
@@ -119,7 +133,7 @@ class DocumentReader {
       this.unrecognized(path, `${path} has id '${String(v.id).slice(0, 60)}', which is not an ARM resource id`);
       return;
     }
-    this.unrecognized(path, `${path} is ${describeValue(v)}; expected an ARM resource, a list ({value}, {data}, an array), a template or a REST example`);
+    this.unrecognized(path, `${path} is ${describeValue(v)}; expected an ARM resource, a list ({value}, {data}, an array), a template or a REST example`, looksLikeAzPowerShell(v) ? AZ_POWERSHELL_HINT : undefined);
   }
 
   private readRestExample(responses: JsonObject, path: string, depth: number): void {
@@ -182,6 +196,7 @@ class DocumentReader {
       if (skipped.first < 0) {
         skipped.first = i;
         skipped.firstSeen = describeValue(item);
+        if (looksLikeAzPowerShell(item)) skipped.hint = AZ_POWERSHELL_HINT;
       }
     }
   }
@@ -193,6 +208,7 @@ class DocumentReader {
       this.unrecognized(
         first,
         `${skipped.count} of ${total} item${total === 1 ? '' : 's'} in ${path} ${skipped.count === 1 ? 'is' : 'are'} not Azure resources (no ARM id and type); the first, ${first}, is ${skipped.firstSeen}`,
+        skipped.hint,
       );
     }
   }

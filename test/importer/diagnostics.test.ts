@@ -107,6 +107,19 @@ describe('input.unrecognized and input.empty', () => {
     expect(diags(s, 'input.empty')).toEqual([]);
   });
 
+  it('Azure PowerShell objects (Get-Az... | ConvertTo-Json) are named as such, in a list or alone', () => {
+    // The fields Get-AzNetworkSecurityGroup gives: PascalCase, children as PowerShell objects.
+    const ps = { Name: 'nsg-web', ResourceGroupName: 'rg', Location: 'westeurope', Id: `${N}/networkSecurityGroups/nsg-web`, Etag: 'W/"1"', SecurityRules: [], DefaultSecurityRules: [] };
+    const s = importInline(['list.json', [ps, ps]], ['one.json', ps], ['other.json', [{ Name: 'x', Id: 'not-an-arm-id' }]], ['v.json', vnet('v1', ['10.0.0.0/16'])]);
+    const u = diags(s, 'input.unrecognized', 'warning');
+    expect(u.map((d) => [d.file, d.jsonPath, /Azure PowerShell output/.test(d.hint ?? '')])).toEqual([
+      ['list.json', '$[0]', true],
+      ['one.json', '$', true],
+      ['other.json', '$[0]', false],
+    ]);
+    expect(u[0].message).toMatch(/^2 of 2 items in \$ are not Azure resources/);
+  });
+
   it('no resources at all -> input.empty error', () => {
     const s = importInline(['a.json', { value: [] }], ['b.json', []]);
     expect(diags(s, 'input.empty')).toEqual([expect.objectContaining({ severity: 'error', code: 'input.empty' })]);
