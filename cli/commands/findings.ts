@@ -9,7 +9,7 @@ import { loadForCommand, shortName } from '../common.ts';
 import { usageError, type CliIo } from '../io.ts';
 import { stdoutWriter, writeJson } from '../render/json.ts';
 import { renderFindingsJunit } from '../render/junit.ts';
-import { fileRegionResolver, renderFindingsSarif, toolVersion } from '../render/sarif.ts';
+import { fileRegionResolver, githubLimitWarning, renderFindingsSarif, toolVersion, type OmittedFindings } from '../render/sarif.ts';
 import { paint, renderCaveats, renderTable, useColor, type Tone } from '../render/table.ts';
 
 const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
@@ -17,10 +17,10 @@ type Format = (typeof FORMATS)[number];
 
 const TONE: Record<Severity, Tone> = { high: 'bad', medium: 'warn', low: 'dim', info: 'dim' };
 
-export function parseSeverity(verb: string, text: string): Severity {
+export function parseSeverity(verb: string, text: string, flag = '--fail-on'): Severity {
   const t = text.trim().toLowerCase();
   if ((SEVERITIES as readonly string[]).includes(t)) return t as Severity;
-  throw usageError(verb, `--fail-on ${text}: expected one of ${SEVERITIES.join(', ')}`);
+  throw usageError(verb, `${flag} ${text}: expected one of ${SEVERITIES.join(', ')}`);
 }
 
 export function parseFormat<T extends string>(verb: string, text: string | undefined, allowed: readonly T[], json: boolean, dflt: T): T {
@@ -39,10 +39,12 @@ function flowText(f: Finding): string | undefined {
   return `${e.flow.src} -> ${e.flow.dst} ${e.flow.protocol}${e.flow.dstPort !== undefined ? `/${e.flow.dstPort}` : ''}  ${e.disposition ?? ''}${e.path?.length ? `  via ${e.path.join(' > ')}` : ''}`;
 }
 
-export function renderFindingsText(a: FindingsAnswer, color: boolean): string {
+export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: OmittedFindings): string {
   const out: string[] = [];
   const counts = SEVERITIES.map((s) => `${a.counts[s]} ${s}`).join(', ');
-  out.push(`${a.findings.length} finding${a.findings.length === 1 ? '' : 's'}: ${counts}`);
+  const total = a.findings.length + (omitted?.count ?? 0);
+  out.push(`${total} finding${total === 1 ? '' : 's'}: ${counts}`);
+  if (omitted) out.push(`${omitted.count} below ${omitted.belowSeverity} not listed (--min-severity ${omitted.belowSeverity})`);
   if (a.findings.length) {
     out.push('');
     out.push(
@@ -77,7 +79,7 @@ export function renderFindingsText(a: FindingsAnswer, color: boolean): string {
 export const findingsCommand: Command = {
   name: 'findings',
   summary: 'zero-trust findings: exposed management ports, implied trust, missing NSGs, bypassed firewalls, ...',
-  usage: ['findings PATHS... [--format table|json|sarif|junit] [--fail-on high|medium|low|info] [--only IDS] [--blast N]'],
+  usage: ['findings PATHS... [--format table|json|sarif|junit] [--fail-on high|medium|low|info] [--min-severity SEVERITY] [--only IDS] [--blast N]'],
   description: [
     'Runs the findings catalog over the estate. Every finding judges the effective result of',
     'NSGs, routes, firewalls and entry points together, and carries an example flow with the',
@@ -87,7 +89,9 @@ export const findingsCommand: Command = {
     ...CATALOG.map((c) => `  ${c.id.padEnd(28)} ${c.severity.padEnd(6)} ${c.title}`),
     '',
     '--format sarif writes SARIF 2.1.0 for GitHub code scanning; --format junit a JUnit report',
-    '(findings at or above --fail-on, default low, are failures).',
+    '(findings at or above --fail-on, default low, are failures). GitHub rejects a SARIF run of',
+    'more than 25,000 results (and shows the top 5,000): on large estates list fewer with',
+    '--min-severity or --only (a warning on stderr says when it is needed).',
     '',
     'Exit codes: 0 ok (findings are the answer); 1 a finding at or above --fail-on; 2 usage or',
     'input error.',
@@ -96,16 +100,23 @@ export const findingsCommand: Command = {
     { name: 'format', type: 'string', value: 'FORMAT', description: 'table (default), json, sarif or junit' },
     { name: 'fail-on', type: 'string', value: 'SEVERITY', description: 'exit 1 when a finding is at or above this severity: high, medium, low or info' },
     { name: 'blast', type: 'string', value: 'N', description: 'blast-radius ranking from N footholds (default 4; 0 skips it; estates over 2,000 NICs skip it unless given)' },
+    { name: 'min-severity', type: 'string', value: 'SEVERITY', description: 'list only findings at or above this severity (every format; the counts still cover all): high, medium, low or info' },
     { name: 'only', type: 'string', value: 'IDS', description: 'run only these catalog ids (comma-separated), e.g. ZT-EXPOSED-MGMT-PORT,ZT-SUBNET-NO-NSG' },
     { name: 'json', type: 'boolean', description: 'print JSON (the same as --format json)' },
     SERVICE_TAGS_FLAG,
     QUIET_FLAG,
   ],
-  examples: ['findings examples/hub-spoke', 'findings examples/hub-spoke --fail-on high', 'findings examples/hub-spoke --format sarif > findings.sarif'],
+  examples: ['findings examples/hub-spoke', 'findings examples/hub-spoke --fail-on high', 'findings examples/hub-spoke --format sarif --min-severity low > findings.sarif'],
   async run(args, io: CliIo) {
     const format: Format = parseFormat(this.name, stringFlag(args, 'format'), FORMATS, boolFlag(args, 'json'), 'table');
     const failOnText = stringFlag(args, 'fail-on');
     const failOn = failOnText !== undefined ? parseSeverity(this.name, failOnText) : undefined;
+    const minText = stringFlag(args, 'min-severity');
+    const minSeverity = minText !== undefined ? parseSeverity(this.name, minText, '--min-severity') : undefined;
+    // The gate judges what is listed: a --fail-on below --min-severity would fail on findings nobody sees.
+    if (failOn && minSeverity && !severityAtLeast(failOn, minSeverity)) {
+      throw usageError(this.name, `--fail-on ${failOn} is below --min-severity ${minSeverity}: it would fail on findings that are not listed`);
+    }
     const onlyText = stringFlag(args, 'only');
     const only = onlyText?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
     for (const id of only ?? []) if (!CATALOG.some((c) => c.id === id)) throw usageError(this.name, `--only ${id}: not a catalog id (see 'ztpath findings --help')`);
@@ -114,22 +125,26 @@ export const findingsCommand: Command = {
     if (blast !== undefined && Number.isNaN(blast)) throw usageError(this.name, `--blast ${blastText}: expected a number of footholds (0 skips the ranking)`);
     const machine = format !== 'table';
     const { dp, progress } = await loadForCommand(this, { ...args, values: { ...args.values, ...(machine ? { json: true } : {}) } }, io);
-    const answer = progress.step('computing findings', () => computeFindings(dp, { ...(only ? { only } : {}), ...(blast !== undefined ? { blastFootholds: blast } : {}) }));
+    const all = progress.step('computing findings', () => computeFindings(dp, { ...(only ? { only } : {}), ...(blast !== undefined ? { blastFootholds: blast } : {}) }));
+    // --min-severity: the listed findings; the counts stay those of every finding.
+    const answer = minSeverity ? { ...all, findings: all.findings.filter((f) => severityAtLeast(f.severity, minSeverity)) } : all;
+    const omitted: OmittedFindings | undefined = minSeverity ? { belowSeverity: minSeverity, count: all.findings.length - answer.findings.length } : undefined;
     switch (format) {
       case 'json': {
-        const { timings: _t, ...rest } = answer;
-        void _t;
-        await writeJson({ findings: rest.findings, counts: rest.counts, notes: rest.notes, caveats: rest.caveats }, stdoutWriter(io));
+        await writeJson({ findings: answer.findings, counts: answer.counts, ...(omitted ? { omitted } : {}), notes: answer.notes, caveats: answer.caveats }, stdoutWriter(io));
         break;
       }
-      case 'sarif':
-        io.stdout(renderFindingsSarif(answer, CATALOG, toolVersion(), fileRegionResolver(io.cwd)));
+      case 'sarif': {
+        io.stdout(renderFindingsSarif(answer, CATALOG, toolVersion(), fileRegionResolver(io.cwd), omitted));
+        const tooMany = githubLimitWarning(answer.findings.length);
+        if (tooMany && !boolFlag(args, 'quiet')) io.stderr(`ztpath: warning: ${tooMany}\n`);
         break;
+      }
       case 'junit':
         io.stdout(renderFindingsJunit(answer, failOn ?? 'low'));
         break;
       default:
-        io.stdout(renderFindingsText(answer, useColor(io)));
+        io.stdout(renderFindingsText(answer, useColor(io), omitted));
     }
     if (failOn && answer.findings.some((f) => severityAtLeast(f.severity, failOn))) {
       if (!machine && !boolFlag(args, 'quiet')) io.stderr(`ztpath: ${answer.findings.filter((f) => severityAtLeast(f.severity, failOn)).length} finding(s) at or above ${failOn}\n`);

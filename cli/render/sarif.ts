@@ -244,7 +244,26 @@ function baseLog(version: string, rules: ReportingDescriptor[], results: Result[
   };
 }
 
-export function renderFindingsSarif(answer: FindingsAnswer, catalog: readonly CatalogEntry[], version: string, regions: RegionResolver): string {
+/** Findings left out of a report at the user's request (--min-severity): below which severity, and how many. */
+export interface OmittedFindings {
+  belowSeverity: Severity;
+  count: number;
+}
+
+/**
+ * GitHub code scanning rejects a run of more than 25,000 results, and shows the top 5,000 by
+ * severity (docs.github.com, code scanning, "SARIF results exceed limit"; 10 MB gzip-compressed is
+ * the other hard limit).
+ */
+export const GITHUB_MAX_RESULTS = 25_000;
+
+/** The warning for a SARIF run GitHub would reject, if it is one. */
+export function githubLimitWarning(results: number): string | undefined {
+  if (results <= GITHUB_MAX_RESULTS) return undefined;
+  return `the SARIF holds ${results.toLocaleString('en-US')} results; GitHub code scanning rejects a run of more than ${GITHUB_MAX_RESULTS.toLocaleString('en-US')} (and shows the top 5,000): list fewer with --min-severity or --only`;
+}
+
+export function renderFindingsSarif(answer: FindingsAnswer, catalog: readonly CatalogEntry[], version: string, regions: RegionResolver, omitted?: OmittedFindings): string {
   regions.prefetch?.(
     answer.findings.flatMap((f) => [f.location, ...f.related.map((r) => r.location)].filter((l): l is FindingLocation => l !== undefined)),
   );
@@ -260,7 +279,7 @@ export function renderFindingsSarif(answer: FindingsAnswer, catalog: readonly Ca
     partialFingerprints: { 'ztpathFinding/v1': fingerprint(f.fingerprint) },
     properties: { severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity], resource: f.resource, ...(f.location ? { jsonPath: f.location.jsonPath } : {}), fix: f.fix, evidence: f.evidence },
   }));
-  return JSON.stringify(baseLog(version, rules, results, { counts: answer.counts, notes: answer.notes, caveats: answer.caveats }), null, 2) + '\n';
+  return JSON.stringify(baseLog(version, rules, results, { counts: answer.counts, ...(omitted ? { omitted } : {}), notes: answer.notes, caveats: answer.caveats }), null, 2) + '\n';
 }
 
 const POLICY_RULES: CatalogEntry[] = [

@@ -3,9 +3,10 @@
 // exit codes with --fail-on, and usage errors.
 // Regenerate the golden files with: UPDATE_GOLDEN=1 npx vitest run test/cli/findings.test.ts
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SAMPLE, repoPath, run } from './helpers.ts';
 
 const GOLDEN = repoPath('test', 'cli', 'golden');
@@ -73,6 +74,33 @@ describe.skipIf(!existsSync(repoPath(SAMPLE)))('ztpath findings on examples/hub-
     }
   });
 
+  it('--min-severity lists only findings at or above it, in every format; the counts still cover all', async () => {
+    const full = JSON.parse((await run(['findings', SAMPLE, '--json'])).stdout) as { findings: { id: string; severity: string; fingerprint: string }[]; counts: Record<string, number> };
+    const atLeastMedium = full.findings.filter((f) => f.severity === 'high' || f.severity === 'medium');
+    const j = await run(['findings', SAMPLE, '--json', '--min-severity', 'medium']);
+    expect(j.code).toBe(0);
+    const parsed = JSON.parse(j.stdout) as { findings: { fingerprint: string }[]; counts: Record<string, number>; omitted: unknown };
+    expect(parsed.findings.map((f) => f.fingerprint)).toEqual(atLeastMedium.map((f) => f.fingerprint));
+    expect(parsed.counts).toEqual(full.counts);
+    expect(parsed.omitted).toEqual({ belowSeverity: 'medium', count: full.findings.length - atLeastMedium.length });
+    // The same findings, in the same order, in the other formats.
+    const sarif = JSON.parse((await run(['findings', SAMPLE, '--format', 'sarif', '--min-severity', 'medium'])).stdout) as { runs: { results: { ruleId: string; level: string }[]; properties: { omitted: unknown } }[] };
+    expect(sarif.runs[0].results.map((r) => r.ruleId)).toEqual(atLeastMedium.map((f) => f.id));
+    expect(sarif.runs[0].properties.omitted).toEqual(parsed.omitted);
+    const junit = (await run(['findings', SAMPLE, '--format', 'junit', '--min-severity', 'medium'])).stdout;
+    expect(junit.match(/<testcase /g)).toHaveLength(atLeastMedium.length);
+    const text = (await run(['findings', SAMPLE, '--min-severity', 'high'])).stdout;
+    expect(text).toContain(`${full.findings.length} findings: 5 high, 4 medium, 7 low, 4 info\n${full.findings.length - 5} below high not listed (--min-severity high)\n`);
+    expect(text.match(/^\d+\. \[high\]/gm)).toHaveLength(5);
+    // The gate judges the listed findings, so it may not sit below them.
+    const gate = await run(['findings', SAMPLE, '--min-severity', 'medium', '--fail-on', 'high']);
+    expect(gate.code).toBe(1);
+    const below = await run(['findings', SAMPLE, '--min-severity', 'low', '--fail-on', 'info']);
+    expect(below.code).toBe(2);
+    expect(below.stderr).toContain('--fail-on info is below --min-severity low');
+    expect((await run(['findings', SAMPLE, '--min-severity', 'severe'])).stderr).toContain('--min-severity severe: expected one of high, medium, low, info');
+  });
+
   it('--blast 0 skips the blast-radius ranking, with a note', async () => {
     const r = await run(['findings', SAMPLE, '--blast', '0', '--json']);
     const j = JSON.parse(r.stdout) as { findings: { id: string }[]; notes: string[] };
@@ -85,4 +113,38 @@ describe.skipIf(!existsSync(repoPath(SAMPLE)))('ztpath findings on examples/hub-
     expect(r.code).toBe(0);
     for (const id of ['ZT-EXPOSED-MGMT-PORT', 'ZT-IMPLIED-TRUST', 'ZT-SHADOWED-RULE', '--fail-on', '--format']) expect(r.stdout).toContain(id);
   });
+});
+
+describe('a SARIF run larger than GitHub code scanning accepts', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-many-findings-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // 251 subnets, each behind its own NSG whose 100 port rules repeat an allow-all above them:
+  // 25,100 redundant rules, one finding each.
+  function writeEstate(): void {
+    const rg = '/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network';
+    const vnetId = `${rg}/virtualNetworks/vnet1`;
+    const nsgs = Array.from({ length: 251 }, (_, n) => {
+      const id = `${rg}/networkSecurityGroups/nsg-${n}`;
+      const rule = (name: string, priority: number, protocol: string, source: string, port: string) => ({
+        id: `${id}/securityRules/${name}`,
+        name,
+        properties: { priority, direction: 'Inbound', access: 'Allow', protocol, sourceAddressPrefix: source, sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: port },
+      });
+      const rules = [rule('allow-all', 100, '*', '*', '*'), ...Array.from({ length: 100 }, (_, k) => rule(`port-${k}`, 200 + k, 'Tcp', '10.0.0.0/8', String(1000 + k)))];
+      return { id, name: `nsg-${n}`, type: 'Microsoft.Network/networkSecurityGroups', location: 'westeurope', properties: { securityRules: rules } };
+    });
+    const subnets = nsgs.map((nsg, n) => ({ id: `${vnetId}/subnets/s${n}`, name: `s${n}`, properties: { addressPrefix: `10.${n >> 8}.${n & 255}.0/24`, networkSecurityGroup: { id: nsg.id } } }));
+    const vnet = { id: vnetId, name: 'vnet1', type: 'Microsoft.Network/virtualNetworks', location: 'westeurope', properties: { addressSpace: { addressPrefixes: ['10.0.0.0/8'] }, subnets } };
+    writeFileSync(path.join(dir, 'estate.json'), JSON.stringify({ value: [vnet, ...nsgs] }));
+  }
+
+  it('warns on stderr that GitHub would reject it (not under --quiet); the SARIF is still written', async () => {
+    writeEstate();
+    const r = await run(['findings', dir, '--format', 'sarif', '--only', 'ZT-REDUNDANT-RULE']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/"ruleId": "ZT-REDUNDANT-RULE"/g)).toHaveLength(25_100);
+    expect(r.stderr).toBe('ztpath: warning: the SARIF holds 25,100 results; GitHub code scanning rejects a run of more than 25,000 (and shows the top 5,000): list fewer with --min-severity or --only\n');
+    expect((await run(['findings', dir, '--format', 'sarif', '--only', 'ZT-REDUNDANT-RULE', '--quiet'])).stderr).toBe('');
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Log, Region } from 'sarif';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileRegionResolver, parseJsonPath } from '../../cli/render/sarif.ts';
+import { GITHUB_MAX_RESULTS, fileRegionResolver, githubLimitWarning, parseJsonPath } from '../../cli/render/sarif.ts';
 import { SAMPLE, repoPath, run } from './helpers.ts';
 
 async function sarif(argv: string[]): Promise<{ log: Log; text: string }> {
@@ -120,6 +120,17 @@ describe.skipIf(!sampleExists || !bin)('Microsoft SARIF Multitool validation', (
     const v = JSON.parse(readFileSync(output, 'utf8')) as Log;
     const problems = (v.runs[0].results ?? []).map((x) => `${x.ruleId} ${x.level} ${JSON.stringify(x.message)}`);
     expect(problems).toEqual([]);
+  });
+});
+
+describe("GitHub code scanning's limit on results", () => {
+  // docs.github.com, "SARIF results exceed limit": more than 25,000 results in a run are rejected.
+  it('warns above 25,000 results per run, not at it', () => {
+    expect(GITHUB_MAX_RESULTS).toBe(25_000);
+    expect(githubLimitWarning(25_000)).toBeUndefined();
+    expect(githubLimitWarning(96_720)).toBe(
+      'the SARIF holds 96,720 results; GitHub code scanning rejects a run of more than 25,000 (and shows the top 5,000): list fewer with --min-severity or --only',
+    );
   });
 });
 
