@@ -18,6 +18,11 @@ export const CAVEATS = {
   serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },
   peCustomRoute: { code: 'route.private-endpoint-override', message: 'Private endpoint /32 routes are invalidated by user routes covering them only when route-table network policies are enabled (rule 11.5, A15).' },
   serviceEndpointPrefixes: { code: 'route.service-endpoint-prefixes', message: 'Service endpoint route prefixes come from the service tags; without --service-tags they are shown by tag name only.' },
+  serviceEndpointPolicy: {
+    code: 'route.service-endpoint-policy',
+    message:
+      'The source subnet has service endpoint policies, which are not evaluated: Azure lets its traffic over the Microsoft.Storage service endpoint reach only the storage accounts they list (https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoint-policies-overview), so Azure may deny what this answer allows.',
+  },
 } as const satisfies Record<string, Caveat>;
 
 /** A caveat collector that keeps each code once. */

@@ -55,6 +55,12 @@ export interface Subnet extends ResourceBase {
   routeTableId?: ResourceId;
   natGatewayId?: ResourceId;
   serviceEndpoints: ServiceEndpoint[];
+  /**
+   * `serviceEndpointPolicies`, when the subnet has any: they limit its Microsoft.Storage service
+   * endpoint traffic to the storage accounts they list. Not evaluated; answers that rely on that
+   * traffic say so (CAVEATS.serviceEndpointPolicy).
+   */
+  serviceEndpointPolicyIds?: ResourceId[];
   privateEndpointNetworkPolicies: PrivateEndpointNetworkPolicies;
   /** `defaultOutboundAccess`; undefined means the platform default (true), see rule 14.4. */
   defaultOutboundAccess?: boolean;

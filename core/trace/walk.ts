@@ -587,6 +587,8 @@ function toServiceEndpoint(ctx: WalkContext, st: WalkState, pos: Position): Outc
     withStep(cur, { kind: 'note', detail: 'sent to an Azure service over its service endpoint; the service is not in the input' });
     return [end(cur, 'EXITS_NETWORK', null)];
   }
+  // Service endpoint policies filter this traffic by storage account; they are not evaluated.
+  if (ctx.dp.snapshot.subnets.get(pos.subnetId)?.serviceEndpointPolicyIds?.length) ctx.caveats.add(CAVEATS.serviceEndpointPolicy);
   return atStorage(ctx, st, ctx.target.account, { via: 'serviceEndpoint', subnetId: pos.subnetId });
 }
 

@@ -91,6 +91,7 @@ function buildSubnet(c: Fields, who: ChildIdentity, vnetId: ResourceId): Subnet 
     const name = d.str('serviceName');
     if (name !== undefined) delegations.push(name);
   });
+  const policies = c.refs('serviceEndpointPolicies', true);
   const pePolicyText = c.str('privateEndpointNetworkPolicies');
   let pePolicy = matchEnum(pePolicyText, PE_POLICIES);
   if (pePolicy === undefined) {
@@ -113,6 +114,7 @@ function buildSubnet(c: Fields, who: ChildIdentity, vnetId: ResourceId): Subnet 
     routeTableId: c.ref('routeTable'),
     natGatewayId: c.ref('natGateway'),
     serviceEndpoints,
+    ...(policies.length > 0 ? { serviceEndpointPolicyIds: policies } : {}),
     privateEndpointNetworkPolicies: pePolicy,
     defaultOutboundAccess: c.optBool('defaultOutboundAccess'),
     delegations,

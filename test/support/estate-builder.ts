@@ -23,6 +23,8 @@ export interface SubnetSpec {
   nsg?: string;
   routeTable?: string;
   serviceEndpoints?: { service: string; locations?: string[] }[];
+  /** Names of Microsoft.Network/serviceEndpointPolicies associated with the subnet. */
+  serviceEndpointPolicies?: string[];
   privateEndpointNetworkPolicies?: string;
   defaultOutboundAccess?: boolean;
   natGateway?: string;
@@ -66,6 +68,7 @@ export class EstateBuilder {
             ...(s.routeTable ? { routeTable: { id: this.id('Microsoft.Network/routeTables', s.routeTable) } } : {}),
             ...(s.natGateway ? { natGateway: { id: this.id('Microsoft.Network/natGateways', s.natGateway) } } : {}),
             ...(s.serviceEndpoints ? { serviceEndpoints: s.serviceEndpoints.map((e) => ({ service: e.service, locations: e.locations ?? [this.location] })) } : {}),
+            ...(s.serviceEndpointPolicies ? { serviceEndpointPolicies: s.serviceEndpointPolicies.map((p) => ({ id: this.id('Microsoft.Network/serviceEndpointPolicies', p) })) } : {}),
             privateEndpointNetworkPolicies: s.privateEndpointNetworkPolicies ?? 'Disabled',
             ...(s.defaultOutboundAccess !== undefined ? { defaultOutboundAccess: s.defaultOutboundAccess } : {}),
           },

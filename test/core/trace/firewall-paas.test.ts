@@ -1,10 +1,10 @@
 // Azure Firewall rule processing (rules 12.1-12.9) and PaaS access (rules 10.x, 11.x) on the path.
 
 import { describe, expect, it } from 'vitest';
-import { evaluateFirewall, PROTOCOL_NUMBERS } from '../../../core/index.ts';
+import { computeBlastRadius, evaluateFirewall, PROTOCOL_NUMBERS } from '../../../core/index.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf, ip } from '../../support/load.ts';
-import { path, reach, trace } from './helpers.ts';
+import { path, reach, ref, trace } from './helpers.ts';
 
 const net = (name: string, priority: number, action: 'Allow' | 'Deny', rules: { name: string; protocols: string[]; src: string[]; dst: string[]; ports: string[] }[]) => ({
   ruleCollectionType: 'FirewallPolicyFilterRuleCollection',
@@ -142,6 +142,29 @@ describe('PaaS: storage accounts (rules 10.x, 11.x)', () => {
     expect(trace(dp, 'plain-nic', 'stacct', 'Tcp', 443).disposition).toBe('ACCEPTED');
     expect(trace(dp, 'internet', 'stacct', 'Tcp', 443).disposition).toBe('ACCEPTED');
     expect(trace(dp, 'internet', 'stacct', 'Tcp', 22).disposition).toBe('DENIED_BY_SERVICE');
+  });
+
+  it('service endpoint policies are not evaluated: an answer over the service endpoint of a subnet with one says so', () => {
+    const b = new EstateBuilder()
+      .vnet('v', ['10.0.0.0/16'], [
+        { name: 'se', prefix: '10.0.1.0/24', serviceEndpoints: [{ service: 'Microsoft.Storage' }] },
+        { name: 'sep', prefix: '10.0.2.0/24', serviceEndpoints: [{ service: 'Microsoft.Storage' }], serviceEndpointPolicies: ['sep-only-backups'] },
+      ])
+      .storageAccount('stacct', { defaultAction: 'Deny', vnetRules: ['v/se', 'v/sep'] })
+      .nic('se-nic', { subnet: 'v/se', ip: '10.0.1.4' })
+      .nic('sep-nic', { subnet: 'v/sep', ip: '10.0.2.4' });
+    const dp = dataPlaneOf(b.documents());
+    expect(dp.snapshot.subnets.get(b.subnetId('v', 'sep').toLowerCase())?.serviceEndpointPolicyIds).toEqual([b.id('Microsoft.Network/serviceEndpointPolicies', 'sep-only-backups').toLowerCase()]);
+    const withPolicy = trace(dp, 'sep-nic', 'stacct', 'Tcp', 443);
+    expect(withPolicy.disposition).toBe('ACCEPTED');
+    expect(withPolicy.caveats.map((c) => c.code)).toContain('route.service-endpoint-policy');
+    const without = trace(dp, 'se-nic', 'stacct', 'Tcp', 443);
+    expect(without.disposition).toBe('ACCEPTED');
+    expect(without.caveats.map((c) => c.code)).not.toContain('route.service-endpoint-policy');
+    // Blast radius names the storage account reached over that service endpoint, with the caveat.
+    const blast = computeBlastRadius(dp, { from: ref(dp, 'sep-nic') });
+    expect(blast.reached.find((r) => r.kind === 'storageAccount')).toMatchObject({ name: 'stacct', via: 'serviceEndpoint' });
+    expect(blast.caveats.map((c) => c.code)).toContain('route.service-endpoint-policy');
   });
 
   it('10.7/11: a private endpoint grants access even when public access is disabled', () => {
