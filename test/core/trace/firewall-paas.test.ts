@@ -161,6 +161,7 @@ describe('PaaS: storage accounts (rules 10.x, 11.x)', () => {
     const without = trace(dp, 'se-nic', 'stacct', 'Tcp', 443);
     expect(without.disposition).toBe('ACCEPTED');
     expect(without.caveats.map((c) => c.code)).not.toContain('route.service-endpoint-policy');
+    expect(reach(dp, 'sep-nic', 'stacct').caveats.map((c) => c.code)).toContain('route.service-endpoint-policy');
     // Blast radius names the storage account reached over that service endpoint, with the caveat.
     const blast = computeBlastRadius(dp, { from: ref(dp, 'sep-nic') });
     expect(blast.reached.find((r) => r.kind === 'storageAccount')).toMatchObject({ name: 'stacct', via: 'serviceEndpoint' });
