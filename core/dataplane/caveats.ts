@@ -18,6 +18,11 @@ export const CAVEATS = {
   serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },
   peCustomRoute: { code: 'route.private-endpoint-override', message: 'Private endpoint /32 routes are invalidated by user routes covering them only when route-table network policies are enabled (rule 11.5, A15).' },
   serviceEndpointPrefixes: { code: 'route.service-endpoint-prefixes', message: 'Service endpoint route prefixes come from the service tags; without --service-tags they are shown by tag name only.' },
+  subnetPeering: {
+    code: 'peering.subnet-peering',
+    message:
+      'A peering of only some subnets (peerCompleteVnets false) or of IPv6 only (enableOnlyIPv6Peering) is treated as peering the complete VNets: Azure routes only the listed subnets (https://learn.microsoft.com/azure/virtual-network/how-to-configure-subnet-peering), and no IPv4 for an IPv6-only peering, so Azure may not carry what this answer shows.',
+  },
   serviceEndpointPolicy: {
     code: 'route.service-endpoint-policy',
     message:

@@ -80,6 +80,12 @@ export interface VirtualNetworkPeering extends ResourceBase {
   allowGatewayTransit: boolean;
   useRemoteGateways: boolean;
   peeringState: PeeringState;
+  /**
+   * Subnet peering (`peerCompleteVnets: false`: only the listed subnets take part) or IPv6-only
+   * peering (`enableOnlyIPv6Peering`), when the peering is one. Not evaluated: the peering is
+   * treated as peering the complete VNets, and answers that use it say so (CAVEATS.subnetPeering).
+   */
+  subnetPeering?: { localSubnetNames: string[]; remoteSubnetNames: string[]; ipv6Only: boolean };
 }
 
 export interface IpConfiguration {

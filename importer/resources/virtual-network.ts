@@ -158,5 +158,14 @@ function buildPeering(c: Fields, who: ChildIdentity, vnetId: ResourceId): Virtua
     allowGatewayTransit: c.bool('allowGatewayTransit', false),
     useRemoteGateways: c.bool('useRemoteGateways', false),
     peeringState,
+    ...subnetPeering(c),
   };
+}
+
+/** Subnet peering and IPv6-only peering: kept to be named in caveats (see VirtualNetworkPeering.subnetPeering). */
+function subnetPeering(c: Fields): Pick<VirtualNetworkPeering, 'subnetPeering'> {
+  const complete = c.bool('peerCompleteVnets', true);
+  const ipv6Only = c.bool('enableOnlyIPv6Peering', false);
+  if (complete && !ipv6Only) return {};
+  return { subnetPeering: { localSubnetNames: c.strList('localSubnetNames').slice(), remoteSubnetNames: c.strList('remoteSubnetNames').slice(), ipv6Only } };
 }

@@ -144,6 +144,30 @@ describe('peering routes (rules 8.1, 8.2, 8.4)', () => {
     const dp = dataPlaneOf(b.documents());
     expect(routes(dp, b.subnetId('hub', 's')).some((x) => x.startsWith('Default Active 10.1.0.0/16'))).toBe(false);
   });
+
+  it('subnet peering and IPv6-only peering are not evaluated: treated as complete, with a caveat wherever their routes are', () => {
+    const codes = (dp: DataPlane, subnetId: string) => computeEffectiveRoutesView(dp, subnetId.toLowerCase()).caveats.map((c) => c.code);
+    const plain = dataPlaneOf(hubSpoke().documents());
+    expect(codes(plain, hubSpoke().subnetId('hub', 's'))).not.toContain('peering.subnet-peering');
+    for (const flags of [{ peerCompleteVnets: false, localSubnetNames: ['s'], remoteSubnetNames: ['s'] }, { enableOnlyIPv6Peering: true }]) {
+      const b = new EstateBuilder()
+        .vnet('a', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24' }])
+        .vnet('b', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
+        .vnet('c', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
+        .peer('a', 'b', flags, flags)
+        .peer('a', 'c');
+      const dp = dataPlaneOf(b.documents());
+      const peering = [...dp.snapshot.peerings.values()].find((p) => p.vnetId === b.id('Microsoft.Network/virtualNetworks', 'a').toLowerCase() && p.remoteVnetId.endsWith('/b'));
+      expect(peering?.subnetPeering, JSON.stringify(flags)).toEqual(
+        'peerCompleteVnets' in flags ? { localSubnetNames: ['s'], remoteSubnetNames: ['s'], ipv6Only: false } : { localSubnetNames: [], remoteSubnetNames: [], ipv6Only: true },
+      );
+      // The routes stay those of a complete peering; both VNets of the pair say so, a third does not.
+      expect(routes(dp, b.subnetId('a', 's'))).toContain('Default Active 10.1.0.0/16 VNetPeering');
+      expect(codes(dp, b.subnetId('a', 's'))).toContain('peering.subnet-peering');
+      expect(codes(dp, b.subnetId('b', 's'))).toContain('peering.subnet-peering');
+      expect(codes(dp, b.subnetId('c', 's'))).not.toContain('peering.subnet-peering');
+    }
+  });
 });
 
 describe('gateway routes (rules 9.1, 6.9, 8.7, 7.3)', () => {
