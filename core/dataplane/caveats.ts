@@ -18,6 +18,11 @@ export const CAVEATS = {
   serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },
   peCustomRoute: { code: 'route.private-endpoint-override', message: 'Private endpoint /32 routes are invalidated by user routes covering them only when route-table network policies are enabled (rule 11.5, A15).' },
   serviceEndpointPrefixes: { code: 'route.service-endpoint-prefixes', message: 'Service endpoint route prefixes come from the service tags; without --service-tags they are shown by tag name only.' },
+  remoteGatewaysUnknown: {
+    code: 'peering.remote-gateways-unknown',
+    message:
+      "The VNet uses the gateways of a peered VNet that is not in the input (a hub not exported, or a Virtual WAN hub, which ztpath does not model): the routes they give it (on-premises, other spokes) are unknown, so destinations reached only through them show as unreachable.",
+  },
   subnetPeering: {
     code: 'peering.subnet-peering',
     message:

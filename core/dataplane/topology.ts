@@ -133,6 +133,9 @@ export function buildTopology(snapshot: Snapshot): Topology {
       else {
         connected = isConnected(local);
         if (connected) caveats.push(CAVEATS.peeringRemoteMissing);
+        // Rule 8.7: a VNet that uses the remote VNet's gateways learns their routes, and a Virtual
+        // WAN hub's routes to the other spokes the same way; neither is in the input here.
+        if (connected && local.useRemoteGateways) caveats.push(CAVEATS.remoteGatewaysUnknown);
       }
       peers.push({
         local,

@@ -205,6 +205,24 @@ describe('gateway routes (rules 9.1, 6.9, 8.7, 7.3)', () => {
     }
   });
 
+  it('8.7: a spoke that uses the gateways of a hub not in the input (or a Virtual WAN hub) says that routes it learns are unknown', () => {
+    const b = new EstateBuilder()
+      .vnet('hub', ['10.0.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.0.255.0/27' }])
+      .vnet('spoke', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
+      .vnet('other', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
+      .peer('hub', 'spoke', { allowGatewayTransit: true }, { useRemoteGateways: true })
+      .peer('hub', 'other');
+    // The hub is left out of the export, as a Virtual WAN hub's VNet always is.
+    const hubId = b.id('Microsoft.Network/virtualNetworks', 'hub');
+    const docs = [{ file: 'estate.json', text: JSON.stringify({ value: b.resources.filter((r) => r.id !== hubId) }) }];
+    const dp = dataPlaneOf(docs, { allowErrors: true });
+    const codes = (vnet: string) => computeEffectiveRoutesView(dp, b.subnetId(vnet, 's').toLowerCase()).caveats.map((c) => c.code);
+    expect(codes('spoke')).toEqual(expect.arrayContaining(['peering.remote-missing', 'peering.remote-gateways-unknown']));
+    // A spoke peered to the missing hub without using its gateways learns nothing through them.
+    expect(codes('other')).toContain('peering.remote-missing');
+    expect(codes('other')).not.toContain('peering.remote-gateways-unknown');
+  });
+
   it('6.9: disableBgpRoutePropagation removes gateway routes from the subnet', () => {
     const b = hubWithVpn({ disableBgp: true });
     const dp = dataPlaneOf(b.documents());
