@@ -18,6 +18,11 @@ export const CAVEATS = {
   serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },
   peCustomRoute: { code: 'route.private-endpoint-override', message: 'Private endpoint /32 routes are invalidated by user routes covering them only when route-table network policies are enabled (rule 11.5, A15).' },
   serviceEndpointPrefixes: { code: 'route.service-endpoint-prefixes', message: 'Service endpoint route prefixes come from the service tags; without --service-tags they are shown by tag name only.' },
+  networkManager: {
+    code: 'avnm.not-modelled',
+    message:
+      'The input holds Azure Virtual Network Manager resources, which are not modelled: its security admin rules are evaluated before NSGs and can deny or always allow traffic, and its connectivity configurations connect VNets without peerings (https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins), so Azure may decide differently from this answer.',
+  },
   remoteGatewaysUnknown: {
     code: 'peering.remote-gateways-unknown',
     message:

@@ -117,8 +117,12 @@ export function buildTopology(snapshot: Snapshot): Topology {
     gatewaysByVnet.set(g.vnetId, list);
   }
 
+  // Azure Virtual Network Manager: its security admin rules are evaluated before NSGs and its
+  // connectivity configurations connect VNets without peerings. Not modelled; named when the input
+  // holds any of its resources (they are listed as unsupported).
+  const networkManager = snapshot.unsupported.some((u) => u.type.toLowerCase().startsWith('microsoft.network/networkmanagers'));
   for (const vnet of snapshot.virtualNetworks.values()) {
-    const caveats: Caveat[] = [];
+    const caveats: Caveat[] = networkManager ? [CAVEATS.networkManager] : [];
     const peers: PeerLink[] = [];
     for (const pid of vnet.peeringIds) {
       const local = snapshot.peerings.get(pid);

@@ -145,6 +145,22 @@ describe('peering routes (rules 8.1, 8.2, 8.4)', () => {
     expect(routes(dp, b.subnetId('hub', 's')).some((x) => x.startsWith('Default Active 10.1.0.0/16'))).toBe(false);
   });
 
+  it('Azure Virtual Network Manager resources in the input (listed as unsupported) are named in every answer: admin rules and connected groups are not modelled', () => {
+    const b = hubSpoke();
+    const codes = (docs: { file: string; text: string }[]) => computeEffectiveRoutesView(dataPlaneOf(docs), b.subnetId('spoke1', 's').toLowerCase()).caveats.map((c) => c.code);
+    expect(codes(b.documents())).not.toContain('avnm.not-modelled');
+    const rule = {
+      id: `/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-avnm/providers/Microsoft.Network/networkManagers/avnm/securityAdminConfigurations/guardrails/ruleCollections/deny-mgmt/rules/deny-rdp`,
+      name: 'deny-rdp',
+      type: 'Microsoft.Network/networkManagers/securityAdminConfigurations/ruleCollections/rules',
+      kind: 'Custom',
+      properties: { access: 'Deny', direction: 'Inbound', priority: 10, protocol: 'Tcp', destinationPortRanges: ['3389'] },
+    };
+    const docs = [...b.documents(), { file: 'avnm.json', text: JSON.stringify({ value: [rule] }) }];
+    expect(dataPlaneOf(docs).snapshot.unsupported.map((u) => u.type)).toEqual([rule.type]);
+    expect(codes(docs)).toContain('avnm.not-modelled');
+  });
+
   it('subnet peering and IPv6-only peering are not evaluated: treated as complete, with a caveat wherever their routes are', () => {
     const codes = (dp: DataPlane, subnetId: string) => computeEffectiveRoutesView(dp, subnetId.toLowerCase()).caveats.map((c) => c.code);
     const plain = dataPlaneOf(hubSpoke().documents());
