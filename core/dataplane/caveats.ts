@@ -18,6 +18,11 @@ export const CAVEATS = {
   serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },
   peCustomRoute: { code: 'route.private-endpoint-override', message: 'Private endpoint /32 routes are invalidated by user routes covering them only when route-table network policies are enabled (rule 11.5, A15).' },
   serviceEndpointPrefixes: { code: 'route.service-endpoint-prefixes', message: 'Service endpoint route prefixes come from the service tags; without --service-tags they are shown by tag name only.' },
+  routeServer: {
+    code: 'route-server.bgp-unknown',
+    message:
+      'Azure Route Server (a RouteServerSubnet in this VNet or in the VNet whose gateways it uses) programs routes it learns from appliances over BGP; exports do not hold them, so they are missing from these routes (https://learn.microsoft.com/azure/route-server/overview).',
+  },
   networkManager: {
     code: 'avnm.not-modelled',
     message:

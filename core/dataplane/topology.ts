@@ -163,6 +163,19 @@ export function buildTopology(snapshot: Snapshot): Topology {
     });
   }
 
+  // Azure Route Server lives in a subnet named RouteServerSubnet and programs the routes it learns
+  // from appliances over BGP into its VNet and into peered VNets that use its gateways
+  // (https://learn.microsoft.com/azure/route-server/overview); exports do not hold them.
+  const routeServerVnets = new Set<ResourceId>();
+  for (const v of snapshot.virtualNetworks.values()) {
+    if (v.subnetIds.some((id) => id.endsWith('/subnets/routeserversubnet'))) routeServerVnets.add(v.id);
+  }
+  for (const info of vnets.values()) {
+    if (routeServerVnets.has(info.id) || info.peers.some((p) => p.connected && p.local.useRemoteGateways && routeServerVnets.has(p.remoteVnetId))) {
+      info.caveats.push(CAVEATS.routeServer);
+    }
+  }
+
   // Gateway-learned prefixes for VNets with their own gateway (rule 9.1).
   const ownLearned = new Map<ResourceId, LearnedPrefix[]>();
   for (const info of vnets.values()) {

@@ -239,6 +239,22 @@ describe('gateway routes (rules 9.1, 6.9, 8.7, 7.3)', () => {
     expect(codes('other')).not.toContain('peering.remote-gateways-unknown');
   });
 
+  it('Azure Route Server: its VNet, and peers that use its gateways, say that the routes it learns over BGP are not in the export', () => {
+    const b = new EstateBuilder()
+      .vnet('hub', ['10.0.0.0/16'], [{ name: 'RouteServerSubnet', prefix: '10.0.254.0/27' }, { name: 's', prefix: '10.0.1.0/24' }])
+      .vnet('spoke', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
+      .vnet('other', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
+      .peer('hub', 'spoke', { allowGatewayTransit: true }, { useRemoteGateways: true })
+      .peer('hub', 'other');
+    const dp = dataPlaneOf(b.documents());
+    const codes = (vnet: string) => computeEffectiveRoutesView(dp, b.subnetId(vnet, 's').toLowerCase()).caveats.map((c) => c.code);
+    expect(codes('hub')).toContain('route-server.bgp-unknown');
+    expect(codes('spoke')).toContain('route-server.bgp-unknown');
+    expect(codes('other')).not.toContain('route-server.bgp-unknown');
+    const plain = new EstateBuilder().vnet('v', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24' }]);
+    expect(computeEffectiveRoutesView(dataPlaneOf(plain.documents()), plain.subnetId('v', 's').toLowerCase()).caveats.map((c) => c.code)).not.toContain('route-server.bgp-unknown');
+  });
+
   it('6.9: disableBgpRoutePropagation removes gateway routes from the subnet', () => {
     const b = hubWithVpn({ disableBgp: true });
     const dp = dataPlaneOf(b.documents());
