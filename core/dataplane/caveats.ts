@@ -33,6 +33,11 @@ export const CAVEATS = {
     message:
       "The VNet uses the gateways of a peered VNet that is not in the input (a hub not exported, or a Virtual WAN hub, which ztpath does not model): the routes they give it (on-premises, other spokes) are unknown, so destinations reached only through them show as unreachable.",
   },
+  peeringNotInSync: {
+    code: 'peering.not-in-sync',
+    message:
+      "A peering is not in sync (peeringSyncLevel other than FullyInSync): an address space changed since the peering link was last synced, and the link carries the latest ranges only once it is (https://learn.microsoft.com/powershell/module/az.network/sync-azvirtualnetworkpeering). ztpath routes to the VNets' address spaces as exported, so Azure may not route to every range shown yet.",
+  },
   subnetPeering: {
     code: 'peering.subnet-peering',
     message:

@@ -220,6 +220,7 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
     if (!peer.connected || peer.remoteAddressSpace.length === 0) continue;
     add(b, 'Default', [...peer.remoteAddressSpace], 'VNetPeering', NO_IPS, { kind: 'peering', peeringId: peer.local.id, remoteVnetId: peer.remoteVnetId });
     if ((peer.local.subnetPeering || peer.remote?.subnetPeering) && !b.caveats.includes(CAVEATS.subnetPeering)) b.caveats.push(CAVEATS.subnetPeering);
+    if ((peer.local.peeringSyncLevel || peer.remote?.peeringSyncLevel) && !b.caveats.includes(CAVEATS.peeringNotInSync)) b.caveats.push(CAVEATS.peeringNotInSync);
   }
 
   // Rule 10.1: service endpoint routes only in the subnet that enabled the endpoint.

@@ -86,6 +86,11 @@ export interface VirtualNetworkPeering extends ResourceBase {
    * treated as peering the complete VNets, and answers that use it say so (CAVEATS.subnetPeering).
    */
   subnetPeering?: { localSubnetNames: string[]; remoteSubnetNames: string[]; ipv6Only: boolean };
+  /**
+   * `peeringSyncLevel` when it is not `FullyInSync`: an address space changed on one side and the
+   * peering was not synced since, so its routes may lack the new ranges (CAVEATS.peeringNotInSync).
+   */
+  peeringSyncLevel?: string;
 }
 
 export interface IpConfiguration {

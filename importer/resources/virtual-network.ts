@@ -159,7 +159,14 @@ function buildPeering(c: Fields, who: ChildIdentity, vnetId: ResourceId): Virtua
     useRemoteGateways: c.bool('useRemoteGateways', false),
     peeringState,
     ...subnetPeering(c),
+    ...syncLevel(c),
   };
+}
+
+/** `peeringSyncLevel`, kept when the peering is not fully in sync (to be named in caveats). */
+function syncLevel(c: Fields): Pick<VirtualNetworkPeering, 'peeringSyncLevel'> {
+  const level = c.str('peeringSyncLevel');
+  return level === undefined || level.toLowerCase() === 'fullyinsync' ? {} : { peeringSyncLevel: level };
 }
 
 /** Subnet peering and IPv6-only peering: kept to be named in caveats (see VirtualNetworkPeering.subnetPeering). */

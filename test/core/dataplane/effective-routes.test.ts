@@ -161,6 +161,21 @@ describe('peering routes (rules 8.1, 8.2, 8.4)', () => {
     expect(codes(docs)).toContain('avnm.not-modelled');
   });
 
+  it('a peering not in sync (an address space changed since) is named: peering.not-in-sync on both VNets of the pair', () => {
+    const b = new EstateBuilder()
+      .vnet('a', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24' }])
+      .vnet('b', ['10.1.0.0/16', '10.11.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
+      .vnet('c', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
+      .peer('a', 'b', { peeringSyncLevel: 'LocalNotInSync' }, { peeringSyncLevel: 'RemoteNotInSync' })
+      .peer('a', 'c');
+    const dp = dataPlaneOf(b.documents());
+    const codes = (vnet: string) => computeEffectiveRoutesView(dp, b.subnetId(vnet, 's').toLowerCase()).caveats.map((c) => c.code);
+    expect(codes('a')).toContain('peering.not-in-sync');
+    expect(codes('b')).toContain('peering.not-in-sync');
+    expect(codes('c')).not.toContain('peering.not-in-sync');
+    expect([...dp.snapshot.peerings.values()].map((p) => p.peeringSyncLevel ?? 'FullyInSync').sort()).toEqual(['FullyInSync', 'FullyInSync', 'LocalNotInSync', 'RemoteNotInSync']);
+  });
+
   it('subnet peering and IPv6-only peering are not evaluated: treated as complete, with a caveat wherever their routes are', () => {
     const codes = (dp: DataPlane, subnetId: string) => computeEffectiveRoutesView(dp, subnetId.toLowerCase()).caveats.map((c) => c.code);
     const plain = dataPlaneOf(hubSpoke().documents());
