@@ -92,6 +92,9 @@ function buildSubnet(c: Fields, who: ChildIdentity, vnetId: ResourceId): Subnet 
     if (name !== undefined) delegations.push(name);
   });
   const policies = c.refs('serviceEndpointPolicies', true);
+  if (policies.length > 0) {
+    c.info('field.not-evaluated', 'serviceEndpointPolicies', `subnet ${who.name} has service endpoint policies, which are read but not evaluated: answers that reach storage over its service endpoint carry the caveat route.service-endpoint-policy`);
+  }
   const pePolicyText = c.str('privateEndpointNetworkPolicies');
   let pePolicy = matchEnum(pePolicyText, PE_POLICIES);
   if (pePolicy === undefined) {
@@ -166,7 +169,9 @@ function buildPeering(c: Fields, who: ChildIdentity, vnetId: ResourceId): Virtua
 /** `peeringSyncLevel`, kept when the peering is not fully in sync (to be named in caveats). */
 function syncLevel(c: Fields): Pick<VirtualNetworkPeering, 'peeringSyncLevel'> {
   const level = c.str('peeringSyncLevel');
-  return level === undefined || level.toLowerCase() === 'fullyinsync' ? {} : { peeringSyncLevel: level };
+  if (level === undefined || level.toLowerCase() === 'fullyinsync') return {};
+  c.info('field.not-evaluated', 'peeringSyncLevel', `the peering is ${level}: its routes use the exported address spaces, and answers that use it carry the caveat peering.not-in-sync`);
+  return { peeringSyncLevel: level };
 }
 
 /** Subnet peering and IPv6-only peering: kept to be named in caveats (see VirtualNetworkPeering.subnetPeering). */
@@ -174,5 +179,6 @@ function subnetPeering(c: Fields): Pick<VirtualNetworkPeering, 'subnetPeering'> 
   const complete = c.bool('peerCompleteVnets', true);
   const ipv6Only = c.bool('enableOnlyIPv6Peering', false);
   if (complete && !ipv6Only) return {};
+  c.info('field.not-evaluated', ipv6Only ? 'enableOnlyIPv6Peering' : 'peerCompleteVnets', `${ipv6Only ? 'IPv6-only peering' : 'subnet peering'} is read but not evaluated: the peering is treated as complete, and answers that use it carry the caveat peering.subnet-peering`);
   return { subnetPeering: { localSubnetNames: c.strList('localSubnetNames').slice(), remoteSubnetNames: c.strList('remoteSubnetNames').slice(), ipv6Only } };
 }

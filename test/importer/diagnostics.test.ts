@@ -127,6 +127,34 @@ describe('input.unrecognized and input.empty', () => {
   });
 });
 
+describe('field.not-evaluated', () => {
+  it('service endpoint policies, subnet and IPv6-only peering and peerings not in sync: an info each, at the field, naming the caveat answers give', () => {
+    const policyId = `${N}/serviceEndpointPolicies/only-backups`;
+    const peering = (name: string, remote: string, extra: Record<string, unknown>) => ({
+      id: `${vnetId('v1')}/virtualNetworkPeerings/${name}`,
+      name,
+      properties: { remoteVirtualNetwork: { id: vnetId(remote) }, peeringState: 'Connected', peeringSyncLevel: 'FullyInSync', ...extra },
+    });
+    const v1 = vnet('v1', ['10.0.0.0/16'], [['a', '10.0.1.0/24'], ['b', '10.0.2.0/24']], {
+      virtualNetworkPeerings: [
+        peering('to-v2', 'v2', { peerCompleteVnets: false, localSubnetNames: ['a'], remoteSubnetNames: ['x'] }),
+        peering('to-v3', 'v3', { peeringSyncLevel: 'LocalNotInSync' }),
+        peering('to-v4', 'v4', { enableOnlyIPv6Peering: true }),
+        peering('to-v5', 'v5', {}),
+      ],
+    });
+    (v1.properties.subnets[1].properties as Record<string, unknown>).serviceEndpointPolicies = [{ id: policyId }];
+    const s = importInline(['v.json', { value: [v1, vnet('v2', ['10.2.0.0/16']), vnet('v3', ['10.3.0.0/16']), vnet('v4', ['10.4.0.0/16']), vnet('v5', ['10.5.0.0/16'])] }]);
+    const found = diags(s, 'field.not-evaluated', 'info').map((d) => [d.resourceId?.split('/').slice(-2).join('/'), d.jsonPath?.split('.').pop(), d.message.match(/caveat ([\w.-]+)/)?.[1]]);
+    expect(found).toEqual([
+      ['subnets/b', 'serviceEndpointPolicies', 'route.service-endpoint-policy'],
+      ['virtualNetworkPeerings/to-v2', 'peerCompleteVnets', 'peering.subnet-peering'],
+      ['virtualNetworkPeerings/to-v3', 'peeringSyncLevel', 'peering.not-in-sync'],
+      ['virtualNetworkPeerings/to-v4', 'enableOnlyIPv6Peering', 'peering.subnet-peering'],
+    ]);
+  });
+});
+
 describe('field.type', () => {
   it('addressPrefixes given as a string: read as a one-element list, with a warning', () => {
     const s = importInline(['t.json', { value: [vnet('v1', '10.0.0.0/16')] }]);
