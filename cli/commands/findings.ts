@@ -6,6 +6,7 @@ import type { Finding, FindingsAnswer, Severity } from '../../core/index.ts';
 import { CATALOG, SEVERITIES, computeFindings, severityAtLeast } from '../../core/index.ts';
 import { type Command, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, stringFlag } from '../command.ts';
 import { loadForCommand, shortName } from '../common.ts';
+import { compareWithBaseline, readBaseline, type BaselineState, type BaselineSummary } from '../findings-baseline.ts';
 import { usageError, type CliIo } from '../io.ts';
 import { stdoutWriter, writeJson } from '../render/json.ts';
 import { renderFindingsJunit } from '../render/junit.ts';
@@ -39,12 +40,22 @@ function flowText(f: Finding): string | undefined {
   return `${e.flow.src} -> ${e.flow.dst} ${e.flow.protocol}${e.flow.dstPort !== undefined ? `/${e.flow.dstPort}` : ''}  ${e.disposition ?? ''}${e.path?.length ? `  via ${e.path.join(' > ')}` : ''}`;
 }
 
-export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: OmittedFindings): string {
+/** Against a baseline (--baseline): each finding's state and the totals. */
+export interface BaselineView {
+  state: (f: Finding) => BaselineState;
+  summary: BaselineSummary;
+}
+
+export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: OmittedFindings, baseline?: BaselineView): string {
   const out: string[] = [];
   const counts = SEVERITIES.map((s) => `${a.counts[s]} ${s}`).join(', ');
   const total = a.findings.length + (omitted?.count ?? 0);
   out.push(`${total} finding${total === 1 ? '' : 's'}: ${counts}`);
   if (omitted) out.push(`${omitted.count} below ${omitted.belowSeverity} not listed (--min-severity ${omitted.belowSeverity})`);
+  if (baseline) {
+    const b = baseline.summary;
+    out.push(`against the baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`);
+  }
   if (a.findings.length) {
     out.push('');
     out.push(
@@ -56,7 +67,8 @@ export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: 
     );
     a.findings.forEach((f, i) => {
       out.push('');
-      out.push(`${i + 1}. ${paint(`[${f.severity}]`, TONE[f.severity], color)} ${paint(f.id, 'bold', color)}  ${f.name}`);
+      const isNew = baseline?.state(f) === 'new' ? `  ${paint('(new)', 'warn', color)}` : '';
+      out.push(`${i + 1}. ${paint(`[${f.severity}]`, TONE[f.severity], color)} ${paint(f.id, 'bold', color)}  ${f.name}${isNew}`);
       out.push(`   ${f.message}`);
       const flow = flowText(f);
       if (flow) out.push(`   flow:    ${flow}`);
@@ -79,7 +91,7 @@ export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: 
 export const findingsCommand: Command = {
   name: 'findings',
   summary: 'zero-trust findings: exposed management ports, implied trust, missing NSGs, bypassed firewalls, ...',
-  usage: ['findings PATHS... [--format table|json|sarif|junit] [--fail-on high|medium|low|info] [--min-severity SEVERITY] [--only IDS] [--blast N]'],
+  usage: ['findings PATHS... [--format table|json|sarif|junit] [--fail-on high|medium|low|info] [--min-severity SEVERITY] [--baseline FILE] [--only IDS] [--blast N]'],
   description: [
     'Runs the findings catalog over the estate. Every finding judges the effective result of',
     'NSGs, routes, firewalls and entry points together, and carries an example flow with the',
@@ -100,13 +112,14 @@ export const findingsCommand: Command = {
     { name: 'format', type: 'string', value: 'FORMAT', description: 'table (default), json, sarif or junit' },
     { name: 'fail-on', type: 'string', value: 'SEVERITY', description: 'exit 1 when a finding is at or above this severity: high, medium, low or info' },
     { name: 'blast', type: 'string', value: 'N', description: 'blast-radius ranking from N footholds (default 4; 0 skips it; estates over 2,000 NICs skip it unless given)' },
+    { name: 'baseline', type: 'string', value: 'FILE', description: 'an earlier `ztpath findings --json` output: each finding is marked new or unchanged (same fingerprint), fixed ones are counted, and --fail-on counts new findings only' },
     { name: 'min-severity', type: 'string', value: 'SEVERITY', description: 'list only findings at or above this severity (every format; the counts still cover all): high, medium, low or info' },
     { name: 'only', type: 'string', value: 'IDS', description: 'run only these catalog ids (comma-separated), e.g. ZT-EXPOSED-MGMT-PORT,ZT-SUBNET-NO-NSG' },
     { name: 'json', type: 'boolean', description: 'print JSON (the same as --format json)' },
     SERVICE_TAGS_FLAG,
     QUIET_FLAG,
   ],
-  examples: ['findings examples/hub-spoke', 'findings examples/hub-spoke --fail-on high', 'findings examples/hub-spoke --format sarif --min-severity low > findings.sarif'],
+  examples: ['findings examples/hub-spoke', 'findings examples/hub-spoke --fail-on high', 'findings examples/hub-spoke --format sarif --min-severity low > findings.sarif', 'findings examples/hub-spoke --baseline findings-baseline.json --fail-on medium'],
   async run(args, io: CliIo) {
     const format: Format = parseFormat(this.name, stringFlag(args, 'format'), FORMATS, boolFlag(args, 'json'), 'table');
     const failOnText = stringFlag(args, 'fail-on');
@@ -123,31 +136,39 @@ export const findingsCommand: Command = {
     const blastText = stringFlag(args, 'blast');
     const blast = blastText === undefined ? undefined : /^\d{1,3}$/.test(blastText.trim()) ? Number(blastText.trim()) : NaN;
     if (blast !== undefined && Number.isNaN(blast)) throw usageError(this.name, `--blast ${blastText}: expected a number of footholds (0 skips the ranking)`);
+    const baselineArg = stringFlag(args, 'baseline');
+    // Read before the estate: a bad baseline file fails fast.
+    const baselineFile = baselineArg !== undefined ? await readBaseline(baselineArg, io) : undefined;
     const machine = format !== 'table';
     const { dp, progress } = await loadForCommand(this, { ...args, values: { ...args.values, ...(machine ? { json: true } : {}) } }, io);
     const all = progress.step('computing findings', () => computeFindings(dp, { ...(only ? { only } : {}), ...(blast !== undefined ? { blastFootholds: blast } : {}) }));
     // --min-severity: the listed findings; the counts stay those of every finding.
     const answer = minSeverity ? { ...all, findings: all.findings.filter((f) => severityAtLeast(f.severity, minSeverity)) } : all;
     const omitted: OmittedFindings | undefined = minSeverity ? { belowSeverity: minSeverity, count: all.findings.length - answer.findings.length } : undefined;
+    const baseline: BaselineView | undefined = baselineFile ? compareWithBaseline(answer.findings, all.findings, baselineFile) : undefined;
     switch (format) {
       case 'json': {
-        await writeJson({ findings: answer.findings, counts: answer.counts, ...(omitted ? { omitted } : {}), notes: answer.notes, caveats: answer.caveats }, stdoutWriter(io));
+        const findings = baseline ? answer.findings.map((f) => ({ ...f, baselineState: baseline.state(f) })) : answer.findings;
+        await writeJson({ findings, counts: answer.counts, ...(omitted ? { omitted } : {}), ...(baseline ? { baseline: baseline.summary } : {}), notes: answer.notes, caveats: answer.caveats }, stdoutWriter(io));
         break;
       }
       case 'sarif': {
-        io.stdout(renderFindingsSarif(answer, CATALOG, toolVersion(), fileRegionResolver(io.cwd), omitted));
+        io.stdout(renderFindingsSarif(answer, CATALOG, toolVersion(), fileRegionResolver(io.cwd), omitted, baseline));
         const tooMany = githubLimitWarning(answer.findings.length);
         if (tooMany && !boolFlag(args, 'quiet')) io.stderr(`ztpath: warning: ${tooMany}\n`);
         break;
       }
       case 'junit':
-        io.stdout(renderFindingsJunit(answer, failOn ?? 'low'));
+        io.stdout(renderFindingsJunit(answer, failOn ?? 'low', baseline ? (f) => baseline.state(f) === 'new' : undefined));
         break;
       default:
-        io.stdout(renderFindingsText(answer, useColor(io), omitted));
+        io.stdout(renderFindingsText(answer, useColor(io), omitted, baseline));
     }
-    if (failOn && answer.findings.some((f) => severityAtLeast(f.severity, failOn))) {
-      if (!machine && !boolFlag(args, 'quiet')) io.stderr(`ztpath: ${answer.findings.filter((f) => severityAtLeast(f.severity, failOn)).length} finding(s) at or above ${failOn}\n`);
+    // With a baseline the gate judges what is new.
+    const gated = baseline ? answer.findings.filter((f) => baseline.state(f) === 'new') : answer.findings;
+    const tripped = failOn ? gated.filter((f) => severityAtLeast(f.severity, failOn)).length : 0;
+    if (tripped > 0) {
+      if (!machine && !boolFlag(args, 'quiet')) io.stderr(`ztpath: ${tripped}${baseline ? ' new' : ''} finding(s) at or above ${failOn}\n`);
       return 1;
     }
     return 0;

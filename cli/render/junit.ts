@@ -45,13 +45,16 @@ export function renderCheckJunit(answer: PolicyCheckAnswer, policyFile: string):
   return doc('ztpath check', [suite], answer.results.length, answer.failed);
 }
 
-/** Findings at or above `failOn` are failures; the others are passing testcases that carry the text. */
-export function renderFindingsJunit(answer: FindingsAnswer, failOn: Severity): string {
+/**
+ * Findings at or above `failOn` are failures (with a baseline, only those `counts` says are new);
+ * the others are passing testcases that carry the text.
+ */
+export function renderFindingsJunit(answer: FindingsAnswer, failOn: Severity, counts: (f: Finding) => boolean = () => true): string {
   let failures = 0;
   const cases = answer.findings.map((f) => {
     const head = `    <testcase${attrs({ classname: `ztpath.findings.${f.id}`, name: `${f.name} [${f.severity}]`, file: f.location?.file })}`;
     const text = `${f.message}\n${flowLine(f.evidence)}\nfix: ${f.fix}`.replace(/\n\n+/g, '\n');
-    if (!severityAtLeast(f.severity, failOn)) return `${head}>\n      <system-out>${escapeXml(text)}</system-out>\n    </testcase>\n`;
+    if (!severityAtLeast(f.severity, failOn) || !counts(f)) return `${head}>\n      <system-out>${escapeXml(text)}</system-out>\n    </testcase>\n`;
     failures++;
     return `${head}>\n      <failure${attrs({ message: f.title, type: f.id })}>${escapeXml(text)}</failure>\n    </testcase>\n`;
   });

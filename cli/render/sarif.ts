@@ -263,7 +263,13 @@ export function githubLimitWarning(results: number): string | undefined {
   return `the SARIF holds ${results.toLocaleString('en-US')} results; GitHub code scanning rejects a run of more than ${GITHUB_MAX_RESULTS.toLocaleString('en-US')} (and shows the top 5,000): list fewer with --min-severity or --only`;
 }
 
-export function renderFindingsSarif(answer: FindingsAnswer, catalog: readonly CatalogEntry[], version: string, regions: RegionResolver, omitted?: OmittedFindings): string {
+/** Findings against a baseline (ztpath findings --baseline): each result's SARIF baselineState, and the totals. */
+export interface SarifBaseline {
+  state: (f: Finding) => 'new' | 'unchanged';
+  summary: unknown;
+}
+
+export function renderFindingsSarif(answer: FindingsAnswer, catalog: readonly CatalogEntry[], version: string, regions: RegionResolver, omitted?: OmittedFindings, baseline?: SarifBaseline): string {
   regions.prefetch?.(
     answer.findings.flatMap((f) => [f.location, ...f.related.map((r) => r.location)].filter((l): l is FindingLocation => l !== undefined)),
   );
@@ -277,9 +283,11 @@ export function renderFindingsSarif(answer: FindingsAnswer, catalog: readonly Ca
     locations: [location(f.location, f.resource, f.name, regions)],
     ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...location(r.location, r.resource, r.name, regions, `${r.role}: ${r.name}`) })) } : {}),
     partialFingerprints: { 'ztpathFinding/v1': fingerprint(f.fingerprint) },
+    // SARIF 2.1.0, section 3.27.24.
+    ...(baseline ? { baselineState: baseline.state(f) } : {}),
     properties: { severity: f.severity, 'security-severity': SECURITY_SEVERITY[f.severity], resource: f.resource, ...(f.location ? { jsonPath: f.location.jsonPath } : {}), fix: f.fix, evidence: f.evidence },
   }));
-  return JSON.stringify(baseLog(version, rules, results, { counts: answer.counts, ...(omitted ? { omitted } : {}), notes: answer.notes, caveats: answer.caveats }), null, 2) + '\n';
+  return JSON.stringify(baseLog(version, rules, results, { counts: answer.counts, ...(omitted ? { omitted } : {}), ...(baseline ? { baseline: baseline.summary } : {}), notes: answer.notes, caveats: answer.caveats }), null, 2) + '\n';
 }
 
 const POLICY_RULES: CatalogEntry[] = [

@@ -101,6 +101,49 @@ describe.skipIf(!existsSync(repoPath(SAMPLE)))('ztpath findings on examples/hub-
     expect((await run(['findings', SAMPLE, '--min-severity', 'severe'])).stderr).toContain('--min-severity severe: expected one of high, medium, low, info');
   });
 
+  it('--baseline: findings of an earlier run (same fingerprint) are unchanged, the rest new; --fail-on counts new ones only', async () => {
+    const full = JSON.parse((await run(['findings', SAMPLE, '--json'])).stdout) as { findings: { id: string; severity: string; fingerprint: string; name: string }[] };
+    const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-baseline-'));
+    try {
+      // The same estate as its own baseline: nothing new, nothing fixed, no gate tripped.
+      writeFileSync(path.join(dir, 'same.json'), JSON.stringify(full));
+      const same = await run(['findings', SAMPLE, '--baseline', path.join(dir, 'same.json'), '--fail-on', 'high']);
+      expect(same.code).toBe(0);
+      expect(same.stdout).toContain(`: 0 new, ${full.findings.length} unchanged, 0 fixed\n`);
+      // A baseline without the first two high findings and with one finding the estate no longer has.
+      const dropped = full.findings.filter((f) => f.severity === 'high').slice(0, 2);
+      const gone = { id: 'ZT-SUBNET-NO-NSG', severity: 'high', name: 'vnet-old/snet-gone', fingerprint: 'ZT-SUBNET-NO-NSG|/subscriptions/x/resourcegroups/rg/providers/microsoft.network/virtualnetworks/vnet-old/subnets/snet-gone' };
+      const older = { ...full, findings: [...full.findings.filter((f) => !dropped.includes(f)), gone] };
+      const file = path.join(dir, 'older.json');
+      writeFileSync(file, JSON.stringify(older));
+      const j = await run(['findings', SAMPLE, '--json', '--baseline', file]);
+      const parsed = JSON.parse(j.stdout) as { findings: { fingerprint: string; baselineState: string }[]; baseline: { new: number; unchanged: number; fixed: { fingerprint: string }[] } };
+      expect(parsed.findings.filter((f) => f.baselineState === 'new').map((f) => f.fingerprint)).toEqual(dropped.map((f) => f.fingerprint));
+      expect(parsed.baseline).toMatchObject({ new: 2, unchanged: full.findings.length - 2, fixed: [{ fingerprint: gone.fingerprint, id: gone.id }] });
+      const gate = await run(['findings', SAMPLE, '--baseline', file, '--fail-on', 'high']);
+      expect(gate.code).toBe(1);
+      expect(gate.stderr).toBe('ztpath: 2 new finding(s) at or above high\n');
+      expect(gate.stdout.match(/\(new\)/g)).toHaveLength(2);
+      const sarif = JSON.parse((await run(['findings', SAMPLE, '--format', 'sarif', '--baseline', file])).stdout) as { runs: { results: { baselineState: string }[]; properties: { baseline: { new: number } } }[] };
+      expect(sarif.runs[0].results.filter((r) => r.baselineState === 'new')).toHaveLength(2);
+      expect(sarif.runs[0].results.filter((r) => r.baselineState === 'unchanged')).toHaveLength(full.findings.length - 2);
+      expect(sarif.runs[0].properties.baseline.new).toBe(2);
+      const junit = (await run(['findings', SAMPLE, '--format', 'junit', '--baseline', file, '--fail-on', 'low'])).stdout;
+      expect(junit.match(/<failure /g)).toHaveLength(2);
+      // A file that is not an earlier findings run: exit 2, naming it.
+      writeFileSync(path.join(dir, 'other.json'), '{"value": []}');
+      writeFileSync(path.join(dir, 'broken.json'), '{"findings": [');
+      for (const [name, text] of [['other.json', 'has no "findings" list'], ['broken.json', 'is not valid JSON'], ['missing.json', 'no such file']]) {
+        const r = await run(['findings', SAMPLE, '--baseline', path.join(dir, name)]);
+        expect(r.code, name).toBe(2);
+        expect(r.stderr).toContain(text);
+        expect(r.stdout).toBe('');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--blast 0 skips the blast-radius ranking, with a note', async () => {
     const r = await run(['findings', SAMPLE, '--blast', '0', '--json']);
     const j = JSON.parse(r.stdout) as { findings: { id: string }[]; notes: string[] };

@@ -109,6 +109,8 @@ const bin = multitool();
 describe.skipIf(!sampleExists || !bin)('Microsoft SARIF Multitool validation', () => {
   it.each([
     ['findings', ['findings', SAMPLE, '--format', 'sarif']],
+    // baselineState on every result, the baseline and omitted counts in the run's properties.
+    ['findings-baseline', ['findings', SAMPLE, '--format', 'sarif', '--baseline', 'test/cli/golden/findings-hub-spoke.json.golden', '--min-severity', 'low']],
     ['check', ['check', SAMPLE, '--policy', 'examples/policy.yaml', '--format', 'sarif']],
   ])('%s output has no error or warning under the SARIF and GitHub rules', async (name, argv) => {
     const r = await run(argv);
