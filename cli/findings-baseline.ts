@@ -59,12 +59,14 @@ export async function readBaseline(arg: string, io: CliIo): Promise<Baseline> {
 
 /**
  * The state of each listed finding against the baseline, and the baseline's findings that `all`
- * (every finding of this run, listed or not) no longer has.
+ * (every finding of this run, listed or not) no longer has, among the catalog ids this run judged
+ * (`judged`: an id left out by --only, or a skipped check, fixes nothing).
  */
-export function compareWithBaseline(listed: readonly Finding[], all: readonly Finding[], baseline: Baseline): { state: (f: Finding) => BaselineState; summary: BaselineSummary } {
+export function compareWithBaseline(listed: readonly Finding[], all: readonly Finding[], baseline: Baseline, judged?: readonly string[]): { state: (f: Finding) => BaselineState; summary: BaselineSummary } {
   const state = (f: Finding): BaselineState => (baseline.findings.has(f.fingerprint) ? 'unchanged' : 'new');
   const current = new Set(all.map((f) => f.fingerprint));
-  const fixed = [...baseline.findings].filter(([fp]) => !current.has(fp)).map(([fingerprint, f]) => ({ ...f, fingerprint }));
+  const ran = judged ? new Set(judged) : undefined;
+  const fixed = [...baseline.findings].filter(([fp, f]) => !current.has(fp) && (!ran || ran.has(f.id))).map(([fingerprint, f]) => ({ ...f, fingerprint }));
   const fresh = listed.filter((f) => state(f) === 'new').length;
   return { state, summary: { file: baseline.file, new: fresh, unchanged: listed.length - fresh, fixed } };
 }

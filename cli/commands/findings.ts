@@ -145,7 +145,7 @@ export const findingsCommand: Command = {
     // --min-severity: the listed findings; the counts stay those of every finding.
     const answer = minSeverity ? { ...all, findings: all.findings.filter((f) => severityAtLeast(f.severity, minSeverity)) } : all;
     const omitted: OmittedFindings | undefined = minSeverity ? { belowSeverity: minSeverity, count: all.findings.length - answer.findings.length } : undefined;
-    const baseline: BaselineView | undefined = baselineFile ? compareWithBaseline(answer.findings, all.findings, baselineFile) : undefined;
+    const baseline: BaselineView | undefined = baselineFile ? compareWithBaseline(answer.findings, all.findings, baselineFile, all.judged) : undefined;
     switch (format) {
       case 'json': {
         const findings = baseline ? answer.findings.map((f) => ({ ...f, baselineState: baseline.state(f) })) : answer.findings;

@@ -130,6 +130,12 @@ describe.skipIf(!existsSync(repoPath(SAMPLE)))('ztpath findings on examples/hub-
       expect(sarif.runs[0].properties.baseline.new).toBe(2);
       const junit = (await run(['findings', SAMPLE, '--format', 'junit', '--baseline', file, '--fail-on', 'low'])).stdout;
       expect(junit.match(/<failure /g)).toHaveLength(2);
+      // Only what this run judged can be fixed: not the ids --only leaves out, nor a skipped ranking.
+      const fixedOf = async (...extra: string[]) => (JSON.parse((await run(['findings', SAMPLE, '--json', '--baseline', file, ...extra])).stdout) as { baseline: { fixed: { id: string }[] } }).baseline.fixed.map((f) => f.id);
+      expect(await fixedOf('--only', 'ZT-SUBNET-NO-NSG')).toEqual(['ZT-SUBNET-NO-NSG']);
+      expect(await fixedOf('--only', 'ZT-REDUNDANT-RULE')).toEqual([]);
+      expect(full.findings.some((f) => f.id === 'ZT-LARGEST-BLAST-RADIUS')).toBe(true);
+      expect(await fixedOf('--blast', '0')).toEqual(['ZT-SUBNET-NO-NSG']);
       // A file that is not an earlier findings run: exit 2, naming it.
       writeFileSync(path.join(dir, 'other.json'), '{"value": []}');
       writeFileSync(path.join(dir, 'broken.json'), '{"findings": [');

@@ -47,6 +47,7 @@ export function checkBlastRadius(ctx: FindingsContext, top: number, exposure?: E
   const nics = ctx.dp.snapshot.networkInterfaces.size;
   const wanted = count ?? (nics <= BLAST_AUTO_MAX_NICS ? BLAST_FOOTHOLDS : 0);
   if (wanted === 0) {
+    ctx.notJudged.add('ZT-LARGEST-BLAST-RADIUS');
     ctx.notes.push(count === 0 ? 'ZT-LARGEST-BLAST-RADIUS: skipped on request.' : `ZT-LARGEST-BLAST-RADIUS: skipped; the estate has ${nics} NICs (more than ${BLAST_AUTO_MAX_NICS}) and each blast radius walks all of it. Ask for it with --blast N (N footholds) or run 'ztpath blast'.`);
     return [];
   }

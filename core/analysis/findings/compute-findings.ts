@@ -38,7 +38,7 @@ export function computeFindings(dp: DataPlane, options: FindingsOptions = {}): F
     { name: 'paas', ids: ['ZT-PAAS-PUBLIC-ACCESS'], run: checkPaas },
     { name: 'vnet-tag', ids: ['ZT-VNET-TAG-WIDENED'], run: checkVnetTag },
     { name: 'rules', ids: ['ZT-SHADOWED-RULE', 'ZT-REDUNDANT-RULE', 'ZT-BROAD-ALLOW'], run: checkRules },
-    { name: 'blast-radius', ids: ['ZT-LARGEST-BLAST-RADIUS'], run: (c) => (options.skipBlast ? (c.notes.push('ZT-LARGEST-BLAST-RADIUS: skipped on request.'), []) : checkBlastRadius(c, options.blastTop ?? 3, exposureOf(c), options.blastFootholds)) },
+    { name: 'blast-radius', ids: ['ZT-LARGEST-BLAST-RADIUS'], run: (c) => (options.skipBlast ? (c.notJudged.add('ZT-LARGEST-BLAST-RADIUS'), c.notes.push('ZT-LARGEST-BLAST-RADIUS: skipped on request.'), []) : checkBlastRadius(c, options.blastTop ?? 3, exposureOf(c), options.blastFootholds)) },
   ];
   const timings: Record<string, number> = {};
   const all: Finding[] = [];
@@ -52,7 +52,8 @@ export function computeFindings(dp: DataPlane, options: FindingsOptions = {}): F
   const findings = sortFindings(dedupe(all));
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of findings) counts[f.severity]++;
-  return { findings, counts, notes: ctx.notes, caveats: ctx.caveats.list().sort((a, b) => cmp(a.code, b.code)), timings };
+  const judged = CATALOG.map((c) => c.id).filter((id) => (!options.only || options.only.includes(id)) && !ctx.notJudged.has(id));
+  return { findings, counts, notes: ctx.notes, judged, caveats: ctx.caveats.list().sort((a, b) => cmp(a.code, b.code)), timings };
 }
 
 /**

@@ -28,6 +28,8 @@ export class FindingsContext {
   readonly classesBySubnet = new Map<ResourceId, EndpointClass[]>();
   readonly caveats = new CaveatSet();
   readonly notes: string[] = [];
+  /** Catalog ids whose check was skipped in this run (see FindingsAnswer.judged). */
+  readonly notJudged = new Set<string>();
   /** Subnet prefixes sorted by start, for "which subnets intersect this set". */
   private readonly subnetRanges: SubnetRange[] = [];
   private readonly maxSubnetSize: number;

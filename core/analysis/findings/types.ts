@@ -114,6 +114,12 @@ export interface FindingsAnswer {
   counts: Record<Severity, number>;
   /** Checks that did not run, or ran with limits, and why. */
   notes: string[];
+  /**
+   * The catalog ids this run judged: every id, less those --only left out and those of checks that
+   * were skipped (the blast-radius ranking). An id not judged says nothing about its findings (a
+   * baseline's finding of it is not fixed).
+   */
+  judged?: string[];
   caveats: Caveat[];
   /** Milliseconds per check, for benchmarks. */
   timings: Record<string, number>;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, computeFindings, type FindingsAnswer } from '../../../core/index.ts';
+import { CATALOG, compile, computeFindings, type FindingsAnswer } from '../../../core/index.ts';
 import { REPO_ROOT, readFolderDocuments, snapshotOf } from '../../support/load.ts';
 
 const SAMPLE = join(REPO_ROOT, 'examples/hub-spoke');
@@ -18,6 +18,16 @@ describe.skipIf(!existsSync(SAMPLE))('findings on examples/hub-spoke', () => {
     expect(f, `${id} ${name}`).toHaveLength(1);
     return f[0];
   };
+
+  it('judged: every catalog id, less those --only leaves out and a skipped blast-radius ranking', () => {
+    const dp = compile(snapshotOf(readFolderDocuments(SAMPLE)));
+    const ids = CATALOG.map((c) => c.id);
+    expect(get().judged).toEqual(ids);
+    expect(computeFindings(dp, { only: ['ZT-SUBNET-NO-NSG', 'ZT-REDUNDANT-RULE'] }).judged).toEqual(['ZT-SUBNET-NO-NSG', 'ZT-REDUNDANT-RULE'].sort((a, b) => ids.indexOf(a) - ids.indexOf(b)));
+    const withoutBlast = ids.filter((id) => id !== 'ZT-LARGEST-BLAST-RADIUS');
+    expect(computeFindings(dp, { skipBlast: true }).judged).toEqual(withoutBlast);
+    expect(computeFindings(dp, { blastFootholds: 0 }).judged).toEqual(withoutBlast);
+  });
 
   it('mistake 1: RDP open to the internet on the jump box', () => {
     const f = one('ZT-EXPOSED-MGMT-PORT', 'nic-vm-jump01');
