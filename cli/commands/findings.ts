@@ -105,8 +105,8 @@ export const findingsCommand: Command = {
     'more than 25,000 results (and shows the top 5,000): on large estates list fewer with',
     '--min-severity or --only (a warning on stderr says when it is needed).',
     '',
-    'Exit codes: 0 ok (findings are the answer); 1 a finding at or above --fail-on; 2 usage or',
-    'input error.',
+    'Exit codes: 0 ok (findings are the answer); 1 a finding (with --baseline, a new finding) at',
+    'or above --fail-on; 2 usage or input error.',
   ],
   flags: [
     { name: 'format', type: 'string', value: 'FORMAT', description: 'table (default), json, sarif or junit' },
