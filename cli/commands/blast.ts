@@ -1,12 +1,12 @@
 // `ztpath blast PATHS --from REF [--ports LIST|any] [--depth N] [--critical SELECTOR]...`: what an
 // attacker who holds REF can reach, transitively, with the shortest attack path to each endpoint.
 
-import { computeBlastRadius, parsePortList, type BlastStep } from '../../core/index.ts';
+import { computeBlastRadius, parsePortList, type BlastAnswer, type BlastStep } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, requireFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { CliError, usageError } from '../io.ts';
 import { stdoutWriter, writeJson } from '../render/json.ts';
-import { paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
+import { TEXT_ROWS, paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { resolveOrFail } from '../resolve.ts';
 
 function stepText(s: BlastStep): string {
@@ -31,7 +31,9 @@ export const blastCommand: Command = {
     'Every host reached becomes a new foothold. Each endpoint reached is listed with its depth (hops',
     'from REF) and the shortest attack path, each step with the protocol and ports open between the',
     'two hosts; storage accounts (through a private endpoint, a service endpoint or the public',
-    'endpoint) and the exits (internet, on-premises) reached are listed too.',
+    'endpoint) and the exits (internet, on-premises) reached are listed too. The text table shows',
+    'the first 10,000 reached and every critical asset (a line under it says how many are left out);',
+    '--json lists them all.',
     '--critical marks assets and lists those reached: a name or resource id, VNET/SUBNET,',
     'tag:KEY=VALUE (or tag:KEY; tags of the NIC, its VM or the storage account) or asg:NAME;',
     'repeat the flag for several selectors.',
@@ -69,29 +71,41 @@ export const blastCommand: Command = {
       await writeJson({ reached: r.reached, exits: r.exits, critical: r.critical, summary: { from: r.from, ports: r.ports, ...(depth !== undefined ? { depthLimit: depth } : {}), ...r.summary }, caveats: r.caveats }, stdoutWriter(io));
       return 0;
     }
-    const color = useColor(io);
-    const out: string[] = [];
-    const s = r.summary;
-    out.push(`Blast radius of ${r.from.name} (${r.from.ip} in ${r.from.subnet}), ports ${r.ports === 'any' ? 'any' : r.ports.join(',')}${depth !== undefined ? `, depth <= ${depth}` : ''}:`);
-    out.push(`  ${s.hosts} host(s), ${s.privateEndpoints} private endpoint(s), ${s.storageAccounts} storage account(s); exits: ${s.exits.length ? s.exits.join(', ') : 'none'}; deepest path ${s.maxDepth} hop(s).`);
-    if (s.unmatchedSelectors.length) out.push(paint(`  --critical matched nothing: ${s.unmatchedSelectors.join(', ')}`, 'warn', color));
-    let text = out.join('\n') + '\n';
-    if (r.reached.length) {
-      text += '\n' + renderTable(
-        [{ header: 'Depth', align: 'right' }, { header: 'Reached' }, { header: 'Kind' }, { header: 'Address' }, { header: 'Critical' }, { header: 'Shortest path' }],
-        r.reached.map((x) => [String(x.depth), x.name, x.kind, x.ip ?? x.via ?? '', x.critical ? { text: x.critical, tone: 'bad' as const } : '', pathText(x.path)]),
-        { color },
-      );
-    }
-    if (r.exits.length) {
-      text += '\nExits:\n' + renderTable(
-        [{ header: 'Depth', align: 'right' }, { header: 'Exit' }, { header: 'Destinations' }, { header: 'Shortest path' }],
-        r.exits.map((x) => [String(x.depth), x.kind, x.destinations.length ? x.destinations.join(', ') : x.target, pathText(x.path)]),
-        { color },
-      );
-    }
-    if (r.critical.length) text += `\n${paint(`Critical assets reached: ${r.critical.length}`, 'bad', color)} (${r.critical.map((c) => c.name).join(', ')})\n`;
-    io.stdout(text + renderCaveats(r.caveats, color));
+    io.stdout(renderBlastText(r, useColor(io), depth));
     return 0;
   },
 };
+
+/**
+ * The text answer: the summary, the reached endpoints (the first `maxRows` and every critical
+ * asset after them, as the matrix's table), the exits and the critical assets.
+ */
+export function renderBlastText(r: BlastAnswer, color: boolean, depth?: number, maxRows = TEXT_ROWS): string {
+  const out: string[] = [];
+  const s = r.summary;
+  out.push(`Blast radius of ${r.from.name} (${r.from.ip} in ${r.from.subnet}), ports ${r.ports === 'any' ? 'any' : r.ports.join(',')}${depth !== undefined ? `, depth <= ${depth}` : ''}:`);
+  out.push(`  ${s.hosts} host(s), ${s.privateEndpoints} private endpoint(s), ${s.storageAccounts} storage account(s); exits: ${s.exits.length ? s.exits.join(', ') : 'none'}; deepest path ${s.maxDepth} hop(s).`);
+  if (s.unmatchedSelectors.length) out.push(paint(`  --critical matched nothing: ${s.unmatchedSelectors.join(', ')}`, 'warn', color));
+  let text = out.join('\n') + '\n';
+  if (r.reached.length) {
+    // As the matrix's table: the first maxRows rows, and every critical asset after them.
+    const shown = r.reached.length <= maxRows ? r.reached : r.reached.filter((x, i) => i < maxRows || x.critical);
+    text += '\n' + renderTable(
+      [{ header: 'Depth', align: 'right' }, { header: 'Reached' }, { header: 'Kind' }, { header: 'Address' }, { header: 'Critical' }, { header: 'Shortest path' }],
+      shown.map((x) => [String(x.depth), x.name, x.kind, x.ip ?? x.via ?? '', x.critical ? { text: x.critical, tone: 'bad' as const } : '', pathText(x.path)]),
+      { color },
+    );
+    if (shown.length < r.reached.length) {
+      text += `... ${shown.length.toLocaleString('en-US')} of ${r.reached.length.toLocaleString('en-US')} reached are shown (the first ${maxRows.toLocaleString('en-US')} and every critical asset); --json lists them all.\n`;
+    }
+  }
+  if (r.exits.length) {
+    text += '\nExits:\n' + renderTable(
+      [{ header: 'Depth', align: 'right' }, { header: 'Exit' }, { header: 'Destinations' }, { header: 'Shortest path' }],
+      r.exits.map((x) => [String(x.depth), x.kind, x.destinations.length ? x.destinations.join(', ') : x.target, pathText(x.path)]),
+      { color },
+    );
+  }
+  if (r.critical.length) text += `\n${paint(`Critical assets reached: ${r.critical.length}`, 'bad', color)} (${r.critical.map((c) => c.name).join(', ')})\n`;
+  return text + renderCaveats(r.caveats, color);
+}

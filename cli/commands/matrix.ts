@@ -7,7 +7,7 @@ import { loadForCommand } from '../common.ts';
 import { computeMatrixThreaded, matrixThreads } from '../matrix-threads.ts';
 import { usageError } from '../io.ts';
 import { stdoutWriter, writeJson } from '../render/json.ts';
-import { renderCaveats, renderTable, useColor } from '../render/table.ts';
+import { TEXT_ROWS, renderCaveats, renderTable, useColor } from '../render/table.ts';
 
 function allowedText(c: MatrixCell): string {
   return c.allowed.map((a) => (a.ports.length ? `${a.protocol} ${a.ports.join(',')}` : a.protocol)).join('; ');
@@ -37,8 +37,6 @@ export async function writeMatrixCsv(cells: MatrixCells | MatrixCell[], write: (
  * helps nobody and would not fit in one string; the line under the table says how many are left
  * out and where to get them all.
  */
-export const TEXT_ROWS = 10_000;
-
 export function renderMatrixText(r: MatrixAnswer, color: boolean, maxRows = TEXT_ROWS): string {
   const s = r.summary;
   let text = `Reachability by ${r.by}${r.ports === 'any' ? '' : ` (ports ${r.ports.join(',')})`}: ${s.cells} connected pair(s) among ${s.groups} group(s); ${s.defaultRulesOnly} rely only on default rules, ${s.inboundDefaultRulesOnly} are admitted by default rules only, ${s.withoutNsg} have no NSG on the path.\n`;

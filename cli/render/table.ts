@@ -4,6 +4,9 @@
 import type { CliIo } from '../io.ts';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'dim' | 'bold';
+
+/** Rows a text table shows at most (a line under it says how many are left out; --json lists all). */
+export const TEXT_ROWS = 10_000;
 export type Cell = string | { text: string; tone?: Tone };
 
 export interface Column {

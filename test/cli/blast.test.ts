@@ -56,3 +56,28 @@ describe('ztpath blast', () => {
     expect(r.stdout).toMatch(/Examples?:\n  \$ ztpath blast /);
   });
 });
+
+describe('ztpath blast on large answers', () => {
+  it('the text table stops at its row limit, keeps every critical asset after it, and says how many it left out', async () => {
+    const { computeBlastRadius, resolveRef } = await import('../../core/index.ts');
+    const { renderBlastText } = await import('../../cli/commands/blast.ts');
+    const { dataPlaneOf, readFolderDocuments } = await import('../support/load.ts');
+    const dp = dataPlaneOf(readFolderDocuments(SAMPLE));
+    const from = resolveRef(dp, 'vm-legacy03');
+    if (!from.ok) throw new Error(from.message);
+    // The last endpoint reached, marked critical, lies past the limit.
+    const plain = computeBlastRadius(dp, { from: from.ref });
+    const last = plain.reached[plain.reached.length - 1];
+    expect(plain.reached.length).toBeGreaterThan(4);
+    const r = computeBlastRadius(dp, { from: from.ref, critical: [last.resource] });
+    const rowOf = (name: string, text: string) => text.split('\n').filter((l) => new RegExp(`^ +\\d+  ${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `).test(l));
+    const full = renderBlastText(r, false);
+    expect(full).not.toContain('reached are shown');
+    for (const x of r.reached) expect(rowOf(x.name, full).length, x.name).toBeGreaterThan(0);
+    const cut = renderBlastText(r, false, undefined, 3);
+    expect(cut).toContain(`... 4 of ${r.reached.length} reached are shown (the first 3 and every critical asset); --json lists them all.`);
+    for (const x of r.reached.slice(0, 3)) expect(rowOf(x.name, cut).length, x.name).toBeGreaterThan(0);
+    expect(rowOf(last.name, cut)).toHaveLength(1);
+    expect(rowOf(r.reached[3].name, cut)).toHaveLength(r.reached[3] === last ? 1 : 0);
+  });
+});
