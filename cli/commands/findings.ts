@@ -11,7 +11,7 @@ import { usageError, type CliIo } from '../io.ts';
 import { stdoutWriter, writeJson } from '../render/json.ts';
 import { renderFindingsJunit } from '../render/junit.ts';
 import { fileRegionResolver, githubLimitWarning, renderFindingsSarif, toolVersion, type OmittedFindings } from '../render/sarif.ts';
-import { paint, renderCaveats, renderTable, useColor, type Tone } from '../render/table.ts';
+import { TEXT_ROWS, paint, renderCaveats, renderTable, useColor, type Tone } from '../render/table.ts';
 
 const FORMATS = ['table', 'json', 'sarif', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
@@ -46,7 +46,8 @@ export interface BaselineView {
   summary: BaselineSummary;
 }
 
-export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: OmittedFindings, baseline?: BaselineView): string {
+/** The text answer; the first `maxRows` findings are listed (the most severe: findings come sorted by severity). */
+export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: OmittedFindings, baseline?: BaselineView, maxRows = TEXT_ROWS): string {
   const out: string[] = [];
   const counts = SEVERITIES.map((s) => `${a.counts[s]} ${s}`).join(', ');
   const total = a.findings.length + (omitted?.count ?? 0);
@@ -57,15 +58,19 @@ export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: 
     out.push(`against the baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`);
   }
   if (a.findings.length) {
+    const listed = a.findings.slice(0, maxRows);
     out.push('');
     out.push(
       renderTable(
         [{ header: '#', align: 'right' }, { header: 'SEVERITY' }, { header: 'ID' }, { header: 'RESOURCE' }, { header: 'TITLE' }],
-        a.findings.map((f, i) => [String(i + 1), { text: f.severity, tone: TONE[f.severity] }, f.id, f.name, f.title]),
+        listed.map((f, i) => [String(i + 1), { text: f.severity, tone: TONE[f.severity] }, f.id, f.name, f.title]),
         { color },
       ).trimEnd(),
     );
-    a.findings.forEach((f, i) => {
+    if (listed.length < a.findings.length) {
+      out.push(`... the first ${listed.length.toLocaleString('en-US')} of ${a.findings.length.toLocaleString('en-US')} findings are listed, the most severe first; --json or --format sarif lists them all, --min-severity fewer.`);
+    }
+    listed.forEach((f, i) => {
       out.push('');
       const isNew = baseline?.state(f) === 'new' ? `  ${paint('(new)', 'warn', color)}` : '';
       out.push(`${i + 1}. ${paint(`[${f.severity}]`, TONE[f.severity], color)} ${paint(f.id, 'bold', color)}  ${f.name}${isNew}`);
@@ -99,6 +104,9 @@ export const findingsCommand: Command = {
     '',
     'Catalog (stable ids, highest severity):',
     ...CATALOG.map((c) => `  ${c.id.padEnd(28)} ${c.severity.padEnd(6)} ${c.title}`),
+    '',
+    'The text lists the first 10,000 findings, the most severe first (a line says how many are',
+    'left out); the other formats list them all.',
     '',
     '--format sarif writes SARIF 2.1.0 for GitHub code scanning; --format junit a JUnit report',
     '(findings at or above --fail-on, default low, are failures). GitHub rejects a SARIF run of',

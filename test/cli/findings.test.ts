@@ -197,3 +197,20 @@ describe('a SARIF run larger than GitHub code scanning accepts', () => {
     expect((await run(['findings', dir, '--format', 'sarif', '--only', 'ZT-REDUNDANT-RULE', '--quiet'])).stderr).toBe('');
   }, 60_000);
 });
+
+describe.skipIf(!existsSync(repoPath(SAMPLE)))('ztpath findings text on large answers', () => {
+  it('lists the first findings up to the row limit, the most severe first, and says how many it left out', async () => {
+    const { compile, computeFindings } = await import('../../core/index.ts');
+    const { renderFindingsText } = await import('../../cli/commands/findings.ts');
+    const { readFolderDocuments, snapshotOf } = await import('../support/load.ts');
+    const a = computeFindings(compile(snapshotOf(readFolderDocuments(repoPath(SAMPLE)))));
+    expect(a.findings.length).toBeGreaterThan(5);
+    const full = renderFindingsText(a, false);
+    expect(full).not.toContain('findings are listed');
+    const cut = renderFindingsText(a, false, undefined, undefined, 5);
+    expect(cut).toContain(`... the first 5 of ${a.findings.length} findings are listed, the most severe first; --json or --format sarif lists them all, --min-severity fewer.`);
+    expect(cut.match(/^\d+\. \[/gm)).toHaveLength(5);
+    expect(cut.startsWith(full.split('\n')[0] + '\n')).toBe(true);
+    expect(a.findings.slice(0, 5).every((f) => f.severity === 'high')).toBe(true);
+  });
+});
