@@ -78,9 +78,18 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
           if (parsed.ok) readDocument(parsed.value, ctx, store);
         }
       } catch (e) {
-        ctx.report('error', 'internal.error', `could not read the file: ${e instanceof Error ? e.message : String(e)}`, {
-          hint: 'this is a bug in the importer; please report it',
-        });
+        if (tooLongForAString(e)) {
+          // A document that is not a list read item by item is decoded whole, and JavaScript strings
+          // hold at most ~512 million characters (V8's limit).
+          const mb = Math.round(text.length / 1048576);
+          ctx.report('error', 'input.too-large', `the file (${mb} MB) is larger than one JavaScript string can hold (~512 MB of text) and is not a list read item by item; file skipped`, {
+            hint: 'write it as a list, {"value": [...]} or [...] with one item per line (az ... list does), or split it into several files',
+          });
+        } else {
+          ctx.report('error', 'internal.error', `could not read the file: ${e instanceof Error ? e.message : String(e)}`, {
+            hint: 'this is a bug in the importer; please report it',
+          });
+        }
       } finally {
         ctx.file = '';
       }
@@ -112,6 +121,11 @@ export function createImportSession(options: ImportSessionOptions = {}): ImportS
       return snapshot;
     },
   };
+}
+
+/** Node's ERR_STRING_TOO_LONG, or the RangeError browsers throw for a string past their limit. */
+function tooLongForAString(e: unknown): boolean {
+  return (e instanceof Error && 'code' in e && e.code === 'ERR_STRING_TOO_LONG') || (e instanceof RangeError && /string length/i.test(e.message));
 }
 
 /**

@@ -91,6 +91,20 @@ describe('json.malformed', () => {
   });
 });
 
+describe('input.too-large', () => {
+  it('a document longer than a JavaScript string can be, and not a list read item by item: an error naming the file, not an internal error', () => {
+    const session = createImportSession();
+    // 540 MB that is not a list: decoded whole, it would be past V8's ~512 million characters.
+    session.addDocument('huge.json', new Uint8Array(540 * 1024 * 1024).fill(0x78));
+    session.addDocument('v.json', JSON.stringify(vnet('v1', ['10.0.0.0/16'])));
+    const s = session.finish();
+    expect(diags(s, 'internal.error')).toEqual([]);
+    expect(diags(s, 'input.too-large')).toEqual([expect.objectContaining({ severity: 'error', file: 'huge.json' })]);
+    expect(diags(s, 'input.too-large')[0].message).toContain('540 MB');
+    expect(s.virtualNetworks.size).toBe(1);
+  });
+});
+
 describe('input.unrecognized and input.empty', () => {
   it('says what it saw', () => {
     const s = importInline(['a.json', { foo: 1, bar: [1] }], ['b.json', '42'], ['c.json', { value: [{ name: 'x' }, vnet('v1', ['10.0.0.0/16'])] }]);
