@@ -5,12 +5,9 @@
 // (section 3.27.24): `new` when the baseline lacks it, `unchanged` when it holds it; findings of
 // the baseline that no longer occur are counted as fixed (SARIF's `absent`).
 
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Finding } from '../core/index.ts';
-import { decodeText } from '../importer/index.ts';
 import { CliError, type CliIo } from './io.ts';
-import { displayPath } from './load-snapshot.ts';
+import { readFlagFile } from './load-snapshot.ts';
 
 export type BaselineState = 'new' | 'unchanged';
 
@@ -33,15 +30,10 @@ export interface BaselineSummary {
 const SHAPE = 'expected the JSON of `ztpath findings --json`: {"findings": [{"fingerprint": ...}, ...]}';
 
 export async function readBaseline(arg: string, io: CliIo): Promise<Baseline> {
-  const abs = path.resolve(io.cwd, arg);
-  const file = displayPath(io, abs);
-  const bytes = await readFile(abs).catch((e: unknown) => {
-    const code = e instanceof Error && 'code' in e ? String(e.code) : '';
-    throw new CliError(`cannot read --baseline ${arg}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : e instanceof Error ? e.message : String(e)}`);
-  });
+  const { file, text } = await readFlagFile('baseline', arg, io);
   let value: unknown;
   try {
-    value = JSON.parse(decodeText(bytes).replace(/^\ufeff/, ''));
+    value = JSON.parse(text.replace(/^\ufeff/, ''));
   } catch (e) {
     throw new CliError(`--baseline ${file} is not valid JSON (${e instanceof Error ? e.message : String(e)})`, { hint: SHAPE });
   }

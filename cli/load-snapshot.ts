@@ -3,11 +3,11 @@
 // as (path relative to the working directory, text), one at a time, so memory holds one file's
 // text at once. Fatal cases (nothing to read, nothing imported) are CliErrors naming the file.
 
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic, Snapshot } from '../core/index.ts';
 import { formatDiagnostic } from '../core/index.ts';
-import { createImportSession, importDocuments, readServiceTags } from '../importer/index.ts';
+import { createImportSession, decodeText, importDocuments, readServiceTags } from '../importer/index.ts';
 import { CliError, type CliIo } from './io.ts';
 import { Progress } from './progress.ts';
 import { TextReader } from './text-reader.ts';
@@ -121,6 +121,19 @@ export function countResources(s: Snapshot): number {
  */
 export function readText(file: string, shown: string, reader: TextReader = new TextReader()): string {
   return readOrFail(shown, () => reader.read(file));
+}
+
+/**
+ * The text of a file a flag names (`--policy`, `--baseline`): UTF-8, or UTF-16 as Windows PowerShell
+ * writes it (importer/text-encoding.ts); a read error is a CliError naming the flag and the file.
+ */
+export async function readFlagFile(flag: string, arg: string, io: CliIo): Promise<{ file: string; text: string }> {
+  const abs = path.resolve(io.cwd, arg);
+  const bytes = await readFile(abs).catch((e: unknown) => {
+    const code = errnoCode(e);
+    throw new CliError(`cannot read --${flag} ${arg}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : e instanceof Error ? e.message : String(e)}`);
+  });
+  return { file: displayPath(io, abs), text: decodeText(bytes) };
 }
 
 /** A file's bytes, for the importer (a view of the reader's buffer, valid until its next read). */

@@ -3,16 +3,13 @@
 // any violation; a bad policy file is an input error (exit 2) that names the file, the line and
 // column, and the field.
 
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Document } from 'yaml';
 import type { IntentResult, PolicyCheckAnswer, PolicyIssue, PolicyPath } from '../../core/index.ts';
 import { checkPolicy, parsePolicy } from '../../core/index.ts';
-import { decodeText } from '../../importer/index.ts';
 import { type Command, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { loadForCommand, shortName } from '../common.ts';
 import { CliError, type CliIo } from '../io.ts';
-import { displayPath } from '../load-snapshot.ts';
+import { readFlagFile } from '../load-snapshot.ts';
 import { renderJson } from '../render/json.ts';
 import { renderCheckJunit } from '../render/junit.ts';
 import { fileRegionResolver, renderCheckSarif, toolVersion, type PolicyLocation } from '../render/sarif.ts';
@@ -133,14 +130,7 @@ export const checkCommand: Command = {
   async run(args, io: CliIo) {
     const format: Format = parseFormat(this.name, stringFlag(args, 'format'), FORMATS, boolFlag(args, 'json'), 'text');
     const policyArg = requireFlag(this, args, 'policy');
-    const abs = path.resolve(io.cwd, policyArg);
-    const file = displayPath(io, abs);
-    const bytes = await readFile(abs).catch((e: unknown) => {
-      const code = e instanceof Error && 'code' in e ? String(e.code) : '';
-      throw new CliError(`cannot read --policy ${policyArg}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : e instanceof Error ? e.message : String(e)}`);
-    });
-    // UTF-8, or UTF-16 as Windows PowerShell writes it (importer/text-encoding.ts).
-    const text = decodeText(bytes);
+    const { file, text } = await readFlagFile('policy', policyArg, io);
     const lc = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lc, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length) {

@@ -119,7 +119,7 @@ export function buildTopology(snapshot: Snapshot): Topology {
 
   // Azure Virtual Network Manager: its security admin rules are evaluated before NSGs and its
   // connectivity configurations connect VNets without peerings. Not modelled; named when the input
-  // holds any of its resources (they are listed as unsupported).
+  // holds one of its resources or more (they are listed as unsupported).
   const networkManager = snapshot.unsupported.some((u) => u.type.toLowerCase().startsWith('microsoft.network/networkmanagers'));
   for (const vnet of snapshot.virtualNetworks.values()) {
     const caveats: Caveat[] = networkManager ? [CAVEATS.networkManager] : [];

@@ -56,7 +56,7 @@ export interface Subnet extends ResourceBase {
   natGatewayId?: ResourceId;
   serviceEndpoints: ServiceEndpoint[];
   /**
-   * `serviceEndpointPolicies`, when the subnet has any: they limit its Microsoft.Storage service
+   * `serviceEndpointPolicies`, when the subnet has some: they limit its Microsoft.Storage service
    * endpoint traffic to the storage accounts they list. Not evaluated; answers that rely on that
    * traffic say so (CAVEATS.serviceEndpointPolicy).
    */

@@ -9,6 +9,16 @@ import { existsSync } from 'node:fs';
 function routes(dp: DataPlane, subnetId: string) {
   return computeEffectiveRoutesView(dp, subnetId.toLowerCase()).value.map((r) => `${r.source} ${r.state} ${r.addressPrefix.join(',')} ${r.nextHopType}${r.nextHopIpAddress.length ? ' ' + r.nextHopIpAddress.join(',') : ''}`);
 }
+/** VNets a and b peered with the given flags on each side, and c peered with a without them (a bystander). */
+function pairAndBystander(aFlags: Record<string, unknown>, bFlags: Record<string, unknown>): EstateBuilder {
+  return new EstateBuilder()
+    .vnet('a', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24' }])
+    .vnet('b', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
+    .vnet('c', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
+    .peer('a', 'b', aFlags, bFlags)
+    .peer('a', 'c');
+}
+
 /** The caveat codes of a subnet's effective routes. */
 function caveatCodes(dp: DataPlane, subnetId: string): string[] {
   return computeEffectiveRoutesView(dp, subnetId.toLowerCase()).caveats.map((c) => c.code);
@@ -166,12 +176,7 @@ describe('peering routes (rules 8.1, 8.2, 8.4)', () => {
   });
 
   it('a peering not in sync (an address space changed since) is named: peering.not-in-sync on both VNets of the pair', () => {
-    const b = new EstateBuilder()
-      .vnet('a', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24' }])
-      .vnet('b', ['10.1.0.0/16', '10.11.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
-      .vnet('c', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
-      .peer('a', 'b', { peeringSyncLevel: 'LocalNotInSync' }, { peeringSyncLevel: 'RemoteNotInSync' })
-      .peer('a', 'c');
+    const b = pairAndBystander({ peeringSyncLevel: 'LocalNotInSync' }, { peeringSyncLevel: 'RemoteNotInSync' });
     const dp = dataPlaneOf(b.documents());
     const codes = (vnet: string) => caveatCodes(dp, b.subnetId(vnet, 's'));
     expect(codes('a')).toContain('peering.not-in-sync');
@@ -184,12 +189,7 @@ describe('peering routes (rules 8.1, 8.2, 8.4)', () => {
     const plain = dataPlaneOf(hubSpoke().documents());
     expect(caveatCodes(plain, hubSpoke().subnetId('hub', 's'))).not.toContain('peering.subnet-peering');
     for (const flags of [{ peerCompleteVnets: false, localSubnetNames: ['s'], remoteSubnetNames: ['s'] }, { enableOnlyIPv6Peering: true }]) {
-      const b = new EstateBuilder()
-        .vnet('a', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24' }])
-        .vnet('b', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
-        .vnet('c', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
-        .peer('a', 'b', flags, flags)
-        .peer('a', 'c');
+      const b = pairAndBystander(flags, flags);
       const dp = dataPlaneOf(b.documents());
       const peering = [...dp.snapshot.peerings.values()].find((p) => p.vnetId === b.id('Microsoft.Network/virtualNetworks', 'a').toLowerCase() && p.remoteVnetId.endsWith('/b'));
       expect(peering?.subnetPeering, JSON.stringify(flags)).toEqual(
