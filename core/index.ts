@@ -40,6 +40,7 @@ export { computeExposure, internetCandidates, INTERNET_SOURCES } from './analysi
 export type { ExposureAnswer, ExposureOptions, ExposureSource, ExposedItem, ExposureEntry, ExposureAllowed } from './analysis/exposure.ts';
 export { computeBlastRadius } from './analysis/blast.ts';
 export type { BlastAnswer, BlastOptions, BlastReached, BlastStep, BlastExit, BlastCritical } from './analysis/blast.ts';
+export type { BlastGroup, BlastGroupBy } from './analysis/blast-groups.ts';
 export { computeMatrix, MatrixFill } from './analysis/matrix.ts';
 export type { MatrixAnswer, MatrixOptions, MatrixGrouping, MatrixGroup, MatrixCell, MatrixCells, MatrixPart } from './analysis/matrix.ts';
 export { parsePortList } from './analysis/blast-walk.ts';

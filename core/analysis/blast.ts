@@ -30,6 +30,7 @@ import { displayOf, endpointHop } from '../trace/walk.ts';
 import { ReachKit, portScope, type AllowedPorts, type KitStats } from './blast-walk.ts';
 import { compileCriticalSelectors, type CriticalMatcher } from './blast-critical.ts';
 import { BlastSearch, ROOT, type LeafNode, type StorageIndex } from './blast-search.ts';
+import { BlastGroups, type BlastGroup, type BlastGroupBy } from './blast-groups.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
 import { compareNumeric, comparePlain, compareText, isPlainText, plainKey } from './collation.ts';
 
@@ -42,6 +43,8 @@ export interface BlastOptions {
   depth?: number;
   /** Critical asset selectors: a name or id, `vnet/subnet`, `tag:key=value` (or `tag:key`), `asg:NAME`. */
   critical?: string[];
+  /** Also sum the endpoints reached up by VNet or by subnet (BlastAnswer.groups). */
+  groupBy?: BlastGroupBy;
 }
 
 export interface BlastStep {
@@ -96,6 +99,8 @@ export interface BlastAnswer {
   reached: BlastReached[];
   exits: BlastExit[];
   critical: BlastCritical[];
+  /** With BlastOptions.groupBy: what was reached, one row per VNet or subnet (blast-groups.ts). */
+  groups?: BlastGroup[];
   summary: {
     endpoints: number;
     hosts: number;
@@ -183,7 +188,8 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
 
   const paths = new PathBuilder(dp, search, e0);
   const matcher: CriticalMatcher = compileCriticalSelectors(dp, opts.critical ?? []);
-  const reached = reachedList(dp, search, classes, e0, paths, matcher);
+  const groups = opts.groupBy ? new BlastGroups(dp.snapshot, opts.groupBy) : undefined;
+  const reached = reachedList(dp, search, classes, e0, paths, matcher, groups);
   const exitList: BlastExit[] = [];
   for (const [kind, x] of search.exits) exitList.push({ kind, target: x.target, destinations: x.destinations, depth: x.leaf.depth, path: paths.toLeaf(x.leaf, kind === 'internet' ? 'internet' : 'on-premises', x.target) });
   exitList.sort((a, b) => compareText(a.kind, b.kind));
@@ -195,6 +201,7 @@ export function computeBlastRadius(dp: DataPlane, opts: BlastOptions): BlastAnsw
     reached,
     exits: exitList,
     critical,
+    ...(groups ? { groups: groups.list() } : {}),
     summary: summaryOf(reached, exitList, critical.length, matcher.unmatched),
     caveats: kit.caveats.list(),
     stats: { ...kit.stats, footholds: search.footholds, batches: search.batches, classes: classes.classes.length },
@@ -273,7 +280,7 @@ function extended(steps: readonly BlastStep[], last: BlastStep): BlastStep[] {
 }
 
 /** Every endpoint and storage account reached, in the answer's order. */
-function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasses, e0: Endpoint, paths: PathBuilder, matcher: CriticalMatcher): BlastReached[] {
+function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasses, e0: Endpoint, paths: PathBuilder, matcher: CriticalMatcher, groups: BlastGroups | undefined): BlastReached[] {
   const reached: BlastReached[] = [];
   const labels = new Map<string, string>();
   for (const c of search.order) {
@@ -288,6 +295,7 @@ function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasse
       const item: BlastReached = { resource: h.resource, name: h.name, kind: m.kind === 'nic' ? 'nic' : 'privateEndpoint', ip: m.ipText, subnet, depth, path: paths.toClass(c, h.name, m.ipText) };
       const sel = matcher.endpoint(m);
       if (sel) item.critical = sel;
+      groups?.addEndpoint(m, { depth, critical: sel !== undefined, lastStep: item.path[item.path.length - 1].allowed });
       reached.push(item);
     }
   }
@@ -301,6 +309,7 @@ function reachedList(dp: DataPlane, search: BlastSearch, classes: EndpointClasse
     if (r.via === 'privateEndpoint' && atClass) item.through = endpointHop(dp, search.target[r.cls]!).name;
     const sel = matcher.storage(a);
     if (sel) item.critical = sel;
+    groups?.addStorageAccount({ depth, critical: sel !== undefined, lastStep: path[path.length - 1].allowed });
     reached.push(item);
   }
   return inAnswerOrder(reached);

@@ -39,6 +39,7 @@ describe('ztpath blast', () => {
       [['blast', PIVOT], '--from'],
       [['blast', PIVOT, '--from', 'nic-a', '--ports', '22,abc'], "--ports 22,abc: 'abc' is not a port"],
       [['blast', PIVOT, '--from', 'nic-a', '--depth', '0'], '--depth 0: expected a positive whole number'],
+      [['blast', PIVOT, '--from', 'nic-a', '--by', 'asg'], '--by asg: expected vnet or subnet'],
       [['blast', PIVOT, '--from', 'nic-zzz'], 'nic-zzz'],
       [['blast', SAMPLE, '--from', 'pe-stdata-blob'], 'private endpoint'],
     ] as [string[], string][]) {
@@ -52,8 +53,68 @@ describe('ztpath blast', () => {
   it('--help lists every flag and an example', async () => {
     const r = await run(['blast', '--help']);
     expect(r.code).toBe(0);
-    for (const f of ['--from', '--ports', '--depth', '--critical', '--json']) expect(r.stdout).toContain(f);
+    for (const f of ['--from', '--ports', '--depth', '--critical', '--by', '--json']) expect(r.stdout).toContain(f);
     expect(r.stdout).toMatch(/Examples?:\n  \$ ztpath blast /);
+  });
+});
+
+describe('ztpath blast --by', () => {
+  it('the text shows one row per subnet instead of the endpoints, with the exits and critical assets', async () => {
+    const r = await run(['blast', PIVOT, '--from', 'nic-a', '--by', 'subnet', '--critical', 'tag:tier=crown-jewel']);
+    expect(r.code).toBe(0);
+    const table = r.stdout.split('\n').filter((l) => /^ +\d+  vnet-/.test(l)).map((l) => l.trim().split(/ {2,}/));
+    expect(table).toEqual([
+      ['1', 'vnet-main/snet-b', '2 hosts', 'Tcp 22'],
+      ['2', 'vnet-main/snet-c', '1 host', 'Tcp 3389'],
+      ['3', 'vnet-data/snet-d', '1 host', '1', 'Tcp 1433'],
+    ]);
+    expect(r.stdout).toMatch(/Nearest +Subnet +Reached +Critical +Open on the last hop/);
+    expect(r.stdout).not.toMatch(/Depth +Reached +Kind/);
+    expect(r.stdout).not.toContain('nic-a -> nic-b (Tcp 22) -> nic-c');
+    expect(r.stdout).toContain('Exits:');
+    expect(r.stdout).toContain('Critical assets reached: 1 (nic-d)');
+  });
+
+  it('--json adds the groups after the critical assets and keeps the whole answer', async () => {
+    const plain = JSON.parse((await run(['blast', PIVOT, '--from', 'nic-a', '--json'])).stdout) as Record<string, unknown>;
+    const by = JSON.parse((await run(['blast', PIVOT, '--from', 'nic-a', '--by', 'VNet', '--json'])).stdout) as Record<string, unknown> & { groups: { kind: string; name: string; reached: number; open: unknown }[] };
+    expect(Object.keys(by)).toEqual(['reached', 'exits', 'critical', 'groups', 'summary', 'caveats']);
+    const { groups, ...rest } = by;
+    expect(rest).toEqual(plain);
+    expect(groups.map((g) => [g.kind, g.name, g.reached, g.open])).toEqual([
+      ['vnet', 'vnet-main', 3, [{ protocol: 'Tcp', ports: ['22', '3389'] }]],
+      ['vnet', 'vnet-data', 1, [{ protocol: 'Tcp', ports: ['1433'] }]],
+    ]);
+  });
+
+  it('the sample: storage accounts are a row of their own, last', async () => {
+    const r = await run(['blast', SAMPLE, '--from', 'vm-legacy03', '--by', 'vnet']);
+    const rows = r.stdout.split('Exits:')[0].split('\n').filter((l) => /^ +1  /.test(l)).map((l) => l.trim().split(/ {2,}/));
+    expect(rows).toEqual([
+      ['1', 'vnet-data-weu', '3 hosts, 1 private endpoint', 'Tcp 0-65535; Udp 0-65535; Icmp; Esp; Ah'],
+      ['1', '(storage accounts)', '2 storage accounts', 'Tcp 443'],
+    ]);
+  });
+
+  it('names two VNets of one name by their resource groups, and cuts a long table keeping the groups with critical assets', async () => {
+    const { renderBlastText } = await import('../../cli/commands/blast.ts');
+    const id = (rg: string, name: string) => `/subscriptions/0/resourceGroups/${rg}/providers/Microsoft.Network/virtualNetworks/${name}`;
+    const group = (rg: string, name: string, nearest: number, critical: number) => ({ kind: 'vnet' as const, name, id: id(rg, name), reached: 1, hosts: 1, privateEndpoints: 0, storageAccounts: 0, nearestDepth: nearest, critical, open: [{ protocol: 'Tcp', ports: ['22'] }] });
+    const answer = {
+      from: { resource: 'x', name: 'vm-x', ip: '10.0.0.4', subnet: 'vnet-x/snet' },
+      ports: 'any' as const,
+      reached: [],
+      exits: [],
+      critical: [],
+      groups: [group('rg-a', 'vnet-hub', 1, 0), group('rg-b', 'vnet-hub', 1, 0), group('rg-c', 'vnet-app', 2, 0), group('rg-d', 'vnet-db', 3, 1)],
+      summary: { endpoints: 4, hosts: 4, privateEndpoints: 0, storageAccounts: 0, exits: [], critical: 1, maxDepth: 3, byDepth: {}, unmatchedSelectors: [] },
+      caveats: [],
+    };
+    const names = (text: string) => text.split('\n').filter((l) => /^ +\d+  /.test(l)).map((l) => l.trim().split(/ {2,}/)[1]);
+    expect(names(renderBlastText(answer, false))).toEqual(['vnet-hub (rg-a)', 'vnet-hub (rg-b)', 'vnet-app', 'vnet-db']);
+    const cut = renderBlastText(answer, false, undefined, 2);
+    expect(names(cut)).toEqual(['vnet-hub (rg-a)', 'vnet-hub (rg-b)', 'vnet-db']);
+    expect(cut).toContain('... 3 of 4 groups are shown (the first 2 and every group with a critical asset); --json lists them all.');
   });
 });
 
@@ -75,7 +136,7 @@ describe('ztpath blast on large answers', () => {
     expect(full).not.toContain('reached are shown');
     for (const x of r.reached) expect(rowOf(x.name, full).length, x.name).toBeGreaterThan(0);
     const cut = renderBlastText(r, false, undefined, 3);
-    expect(cut).toContain(`... 4 of ${r.reached.length} reached are shown (the first 3 and every critical asset); --json lists them all.`);
+    expect(cut).toContain(`... 4 of ${r.reached.length} reached are shown (the first 3 and every critical asset); --json lists them all, --by vnet sums them up by VNet.`);
     for (const x of r.reached.slice(0, 3)) expect(rowOf(x.name, cut).length, x.name).toBeGreaterThan(0);
     expect(rowOf(last.name, cut)).toHaveLength(1);
     expect(rowOf(r.reached[3].name, cut)).toHaveLength(r.reached[3] === last ? 1 : 0);
