@@ -57,6 +57,7 @@ export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: 
     const b = baseline.summary;
     out.push(`against the baseline ${b.file}: ${b.new} new, ${b.unchanged} unchanged, ${b.fixed.length} fixed`);
   }
+  if (a.findings.length > BY_CHECK_OVER) out.push('', renderByCheck(a.findings, color, baseline).trimEnd());
   if (a.findings.length) {
     const listed = a.findings.slice(0, maxRows);
     out.push('');
@@ -93,6 +94,39 @@ export function renderFindingsText(a: FindingsAnswer, color: boolean, omitted?: 
   return text;
 }
 
+/** Over this many findings, a table of counts per check comes before the list (a screen's worth). */
+export const BY_CHECK_OVER = 50;
+
+/**
+ * Counts per check and severity (and, against a baseline, how many are new): at scale the list
+ * runs to thousands (24,180 findings at tier L) and this is the overview. Checks in the order of
+ * their most severe finding, then the most frequent.
+ */
+function renderByCheck(findings: Finding[], color: boolean, baseline?: BaselineView): string {
+  const byId = new Map<string, { counts: Record<Severity, number>; total: number; fresh: number; worst: number }>();
+  for (const f of findings) {
+    let c = byId.get(f.id);
+    if (!c) byId.set(f.id, (c = { counts: { high: 0, medium: 0, low: 0, info: 0 }, total: 0, fresh: 0, worst: SEVERITIES.length }));
+    c.counts[f.severity]++;
+    c.total++;
+    c.worst = Math.min(c.worst, SEVERITIES.indexOf(f.severity));
+    if (baseline?.state(f) === 'new') c.fresh++;
+  }
+  const title = new Map(CATALOG.map((e) => [e.id, e.title]));
+  const rows = [...byId].sort(([ia, a], [ib, b]) => a.worst - b.worst || b.total - a.total || (ia < ib ? -1 : ia > ib ? 1 : 0));
+  const count = (n: number) => (n ? n.toLocaleString('en-US') : '');
+  return renderTable(
+    [{ header: 'CHECK' }, ...SEVERITIES.map((s) => ({ header: s.toUpperCase(), align: 'right' as const })), ...(baseline ? [{ header: 'NEW', align: 'right' as const }] : []), { header: 'TITLE' }],
+    rows.map(([id, c]) => [
+      id,
+      ...SEVERITIES.map((s) => (c.counts[s] ? { text: count(c.counts[s]), tone: TONE[s] } : '')),
+      ...(baseline ? [c.fresh ? { text: count(c.fresh), tone: 'warn' as const } : ''] : []),
+      title.get(id) ?? '',
+    ]),
+    { color },
+  );
+}
+
 export const findingsCommand: Command = {
   name: 'findings',
   summary: 'zero-trust findings: exposed management ports, implied trust, missing NSGs, bypassed firewalls, ...',
@@ -106,7 +140,8 @@ export const findingsCommand: Command = {
     ...CATALOG.map((c) => `  ${c.id.padEnd(28)} ${c.severity.padEnd(6)} ${c.title}`),
     '',
     'The text lists the first 10,000 findings, the most severe first (a line says how many are',
-    'left out); the other formats list them all.',
+    'left out); the other formats list them all. Over 50 findings, a table of counts per check',
+    '(and severity; with --baseline, how many are new) comes first.',
     '',
     '--format sarif writes SARIF 2.1.0 for GitHub code scanning; --format junit a JUnit report',
     '(findings at or above --fail-on, default low, are failures). GitHub rejects a SARIF run of',

@@ -213,4 +213,67 @@ describe.skipIf(!existsSync(repoPath(SAMPLE)))('ztpath findings text on large an
     expect(cut.startsWith(full.split('\n')[0] + '\n')).toBe(true);
     expect(a.findings.slice(0, 5).every((f) => f.severity === 'high')).toBe(true);
   });
+
+  it('over 50 findings, a table of counts per check and severity comes first (with --baseline, the new ones)', async () => {
+    const { compile, computeFindings, CATALOG } = await import('../../core/index.ts');
+    const { renderFindingsText, BY_CHECK_OVER } = await import('../../cli/commands/findings.ts');
+    const { readFolderDocuments, snapshotOf } = await import('../support/load.ts');
+    const a = computeFindings(compile(snapshotOf(readFolderDocuments(repoPath(SAMPLE)))));
+    // The sample's 20 findings, three times over: more than a screen.
+    const many = { ...a, findings: [...a.findings, ...a.findings, ...a.findings] };
+    expect(a.findings.length).toBeLessThanOrEqual(BY_CHECK_OVER);
+    expect(many.findings.length).toBeGreaterThan(BY_CHECK_OVER);
+    expect(renderFindingsText(a, false)).not.toContain('CHECK');
+    const tableOf = (text: string) => {
+      const lines = text.split('\n');
+      const start = lines.findIndex((l) => l.startsWith('CHECK '));
+      const end = lines.indexOf('', start);
+      return { header: lines[start].trim().split(/ {2,}/), rows: lines.slice(start + 2, end).map((l) => l.split(/ {2,}/)) };
+    };
+    const text = renderFindingsText(many, false);
+    const { header, rows } = tableOf(text);
+    expect(header).toEqual(['CHECK', 'HIGH', 'MEDIUM', 'LOW', 'INFO', 'TITLE']);
+    // Every check of the list, once, with its counts by severity (the columns are right-aligned
+    // under their headers) and its catalog title.
+    const severities = ['high', 'medium', 'low', 'info'] as const;
+    const headerLine = text.split('\n').find((l) => l.startsWith('CHECK '))!;
+    const columnEnd = (h: string) => headerLine.indexOf(h) + h.length;
+    const lines = text.split('\n').filter((l) => rows.some((r) => l.startsWith(r[0] + ' ')));
+    const ids = [...new Set(many.findings.map((f) => f.id))];
+    expect(rows.map((r) => r[0]).sort()).toEqual([...ids].sort());
+    for (const line of lines) {
+      const id = line.split(' ')[0];
+      for (const sev of severities) {
+        const end = columnEnd(sev.toUpperCase());
+        const want = many.findings.filter((f) => f.id === id && f.severity === sev).length;
+        if (want) expect(line.slice(end - String(want).length, end), `${id} ${sev}`).toBe(String(want));
+        else expect(line.slice(end - 1, end), `${id} ${sev}`).toBe(' ');
+      }
+      expect(line.endsWith(CATALOG.find((c) => c.id === id)!.title), id).toBe(true);
+    }
+    // The most severe checks first; among equals, the most frequent.
+    const worst = (id: string) => Math.min(...many.findings.filter((f) => f.id === id).map((f) => severities.indexOf(f.severity)));
+    const total = (id: string) => many.findings.filter((f) => f.id === id).length;
+    const order = rows.map((r) => r[0]);
+    for (let i = 1; i < order.length; i++) {
+      const [x, y] = [order[i - 1], order[i]];
+      expect(worst(x) < worst(y) || (worst(x) === worst(y) && total(x) >= total(y)), `${x} before ${y}`).toBe(true);
+    }
+    // Against a baseline: a NEW column with the new findings of each check.
+    const fresh = new Set(a.findings.filter((f) => f.id === 'ZT-REDUNDANT-RULE' || f.id === 'ZT-SUBNET-NO-NSG'));
+    expect(fresh.size).toBeGreaterThan(1);
+    const withBaseline = renderFindingsText(many, false, undefined, {
+      state: (f) => (fresh.has(f) ? 'new' : 'unchanged'),
+      summary: { file: 'before.json', new: 3 * fresh.size, unchanged: many.findings.length - 3 * fresh.size, fixed: [] },
+    });
+    const b = tableOf(withBaseline);
+    expect(b.header).toEqual(['CHECK', 'HIGH', 'MEDIUM', 'LOW', 'INFO', 'NEW', 'TITLE']);
+    const newLine = withBaseline.split('\n').find((l) => l.startsWith('CHECK '))!;
+    const newEnd = newLine.indexOf('NEW') + 3;
+    for (const line of withBaseline.split('\n').filter((l) => b.rows.some((r) => l.startsWith(r[0] + ' ')))) {
+      const id = line.split(' ')[0];
+      const want = many.findings.filter((f) => f.id === id && fresh.has(f)).length;
+      expect(line.slice(newEnd - 3, newEnd).trim(), id).toBe(want ? String(want) : '');
+    }
+  });
 });
