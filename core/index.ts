@@ -30,7 +30,7 @@ export { evaluateFirewall, computeFirewallPermits } from './firewall/evaluate-fi
 export type { FirewallDecision, FirewallQuery } from './firewall/evaluate-firewall.ts';
 export { computeEndpointClasses, endpointKey } from './dataplane/equivalence.ts';
 export type { EndpointClass, EndpointClasses } from './dataplane/equivalence.ts';
-export { computeWhatIf, diffSnapshots, summarizeChanges, applySnapshotEdits, SnapshotEditError, deriveDataPlane } from './analysis/diff/index.ts';
+export { computeWhatIf, MAX_EVERY_PAIR, diffSnapshots, summarizeChanges, applySnapshotEdits, SnapshotEditError, deriveDataPlane } from './analysis/diff/index.ts';
 export type { WhatIfAnswer, WhatIfOptions, WhatIfTarget, WhatIfParty, WhatIfExample, WhatIfStats, FlowChange, ExposureChange, FindingLike, RouteChange, RuleChange, ResourceChangeSummary, SnapshotDiff, ResourceChange, SnapshotEdit } from './analysis/diff/index.ts';
 export { computeFindings, compareFindings, CATALOG, catalogEntry, SEVERITIES, severityRank, severityAtLeast, MANAGEMENT_PORTS, SUBNETS_WITHOUT_NSG_SUPPORT } from './analysis/findings/index.ts';
 export type { CatalogEntry, Finding, FindingEvidence, FindingLocation, FindingsAnswer, FindingsOptions, Severity, RelatedResource, EvidenceRoute, EvidenceRule } from './analysis/findings/index.ts';

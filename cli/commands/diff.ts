@@ -66,11 +66,12 @@ export const diffCommand: Command = {
     const { before, after } = splitSides(this.name, argv, new Set(this.flags.filter((f) => f.type === 'string' && f.name !== 'before' && f.name !== 'after').map((f) => f.name)));
     const format = outputFormat(this.name, args);
     const gates = parseGates(this.name, args);
+    const opts = whatIfOptions(args, this.name);
     const silent = format !== 'text' || boolFlag(args, 'quiet');
     const serviceTags = stringFlag(args, 'service-tags');
     const sb = await loadSnapshot(before, { serviceTags, silent }, io);
     const sa = await loadSnapshot(after, { serviceTags, silent }, io);
-    const answer = Progress.for(io, silent).step('comparing before and after', () => computeWhatIf(compile(sb), compile(sa), whatIfOptions(args)));
+    const answer = Progress.for(io, silent).step('comparing before and after', () => computeWhatIf(compile(sb), compile(sa), opts));
     return emitWhatIf(io, answer, `Diff: ${before.join(' ')} -> ${after.join(' ')}`, format, gates);
   },
 };

@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AZURE_HOST_VIP, CATALOG, INTERNET_SET, cidrsToSet, compile, computeFindings, computeWhatIf, deriveDataPlane, diffSnapshots, formatDiagnostic, setToCidrStrings } from '../../core/index.ts';
+import { AZURE_HOST_VIP, CATALOG, INTERNET_SET, MAX_EVERY_PAIR, cidrsToSet, compile, computeFindings, computeWhatIf, deriveDataPlane, diffSnapshots, formatDiagnostic, setToCidrStrings } from '../../core/index.ts';
 import type { DataPlane, ExposureChange, FindingLike, FindingsOptions, FlowChange, ResourceId, Trace, WhatIfAnswer, WhatIfOptions } from '../../core/index.ts';
 import { applyChange, decodeText, EDIT_OPS } from '../../importer/index.ts';
 import { type Command, type FlagSpec, type ParsedArgs, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
@@ -33,11 +33,18 @@ export const NO_TRACES_FLAG: FlagSpec = { name: 'no-traces', type: 'boolean', de
 export const NO_FINDINGS_FLAG: FlagSpec = { name: 'no-findings', type: 'boolean', description: 'do not compare findings (faster on large estates; new-findings gates then never trip)' };
 
 /** The flags of the answer, shared by whatif and diff. */
-export const WHATIF_ANSWER_FLAGS: FlagSpec[] = [FAIL_ON_FLAG, FORMAT_FLAG, FULL_FLAG, NO_TRACES_FLAG, NO_FINDINGS_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG];
+export const MAX_PAIRS_FLAG: FlagSpec = { name: 'max-pairs', type: 'string', value: 'N', description: `compare every pair only up to N source/destination pairs (default ${MAX_EVERY_PAIR.toLocaleString('en-US')}; more takes more time and memory)` };
+
+export const WHATIF_ANSWER_FLAGS: FlagSpec[] = [FAIL_ON_FLAG, FORMAT_FLAG, FULL_FLAG, MAX_PAIRS_FLAG, NO_TRACES_FLAG, NO_FINDINGS_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG];
 
 export const WHATIF_EXIT_CODES = [
+  'A change no rule bounds to some pairs (subnets added or removed, address spaces, service tags)',
+  'is compared on every pair; beyond 25 million pairs (--max-pairs) flows and exposure are not',
+  'compared (the answer says so; findings, routes and rules are), and a gate on them is not judged.',
+  '',
   'Exit codes: 0 ok (or no gate tripped); 1 a --fail-on gate tripped; 2 usage or input error (a bad',
-  'change file names the file, the JSON path and what is wrong).',
+  'change file names the file, the JSON path and what is wrong), or a gate on flows or exposure that',
+  'could not be judged.',
 ];
 
 const SEVERITIES = ['high', 'medium', 'low', 'info'];
@@ -73,6 +80,16 @@ export function evaluateGates(a: WhatIfAnswer, gates: Gate[]): string[] {
     }
   }
   return tripped;
+}
+
+/**
+ * The gates on flows and exposure when those were not compared (stats.flowsCompared false: too
+ * many pairs to compare every one): they can neither pass nor trip, so the run cannot say the
+ * change is clean.
+ */
+export function unjudgedGates(a: WhatIfAnswer, gates: Gate[]): string[] {
+  if (a.stats.flowsCompared !== false) return [];
+  return gates.filter((g) => g.kind !== 'new-findings').map(gateName);
 }
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';
@@ -140,13 +157,18 @@ function flowTable(items: FlowChange[], color: boolean): string {
   return items.length > MAX_ROWS ? `${table}  ... and ${items.length - MAX_ROWS} more (see --json)\n` : table;
 }
 
-export function renderWhatIfText(a: WhatIfAnswer, title: string, color: boolean, tripped: string[] = []): string {
+export function renderWhatIfText(a: WhatIfAnswer, title: string, color: boolean, tripped: string[] = [], unjudged: string[] = []): string {
   const out: string[] = [paint(title, 'bold', color), ''];
   out.push(`Changed resources: ${a.changes.length || 'none'}`);
   for (const c of a.changes.slice(0, 12)) out.push(`  ${c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~'} ${c.name} (${c.collection})${c.details.length ? ': ' + listCell(c.details, 4) : ''}`);
   if (a.changes.length > 12) out.push(`  ... and ${a.changes.length - 12} more (see --json)`);
   out.push('');
+  const compared = a.stats.flowsCompared !== false;
   const section = (label: string, items: FlowChange[], tone: 'bad' | 'good') => {
+    if (!compared) {
+      out.push(paint(`${label}: not compared (too many pairs; see the caveats)`, 'warn', color), '');
+      return;
+    }
     if (!items.length) {
       out.push(`${label}: none`, '');
       return;
@@ -157,7 +179,8 @@ export function renderWhatIfText(a: WhatIfAnswer, title: string, color: boolean,
   section('Newly allowed', a.newlyAllowed, 'bad');
   section('Newly blocked', a.newlyBlocked, 'good');
   const ex = a.exposure;
-  if (!ex.added.length && !ex.removed.length) out.push('Internet exposure: unchanged');
+  if (!compared) out.push(paint('Internet exposure: not compared', 'warn', color));
+  else if (!ex.added.length && !ex.removed.length) out.push('Internet exposure: unchanged');
   else {
     out.push('Internet exposure:');
     for (const e of ex.added) out.push(paint(`  + ${exposureLine(e)}`, 'bad', color));
@@ -210,8 +233,10 @@ export function renderWhatIfText(a: WhatIfAnswer, title: string, color: boolean,
   }
   const s = a.stats;
   const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`);
-  out.push('', paint(`(${s.mode}: ${s.pairsConsidered} of ${s.sources * s.destinations} source/destination pairs rechecked${s.complete ? '' : ' (stopped by the time budget)'}; ${ms(s.elapsedMs)}${s.findingsMs !== undefined ? `, of which findings ${ms(s.findingsMs)}` : ''})`, 'dim', color));
+  const stopped = s.complete ? '' : compared ? ' (stopped by the time budget)' : ' (flows not compared: too many pairs)';
+  out.push('', paint(`(${s.mode}: ${s.pairsConsidered} of ${s.sources * s.destinations} source/destination pairs rechecked${stopped}; ${ms(s.elapsedMs)}${s.findingsMs !== undefined ? `, of which findings ${ms(s.findingsMs)}` : ''})`, 'dim', color));
   for (const t of tripped) out.push(paint(`Gate tripped: ${t}`, 'bad', color));
+  for (const g of unjudged) out.push(paint(`Gate not judged: ${g} (flows were not compared)`, 'bad', color));
   return out.join('\n') + '\n' + renderCaveats(a.caveats.filter((c) => c.code !== 'whatif.partial' || !c.message.startsWith('Findings')), color);
 }
 
@@ -280,38 +305,55 @@ export function renderWhatIfJunit(a: WhatIfAnswer, gates: Gate[], title: string)
   const on = new Set(gates.map((g) => g.kind));
   const severity = gates.find((g): g is Extract<Gate, { kind: 'new-findings' }> => g.kind === 'new-findings')?.severity ?? 'info';
   const rank = SEVERITIES.indexOf(severity);
-  const cases: { name: string; lines: string[]; fail: boolean }[] = [
+  const unjudged = new Set(unjudgedGates(a, gates));
+  const cases: { name: string; lines: string[]; fail: boolean; error?: boolean }[] = [
     { name: 'new-exposure', lines: a.exposure.added.map(exposureLine), fail: on.has('new-exposure') && a.exposure.added.length > 0 },
     { name: 'newly-allowed', lines: a.newlyAllowed.map(flowLine), fail: on.has('newly-allowed') && a.newlyAllowed.length > 0 },
     { name: 'newly-blocked', lines: a.newlyBlocked.map(flowLine), fail: on.has('newly-blocked') && a.newlyBlocked.length > 0 },
     { name: `new-findings:${severity}`, lines: a.findings.added.map((f) => `[${f.severity}] ${f.id} ${f.name ?? f.resource}: ${f.message}`), fail: on.has('new-findings') && a.findings.added.some((f) => SEVERITIES.indexOf(f.severity) >= 0 && SEVERITIES.indexOf(f.severity) <= rank) },
   ];
+  for (const c of cases) if (unjudged.has(c.name)) c.error = true;
   const failures = cases.filter((c) => c.fail).length;
+  const errors = cases.filter((c) => c.error).length;
   const attr = (k: string, v: string | number) => ` ${k}="${escapeXml(String(v))}"`;
   const body = cases
     .map((c) => {
       const text = escapeXml(c.lines.length ? c.lines.join('\n') : 'none');
       const head = `    <testcase${attr('classname', 'ztpath.whatif')}${attr('name', c.name)}>\n`;
+      // A gate on flows that were not compared could not run: a JUnit error, not a pass.
+      if (c.error) return `${head}      <error${attr('message', `${c.name} not judged: flows were not compared (too many pairs)`)}${attr('type', 'whatif.too-large')}/>\n    </testcase>\n`;
       return c.fail ? `${head}      <failure${attr('message', `${c.lines.length} ${c.name}`)}${attr('type', c.name)}>${text}</failure>\n    </testcase>\n` : `${head}      <system-out>${text}</system-out>\n    </testcase>\n`;
     })
     .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', 'ztpath whatif')}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', 0)}>\n  <testsuite${attr('name', title)}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', 0)}${attr('skipped', 0)}>\n${body}  </testsuite>\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', 'ztpath whatif')}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}>\n  <testsuite${attr('name', title)}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}${attr('skipped', 0)}>\n${body}  </testsuite>\n</testsuites>\n`;
 }
 
 /** Print the answer in the chosen format and apply the gates; returns the exit code. */
 export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: OutputFormat, gates: Gate[], changeFile?: string): number {
   const tripped = evaluateGates(a, gates);
-  if (format === 'json') io.stdout(renderJson(gates.length ? { ...a, gate: { failOn: gates.map(gateName), tripped } } : a));
+  const unjudged = unjudgedGates(a, gates);
+  if (format === 'json') io.stdout(renderJson(gates.length ? { ...a, gate: { failOn: gates.map(gateName), tripped, ...(unjudged.length ? { notJudged: unjudged } : {}) } } : a));
   else if (format === 'sarif') io.stdout(renderWhatIfSarif(a, io, changeFile));
   else if (format === 'junit') io.stdout(renderWhatIfJunit(a, gates, title));
-  else io.stdout(renderWhatIfText(a, title, useColor(io), tripped));
+  else io.stdout(renderWhatIfText(a, title, useColor(io), tripped, unjudged));
   if (format !== 'text') for (const t of tripped) io.stderr(`ztpath: gate tripped: ${t}\n`);
-  return tripped.length ? 1 : 0;
+  for (const g of unjudged) io.stderr(`ztpath: gate ${g} not judged: flows and exposure were not compared (too many pairs: see the caveat whatif.too-large)\n`);
+  // A tripped gate is a violation whatever else; a gate that could not be judged is an error.
+  return tripped.length ? 1 : unjudged.length ? 2 : 0;
 }
 
-export function whatIfOptions(args: ParsedArgs): WhatIfOptions {
+export function whatIfOptions(args: ParsedArgs, verb = 'whatif'): WhatIfOptions {
   const findings = boolFlag(args, 'no-findings') ? undefined : findingsEngine();
-  return { mode: boolFlag(args, 'full') ? 'full' : 'incremental', traces: !boolFlag(args, 'no-traces'), ...(findings ? { findings } : {}), ...(boolFlag(args, 'full') ? { budgetMs: Number.POSITIVE_INFINITY } : {}) };
+  const maxText = stringFlag(args, 'max-pairs');
+  const maxPairs = maxText === undefined ? undefined : Number(maxText.trim().replace(/[,_]/g, ''));
+  if (maxPairs !== undefined && !(Number.isSafeInteger(maxPairs) && maxPairs > 0)) throw usageError(verb, `--max-pairs ${maxText}: expected a positive whole number`);
+  return {
+    mode: boolFlag(args, 'full') ? 'full' : 'incremental',
+    traces: !boolFlag(args, 'no-traces'),
+    ...(findings ? { findings } : {}),
+    ...(boolFlag(args, 'full') ? { budgetMs: Number.POSITIVE_INFINITY } : {}),
+    ...(maxPairs !== undefined ? { maxPairs } : {}),
+  };
 }
 
 // ---- the verb -----------------------------------------------------------------------------------
@@ -343,6 +385,7 @@ export const whatifCommand: Command = {
     const changeArg = requireFlag(this, args, 'change');
     const format = outputFormat(this.name, args);
     const gates = parseGates(this.name, args);
+    const opts = whatIfOptions(args, this.name);
     const silent = format !== 'text' || boolFlag(args, 'quiet');
     const before = await loadSnapshot(args.positionals, { serviceTags: stringFlag(args, 'service-tags'), silent }, io);
     const abs = path.resolve(io.cwd, changeArg);
@@ -360,7 +403,6 @@ export const whatifCommand: Command = {
       throw new CliError(`the change file ${shown} cannot be applied (${errors.length} error${errors.length === 1 ? '' : 's'})`, { details: errors.slice(0, 20).map(formatDiagnostic), hint: 'see docs/whatif.md for the change file format' });
     }
     if (!silent) for (const d of r.diagnostics.filter((x) => x.severity !== 'info')) io.stderr(`ztpath: ${formatDiagnostic(d)}\n`);
-    const opts = whatIfOptions(args);
     const beforeDp = compile(before);
     const afterDp = opts.mode === 'full' ? compile(r.snapshot) : deriveDataPlane(beforeDp, r.snapshot, diffSnapshots(before, r.snapshot)).dp;
     const answer = Progress.for(io, silent).step('comparing before and after', () => computeWhatIf(beforeDp, afterDp, opts));

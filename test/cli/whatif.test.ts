@@ -159,3 +159,66 @@ describe('ztpath diff', () => {
     expect(r.stdout).toMatch(/\n {2}whatif +what a change would open and close/);
   });
 });
+
+describe('ztpath diff of a change compared on every pair, beyond --max-pairs', () => {
+  // The sample without its legacy resource group: a VNet, its NICs, a load balancer and a peering
+  // gone, which no rule bounds to some pairs (as when a subscription drops out of an export).
+  const files = ['NetworkWatcherRG', 'rg-app', 'rg-data', 'rg-hub', 'rg-onprem-connectivity', 'rg-web'].map((f) => `${SAMPLE}/${f}.json`);
+  const diff = (...flags: string[]) => run(['diff', '--before', SAMPLE, '--after', ...files, '--no-traces', ...flags]);
+
+  it('within the limit (the default): flows are compared, the newly-blocked gate trips (exit 1)', async () => {
+    const r = await diff('--fail-on', 'newly-blocked', '--json');
+    expect(r.code).toBe(1);
+    const a = JSON.parse(r.stdout) as WhatIfAnswer;
+    expect(a.stats.flowsCompared).toBeUndefined();
+    expect(a.newlyBlocked.length).toBeGreaterThan(0);
+  });
+
+  it('beyond it: the text says flows and exposure were not compared, and a gate on them is not judged (exit 2)', async () => {
+    const r = await diff('--max-pairs', '10', '--fail-on', 'newly-allowed');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('Newly allowed: not compared (too many pairs; see the caveats)');
+    expect(r.stdout).toContain('Newly blocked: not compared (too many pairs; see the caveats)');
+    expect(r.stdout).toContain('Internet exposure: not compared');
+    expect(r.stdout).toContain('Gate not judged: newly-allowed (flows were not compared)');
+    expect(r.stdout).toMatch(/\(incremental: 0 of \d+ source\/destination pairs rechecked \(flows not compared: too many pairs\);/);
+    expect(r.stdout).toContain('[whatif.too-large]');
+    expect(r.stderr).toContain('ztpath: gate newly-allowed not judged: flows and exposure were not compared (too many pairs: see the caveat whatif.too-large)');
+    // Findings were compared: the direct legacy peering's finding is resolved.
+    expect(r.stdout).toMatch(/Findings:\n(.*\n)*  - \[high\] ZT-SPOKE-BYPASSES-HUB peer-legacy-to-data/);
+  });
+
+  it('--json: stats.flowsCompared false, the gates not judged listed; a gate that trips still exits 1', async () => {
+    const r = await diff('--max-pairs', '10', '--fail-on', 'new-exposure,newly-blocked', '--json');
+    expect(r.code).toBe(2);
+    const a = JSON.parse(r.stdout) as WhatIfAnswer & { gate: { tripped: string[]; notJudged: string[] } };
+    expect(a.stats.flowsCompared).toBe(false);
+    expect(a.gate).toEqual({ failOn: ['new-exposure', 'newly-blocked'], tripped: [], notJudged: ['new-exposure', 'newly-blocked'] });
+    const tripped = await diff('--max-pairs', '10', '--fail-on', 'newly-allowed,new-findings:info', '--json');
+    expect(tripped.code).toBe(1);
+    const t = JSON.parse(tripped.stdout) as { gate: { tripped: string[]; notJudged: string[] } };
+    expect(t.gate.tripped).toEqual(['new-findings:info: 1 new finding at info or above (ZT-SPOKE-BYPASSES-HUB)']);
+    expect(t.gate.notJudged).toEqual(['newly-allowed']);
+    // Without a gate on flows nothing is left unjudged: exit 0.
+    expect((await diff('--max-pairs', '10', '--fail-on', 'new-findings:high')).code).toBe(0);
+  });
+
+  it('--format junit: a gate that could not be judged is an error, not a pass', async () => {
+    const r = await diff('--max-pairs', '10', '--fail-on', 'newly-allowed', '--format', 'junit');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('<testsuites name="ztpath whatif" tests="4" failures="0" errors="1">');
+    expect(r.stdout).toMatch(/<testcase classname="ztpath.whatif" name="newly-allowed">\n {6}<error message="newly-allowed not judged: flows were not compared \(too many pairs\)" type="whatif.too-large"\/>/);
+    // The other cases ran as usual.
+    expect(r.stdout).toMatch(/<testcase classname="ztpath.whatif" name="newly-blocked">\n {6}<system-out>/);
+  });
+
+  it('--max-pairs takes a positive whole number', async () => {
+    for (const bad of ['0', '-5', 'ten', '1.5']) {
+      const r = await diff('--max-pairs', bad);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain(`--max-pairs ${bad}: expected a positive whole number`);
+    }
+    expect((await run(['whatif', SAMPLE, '--change', `${CHANGES}/lock-down-nsg-db.json`, '--max-pairs', 'x'])).stderr).toContain('--max-pairs x: expected a positive whole number');
+    expect((await diff('--max-pairs', '25,000,000', '--json')).code).toBe(0);
+  });
+});

@@ -227,6 +227,8 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
     }
   };
   const changedNsgs = new Set<ResourceId>();
+  /** ASGs whose members changed (a NIC's ASGs or the address of a member). */
+  const membershipChanged = new Set<ResourceId>();
   const routeSuspects = new Set<ResourceId>();
   const agwSubnets = both((_dp, _u, s) => [...s.applicationGateways.values()].map((a) => a.subnetId).filter((x): x is string => !!x));
   const egressFrom = (subnetIds: Iterable<ResourceId>, reason: string) => {
@@ -331,18 +333,14 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
           if (nb?.nsgId || na?.nsgId) addFilterEndpoints(eps);
         }
         if (c.fields.includes('nsgId')) addFilterEndpoints(eps);
-        // ASG membership: every NSG that names one of the ASGs changes.
-        const asgs = new Set<ResourceId>();
+        // ASG membership: every NSG that names one of the ASGs changes (collected for all NICs,
+        // the NSGs that name them found once after the loop: per NIC, that scan of every rule
+        // took 31 s when a diff removed 2,500 NICs at tier L).
         const ipcs = (n: typeof nb) => n?.ipConfigurations ?? [];
         const sig = (ipc: { privateIp?: string; asgIds: ResourceId[] }) => `${ipc.privateIp ?? ''}:${[...ipc.asgIds].sort().join(',')}`;
         const bSig = new Map(ipcs(nb).map((x) => [x.id, sig(x)]));
         const aSig = new Map(ipcs(na).map((x) => [x.id, sig(x)]));
-        for (const x of [...ipcs(nb), ...ipcs(na)]) if (bSig.get(x.id) !== aSig.get(x.id)) x.asgIds.forEach((g) => asgs.add(g));
-        if (asgs.size) {
-          for (const s of [sB, sA]) for (const nsg of s.networkSecurityGroups.values()) {
-            if ([...nsg.securityRules, ...nsg.defaultSecurityRules].some((r) => r.sourceAsgIds.some((g) => asgs.has(g)) || r.destinationAsgIds.some((g) => asgs.has(g)))) changedNsgs.add(nsg.id);
-          }
-        }
+        for (const x of [...ipcs(nb), ...ipcs(na)]) if (bSig.get(x.id) !== aSig.get(x.id)) x.asgIds.forEach((g) => membershipChanged.add(g));
         const entryKey = (ipc: IpConfiguration) =>
           JSON.stringify([ipc.primary, ipc.publicIpId ?? '', [...ipc.loadBalancerBackendPoolIds].sort(), [...ipc.loadBalancerInboundNatRuleIds].sort(), [...ipc.applicationGatewayBackendPoolIds].sort()]);
         const bEntry = ipcs(nb).map(entryKey).join(';');
@@ -481,6 +479,12 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
     }
     if (region(cb.application, ca.application).length) col.rect('all', col.storageKeys(), `application rules of ${fa.name} changed`);
     if (region(cb.nat, ca.nat).length) col.rect(new Set(['internet']), 'all', `DNAT rules of ${fa.name} changed`);
+  }
+
+  if (membershipChanged.size) {
+    for (const s of [sB, sA]) for (const nsg of s.networkSecurityGroups.values()) {
+      if ([...nsg.securityRules, ...nsg.defaultSecurityRules].some((r) => r.sourceAsgIds.some((g) => membershipChanged.has(g)) || r.destinationAsgIds.some((g) => membershipChanged.has(g)))) changedNsgs.add(nsg.id);
+    }
   }
 
   // ---- NSG changes: every endpoint where the NSG applies, before or after ----

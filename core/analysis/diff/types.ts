@@ -126,6 +126,11 @@ export interface WhatIfStats {
   findingsMs?: number;
   /** Full mode stopped by its budget: what the whole computation would have taken, extrapolated. */
   estimatedFullMs?: number;
+  /**
+   * Present (false) when flows and internet exposure were not compared at all: every pair had to
+   * be compared and there were more than WhatIfOptions.maxPairs (caveat whatif.too-large).
+   */
+  flowsCompared?: false;
 }
 
 export interface WhatIfAnswer {
@@ -151,6 +156,14 @@ export interface WhatIfOptions {
    * says it is partial, and extrapolates the whole run when it compared some pairs).
    */
   budgetMs?: number;
+  /**
+   * Compare every pair (full mode, or a change no rule bounds: subnets added or removed, address
+   * spaces, service tags ...) only up to this many source/destination pairs (default
+   * MAX_EVERY_PAIR, 25 million). Beyond it flows and exposure are not compared: the answer says
+   * so (stats.flowsCompared false, caveat whatif.too-large) instead of running for hours out of
+   * memory; findings, routes and rules are still compared.
+   */
+  maxPairs?: number;
   /** Trace the example of each changed flow before and after (default true). */
   traces?: boolean;
   /** At most this many items get traced examples (default 25; newly allowed first). */

@@ -56,7 +56,10 @@ export function whatifView(app: App): View {
 
   const render = (a: WhatIfAnswer) => {
     const root = el('div', null);
-    root.appendChild(el('div', { class: 'verdict whatif' }, `${a.newlyAllowed.length} newly allowed, ${a.newlyBlocked.length} newly blocked, ${a.changes.length} changed resources.`));
+    // Too many pairs to compare every one (core's whatif.too-large): empty lists mean "not compared", not "none".
+    const compared = a.stats.flowsCompared !== false;
+    const verdict = compared ? `${a.newlyAllowed.length} newly allowed, ${a.newlyBlocked.length} newly blocked, ${a.changes.length} changed resources.` : `Flows and internet exposure not compared (too many pairs: see the caveats); ${a.changes.length} changed resources.`;
+    root.appendChild(el('div', { class: compared ? 'verdict whatif' : 'verdict whatif warn', data: { testid: 'whatif-verdict' } }, verdict));
     root.appendChild(section('Changed resources', el('ul', null, ...a.changes.map((c) => el('li', null, `${c.change === 'added' ? '+' : c.change === 'removed' ? '−' : '~'} ${c.name} (${c.collection})${c.details.length ? ': ' + c.details.slice(0, 4).join(', ') : ''}`)))));
     root.appendChild(section('Newly allowed', el('ul', { class: 'changes allowed', data: { testid: 'whatif-allowed' } }, ...a.newlyAllowed.map((x) => el('li', null, flowLine(x))))));
     root.appendChild(section('Newly blocked', el('ul', { class: 'changes blocked', data: { testid: 'whatif-blocked' } }, ...a.newlyBlocked.map((x) => el('li', null, flowLine(x))))));

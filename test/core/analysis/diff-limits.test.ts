@@ -1,0 +1,142 @@
+// What-if and diff on large changes. A change no rule bounds to some pairs (here: a resource group's
+// file missing from the snapshot after, as when a subscription drops out of an export) is compared
+// on every pair, and beyond WhatIfOptions.maxPairs it is not compared at all: the answer says so
+// (stats.flowsCompared false, caveat whatif.too-large) and still compares findings, routes and
+// rules. At tier L such a diff ran out of memory after four minutes. And ASG membership changes
+// of several NICs (collected over every NIC, the NSGs naming them found once) give the answer of
+// two full computations.
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile, computeFindings, computeWhatIf, MAX_EVERY_PAIR, type FlowChange, type WhatIfAnswer } from '../../../core/index.ts';
+import { readFolderDocuments, snapshotOf } from '../../support/load.ts';
+import { REPO_ROOT } from '../../support/paths.ts';
+
+const docs = readFolderDocuments(join(REPO_ROOT, 'examples', 'hub-spoke'));
+const before = compile(snapshotOf(docs));
+const findings = { findings: (dp: Parameters<typeof computeFindings>[0]) => computeFindings(dp, { blastTop: 0 }) };
+
+/** The sample without one of its files. */
+function without(file: string) {
+  const rest = docs.filter((d) => !d.file.endsWith(file));
+  expect(rest.length).toBe(docs.length - 1);
+  return compile(snapshotOf(rest, { allowErrors: true }));
+}
+
+/** Flows and exposure, without the traced examples (full and incremental trace different representatives). */
+function comparable(a: WhatIfAnswer): string {
+  const strip = (xs: FlowChange[]) => xs.map((x) => ({ ...x, example: { ...x.example, before: undefined, after: undefined } }));
+  return JSON.stringify({ allowed: strip(a.newlyAllowed), blocked: strip(a.newlyBlocked), exposure: a.exposure });
+}
+
+describe('a change compared on every pair, beyond maxPairs', () => {
+  const after = without('rg-legacy.json');
+
+  it('within the limit: the flows to and from the legacy VNet are newly blocked', () => {
+    const a = computeWhatIf(before, after, { traces: false });
+    expect(a.stats.reasons[0]).toMatch(/^every pair: /);
+    expect(a.stats.flowsCompared).toBeUndefined();
+    expect(a.stats.complete).toBe(true);
+    expect(a.newlyBlocked.length).toBeGreaterThan(0);
+    expect(a.newlyBlocked.some((x) => x.from.includes('legacy') || x.to.includes('legacy'))).toBe(true);
+    expect(a.caveats.map((c) => c.code)).not.toContain('whatif.too-large');
+    expect(MAX_EVERY_PAIR).toBe(25_000_000);
+  });
+
+  it('beyond it: flows and exposure are not compared, and the answer says so; findings, routes and rules are compared', () => {
+    const full = computeWhatIf(before, after, { traces: false, ...findings });
+    const limited = computeWhatIf(before, after, { traces: false, maxPairs: 10, ...findings });
+    expect(limited.stats.flowsCompared).toBe(false);
+    expect(limited.stats.complete).toBe(false);
+    expect(limited.stats.pairsConsidered).toBe(0);
+    expect(limited.stats.pairsComputed).toBe(0);
+    expect([limited.newlyAllowed, limited.newlyBlocked, limited.exposure.added, limited.exposure.removed]).toEqual([[], [], [], []]);
+    const caveat = limited.caveats.find((c) => c.code === 'whatif.too-large');
+    // Every source and destination of either side, as the statistics count them.
+    const pairs = limited.stats.sources * limited.stats.destinations;
+    expect(pairs).toBe(full.stats.sources * full.stats.destinations);
+    expect(caveat?.message).toContain(`${pairs.toLocaleString('en-US')} source/destination pairs are more than the 10 this comparison makes`);
+    expect(caveat?.message).toMatch(/the change cannot be bounded to some pairs \(.*a virtual network was added, removed or readdressed/);
+    // Not the time budget's caveat: nothing was compared, nothing extrapolated.
+    expect(limited.caveats.filter((c) => c.code === 'whatif.partial')).toEqual([]);
+    expect(limited.stats.estimatedFullMs).toBeUndefined();
+    // What does not need the pairs is the same as in the full answer.
+    expect(limited.findings).toEqual(full.findings);
+    expect(limited.routes).toEqual(full.routes);
+    expect(limited.rules).toEqual(full.rules);
+    expect(limited.changes).toEqual(full.changes);
+    expect(limited.findings.added.length + limited.findings.resolved.length + limited.routes.length).toBeGreaterThan(0);
+  });
+
+  it('the limit counts every pair: at exactly their number the flows are compared', () => {
+    const a = computeWhatIf(before, after, { traces: false });
+    const exact = computeWhatIf(before, after, { traces: false, maxPairs: a.stats.sources * a.stats.destinations });
+    expect(exact.stats.flowsCompared).toBeUndefined();
+    expect(comparable(exact)).toBe(comparable(a));
+    expect(computeWhatIf(before, after, { traces: false, maxPairs: a.stats.sources * a.stats.destinations - 1 }).stats.flowsCompared).toBe(false);
+  });
+
+  it('a full comparison has the same limit', () => {
+    const a = computeWhatIf(before, before, { mode: 'full', traces: false, maxPairs: 10 });
+    expect(a.stats.flowsCompared).toBe(false);
+    expect(a.caveats.find((c) => c.code === 'whatif.too-large')?.message).toContain('a full comparison compares every pair');
+    expect(computeWhatIf(before, before, { mode: 'full', traces: false, budgetMs: Number.POSITIVE_INFINITY }).stats.flowsCompared).toBeUndefined();
+  });
+
+  it('a change bounded to some pairs is never refused, however small the limit', () => {
+    const nsgOnly = docs.map((d) => (d.file.endsWith('rg-data.json') ? { ...d, text: d.text.replace('"Allow-Internal-Any"', '"Allow-Internal-Any-Renamed"') } : d));
+    const a = computeWhatIf(before, compile(snapshotOf(nsgOnly)), { traces: false, maxPairs: 1 });
+    expect(a.stats.reasons.join(' ')).not.toMatch(/^every pair/);
+    expect(a.stats.flowsCompared).toBeUndefined();
+  });
+});
+
+describe('ASG membership changes of several NICs', () => {
+  /** The sample with the named NICs taken out of every ASG. */
+  function outOfAsgs(nicNames: string[]) {
+    const changed = docs.map((d) => {
+      const json = JSON.parse(d.text) as unknown;
+      let hits = 0;
+      const visit = (v: unknown): void => {
+        if (Array.isArray(v)) return v.forEach(visit);
+        if (typeof v !== 'object' || v === null) return;
+        const o = v as Record<string, unknown>;
+        if (typeof o.type === 'string' && /networkInterfaces$/i.test(o.type) && nicNames.includes(String(o.name))) {
+          for (const ipc of ((o.properties as Record<string, unknown>).ipConfigurations as Record<string, Record<string, unknown>>[]) ?? []) {
+            if (ipc.properties.applicationSecurityGroups) {
+              delete ipc.properties.applicationSecurityGroups;
+              hits++;
+            }
+          }
+        }
+        Object.values(o).forEach(visit);
+      };
+      visit(json);
+      return hits ? { ...d, text: JSON.stringify(json) } : d;
+    });
+    return compile(snapshotOf(changed));
+  }
+
+  const members = [...before.snapshot.networkInterfaces.values()].filter((n) => n.ipConfigurations.some((c) => c.asgIds.length)).map((n) => n.name);
+
+  it('the sample has NICs in ASGs that NSG rules name', () => {
+    expect(members.length).toBeGreaterThan(3);
+  });
+
+  for (const [label, pick] of [
+    ['one NIC (a SQL server out of asg-db)', () => ['nic-vm-sql01']],
+    ['two NICs of different ASGs (asg-app, asg-db)', () => ['nic-vm-app01', 'nic-vm-sql02']],
+    ['every member', (m: string[]) => m],
+  ] as const) {
+    it(`${label}: the incremental answer equals two full computations, and flows change`, () => {
+      const after = outOfAsgs(pick(members));
+      const inc = computeWhatIf(before, after, { traces: false });
+      const full = computeWhatIf(compile(before.snapshot), after, { mode: 'full', traces: false, budgetMs: Number.POSITIVE_INFINITY });
+      expect(inc.stats.reasons.join(' ')).not.toMatch(/^every pair/);
+      expect(comparable(inc)).toBe(comparable(full));
+      expect(inc.newlyAllowed.length + inc.newlyBlocked.length).toBeGreaterThan(0);
+      // The NSGs whose ASG rules now match other addresses show changed effective rules.
+      expect(inc.rules.length).toBeGreaterThan(0);
+    });
+  }
+});
