@@ -256,7 +256,11 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
     const a = c.after;
     switch (c.collection) {
       case 'virtualNetworks':
-        col.all('a virtual network was added, removed or readdressed');
+        // A VNet added or removed whole, or whose list of subnets or peerings changed, is its
+        // subnets and peerings added or removed: their own cases bound the pairs (a subnet that
+        // holds appliances, firewalls or gateways makes it every pair). An address space changed
+        // moves every route and VirtualNetwork tag that names it.
+        if (c.change === 'modified' && !c.fields.every((f) => f === 'subnetIds' || f === 'peeringIds' || f === 'tags')) col.all('a virtual network was readdressed');
         break;
       case 'virtualNetworkGateways':
       case 'connections':
@@ -265,7 +269,7 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
         break;
       case 'subnets': {
         if (c.change !== 'modified' || b?.kind !== 'subnet' || a?.kind !== 'subnet') {
-          col.all('a subnet was added or removed');
+          subnetAddedOrRemoved(c.id);
           break;
         }
         const heavy = c.fields.filter((f) => !['nsgId', 'routeTableId', 'serviceEndpoints', 'natGatewayId', 'defaultOutboundAccess', 'privateEndpointNetworkPolicies', 'delegations', 'tags'].includes(f));
@@ -418,6 +422,34 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
       case 'applicationSecurityGroups':
       case 'virtualMachines':
         break;
+    }
+  }
+
+  /**
+   * A subnet added or removed changes the pairs of its own endpoints (added or removed: every pair
+   * that starts or ends there). Its route table, NSG, NAT gateway and service endpoints apply to
+   * them only, and nothing else a walk consults depends on it: a VNet's system routes are one per
+   * address range, none per subnet (rule 5.3), and its VirtualNetwork tag is its address space,
+   * its peers' and its own route table's prefixes (rule 4.1, A3). Private endpoints in it take
+   * their /32 routes out of (or into) the tables of its VNet and the directly peered ones (rule
+   * 11.3): those tables are compared. What other traffic passes through (appliances, firewalls,
+   * gateways, Application Gateways, a route's next hop) makes every pair a candidate.
+   */
+  function subnetAddedOrRemoved(subnetId: ResourceId): void {
+    const eps = subnetEndpoints(subnetId);
+    if (transitSubnets.has(subnetId) || eps.some((e) => nextHopIps.has(e.ipText))) {
+      col.all('a subnet holding appliances, firewalls, gateways or a route next hop was added or removed');
+      return;
+    }
+    col.touching(keysOf(eps), 'a subnet was added or removed');
+    addFilterEndpoints(eps);
+    if (eps.some((e) => e.kind === 'privateEndpoint')) {
+      for (const dp of [before, after]) {
+        const vnetId = (sB.subnets.get(subnetId) ?? sA.subnets.get(subnetId))?.vnetId;
+        if (!vnetId) continue;
+        const info = dp.topology.vnets.get(vnetId);
+        for (const v of [vnetId, ...(info?.peers.map((p) => p.remoteVnetId) ?? [])]) for (const id of dp.snapshot.virtualNetworks.get(v)?.subnetIds ?? []) routeSuspects.add(id);
+      }
     }
   }
 

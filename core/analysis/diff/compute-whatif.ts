@@ -41,6 +41,8 @@ const DEFAULT_FULL_BUDGET_MS = 60_000;
  * after four minutes. Each pair that changes is kept until the answer is grouped.
  */
 export const MAX_EVERY_PAIR = 25_000_000;
+/** What a candidate pair compared one by one costs, in pairs compared by class (measured at tier M, below). */
+const ONE_BY_ONE_COST = 10;
 const DEFAULT_MAX_TRACES = 25;
 
 function now(): number {
@@ -164,10 +166,29 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     return { region, door };
   };
   const perDest = new Map<string, DestCandidates>();
+  /** Candidate pairs of a bounded change, compared one by one (0: every pair is compared instead). */
+  let candidatePairs = 0;
+  /** The change is bounded, but to so many pairs that every pair is compared instead (by class). */
+  let manyCandidates = false;
   if (!full) {
     cands = computeCandidates(before, after, diff);
+    // Counted, not listed: listing every source and destination of both sides costs more than a
+    // one-rule answer at tier L (~150 ms).
+    const sources = Math.max(B.u.counts().sources, A.u.counts().sources);
+    const dests = Math.max(B.u.counts().dests, A.u.counts().dests);
+    const allPairs = () => sources * dests;
+    // An upper bound of the candidates (rects may overlap), before any is listed: listing them one
+    // by one is itself too much when a subnet of thousands of endpoints is removed at tier L.
+    let bound = 0;
+    if (!cands.everything) for (const r of cands.rects) bound += (r.srcs === 'all' ? sources : r.srcs.size) * (r.dsts === 'all' ? dests : r.dsts.size);
     if (cands.everything) everyPair = true;
-    else {
+    else if (bound * ONE_BY_ONE_COST > allPairs()) {
+      everyPair = true;
+      manyCandidates = true;
+    } else if (bound * ONE_BY_ONE_COST > (opts.maxPairs ?? MAX_EVERY_PAIR)) {
+      // Too many to compare one by one (below): not listed either.
+      candidatePairs = bound;
+    } else {
       for (const r of cands.rects) {
         for (const d of r.dsts === 'all' ? destKeys() : r.dsts) {
           let cur = perDest.get(d);
@@ -175,6 +196,16 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
           if (r.srcs === 'all') cur.all = merge(cur.all, r);
           else for (const x of r.srcs) cur.srcs.set(x, merge(cur.srcs.get(x), r));
         }
+      }
+      for (const c of perDest.values()) candidatePairs += c.all ? sourceKeys().length : c.srcs.size;
+      // Compared one by one, a candidate pair costs some ten times a pair compared by class
+      // (tier M without one spoke file: 9.1 million candidates in 260 s and 3.9 GB, every pair,
+      // 20.9 million, in 69 s and 2.6 GB): beyond a tenth of every pair, compare every pair.
+      if (candidatePairs * ONE_BY_ONE_COST > allPairs()) {
+        everyPair = true;
+        manyCandidates = true;
+        candidatePairs = 0;
+        perDest.clear();
       }
     }
   }
@@ -212,14 +243,16 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   const maxPairs = opts.maxPairs ?? MAX_EVERY_PAIR;
   // Every source and destination of either side, as the comparison would pair them (and stats count them).
   const everyPairCount = everyPair ? sourceKeys().length * destKeys().length : 0;
-  const tooLarge = everyPairCount > maxPairs;
+  const tooLarge = everyPair ? everyPairCount > maxPairs : candidatePairs * ONE_BY_ONE_COST > maxPairs;
   if (tooLarge) {
     complete = false;
-    totalPairs = everyPairCount;
-    const why = cands?.everything ? `the change cannot be bounded to some pairs (${cands.reasons.join('; ')})` : 'a full comparison compares every pair';
+    totalPairs = everyPair ? everyPairCount : candidatePairs;
+    const why = !everyPair
+      ? `the change can affect ${fmtCount(candidatePairs)} source/destination pairs, compared one by one, which is more than the ${fmtCount(Math.floor(maxPairs / ONE_BY_ONE_COST))} (a tenth of ${fmtCount(maxPairs)} compared by class) this comparison makes`
+      : `${cands?.everything ? `the change cannot be bounded to some pairs (${cands.reasons.join('; ')})` : manyCandidates ? `the change can affect more than a tenth of all pairs (${cands?.reasons.join('; ')})` : 'a full comparison compares every pair'}, and ${fmtCount(everyPairCount)} source/destination pairs are more than the ${fmtCount(maxPairs)} this comparison makes`;
     caveats.add({
       code: 'whatif.too-large',
-      message: `Flows and internet exposure were not compared: ${why}, and ${fmtCount(everyPairCount)} source/destination pairs are more than the ${fmtCount(maxPairs)} this comparison makes. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
+      message: `Flows and internet exposure were not compared: ${why}. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
     });
   }
   const classOf = everyPair && !tooLarge && !over() ? refinedClasses(B, A, over) : undefined;
@@ -274,7 +307,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
         }
       }
     }
-  } else {
+  } else if (!tooLarge) {
     // The candidates, per destination; sources that share their filter point and routes are
     // walked together to an endpoint.
     // Per source, not per (source, destination): large changes pair each source with many destinations.
@@ -542,7 +575,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       destinations: dk ? dk.length : A.u.counts().dests,
       pairsComputed: walks,
       pairsConsidered: considered,
-      reasons: cands ? (cands.everything ? ['every pair: ' + cands.reasons.join('; ')] : cands.reasons) : ['full comparison: every pair'],
+      reasons: cands ? (cands.everything ? ['every pair: ' + cands.reasons.join('; ')] : manyCandidates ? ['every pair (more than a tenth of all pairs are candidates): ' + cands.reasons.join('; ')] : cands.reasons) : ['full comparison: every pair'],
       elapsedMs: Math.round(elapsedMs * 10) / 10,
       ...(findingsMs !== undefined ? { findingsMs } : {}),
       ...(complete || considered === 0 ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / considered) }),

@@ -107,10 +107,14 @@ interface Group {
   sourceIps: IntervalSet;
 }
 
-/** A whole VNet as one side: every subnet of it that has sources (or destinations). */
+/**
+ * A whole VNet as one side: every subnet of it that has sources (or destinations). Its addresses in
+ * address order, as a subnet's: the subnets' groups arrive in whatever order the pairs were found.
+ */
 function vnetParty(dp: DataPlane, vnetId: string, ips: string[]): WhatIfParty {
   const v = dp.snapshot.virtualNetworks.get(vnetId);
-  return { kind: 'vnet', name: v?.name ?? vnetId, id: v?.displayId ?? vnetId, ips };
+  const ordered = [...new Set(ips)].map((ip) => ({ ip, n: parseIPv4(ip) ?? -1 })).sort((a, b) => a.n - b.n).map((x) => x.ip);
+  return { kind: 'vnet', name: v?.name ?? vnetId, id: v?.displayId ?? vnetId, ips: ordered };
 }
 
 /**
