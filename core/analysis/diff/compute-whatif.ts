@@ -37,8 +37,8 @@ const DEFAULT_FULL_BUDGET_MS = 60_000;
 /**
  * Every-pair comparisons above this many pairs are not made (WhatIfOptions.maxPairs). Measured:
  * tier M without one of its four spoke files (a change no rule bounds) compared 20.9 million pairs
- * in 69 s at a peak of 2.6 GB; the same at tier L is 2.3 billion pairs, which ran out of memory
- * after four minutes. Each pair that changes is kept until the answer is grouped.
+ * in 69 s at a peak of 2.6 GB; tier L without one of its 20 spoke files is 2.1 billion pairs, which
+ * ran out of memory after four minutes. Each pair that changes is kept until the answer is grouped.
  */
 export const MAX_EVERY_PAIR = 25_000_000;
 /** What a candidate pair compared one by one costs, in pairs compared by class (measured at tier M, below). */
@@ -166,6 +166,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     return { region, door };
   };
   const perDest = new Map<string, DestCandidates>();
+  const maxPairs = opts.maxPairs ?? MAX_EVERY_PAIR;
   /** Candidate pairs of a bounded change, compared one by one (0: every pair is compared instead). */
   let candidatePairs = 0;
   /** The change is bounded, but to so many pairs that every pair is compared instead (by class). */
@@ -185,7 +186,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     else if (bound * ONE_BY_ONE_COST > allPairs()) {
       everyPair = true;
       manyCandidates = true;
-    } else if (bound * ONE_BY_ONE_COST > (opts.maxPairs ?? MAX_EVERY_PAIR)) {
+    } else if (bound * ONE_BY_ONE_COST > maxPairs) {
       // Too many to compare one by one (below): not listed either.
       candidatePairs = bound;
     } else {
@@ -240,7 +241,6 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   // The budget of a full comparison covers its setup too (compiling the snapshot after, the
   // equivalence classes of both): it is checked between the steps and before every walk.
   const over = () => now() - t0 > budget;
-  const maxPairs = opts.maxPairs ?? MAX_EVERY_PAIR;
   // Every source and destination of either side, as the comparison would pair them (and stats count them).
   const everyPairCount = everyPair ? sourceKeys().length * destKeys().length : 0;
   const tooLarge = everyPair ? everyPairCount > maxPairs : candidatePairs * ONE_BY_ONE_COST > maxPairs;

@@ -127,8 +127,8 @@ export interface WhatIfStats {
   /** Full mode stopped by its budget: what the whole computation would have taken, extrapolated. */
   estimatedFullMs?: number;
   /**
-   * Present (false) when flows and internet exposure were not compared at all: every pair had to
-   * be compared and there were more than WhatIfOptions.maxPairs (caveat whatif.too-large).
+   * Present (false) when flows and internet exposure were not compared at all: there were more
+   * pairs to compare than WhatIfOptions.maxPairs allows (caveat whatif.too-large).
    */
   flowsCompared?: false;
 }
@@ -157,9 +157,10 @@ export interface WhatIfOptions {
    */
   budgetMs?: number;
   /**
-   * Compare every pair (full mode, or a change no rule bounds: subnets added or removed, address
-   * spaces, service tags ...) only up to this many source/destination pairs (default
-   * MAX_EVERY_PAIR, 25 million). Beyond it flows and exposure are not compared: the answer says
+   * Compare every pair (full mode, or a change no rule bounds: address spaces, subnets holding
+   * appliances, firewalls or gateways, service tags ...) only up to this many source/destination
+   * pairs (default MAX_EVERY_PAIR, 25 million); the candidates of a bounded change, compared one
+   * by one, count ten times each. Beyond it flows and exposure are not compared: the answer says
    * so (stats.flowsCompared false, caveat whatif.too-large) instead of running for hours out of
    * memory; findings, routes and rules are still compared.
    */
