@@ -260,7 +260,20 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
         // subnets and peerings added or removed: their own cases bound the pairs (a subnet that
         // holds appliances, firewalls or gateways makes it every pair). An address space changed
         // moves every route and VirtualNetwork tag that names it.
-        if (c.change === 'modified' && !c.fields.every((f) => f === 'subnetIds' || f === 'peeringIds' || f === 'tags')) col.all('a virtual network was readdressed');
+        if (c.change === 'modified' && !c.fields.every((f) => f === 'subnetIds' || f === 'peeringIds' || f === 'tags')) {
+          col.all('a virtual network was readdressed');
+          // Its VnetLocal routes and its peers' VNetPeering routes (rules 5.3, 8.4), and the
+          // VirtualNetwork tag of all of them (rule 4.1): their views are compared.
+          for (const dp of [before, after]) {
+            const info = dp.topology.vnets.get(c.id);
+            for (const v of [c.id, ...(info?.peers.map((p) => p.remoteVnetId) ?? [])]) {
+              for (const id of dp.snapshot.virtualNetworks.get(v)?.subnetIds ?? []) {
+                routeSuspects.add(id);
+                addFilterEndpoints(subnetEndpoints(id));
+              }
+            }
+          }
+        }
         break;
       case 'virtualNetworkGateways':
       case 'connections':

@@ -43,6 +43,12 @@ const DEFAULT_FULL_BUDGET_MS = 60_000;
 export const MAX_EVERY_PAIR = 25_000_000;
 /** What a candidate pair compared one by one costs, in pairs compared by class (measured at tier M, below). */
 const ONE_BY_ONE_COST = 10;
+/**
+ * Up to this many candidates are always compared one by one (a few seconds at most), however
+ * large a part of all pairs they are: small estates keep the exact incremental path that the
+ * property tests check against full computations.
+ */
+const ONE_BY_ONE_ALWAYS = 100_000;
 const DEFAULT_MAX_TRACES = 25;
 
 function now(): number {
@@ -183,7 +189,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     let bound = 0;
     if (!cands.everything) for (const r of cands.rects) bound += (r.srcs === 'all' ? sources : r.srcs.size) * (r.dsts === 'all' ? dests : r.dsts.size);
     if (cands.everything) everyPair = true;
-    else if (bound * ONE_BY_ONE_COST > allPairs()) {
+    else if (bound > ONE_BY_ONE_ALWAYS && bound * ONE_BY_ONE_COST > allPairs()) {
       everyPair = true;
       manyCandidates = true;
     } else if (bound * ONE_BY_ONE_COST > maxPairs) {
@@ -201,8 +207,9 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       for (const c of perDest.values()) candidatePairs += c.all ? sourceKeys().length : c.srcs.size;
       // Compared one by one, a candidate pair costs some ten times a pair compared by class
       // (tier M without one spoke file: 9.1 million candidates in 260 s and 3.9 GB, every pair,
-      // 20.9 million, in 69 s and 2.6 GB): beyond a tenth of every pair, compare every pair.
-      if (candidatePairs * ONE_BY_ONE_COST > allPairs()) {
+      // 20.9 million, in 69 s and 2.6 GB): beyond a tenth of every pair (and ONE_BY_ONE_ALWAYS),
+      // compare every pair.
+      if (candidatePairs > ONE_BY_ONE_ALWAYS && candidatePairs * ONE_BY_ONE_COST > allPairs()) {
         everyPair = true;
         manyCandidates = true;
         candidatePairs = 0;
