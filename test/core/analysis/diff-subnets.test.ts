@@ -248,6 +248,35 @@ describe('a subnet removed from a larger estate (tier S): bounded to the pairs o
     expect(comparable(inc)).toBe(comparable(full));
   }, 120_000);
 
+  it("every tenth subnet of the estate removed in turn, and the first hub's firewall and gateway subnets: each the answer of two full computations", () => {
+    const b = compile(snapshotOf(sDocs));
+    const subnets: { file: string; vnet: string; subnet: string }[] = [];
+    for (const d of sDocs) {
+      for (const i of (JSON.parse(d.text) as { value?: Item[] }).value ?? []) {
+        if (/virtualNetworks$/i.test(i.type)) for (const x of i.properties.subnets as Item[]) subnets.push({ file: d.file, vnet: i.name, subnet: x.name });
+      }
+    }
+    const hub = subnets.find((x) => x.vnet.startsWith('vnet-hub-'))!.vnet;
+    const picks = [...subnets.filter((_, k) => k % 10 === 0), ...subnets.filter((x) => x.vnet === hub && (x.subnet === 'AzureFirewallSubnet' || x.subnet === 'GatewaySubnet'))];
+    expect(picks.filter((x) => x.vnet === hub).length).toBeGreaterThanOrEqual(2);
+    let checked = 0;
+    for (const { file, vnet, subnet } of picks) {
+      const changed = sDocs.map((d) => {
+        if (d.file !== file) return d;
+        const json = JSON.parse(d.text) as { value: Item[] };
+        const v = vnetOf(json.value, vnet);
+        v.properties.subnets = (v.properties.subnets as Item[]).filter((x) => x.name !== subnet);
+        return { ...d, text: JSON.stringify(json) };
+      });
+      const a = compile(snapshotOf(changed, { allowErrors: true }));
+      const inc = computeWhatIf(b, a, { traces: false });
+      const full = computeWhatIf(compile(b.snapshot), a, { mode: 'full', traces: false, budgetMs: Number.POSITIVE_INFINITY });
+      expect(comparable(inc), `${vnet}/${subnet}`).toBe(comparable(full));
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
+  }, 300_000);
+
   it('beyond a tenth of --max-pairs, its candidates are not compared one by one: the answer says so', () => {
     const { before: b, after: a } = withoutAppSubnet();
     const inc = computeWhatIf(b, a, { traces: false });
