@@ -66,7 +66,7 @@ type ComputeExposure = (dp: DataPlane, opts?: { from?: 'internet' | 'onprem' }) 
 type ComputeBlast = (dp: DataPlane, opts: { from: ResolvedRef; ports?: IntervalSet; depth?: number }) => AnswerWithCaveats & { error?: string };
 type ComputeMatrix = (dp: DataPlane, opts?: { by?: 'subnet' | 'asg' | 'vnet'; ports?: IntervalSet }) => AnswerWithCaveats;
 type ComputeFindings = (dp: DataPlane, opts?: Record<string, unknown>) => FindingsLike;
-type ComputeWhatIf = (before: DataPlane, after: DataPlane, opts?: { findings?: (dp: DataPlane, nsgScope?: ReadonlySet<ResourceId>) => { findings: FindingLike[] } }) => AnswerWithCaveats;
+type ComputeWhatIf = (before: DataPlane, after: DataPlane, opts?: { maxPairs?: number; findings?: (dp: DataPlane, nsgScope?: ReadonlySet<ResourceId>) => { findings: FindingLike[] } }) => AnswerWithCaveats;
 
 const CORE = core as unknown as Record<string, unknown>;
 function coreFunction<T>(name: string): T | undefined {
@@ -112,6 +112,8 @@ export interface WebDataOptions {
   precomputed?: Record<string, unknown>;
   /** The most matrix cells one answer sends (default MAX_SERVED_MATRIX_CELLS; tests set it lower). */
   maxMatrixCells?: number;
+  /** What-if's WhatIfOptions.maxPairs (default core's MAX_EVERY_PAIR, as `ztpath whatif`; tests set it lower). */
+  maxWhatIfPairs?: number;
 }
 
 /**
@@ -376,7 +378,8 @@ export class WebData {
     if (!this.options.after) return { status: 409, body: { error: this.options.whatifNote ?? 'start ztpath serve with --change FILE to see what a change does' } };
     // As `ztpath whatif --json`: findings compared (as its findingsEngine does), examples traced, incremental.
     const findings = this.features.computeFindings;
-    return { status: 200, body: f(this.dp, this.options.after, findings ? { findings: (dp, nsgScope) => findings(dp, { ...whatIfFindingsOptions(nsgScope) }) } : {}) };
+    const limit = this.options.maxWhatIfPairs !== undefined ? { maxPairs: this.options.maxWhatIfPairs } : {};
+    return { status: 200, body: f(this.dp, this.options.after, { ...limit, ...(findings ? { findings: (dp, nsgScope) => findings(dp, { ...whatIfFindingsOptions(nsgScope) }) } : {}) }) };
   }
 
   meta(): MetaAnswer {

@@ -249,3 +249,32 @@ browserDescribe('what-if in Chromium (the sample with a change)', () => {
     expect(w.errors).toEqual([]);
   });
 });
+
+browserDescribe('the web view: a what-if too large to compare flow by flow', () => {
+  let browser: Browser;
+  let served: Served;
+
+  beforeAll(async () => {
+    // Its 249 candidate pairs count ten times each against a limit of 10 (core's whatif.too-large).
+    served = await serveEstate([SAMPLE], { change: 'examples/changes/remove-legacy-peering.json', inline: true, maxWhatIfPairs: 10 });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  it('says the flows were not compared, not that nothing changed', async () => {
+    if (!served.data.meta().features.whatif) return;
+    const answer = served.data.answer('GET', '/api/whatif', new URLSearchParams()).body as { stats: { flowsCompared?: boolean }; changes: unknown[] };
+    expect(answer.stats.flowsCompared).toBe(false);
+    const w = await openPage(browser, `${served.url}#whatif`);
+    await waitForView(w.page, 'whatif');
+    const verdict = w.page.locator('[data-testid=whatif-verdict]');
+    await verdict.waitFor();
+    expect(await verdict.textContent()).toBe(`Flows and internet exposure not compared (too many pairs: see the caveats); ${answer.changes.length} changed resources.`);
+    expect(await w.page.locator('.caveats li', { hasText: 'Flows and internet exposure were not compared' }).count()).toBe(1);
+    expect(w.errors).toEqual([]);
+  });
+});
