@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ParsedArgs } from './command.ts';
 import { loadForWeb, serveCommand } from './commands/serve.ts';
+import { parseMaxPairs } from './commands/whatif.ts';
 import type { CliIo } from './io.ts';
 import { WebData } from './web-data.ts';
 
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   let data: WebData;
   try {
     const loaded = await loadForWeb(serveCommand, setup.args, io, true);
-    data = new WebData(loaded.dp, { title: setup.title, version: setup.version, after: loaded.after, whatifNote: loaded.whatifNote });
+    data = new WebData(loaded.dp, { title: setup.title, version: setup.version, after: loaded.after, whatifNote: loaded.whatifNote, maxWhatIfPairs: parseMaxPairs(setup.args, 'serve') });
   } catch (e) {
     port.postMessage({ failed: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
     return;

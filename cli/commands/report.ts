@@ -15,6 +15,7 @@ import { WebData, canonicalKey } from '../web-data.ts';
 import type { EngineDocument, EngineInput } from '../web-engine.ts';
 import { buildReportHtml } from '../web-report.ts';
 import { CHANGE_FLAG, loadForWeb } from './serve.ts';
+import { MAX_PAIRS_FLAG, parseMaxPairs } from './whatif.ts';
 
 /** Endpoints up to which the report precomputes blast radii by default. */
 const BLAST_DEFAULT_ENDPOINTS = 400;
@@ -64,7 +65,7 @@ function humanSize(n: number): string {
 export const reportCommand: Command = {
   name: 'report',
   summary: 'the web view as one self-contained HTML file (no network), for CI artifacts and sharing',
-  usage: ['report PATHS... -o FILE [--blast REF]... [--blast-top N] [--change FILE] [--service-tags FILE]'],
+  usage: ['report PATHS... -o FILE [--blast REF]... [--blast-top N] [--change FILE [--max-pairs N]] [--service-tags FILE]'],
   description: [
     'Writes one HTML file with the page, its data and the engine inlined: it opens from disk with no',
     'server and fetches nothing (a Content-Security-Policy forbids it). It opens on answers computed',
@@ -82,6 +83,7 @@ export const reportCommand: Command = {
     { name: 'blast', type: 'string', value: 'REF', multiple: true, description: 'also precompute the blast radius from REF (repeatable)' },
     { name: 'blast-top', type: 'string', value: 'N', description: `precompute the blast radius of the first N internet-exposed NICs (default 3 up to ${BLAST_DEFAULT_ENDPOINTS} endpoints, else 0)` },
     CHANGE_FLAG,
+    MAX_PAIRS_FLAG,
     SERVICE_TAGS_FLAG,
     { ...JSON_FLAG, description: 'print {"file", "bytes", "precomputed"} instead of a sentence' },
     QUIET_FLAG,
@@ -101,10 +103,11 @@ export const reportCommand: Command = {
     let bytes = 0;
     for (const f of files) bytes += (await stat(f)).size;
     if (bytes > maxBytes) throw tooLarge(`its input is ${bytes.toLocaleString('en-US')} bytes of JSON, more than the ${maxBytes.toLocaleString('en-US')} one page can carry`);
+    const maxWhatIfPairs = parseMaxPairs(args, this.name);
     const loaded = await loadForWeb(this, args, io, quiet);
     const title = stringFlag(args, 'title') ?? args.positionals.join(' ');
     const version = packageVersion();
-    const data = new WebData(loaded.dp, { title, version, mode: 'report', after: loaded.after, whatifNote: loaded.whatifNote });
+    const data = new WebData(loaded.dp, { title, version, mode: 'report', after: loaded.after, whatifNote: loaded.whatifNote, maxWhatIfPairs });
 
     // ---- what the page opens on ----
     const answers: Record<string, unknown> = {};

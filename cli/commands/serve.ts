@@ -16,6 +16,7 @@ import { WebData } from '../web-data.ts';
 import { applyChangeFile } from '../web-engine.ts';
 import { DEFAULT_QUESTION_TIMEOUT_S, QuestionWorker } from '../web-questions.ts';
 import { isLoopback, startWebServer, type RunningServer } from '../web-server.ts';
+import { MAX_PAIRS_FLAG, parseMaxPairs } from './whatif.ts';
 
 export const DEFAULT_PORT = 7878;
 
@@ -45,10 +46,10 @@ export async function loadForWeb(c: Command, args: ParsedArgs, io: CliIo, silent
   return { dp, after: r.after, changeFile: { file: shown, text } };
 }
 
-/** What the question worker needs to load the same snapshot: PATHS, --service-tags, --change. */
+/** What the question worker needs to load the same snapshot: PATHS, --service-tags, --change (and --max-pairs for its what-if). */
 export function workerArgs(args: ParsedArgs): ParsedArgs {
   const values: ParsedArgs['values'] = {};
-  for (const k of ['service-tags', 'change']) if (args.values[k] !== undefined) values[k] = args.values[k];
+  for (const k of ['service-tags', 'change', 'max-pairs']) if (args.values[k] !== undefined) values[k] = args.values[k];
   return { positionals: [...args.positionals], values };
 }
 
@@ -67,7 +68,7 @@ function openBrowser(url: string, io: CliIo): void {
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'the web view (topology, trace, blast radius, exposure, findings, matrix) on 127.0.0.1',
-  usage: ['serve PATHS... [--port N] [--host ADDRESS] [--open] [--change FILE] [--service-tags FILE]'],
+  usage: ['serve PATHS... [--port N] [--host ADDRESS] [--open] [--change FILE [--max-pairs N]] [--service-tags FILE]'],
   description: [
     'Loads and compiles the snapshot once, then serves an interactive view of it on the loopback',
     'address only (other machines cannot connect). Every answer in the page comes from the same',
@@ -83,6 +84,7 @@ export const serveCommand: Command = {
     { name: 'open', type: 'boolean', description: 'open the page in the default browser' },
     { name: 'timeout', type: 'string', value: 'SECONDS', description: `stop a question (blast, matrix, findings, exposure, what-if, reach) that runs longer (default ${DEFAULT_QUESTION_TIMEOUT_S})` },
     CHANGE_FLAG,
+    MAX_PAIRS_FLAG,
     SERVICE_TAGS_FLAG,
     { name: 'dev', type: 'boolean', description: 'development of the web view: Vite dev server with hot reload (npm run web)' },
     { ...JSON_FLAG, description: 'print {"url", "host", "port"} as one JSON line once listening (for scripts)' },
@@ -99,12 +101,13 @@ export const serveCommand: Command = {
     if (!(Number.isFinite(timeoutS) && timeoutS > 0)) throw usageError(this.name, `--timeout ${timeoutText}: expected a number of seconds`);
     const quiet = boolFlag(args, 'quiet') || boolFlag(args, 'json');
     const dev = boolFlag(args, 'dev');
+    const maxWhatIfPairs = parseMaxPairs(args, this.name);
     if (!isLoopback(host))
       io.stderr(`ztpath: warning: --host ${host} serves your network's topology, rules and weaknesses to anyone who can reach this machine, without authentication. Use the default (127.0.0.1) unless you mean it.\n`);
 
     const loaded = await loadForWeb(this, args, io, quiet);
     const title = args.positionals.join(' ');
-    const data = new WebData(loaded.dp, { title, version: packageVersion(), mode: dev ? 'dev' : 'serve', after: loaded.after, whatifNote: loaded.whatifNote });
+    const data = new WebData(loaded.dp, { title, version: packageVersion(), mode: dev ? 'dev' : 'serve', after: loaded.after, whatifNote: loaded.whatifNote, maxWhatIfPairs });
     // The long questions run in a worker thread with its own copy of the compiled snapshot.
     const questions = new QuestionWorker({ args: workerArgs(args), cwd: io.cwd, title, version: packageVersion() }, timeoutS * 1000);
 

@@ -344,11 +344,18 @@ export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: Ou
   return tripped.length ? 1 : unjudged.length ? 2 : 0;
 }
 
+/** `--max-pairs N` (`25,000,000` and `25_000_000` read too); undefined when not given. */
+export function parseMaxPairs(args: ParsedArgs, verb: string): number | undefined {
+  const text = stringFlag(args, 'max-pairs');
+  if (text === undefined) return undefined;
+  const n = Number(text.trim().replace(/[,_]/g, ''));
+  if (!(Number.isSafeInteger(n) && n > 0)) throw usageError(verb, `--max-pairs ${text}: expected a positive whole number`);
+  return n;
+}
+
 export function whatIfOptions(args: ParsedArgs, verb = 'whatif'): WhatIfOptions {
   const findings = boolFlag(args, 'no-findings') ? undefined : findingsEngine();
-  const maxText = stringFlag(args, 'max-pairs');
-  const maxPairs = maxText === undefined ? undefined : Number(maxText.trim().replace(/[,_]/g, ''));
-  if (maxPairs !== undefined && !(Number.isSafeInteger(maxPairs) && maxPairs > 0)) throw usageError(verb, `--max-pairs ${maxText}: expected a positive whole number`);
+  const maxPairs = parseMaxPairs(args, verb);
   return {
     mode: boolFlag(args, 'full') ? 'full' : 'incremental',
     traces: !boolFlag(args, 'no-traces'),

@@ -104,3 +104,37 @@ describe('a large estate', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('what-if in the report, and --max-pairs', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-report-whatif-'));
+  const change = 'examples/changes/remove-legacy-peering.json';
+
+  it('the precomputed what-if honours --max-pairs as `ztpath whatif` does', async () => {
+    const whatif = async (extra: string[]) => {
+      const out = path.join(dir, `w${extra.length}.html`);
+      const r = await run(['report', SAMPLE, '-o', out, '--change', change, '--quiet', ...extra]);
+      expect(r.code).toBe(0);
+      return answersOf(readFileSync(out, 'utf8'))['/api/whatif'] as { stats: { flowsCompared?: boolean }; newlyBlocked: unknown[] };
+    };
+    const compared = await whatif([]);
+    expect(compared.stats.flowsCompared).toBeUndefined();
+    expect(compared.newlyBlocked.length).toBeGreaterThan(0);
+    // Its 249 candidate pairs count ten times each against the limit.
+    const limited = await whatif(['--max-pairs', '10']);
+    expect(limited.stats.flowsCompared).toBe(false);
+    expect(limited.newlyBlocked).toEqual([]);
+  }, 60_000);
+
+  it('a bad --max-pairs is a usage error (exit 2) for report and serve, before anything is read', async () => {
+    for (const verb of ['report', 'serve']) {
+      const r = await run([verb, SAMPLE, '-o', path.join(dir, 'x.html'), '--change', change, '--max-pairs', 'many'].filter((a) => verb === 'report' || (a !== '-o' && !a.endsWith('x.html'))));
+      expect(r.code, verb).toBe(2);
+      expect(r.stderr, verb).toContain('--max-pairs many: expected a positive whole number');
+    }
+  });
+
+  it("serve's question worker gets --max-pairs with the snapshot's flags", async () => {
+    const { workerArgs } = await import('../../cli/commands/serve.ts');
+    expect(workerArgs({ positionals: [SAMPLE], values: { change: change, 'max-pairs': '10', port: '0' } })).toEqual({ positionals: [SAMPLE], values: { change, 'max-pairs': '10' } });
+  });
+});
