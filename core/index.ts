@@ -25,6 +25,8 @@ export type { Trace, Hop, Step, Disposition, AllowedBy, StoppedBy, TraceFlow } f
 export type { PathQuery } from './trace/run-path.ts';
 export type { EntryDescription } from './trace/entry-points.ts';
 export { computeReach } from './analysis/reach.ts';
+export { computeReachInto } from './analysis/reach-into.ts';
+export type { ReachIntoAnswer, ReachIntoOptions, ReachIntoRow } from './analysis/reach-into.ts';
 export type { ReachAnswer, ReachPart } from './analysis/reach.ts';
 export { evaluateFirewall, computeFirewallPermits } from './firewall/evaluate-firewall.ts';
 export type { FirewallDecision, FirewallQuery } from './firewall/evaluate-firewall.ts';

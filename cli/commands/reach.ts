@@ -1,12 +1,12 @@
 // `ztpath reach PATHS --from REF --to REF`: everything that gets from A to B, symbolically: per
 // protocol the exact ports and, for outside sources, the source prefixes (CONTRACT.md "Paths").
 
-import { computeReach, INTERNET_SET, setToCidrStrings } from '../../core/index.ts';
+import { computeReach, computeReachInto, INTERNET_SET, setToCidrStrings, type ReachIntoAnswer } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { CliError, usageError } from '../io.ts';
 import { renderJson } from '../render/json.ts';
-import { listCell, renderCaveats, renderTable, useColor } from '../render/table.ts';
+import { listCell, paint, renderCaveats, renderTable, TEXT_ROWS, useColor } from '../render/table.ts';
 import { resolveOrFail } from '../resolve.ts';
 import { ENDPOINT_FLAG, FQDN_FLAG, FROM_FLAG, GATEWAY_FLAG, gatewayOf, STORAGE_ENDPOINTS, TO_FLAG, VIA_PUBLIC_IP_FLAG } from './path-flags.ts';
 
@@ -20,20 +20,37 @@ function sourcesText(sources: string[]): string {
 export const reachCommand: Command = {
   name: 'reach',
   summary: 'all the traffic that gets from A to B: protocols, exact ports and source prefixes, with examples',
-  usage: ['reach PATHS... --from REF --to REF [--via-public-ip] [--endpoint SVC] [--fqdn NAME] [--gateway REF] [--json]'],
+  usage: ['reach PATHS... --from REF --to REF [--via-public-ip] [--endpoint SVC] [--fqdn NAME] [--gateway REF] [--json]', 'reach PATHS... --to REF [--endpoint SVC] [--fqdn NAME] [--json]'],
   description: [
     'Computed on sets of packets with the same semantics as trace (never port by port). Each part',
     'comes with an example flow; `ztpath trace` with that flow confirms it.',
     '',
+    'Without --from: everything that can reach REF, from every NIC of the estate (one row per subnet',
+    'and what its NICs can open, the NICs named), the internet (through public entry points) and',
+    'each on-premises site. NICs that no rule, route or tag tells apart are asked once for all.',
+    'JSON: {"to", "rows": [{"from": {"kind", "name", "id"}, "endpoints", "allowed": [{"protocol",',
+    '"ports"}], "parts", "example"}], "summary": {"hosts", "subnets", "internet", "onPremises"}, "caveats"}.',
+    '',
     ...EXIT_CODES_HELP,
   ],
-  flags: [FROM_FLAG, TO_FLAG, VIA_PUBLIC_IP_FLAG, ENDPOINT_FLAG, FQDN_FLAG, GATEWAY_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG],
-  examples: ['reach examples/hub-spoke --from vm-app01 --to vm-sql01', 'reach examples/hub-spoke --from internet --to vm-legacy01 --via-public-ip --json'],
+  flags: [{ ...FROM_FLAG, description: `${FROM_FLAG.description}; without it, every source` }, TO_FLAG, VIA_PUBLIC_IP_FLAG, ENDPOINT_FLAG, FQDN_FLAG, GATEWAY_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG],
+  examples: ['reach examples/hub-spoke --from vm-app01 --to vm-sql01', 'reach examples/hub-spoke --from internet --to vm-legacy01 --via-public-ip --json', 'reach examples/hub-spoke --to vm-sql01'],
   async run(args, io) {
-    const fromText = requireFlag(this, args, 'from');
+    const fromText = stringFlag(args, 'from');
     const toText = requireFlag(this, args, 'to');
     const endpoint = stringFlag(args, 'endpoint');
     if (endpoint !== undefined && !STORAGE_ENDPOINTS.includes(endpoint.toLowerCase())) throw usageError(this.name, `--endpoint ${endpoint}: expected one of ${STORAGE_ENDPOINTS.join(', ')}`);
+    if (fromText === undefined) {
+      // Every source: the flags that name how one source enters do not apply.
+      for (const f of ['gateway', 'via-public-ip']) if (args.values[f] !== undefined) throw usageError(this.name, `--${f} needs --from (without it, every source is asked: the internet through its public entry points, each on-premises site through its gateways)`);
+      const { dp, json, progress } = await loadForCommand(this, args, io);
+      const to = resolveOrFail(dp, '--to', toText);
+      const r = progress.step(`computing what can reach ${toText}`, () => computeReachInto(dp, to, { endpoint: endpoint?.toLowerCase(), fqdn: stringFlag(args, 'fqdn') }));
+      if (r.error) throw new CliError(`reach: ${r.error}`);
+      if (json) io.stdout(renderJson({ to: toText, rows: r.rows, summary: r.summary, caveats: r.caveats }));
+      else io.stdout(renderReachIntoText(r, toText, useColor(io)));
+      return 0;
+    }
     const { dp, json } = await loadForCommand(this, args, io);
     const from = resolveOrFail(dp, '--from', fromText);
     const to = resolveOrFail(dp, '--to', toText);
@@ -54,3 +71,20 @@ export const reachCommand: Command = {
     return 0;
   },
 };
+
+/** `reach --to REF` in text: a line of totals, then one row per source group (the first TEXT_ROWS). */
+export function renderReachIntoText(r: ReachIntoAnswer, toText: string, color: boolean, maxRows = TEXT_ROWS): string {
+  const s = r.summary;
+  let text = `What can reach ${toText}: ${s.hosts} host(s) in ${s.subnets} subnet(s); the internet: ${s.internet ? 'yes' : 'no'}; on-premises sites: ${s.onPremises}.\n`;
+  if (!r.rows.length) return text + renderCaveats(r.caveats, color);
+  const shown = r.rows.slice(0, maxRows);
+  const open = (x: ReachIntoAnswer['rows'][number]) => x.allowed.map((a) => (a.ports.length ? `${a.protocol} ${a.ports.join(',')}` : a.protocol)).join('; ');
+  const who = (x: ReachIntoAnswer['rows'][number]) => (x.endpoints ? listCell(x.endpoints, 3) : x.parts ? sourcesText([...new Set(x.parts.flatMap((p) => p.sources))]) : '');
+  text += '\n' + renderTable(
+    [{ header: 'From' }, { header: 'Sources' }, { header: 'Open to it' }, { header: 'Example' }],
+    shown.map((x) => [x.from.kind === 'subnet' ? x.from.name : { text: x.from.kind === 'internet' ? 'internet' : `on-premises (${x.from.name})`, tone: 'warn' as const }, who(x), open(x), `${x.example.src} -> ${x.example.dst}${x.example.dstPort !== undefined ? `:${x.example.dstPort}` : ''}`]),
+    { color },
+  );
+  if (shown.length < r.rows.length) text += paint(`... ${shown.length.toLocaleString('en-US')} of ${r.rows.length.toLocaleString('en-US')} rows are shown; --json lists them all.`, 'dim', color) + '\n';
+  return text + renderCaveats(r.caveats, color);
+}

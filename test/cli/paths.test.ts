@@ -59,6 +59,40 @@ describe('reach', () => {
   });
 });
 
+describe('reach --to without --from: every source', () => {
+  it('JSON: one row per subnet and what its NICs can open, the on-premises site, the totals', async () => {
+    const { json } = await runJson<{ to: string; rows: { from: { kind: string; name: string }; endpoints?: string[]; allowed: { protocol: string; ports: string[] }[] }[]; summary: Record<string, unknown>; caveats: unknown[] }>(['reach', SAMPLE, '--to', 'vm-sql01']);
+    expect(Object.keys(json)).toEqual(['to', 'rows', 'summary', 'caveats']);
+    expect(json.rows.map((r) => `${r.from.kind} ${r.from.name}`)).toEqual([
+      'onPremises lng-onprem',
+      'subnet vnet-app-weu/snet-app',
+      'subnet vnet-data-weu/snet-db',
+      'subnet vnet-hub-weu/snet-mgmt',
+      'subnet vnet-legacy-weu/snet-legacy',
+    ]);
+    expect(json.rows[1]).toMatchObject({ endpoints: ['vm-app01', 'vm-app02', 'vm-app03', 'vm-app04'], allowed: [{ protocol: 'Tcp', ports: ['1433'] }] });
+    expect(json.summary).toEqual({ hosts: 12, subnets: 4, internet: false, onPremises: 1, classes: expect.any(Number) });
+  });
+
+  it('text: the totals, then the rows', async () => {
+    const r = await run(['reach', SAMPLE, '--to', 'vm-web01']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('What can reach vm-web01: 3 host(s) in 1 subnet(s); the internet: yes; on-premises sites: 1.');
+    expect(r.stdout).toMatch(/\ninternet +Internet \(all public addresses\) +Tcp 443 /);
+  });
+
+  it('the flags that name how one source enters need --from (exit 2)', async () => {
+    for (const flag of [['--gateway', 'vgw-hub-weu'], ['--via-public-ip']]) {
+      const r = await run(['reach', SAMPLE, '--to', 'vm-web01', ...flag]);
+      expect(r.code, flag[0]).toBe(2);
+      expect(r.stderr, flag[0]).toContain(`${flag[0]} needs --from`);
+    }
+    const noTo = await run(['reach', SAMPLE, '--from', 'vm-app01']);
+    expect(noTo.code).toBe(2);
+    expect(noTo.stderr).toContain('--to');
+  });
+});
+
 describe('firewall', () => {
   it('answers one decision in the contract shape', async () => {
     const { json } = await runJson(['firewall', SAMPLE, '--firewall', 'afw-hub-weu', '--source', '10.2.1.4', '--fqdn', 'api.github.com', '--protocol', 'TCP', '--port', '443']);
