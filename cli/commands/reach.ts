@@ -1,5 +1,6 @@
 // `ztpath reach PATHS --from REF --to REF`: everything that gets from A to B, symbolically: per
 // protocol the exact ports and, for outside sources, the source prefixes (CONTRACT.md "Paths").
+// Without --from, everything that can reach B at all (core/analysis/reach-into.ts).
 
 import { computeReach, computeReachInto, INTERNET_SET, setToCidrStrings, type ReachIntoAnswer } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
@@ -29,7 +30,8 @@ export const reachCommand: Command = {
     'and what its NICs can open, the NICs named), the internet (through public entry points) and',
     'each on-premises site. NICs that no rule, route or tag tells apart are asked once for all.',
     'JSON: {"to", "rows": [{"from": {"kind", "name", "id"}, "endpoints", "allowed": [{"protocol",',
-    '"ports"}], "parts", "example"}], "summary": {"hosts", "subnets", "internet", "onPremises"}, "caveats"}.',
+    '"ports"}], "parts", "example"}], "summary": {"hosts", "subnets", "internet", "onPremises", "classes"},',
+    '"caveats"}. The text shows the first 10,000 rows.',
     '',
     ...EXIT_CODES_HELP,
   ],

@@ -81,6 +81,21 @@ describe('reach --to without --from: every source', () => {
     expect(r.stdout).toMatch(/\ninternet +Internet \(all public addresses\) +Tcp 443 /);
   });
 
+  it('a long text stops at its row limit and says so', async () => {
+    const { compile, computeReachInto, resolveRef } = await import('../../core/index.ts');
+    const { renderReachIntoText } = await import('../../cli/commands/reach.ts');
+    const { readFolderDocuments, snapshotOf } = await import('../support/load.ts');
+    const dp = compile(snapshotOf(readFolderDocuments(SAMPLE)));
+    const to = resolveRef(dp, 'vm-sql01');
+    if (!to.ok) throw new Error(to.message);
+    const r = computeReachInto(dp, to.ref);
+    expect(r.rows.length).toBe(5);
+    const cut = renderReachIntoText(r, 'vm-sql01', false, 2);
+    expect(cut.split('\n').filter((l) => /^(on-premises|vnet-)/.test(l))).toHaveLength(2);
+    expect(cut).toContain('... 2 of 5 rows are shown; --json lists them all.');
+    expect(renderReachIntoText(r, 'vm-sql01', false)).not.toContain('rows are shown');
+  });
+
   it('the flags that name how one source enters need --from (exit 2)', async () => {
     for (const flag of [['--gateway', 'vgw-hub-weu'], ['--via-public-ip']]) {
       const r = await run(['reach', SAMPLE, '--to', 'vm-web01', ...flag]);
