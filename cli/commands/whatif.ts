@@ -16,7 +16,7 @@ import { Progress } from '../progress.ts';
 import { renderJson } from '../render/json.ts';
 import { listCell, paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { escapeXml } from '../render/junit.ts';
-import { SARIF_SCHEMA, fileRegionResolver, toolVersion } from '../render/sarif.ts';
+import { SARIF_SCHEMA, fileRegionResolver, pascal, toolVersion } from '../render/sarif.ts';
 
 // ---- flags shared with diff ----------------------------------------------------------------------
 
@@ -255,9 +255,9 @@ function exposureLine(e: ExposureChange): string {
 }
 
 const WHATIF_RULES = [
-  { id: 'ZT-WHATIF-NEW-EXPOSURE', title: 'The change exposes an endpoint to the internet', level: 'error' as const, text: 'After the change, the internet can open connections that it cannot open before it.' },
-  { id: 'ZT-WHATIF-NEWLY-ALLOWED', title: 'The change allows a flow that was blocked', level: 'warning' as const, text: 'After the change, traffic gets from the source to the destination that does not get through before it.' },
-  { id: 'ZT-WHATIF-NEWLY-BLOCKED', title: 'The change blocks a flow that was allowed', level: 'note' as const, text: 'After the change, traffic that gets through before it is blocked.' },
+  { id: 'ZT-WHATIF-NEW-EXPOSURE', title: 'The change exposes an endpoint to the internet', level: 'error' as const, text: 'After the change, the internet can open connections that it cannot open before it.', help: 'Check that the endpoint is meant to be public; if not, narrow the NSG rule, the load balancer or NAT rule, or the public IP the change adds. `ztpath trace` with the example flow shows the path.' },
+  { id: 'ZT-WHATIF-NEWLY-ALLOWED', title: 'The change allows a flow that was blocked', level: 'warning' as const, text: 'After the change, traffic gets from the source to the destination that does not get through before it.', help: 'Check that the flow is meant to be opened; `ztpath trace` with the example flow on the snapshot after the change names the rule or route that lets it through.' },
+  { id: 'ZT-WHATIF-NEWLY-BLOCKED', title: 'The change blocks a flow that was allowed', level: 'note' as const, text: 'After the change, traffic that gets through before it is blocked.', help: 'Check that nothing depends on the flow (an outage otherwise); `ztpath trace` with the example flow names what now stops it.' },
 ];
 
 const SARIF_LEVEL: Record<string, 'error' | 'warning' | 'note'> = { high: 'error', medium: 'warning', low: 'note', info: 'note' };
@@ -268,11 +268,12 @@ export function renderWhatIfSarif(a: WhatIfAnswer, io: CliIo, changeFile?: strin
   regions.prefetch?.(a.findings.added.flatMap((f) => (f.location ? [f.location] : [])));
   const findingRules = CATALOG.filter((c) => a.findings.added.some((f) => f.id === c.id));
   const rules = [
-    ...WHATIF_RULES.map((r) => ({ id: r.id, name: r.id, shortDescription: { text: r.title }, fullDescription: { text: r.text }, defaultConfiguration: { level: r.level } })),
-    ...findingRules.map((c) => ({ id: c.id, name: c.id, shortDescription: { text: c.title }, fullDescription: { text: c.summary }, help: { text: `${c.summary}\n\nFix: ${c.fix}` }, defaultConfiguration: { level: SARIF_LEVEL[c.severity] } })),
+    ...WHATIF_RULES.map((r) => ({ id: r.id, name: pascal(r.id), shortDescription: { text: r.title }, fullDescription: { text: r.text }, help: { text: `${r.text}\n\n${r.help}` }, defaultConfiguration: { level: r.level } })),
+    ...findingRules.map((c) => ({ id: c.id, name: pascal(c.id), shortDescription: { text: c.title }, fullDescription: { text: c.summary }, help: { text: `${c.summary}\n\nFix: ${c.fix}` }, defaultConfiguration: { level: SARIF_LEVEL[c.severity] } })),
   ];
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const changeLocation = changeFile ? [{ physicalLocation: { artifactLocation: { uri: changeFile.split(path.sep).join('/'), uriBaseId: '%SRCROOT%' } } }] : [];
+  // The change file as a whole: its first line (a region, which GitHub code scanning wants).
+  const changeLocation = changeFile ? [{ physicalLocation: { artifactLocation: { uri: changeFile.split(path.sep).join('/'), uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } } }] : [];
   const logical = (name: string, id?: string) => ({ logicalLocations: [{ name, ...(id ? { fullyQualifiedName: id } : {}), kind: 'resource' }] });
   const results: unknown[] = [];
   for (const e of a.exposure.added) results.push({ ruleId: 'ZT-WHATIF-NEW-EXPOSURE', ruleIndex: index.get('ZT-WHATIF-NEW-EXPOSURE'), level: 'error', message: { text: `Newly exposed to the internet: ${exposureLine(e)}` }, locations: [...changeLocation, logical(e.name, e.resource)], properties: { exposure: e } });
@@ -297,9 +298,20 @@ export function renderWhatIfSarif(a: WhatIfAnswer, io: CliIo, changeFile?: strin
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'ztpath', version, semanticVersion: version, informationUri: 'https://github.com/ztpath/ztpath', rules } }, invocations: [{ executionSuccessful: true }], columnKind: 'utf16CodeUnits', results, properties: { resolvedFindings: a.findings.resolved.map((f) => f.fingerprint), stats: a.stats, caveats: a.caveats } }],
+    runs: [{ tool: { driver: { name: 'ztpath', version, semanticVersion: version, informationUri: 'https://github.com/ztpath/ztpath', rules } }, invocations: [invocationOf(a)], columnKind: 'utf16CodeUnits', results, properties: { resolvedFindings: a.findings.resolved.map((f) => f.fingerprint), stats: a.stats, caveats: a.caveats } }],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/**
+ * The SARIF invocation: when flows and exposure were not compared (too many pairs), the run did
+ * not do its analysis, and an empty result list must not read as a clean change: the execution is
+ * unsuccessful, with the reason as an error notification (SARIF 2.1.0, sections 3.20.14, 3.20.21).
+ */
+function invocationOf(a: WhatIfAnswer): Record<string, unknown> {
+  if (a.stats.flowsCompared !== false) return { executionSuccessful: true };
+  const why = a.caveats.find((c) => c.code === 'whatif.too-large')?.message ?? 'Flows and internet exposure were not compared.';
+  return { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: why }, descriptor: { id: 'whatif.too-large' } }] };
 }
 
 /** JUnit: one testcase per gate (new exposure, newly allowed, newly blocked, new findings); a gate named by --fail-on fails when it trips. */

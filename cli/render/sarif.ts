@@ -174,7 +174,8 @@ const LEVEL: Record<Severity, Result.level> = { high: 'error', medium: 'warning'
 /** GitHub's security-severity scale: >= 7 high, >= 4 medium, > 0 low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
 
-function pascal(id: string): string {
+/** A rule's SARIF `name`: its id in PascalCase without `ZT-` (SARIF1001 wants it to differ from the id). */
+export function pascal(id: string): string {
   return id
     .replace(/^ZT-/, '')
     .split(/[-_/]/)

@@ -112,6 +112,9 @@ describe.skipIf(!sampleExists || !bin)('Microsoft SARIF Multitool validation', (
     // baselineState on every result, the baseline and omitted counts in the run's properties.
     ['findings-baseline', ['findings', SAMPLE, '--format', 'sarif', '--baseline', 'test/cli/golden/findings-hub-spoke.json.golden', '--min-severity', 'low']],
     ['check', ['check', SAMPLE, '--policy', 'examples/policy.yaml', '--format', 'sarif']],
+    ['whatif', ['whatif', SAMPLE, '--change', 'examples/changes/lock-down-nsg-db.json', '--format', 'sarif']],
+    // Flows not compared: an unsuccessful invocation with its reason as a notification.
+    ['whatif-not-compared', ['whatif', SAMPLE, '--change', 'examples/changes/remove-legacy-peering.json', '--max-pairs', '10', '--format', 'sarif']],
   ])('%s output has no error or warning under the SARIF and GitHub rules', async (name, argv) => {
     const r = await run(argv);
     const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-sarif-'));

@@ -212,6 +212,17 @@ describe('ztpath diff of a change compared on every pair, beyond --max-pairs', (
     expect(r.stdout).toMatch(/<testcase classname="ztpath.whatif" name="newly-blocked">\n {6}<system-out>/);
   });
 
+  it('--format sarif: the invocation is unsuccessful, its notification says why (an empty result list is not a clean change)', async () => {
+    type Log = { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications?: { level: string; message: { text: string }; descriptor: { id: string } }[] }[]; results: unknown[] }[] };
+    const limited = JSON.parse((await diff('--max-pairs', '10', '--format', 'sarif')).stdout) as Log;
+    const inv = limited.runs[0].invocations[0];
+    expect(inv.executionSuccessful).toBe(false);
+    expect(inv.toolExecutionNotifications).toEqual([{ level: 'error', message: { text: expect.stringContaining('Flows and internet exposure were not compared') }, descriptor: { id: 'whatif.too-large' } }]);
+    const compared = JSON.parse((await diff('--format', 'sarif')).stdout) as Log;
+    expect(compared.runs[0].invocations).toEqual([{ executionSuccessful: true }]);
+    expect(compared.runs[0].results.length).toBeGreaterThan(0);
+  });
+
   it('--max-pairs takes a positive whole number', async () => {
     for (const bad of ['0', '-5', 'ten', '1.5']) {
       const r = await diff('--max-pairs', bad);
