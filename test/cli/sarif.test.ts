@@ -115,6 +115,7 @@ describe.skipIf(!sampleExists || !bin)('Microsoft SARIF Multitool validation', (
     ['whatif', ['whatif', SAMPLE, '--change', 'examples/changes/lock-down-nsg-db.json', '--format', 'sarif']],
     // Flows not compared: an unsuccessful invocation with its reason as a notification.
     ['whatif-not-compared', ['whatif', SAMPLE, '--change', 'examples/changes/remove-legacy-peering.json', '--max-pairs', '10', '--format', 'sarif']],
+    ['diff', ['diff', '--before', SAMPLE, '--after', SAMPLE, 'examples/changes/nsg-db-after.json', '--format', 'sarif']],
   ])('%s output has no error or warning under the SARIF and GitHub rules', async (name, argv) => {
     const r = await run(argv);
     const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-sarif-'));
