@@ -59,11 +59,12 @@ interface BlastLike extends AnswerWithCaveats {
   reached: unknown[];
   exits: unknown[];
   critical: unknown[];
+  groups?: unknown[];
   summary: Record<string, unknown>;
   error?: string;
 }
 type ComputeExposure = (dp: DataPlane, opts?: { from?: 'internet' | 'onprem' }) => AnswerWithCaveats;
-type ComputeBlast = (dp: DataPlane, opts: { from: ResolvedRef; ports?: IntervalSet; depth?: number }) => AnswerWithCaveats & { error?: string };
+type ComputeBlast = (dp: DataPlane, opts: { from: ResolvedRef; ports?: IntervalSet; depth?: number; groupBy?: 'vnet' | 'subnet' }) => AnswerWithCaveats & { error?: string };
 type ComputeMatrix = (dp: DataPlane, opts?: { by?: 'subnet' | 'asg' | 'vnet'; ports?: IntervalSet }) => AnswerWithCaveats;
 type ComputeFindings = (dp: DataPlane, opts?: Record<string, unknown>) => FindingsLike;
 type ComputeWhatIf = (before: DataPlane, after: DataPlane, opts?: { maxPairs?: number; findings?: (dp: DataPlane, nsgScope?: ReadonlySet<ResourceId>) => { findings: FindingLike[] } }) => AnswerWithCaveats;
@@ -312,10 +313,12 @@ export class WebData {
     const depthText = q.get('depth');
     const depth = depthText ? Number(depthText) : undefined;
     if (depth !== undefined && !(Number.isInteger(depth) && depth > 0)) return bad(`depth ${depthText}: expected a positive whole number`);
-    const r = f(this.dp, { from, ports, depth }) as BlastLike;
+    const by = q.get('by') ?? undefined;
+    if (by !== undefined && by !== 'vnet' && by !== 'subnet') return bad(`by ${by}: expected vnet or subnet`);
+    const r = f(this.dp, { from, ports, depth, ...(by ? { groupBy: by } : {}) }) as BlastLike;
     if (r.error) return { status: 400, body: { error: r.error } };
-    // What `ztpath blast --json` prints.
-    return { status: 200, body: { reached: r.reached, exits: r.exits, critical: r.critical, summary: { from: r.from, ports: r.ports, ...(depth !== undefined ? { depthLimit: depth } : {}), ...r.summary }, caveats: r.caveats } };
+    // What `ztpath blast --json [--by vnet|subnet]` prints.
+    return { status: 200, body: { reached: r.reached, exits: r.exits, critical: r.critical, ...(r.groups ? { groups: r.groups } : {}), summary: { from: r.from, ports: r.ports, ...(depth !== undefined ? { depthLimit: depth } : {}), ...r.summary }, caveats: r.caveats } };
   }
 
   private exposure(q: URLSearchParams): ApiResult {

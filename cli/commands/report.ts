@@ -147,7 +147,8 @@ export const reportCommand: Command = {
       for (const ref of (args.values.blast as string[] | undefined) ?? []) froms.push(ref);
       for (const from of froms) {
         log(`computing the blast radius from ${from.startsWith('@') ? from.slice(1) : from}...`);
-        const r = ask('/api/blast', { from });
+        // As the page asks (summed up by VNet), so that it opens on this answer.
+        const r = ask('/api/blast', { from, by: 'vnet' });
         if (r.status !== 200 && !from.startsWith('@')) throw new CliError(`--blast ${from}: ${(r.body as { error?: string }).error ?? 'failed'}`);
       }
     }

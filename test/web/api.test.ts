@@ -80,6 +80,12 @@ describe('answers are what the CLI prints with --json', () => {
   it.runIf(hasVerb('blast'))('blast', async () => {
     const cli = await runJson(['blast', SAMPLE, '--service-tags', SAMPLE_TAGS, '--from', 'vm-web01']);
     expect(get('/api/blast', { from: 'vm-web01' }).body).toEqual(cli.json);
+    // Summed up by VNet or subnet, as `--by` gives it; anything else is a bad request.
+    for (const by of ['vnet', 'subnet']) {
+      const grouped = await runJson(['blast', SAMPLE, '--service-tags', SAMPLE_TAGS, '--from', 'vm-web01', '--by', by]);
+      expect(get('/api/blast', { from: 'vm-web01', by }).body).toEqual(grouped.json);
+    }
+    expect(get('/api/blast', { from: 'vm-web01', by: 'asg' })).toMatchObject({ status: 400, body: { error: 'by asg: expected vnet or subnet' } });
   });
 
   it.runIf(hasVerb('exposure'))('exposure', async () => {

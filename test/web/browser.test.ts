@@ -140,6 +140,10 @@ browserDescribe('the web view in Chromium (sample estate)', () => {
     expect(new Set(marked)).toEqual(want);
     // every reached endpoint is listed
     expect(await page.locator('[data-testid=blast-list] li').count()).toBe(cli.reached.length);
+    // Summed up by VNet, as `ztpath blast --by vnet` sums it up.
+    const byVnet = (await runJson<{ groups: { kind: string; name: string }[] }>(['blast', SAMPLE, '--service-tags', SAMPLE_TAGS, '--from', 'vm-web01', '--by', 'vnet'])).json.groups;
+    expect(byVnet.length).toBeGreaterThan(1);
+    expect(await page.locator('[data-testid=blast-groups] li strong').allTextContents()).toEqual(byVnet.map((g) => (g.kind === 'storageAccounts' ? '(storage accounts)' : g.name)));
     // hovering a reached node shows its attack path
     const app01 = await page.evaluate(() => {
       const cy = (window.__ztpath as { cy: import('cytoscape').Core }).cy;

@@ -4,6 +4,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as Cli from '../../cli/web-types.ts';
 import type * as Web from '../../web/src/api.ts';
+import type { BlastGroup } from '../../core/index.ts';
 
 describe('the API types of cli/ and web/ agree', () => {
   it('topology, details, search, meta', () => {
@@ -13,5 +14,9 @@ describe('the API types of cli/ and web/ agree', () => {
     expectTypeOf<Cli.SearchResult>().toEqualTypeOf<Web.SearchResult>();
     expectTypeOf<Cli.LocateItem>().toEqualTypeOf<Web.LocateItem>();
     expectTypeOf<Cli.MetaAnswer>().toEqualTypeOf<Web.MetaAnswer>();
+  });
+
+  it("blast's groups as core answers them (web/ mirrors core's JSON)", () => {
+    expectTypeOf<BlastGroup>().toEqualTypeOf<Web.BlastGroup>();
   });
 });

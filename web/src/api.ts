@@ -154,11 +154,26 @@ export interface BlastReached {
   critical?: string;
 }
 
-/** What `ztpath blast --json` prints. */
+/** One VNet (or subnet) reached, summed up (`ztpath blast --by`). */
+export interface BlastGroup {
+  kind: 'vnet' | 'subnet' | 'storageAccounts';
+  name: string;
+  id: string | null;
+  reached: number;
+  hosts: number;
+  privateEndpoints: number;
+  storageAccounts: number;
+  nearestDepth: number;
+  critical: number;
+  open: { protocol: string; ports: string[] }[];
+}
+
+/** What `ztpath blast --json` prints (with `groups` when asked `--by`). */
 export interface BlastAnswer {
   reached: BlastReached[];
   exits: { kind: 'internet' | 'onPremises'; target: string; destinations: string[]; depth: number; path: BlastStep[] }[];
   critical: unknown[];
+  groups?: BlastGroup[];
   summary: {
     from: { resource: string; name: string; ip: string; subnet: string };
     ports: string[] | 'any';

@@ -2,7 +2,7 @@
 // The answer is core's (what `ztpath blast --json` prints); reached nodes are coloured by depth,
 // and hovering one shows its shortest attack path.
 
-import type { BlastAnswer, BlastReached, BlastStep } from '../api.ts';
+import type { BlastAnswer, BlastGroup, BlastReached, BlastStep } from '../api.ts';
 import type { App, View } from '../app.ts';
 import { clear, el, notAvailable, section } from '../dom.ts';
 import type { Mark, OverlayEdge } from '../graph.ts';
@@ -55,7 +55,8 @@ export function blastView(app: App): View {
       return;
     }
     out.appendChild(el('p', { class: 'muted' }, 'Computing the blast radius...'));
-    const r = await app.backend.get<BlastAnswer>('/api/blast', { from: state.from.ref, ports: state.ports || undefined });
+    // With the answer summed up by VNet (`ztpath blast --by vnet`): at scale the list runs to tens of thousands.
+    const r = await app.backend.get<BlastAnswer>('/api/blast', { from: state.from.ref, ports: state.ports || undefined, by: 'vnet' });
     // The user left the view, or asked again, while this was computed: drop it.
     if (stale()) return;
     clear(out);
@@ -197,6 +198,7 @@ function renderBlast(a: BlastAnswer, hover: (r: BlastReached) => void, pick: (r:
       ` (${s.from.ip}, ${s.from.subnet}) reaches ${s.hosts} hosts, ${s.privateEndpoints} private endpoints, ${s.storageAccounts} storage accounts` + (s.exits.length ? `, and ${s.exits.join(' and ')}` : '') + ` within ${s.maxDepth} hops.`,
     ),
   );
+  if (a.groups?.length) root.appendChild(section(`By VNet (${a.groups.length})`, el('ul', { class: 'groups', data: { testid: 'blast-groups' } }, ...a.groups.map((g) => el('li', null, el('strong', null, g.kind === 'storageAccounts' ? '(storage accounts)' : g.name), el('span', { class: 'muted' }, ` ${groupText(g)}`))))));
   const byDepth = new Map<number, BlastReached[]>();
   for (const r of a.reached) byDepth.set(r.depth, [...(byDepth.get(r.depth) ?? []), r]);
   const list = el('div', { data: { testid: 'blast-list' } });
@@ -221,4 +223,11 @@ function renderBlast(a: BlastAnswer, hover: (r: BlastReached) => void, pick: (r:
     root.appendChild(section('Exits', el('ul', null, ...a.exits.map((x) => el('li', null, `${x.kind === 'internet' ? 'the internet' : 'on-premises'} at depth ${x.depth}${x.destinations.length ? ` (${x.destinations.slice(0, 4).join(', ')}${x.destinations.length > 4 ? ', ...' : ''})` : ''}`)))));
   if (a.caveats.length) root.appendChild(section('Caveats', el('ul', { class: 'caveats' }, ...a.caveats.map((c) => el('li', null, c.message)))));
   return root;
+}
+
+/** `45 hosts, 5 private endpoints, nearest at depth 1, 2 critical: Tcp 443; Udp 123` (the ports the last hop into the group found open). */
+function groupText(g: BlastGroup): string {
+  const kinds = [[g.hosts, 'host'], [g.privateEndpoints, 'private endpoint'], [g.storageAccounts, 'storage account']].filter(([n]) => Number(n) > 0).map(([n, w]) => `${n} ${w}${n === 1 ? '' : 's'}`);
+  const open = g.open.map((o) => (o.ports.length ? `${o.protocol} ${o.ports.join(',')}` : o.protocol)).join('; ');
+  return `${kinds.join(', ')}, nearest at depth ${g.nearestDepth}${g.critical ? `, ${g.critical} critical` : ''}: ${open}`;
 }
