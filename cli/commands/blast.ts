@@ -1,12 +1,12 @@
 // `ztpath blast PATHS --from REF [--ports LIST|any] [--depth N] [--critical SELECTOR]...`: what an
 // attacker who holds REF can reach, transitively, with the shortest attack path to each endpoint.
 
-import { computeBlastRadius, parsePortList, type AllowedPorts, type BlastAnswer, type BlastGroup, type BlastGroupBy, type BlastStep } from '../../core/index.ts';
+import { computeBlastRadius, parsePortList, type BlastAnswer, type BlastGroup, type BlastGroupBy, type BlastStep } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, requireFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { CliError, usageError } from '../io.ts';
 import { stdoutWriter, writeJson } from '../render/json.ts';
-import { TEXT_ROWS, paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
+import { TEXT_ROWS, allowedText, paint, renderCaveats, renderTable, useColor } from '../render/table.ts';
 import { resolveOrFail } from '../resolve.ts';
 
 function stepText(s: BlastStep): string {
@@ -139,7 +139,7 @@ function renderGroups(groups: BlastGroup[], color: boolean, maxRows: number): st
   };
   let text = '\n' + renderTable(
     [{ header: 'Nearest', align: 'right' }, { header }, { header: 'Reached' }, { header: 'Critical', align: 'right' }, { header: 'Open on the last hop' }],
-    shown.map((g) => [String(g.nearestDepth), label(g), reachedText(g), g.critical ? { text: String(g.critical), tone: 'bad' as const } : '', openText(g.open)]),
+    shown.map((g) => [String(g.nearestDepth), label(g), reachedText(g), g.critical ? { text: String(g.critical), tone: 'bad' as const } : '', allowedText(g.open)]),
     { color },
   );
   if (shown.length < groups.length) {
@@ -154,11 +154,6 @@ function reachedText(g: BlastGroup): string {
   if (g.privateEndpoints) parts.push(`${g.privateEndpoints.toLocaleString('en-US')} private endpoint${g.privateEndpoints === 1 ? '' : 's'}`);
   if (g.storageAccounts) parts.push(`${g.storageAccounts.toLocaleString('en-US')} storage account${g.storageAccounts === 1 ? '' : 's'}`);
   return parts.join(', ');
-}
-
-/** `Tcp 22,443; Udp 123; Icmp`: as a step of a path names its ports. */
-function openText(open: AllowedPorts[]): string {
-  return open.map((a) => (a.ports.length ? `${a.protocol} ${a.ports.join(',')}` : a.protocol)).join('; ');
 }
 
 function resourceGroupOf(id: string): string {

@@ -7,11 +7,7 @@ import { loadForCommand } from '../common.ts';
 import { computeMatrixThreaded, matrixThreads } from '../matrix-threads.ts';
 import { usageError } from '../io.ts';
 import { stdoutWriter, writeJson } from '../render/json.ts';
-import { TEXT_ROWS, renderCaveats, renderTable, useColor } from '../render/table.ts';
-
-function allowedText(c: MatrixCell): string {
-  return c.allowed.map((a) => (a.ports.length ? `${a.protocol} ${a.ports.join(',')}` : a.protocol)).join('; ');
-}
+import { TEXT_ROWS, allowedText, renderCaveats, renderTable, useColor } from '../render/table.ts';
 
 function csvField(v: string): string {
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -44,7 +40,7 @@ export function renderMatrixText(r: MatrixAnswer, color: boolean, maxRows = TEXT
     const shown = r.cells.slice(0, maxRows);
     text += '\n' + renderTable(
       [{ header: 'From' }, { header: 'To' }, { header: 'Allowed' }, { header: 'Default rules only' }, { header: 'Admitted by default' }, { header: 'NSG' }],
-      shown.map((c) => [c.from, c.to, allowedText(c), c.defaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.inboundDefaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.nsgOnPath ? '' : { text: 'none', tone: 'bad' as const }]),
+      shown.map((c) => [c.from, c.to, allowedText(c.allowed), c.defaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.inboundDefaultRulesOnly ? { text: 'yes', tone: 'warn' as const } : '', c.nsgOnPath ? '' : { text: 'none', tone: 'bad' as const }]),
       { color },
     );
     if (shown.length < r.cells.length) text += `... the first ${shown.length.toLocaleString('en-US')} of ${r.cells.length.toLocaleString('en-US')} pairs are shown; --csv or --json lists them all.\n`;

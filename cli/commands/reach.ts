@@ -7,7 +7,7 @@ import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG
 import { loadForCommand } from '../common.ts';
 import { CliError, usageError } from '../io.ts';
 import { renderJson } from '../render/json.ts';
-import { listCell, paint, renderCaveats, renderTable, TEXT_ROWS, useColor } from '../render/table.ts';
+import { allowedText, listCell, paint, renderCaveats, renderTable, TEXT_ROWS, useColor } from '../render/table.ts';
 import { resolveOrFail } from '../resolve.ts';
 import { ENDPOINT_FLAG, FQDN_FLAG, FROM_FLAG, GATEWAY_FLAG, gatewayOf, STORAGE_ENDPOINTS, TO_FLAG, VIA_PUBLIC_IP_FLAG } from './path-flags.ts';
 
@@ -80,11 +80,10 @@ export function renderReachIntoText(r: ReachIntoAnswer, toText: string, color: b
   let text = `What can reach ${toText}: ${s.hosts} host(s) in ${s.subnets} subnet(s); the internet: ${s.internet ? 'yes' : 'no'}; on-premises sites: ${s.onPremises}.\n`;
   if (!r.rows.length) return text + renderCaveats(r.caveats, color);
   const shown = r.rows.slice(0, maxRows);
-  const open = (x: ReachIntoAnswer['rows'][number]) => x.allowed.map((a) => (a.ports.length ? `${a.protocol} ${a.ports.join(',')}` : a.protocol)).join('; ');
   const who = (x: ReachIntoAnswer['rows'][number]) => (x.endpoints ? listCell(x.endpoints, 3) : x.parts ? sourcesText([...new Set(x.parts.flatMap((p) => p.sources))]) : '');
   text += '\n' + renderTable(
     [{ header: 'From' }, { header: 'Sources' }, { header: 'Open to it' }, { header: 'Example' }],
-    shown.map((x) => [x.from.kind === 'subnet' ? x.from.name : { text: x.from.kind === 'internet' ? 'internet' : `on-premises (${x.from.name})`, tone: 'warn' as const }, who(x), open(x), `${x.example.src} -> ${x.example.dst}${x.example.dstPort !== undefined ? `:${x.example.dstPort}` : ''}`]),
+    shown.map((x) => [x.from.kind === 'subnet' ? x.from.name : { text: x.from.kind === 'internet' ? 'internet' : `on-premises (${x.from.name})`, tone: 'warn' as const }, who(x), allowedText(x.allowed), `${x.example.src} -> ${x.example.dst}${x.example.dstPort !== undefined ? `:${x.example.dstPort}` : ''}`]),
     { color },
   );
   if (shown.length < r.rows.length) text += paint(`... ${shown.length.toLocaleString('en-US')} of ${r.rows.length.toLocaleString('en-US')} rows are shown; --json lists them all.`, 'dim', color) + '\n';

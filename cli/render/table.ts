@@ -71,6 +71,11 @@ export function renderCaveats(caveats: { code: string; message: string }[], colo
   return lines.join('\n') + '\n';
 }
 
+/** What is open, per protocol, as the tables print it: `Tcp 22,443; Udp 123; Icmp`. */
+export function allowedText(allowed: readonly { protocol: string; ports: readonly string[] }[]): string {
+  return allowed.map((a) => (a.ports.length ? `${a.protocol} ${a.ports.join(',')}` : a.protocol)).join('; ');
+}
+
 /** A list in one cell: long lists (service tag prefixes) are cut, the JSON output has them all. */
 export function listCell(items: string[], max = 5): string {
   if (items.length <= max) return items.join(', ');

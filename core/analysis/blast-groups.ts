@@ -9,9 +9,7 @@
 import type { Endpoint } from '../dataplane/address-index.ts';
 import type { Snapshot } from '../model/types.ts';
 import type { IntervalSet } from '../sets/interval-set.ts';
-import { parsePortRanges } from '../sets/ports.ts';
-import { parseProtocolName } from '../sets/protocols.ts';
-import { allowedOf, mergePorts, type AllowedPorts } from './blast-walk.ts';
+import { allowedOf, mergePorts, portsOf, type AllowedPorts } from './blast-walk.ts';
 import { compareText } from './collation.ts';
 
 export type BlastGroupBy = 'vnet' | 'subnet';
@@ -111,16 +109,4 @@ function add(t: Tally, c: Contribution): void {
 function finished(t: Tally): BlastGroup {
   t.group.open = allowedOf(t.ports);
   return t.group;
-}
-
-/** AllowedPorts back to sets by protocol number (ports as answers write them: `443`, `1000-2000`). */
-function portsOf(list: AllowedPorts[]): Map<number, IntervalSet> {
-  const out = new Map<number, IntervalSet>();
-  for (const a of list) {
-    const n = parseProtocolName(a.protocol);
-    if (n === undefined) continue;
-    const p = parsePortRanges(a.ports);
-    if (p.ok) out.set(n, p.set);
-  }
-  return out;
 }

@@ -29,8 +29,8 @@ import { compiledFirewall, computeFirewallPermits, type FirewallQuery } from '..
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
-import { formatPorts } from '../sets/ports.ts';
-import { PROTOCOL_NUMBERS } from '../sets/protocols.ts';
+import { formatPorts, parsePortRanges } from '../sets/ports.ts';
+import { parseProtocolName, PROTOCOL_NUMBERS } from '../sets/protocols.ts';
 import type { FilterResult, Filters, FirewallResult } from '../trace/filters.ts';
 import { runPath, type PathQuery } from '../trace/run-path.ts';
 import { isReachable } from '../trace/trace-flow.ts';
@@ -136,6 +136,18 @@ export function allowedOf(ports: Map<number, IntervalSet>): AllowedPorts[] {
     if (isPortProtocol(n)) {
       if (!p.isEmpty()) out.push({ protocol: name, ports: formatPorts(p) });
     } else out.push({ protocol: name, ports: [] });
+  }
+  return out;
+}
+
+/** The reverse of allowedOf: ports per protocol number from lists as answers print them (`443`, `1000-2000`); equal protocols united. */
+export function portsOf(list: readonly { protocol: string; ports: readonly string[] }[]): Map<number, IntervalSet> {
+  const out = new Map<number, IntervalSet>();
+  for (const a of list) {
+    const n = parseProtocolName(a.protocol);
+    const p = parsePortRanges(a.ports);
+    if (n === undefined || !p.ok) continue;
+    out.set(n, (out.get(n) ?? IntervalSet.EMPTY).union(p.set));
   }
   return out;
 }

@@ -14,10 +14,7 @@ import { computeEndpointClasses } from '../dataplane/equivalence.ts';
 import { cidrsToSet } from '../sets/cidr.ts';
 import { parseIPv4 } from '../sets/ipv4.ts';
 import { displayOf } from '../trace/walk.ts';
-import { IntervalSet } from '../sets/interval-set.ts';
-import { parsePortRanges } from '../sets/ports.ts';
-import { parseProtocolName } from '../sets/protocols.ts';
-import { allowedOf, type AllowedPorts } from './blast-walk.ts';
+import { allowedOf, portsOf, type AllowedPorts } from './blast-walk.ts';
 import { compareText } from './collation.ts';
 import { computeReach, type ReachPart } from './reach.ts';
 import type { ResolvedRef } from './resolve-ref.ts';
@@ -111,12 +108,5 @@ export function computeReachInto(dp: DataPlane, to: ResolvedRef, opts: ReachInto
 
 /** Reach's parts (one per protocol, source set and entry point) as ports per protocol: their union, in answers' protocol order. */
 function byProtocol(parts: ReachPart[]): AllowedPorts[] {
-  const sets = new Map<number, IntervalSet>();
-  for (const p of parts) {
-    const n = parseProtocolName(p.protocol);
-    const ports = parsePortRanges(p.ports);
-    if (n === undefined || !ports.ok) continue;
-    sets.set(n, (sets.get(n) ?? IntervalSet.EMPTY).union(ports.set));
-  }
-  return allowedOf(sets);
+  return allowedOf(portsOf(parts));
 }

@@ -230,6 +230,15 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
   /** ASGs whose members changed (a NIC's ASGs or the address of a member). */
   const membershipChanged = new Set<ResourceId>();
   const routeSuspects = new Set<ResourceId>();
+  /** The subnets of a VNet and of the VNets directly peered with it, before and after (the tables its private endpoint /32s are in, rule 11.3). */
+  const vnetAndPeerSubnets = (vnetId: ResourceId): Set<ResourceId> => {
+    const out = new Set<ResourceId>();
+    for (const dp of [before, after]) {
+      const info = dp.topology.vnets.get(vnetId);
+      for (const v of [vnetId, ...(info?.peers.map((p) => p.remoteVnetId) ?? [])]) for (const id of dp.snapshot.virtualNetworks.get(v)?.subnetIds ?? []) out.add(id);
+    }
+    return out;
+  };
   const agwSubnets = both((_dp, _u, s) => [...s.applicationGateways.values()].map((a) => a.subnetId).filter((x): x is string => !!x));
   const egressFrom = (subnetIds: Iterable<ResourceId>, reason: string) => {
     for (const id of subnetIds) col.rect(transitSubnets.has(id) ? 'all' : nicKeysIn(subnetEndpoints(id)), egressDests(), reason);
@@ -264,14 +273,9 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
           col.all('a virtual network was readdressed');
           // Its VnetLocal routes and its peers' VNetPeering routes (rules 5.3, 8.4), and the
           // VirtualNetwork tag of all of them (rule 4.1): their views are compared.
-          for (const dp of [before, after]) {
-            const info = dp.topology.vnets.get(c.id);
-            for (const v of [c.id, ...(info?.peers.map((p) => p.remoteVnetId) ?? [])]) {
-              for (const id of dp.snapshot.virtualNetworks.get(v)?.subnetIds ?? []) {
-                routeSuspects.add(id);
-                addFilterEndpoints(subnetEndpoints(id));
-              }
-            }
+          for (const id of vnetAndPeerSubnets(c.id)) {
+            routeSuspects.add(id);
+            addFilterEndpoints(subnetEndpoints(id));
           }
         }
         break;
@@ -299,10 +303,7 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
         if (c.fields.includes('natGatewayId') || c.fields.includes('defaultOutboundAccess')) egressFrom([c.id], 'internet egress of a subnet changed');
         if (c.fields.includes('privateEndpointNetworkPolicies')) {
           // Private endpoint /32 routes depend on the policies (rule 11.5): the VNet and its peers.
-          for (const dp of [before, after]) {
-            const info = dp.topology.vnets.get(a.vnetId);
-            for (const vnetId of [a.vnetId, ...(info?.peers.map((p) => p.remoteVnetId) ?? [])]) for (const id of dp.snapshot.virtualNetworks.get(vnetId)?.subnetIds ?? []) routeSuspects.add(id);
-          }
+          for (const id of vnetAndPeerSubnets(a.vnetId)) routeSuspects.add(id);
           col.rect('all', keysOf(subnetEndpoints(c.id).filter((e) => e.kind === 'privateEndpoint')), 'private endpoint network policies changed');
         }
         break;
@@ -423,10 +424,7 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
         const accounts = new Set<string>();
         for (const p of [b, a]) if (p?.kind === 'privateEndpoint') for (const x of p.connections) accounts.add(`storage|${x.targetId}`);
         col.rect('all', accounts, 'a private endpoint changed');
-        for (const dp of [before, after]) for (const e of eps) {
-          const info = dp.topology.vnets.get(e.vnetId);
-          for (const vnetId of [e.vnetId, ...(info?.peers.map((p) => p.remoteVnetId) ?? [])]) for (const id of dp.snapshot.virtualNetworks.get(vnetId)?.subnetIds ?? []) routeSuspects.add(id);
-        }
+        for (const vnetId of new Set(eps.map((e) => e.vnetId))) for (const id of vnetAndPeerSubnets(vnetId)) routeSuspects.add(id);
         break;
       }
       case 'storageAccounts':
@@ -456,14 +454,8 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
     }
     col.touching(keysOf(eps), 'a subnet was added or removed');
     addFilterEndpoints(eps);
-    if (eps.some((e) => e.kind === 'privateEndpoint')) {
-      for (const dp of [before, after]) {
-        const vnetId = (sB.subnets.get(subnetId) ?? sA.subnets.get(subnetId))?.vnetId;
-        if (!vnetId) continue;
-        const info = dp.topology.vnets.get(vnetId);
-        for (const v of [vnetId, ...(info?.peers.map((p) => p.remoteVnetId) ?? [])]) for (const id of dp.snapshot.virtualNetworks.get(v)?.subnetIds ?? []) routeSuspects.add(id);
-      }
-    }
+    const vnetId = (sB.subnets.get(subnetId) ?? sA.subnets.get(subnetId))?.vnetId;
+    if (vnetId && eps.some((e) => e.kind === 'privateEndpoint')) for (const id of vnetAndPeerSubnets(vnetId)) routeSuspects.add(id);
   }
 
   function natSubnets(natId: ResourceId): Set<ResourceId> {
