@@ -33,16 +33,15 @@ export const NO_TRACES_FLAG: FlagSpec = { name: 'no-traces', type: 'boolean', de
 export const NO_FINDINGS_FLAG: FlagSpec = { name: 'no-findings', type: 'boolean', description: 'do not compare findings (faster on large estates; new-findings gates then never trip)' };
 
 /** The flags of the answer, shared by whatif and diff. */
-export const MAX_PAIRS_FLAG: FlagSpec = { name: 'max-pairs', type: 'string', value: 'N', description: `compare every pair only up to N source/destination pairs (default ${MAX_EVERY_PAIR.toLocaleString('en-US')}; more takes more time and memory)` };
+export const MAX_PAIRS_FLAG: FlagSpec = { name: 'max-pairs', type: 'string', value: 'N', description: `compare flows only up to N source/destination pairs (default ${MAX_EVERY_PAIR.toLocaleString('en-US')}; more takes more time and memory)` };
 
 export const WHATIF_ANSWER_FLAGS: FlagSpec[] = [FAIL_ON_FLAG, FORMAT_FLAG, FULL_FLAG, MAX_PAIRS_FLAG, NO_TRACES_FLAG, NO_FINDINGS_FLAG, SERVICE_TAGS_FLAG, JSON_FLAG, QUIET_FLAG];
 
 export const WHATIF_EXIT_CODES = [
   'A change no rule bounds to some pairs (address spaces; subnets with appliances, firewalls or',
-  'gateways; service tags), or whose pairs are more than a tenth of all, is compared on every pair;',
-  'beyond 25 million pairs (--max-pairs; pairs checked one by one count ten times) flows and exposure',
-  'are not compared (the answer says so; findings, routes and rules are), and a gate on them is not',
-  'judged.',
+  'gateways; service tags) is compared on every pair, other changes on the pairs they can affect;',
+  'beyond 25 million pairs (--max-pairs) flows and exposure are not compared (the answer says so;',
+  'findings, routes and rules are), and a gate on them is not judged.',
   '',
   'Exit codes: 0 ok (or no gate tripped); 1 a --fail-on gate tripped; 2 usage or input error (a bad',
   'change file names the file, the JSON path and what is wrong), or a gate on flows or exposure that',

@@ -159,12 +159,19 @@ export interface WhatIfOptions {
   /**
    * Compare every pair (full mode, or a change no rule bounds: address spaces, subnets holding
    * appliances, firewalls or gateways, service tags ...) only up to this many source/destination
-   * pairs (default MAX_EVERY_PAIR, 25 million); the candidates of a bounded change, compared one
-   * by one, count ten times each. Beyond it flows and exposure are not compared: the answer says
+   * pairs (default MAX_EVERY_PAIR, 25 million), and the candidates of a bounded change (compared
+   * one by one up to 100,000, by class beyond: a VNet removed at tier L is some 10 million). Beyond
+   * it flows and exposure are not compared: the answer says
    * so (stats.flowsCompared false, caveat whatif.too-large) instead of running for hours out of
    * memory; findings, routes and rules are still compared.
    */
   maxPairs?: number;
+  /**
+   * Compare a bounded change's candidate pairs once per pair of endpoint classes, however few
+   * they are (a cross-check of that path). By default only more than 100,000 candidates are;
+   * stats.reasons then starts with `candidates by class`.
+   */
+  candidatesByClass?: boolean;
   /** Trace the example of each changed flow before and after (default true). */
   traces?: boolean;
   /** At most this many items get traced examples (default 25; newly allowed first). */

@@ -2,8 +2,8 @@
 // readdressed) is compared on every pair, and beyond WhatIfOptions.maxPairs it is not compared at
 // all: the answer says so (stats.flowsCompared false, caveat whatif.too-large) and still compares
 // findings, routes and rules. At tier L a diff of two exports, one missing a twentieth of the
-// estate, ran out of memory after four minutes. The candidates of a bounded change count ten
-// times. And ASG membership changes of several NICs (collected over every NIC, the NSGs naming
+// estate, ran out of memory after four minutes. The candidates of a bounded change count once each
+// (compared one by one up to 100,000, by class beyond). And ASG membership changes of several NICs (collected over every NIC, the NSGs naming
 // them found once) give the answer of two full computations.
 
 import { join } from 'node:path';
@@ -83,14 +83,30 @@ describe('a change compared on every pair, beyond maxPairs', () => {
     expect(computeWhatIf(before, before, { mode: 'full', traces: false, budgetMs: Number.POSITIVE_INFINITY }).stats.flowsCompared).toBeUndefined();
   });
 
-  it("a bounded change's candidates, compared one by one, count ten times against the limit", () => {
+  it("a bounded change's candidates count against the limit, however they are compared", () => {
     const after = without('rg-legacy.json');
     const a = computeWhatIf(before, after, { traces: false });
-    expect(a.stats.reasons.some((r) => r.startsWith('every pair'))).toBe(false);
+    // Fewer than 100,000: one by one.
+    expect(a.stats.reasons.some((r) => r.startsWith('every pair') || r.startsWith('candidates by class'))).toBe(false);
     expect(a.newlyBlocked.some((x) => x.from.includes('legacy') || x.to.includes('legacy'))).toBe(true);
-    const limited = computeWhatIf(before, after, { traces: false, maxPairs: 10 });
-    expect(limited.stats.flowsCompared).toBe(false);
-    expect(limited.caveats.find((c) => c.code === 'whatif.too-large')?.message).toMatch(/the change can affect [\d,]+ source\/destination pairs, compared one by one, which is more than the 1 \(a tenth of 10 compared by class\) this comparison makes/);
+    for (const candidatesByClass of [false, true]) {
+      const limited = computeWhatIf(before, after, { traces: false, maxPairs: 10, candidatesByClass });
+      expect(limited.stats.flowsCompared).toBe(false);
+      const m = /the change can affect ([\d,]+) source\/destination pairs, which is more than the 10 this comparison makes/.exec(limited.caveats.find((c) => c.code === 'whatif.too-large')?.message ?? '');
+      expect(m).not.toBeNull();
+      const pairs = Number(m![1].replaceAll(',', ''));
+      expect(pairs).toBeGreaterThanOrEqual(a.stats.pairsConsidered);
+      expect(pairs).toBeLessThan(a.stats.sources * a.stats.destinations);
+      // At exactly that many they are compared: the same answer.
+      const exact = computeWhatIf(before, after, { traces: false, maxPairs: pairs, candidatesByClass });
+      expect(exact.stats.flowsCompared).toBeUndefined();
+      expect(exact.stats.complete).toBe(true);
+      expect(exact.stats.reasons[0].startsWith('candidates by class: ')).toBe(candidatesByClass);
+      expect(comparable(exact)).toBe(comparable(a));
+      // Each candidate once (a row's pairs are not also in a column).
+      expect(exact.stats.pairsConsidered).toBeLessThanOrEqual(pairs);
+      expect(computeWhatIf(before, after, { traces: false, maxPairs: pairs - 1, candidatesByClass }).stats.flowsCompared).toBe(false);
+    }
   });
 });
 

@@ -97,6 +97,8 @@ describe('incremental what-if equals two full computations', () => {
         expect(full.stats.complete).toBe(true);
         if (inc.newlyAllowed.length || inc.newlyBlocked.length) changed++;
         expect(comparable(inc)).toEqual(comparable(full));
+        // The candidates compared by class (as when too many to compare one by one) agree too.
+        expect(comparable(computeWhatIf(beforeDp, compile(r.snapshot), { traces: false, candidatesByClass: true }))).toEqual(comparable(full));
       }),
       { numRuns: runs, seed: process.env.WHATIF_SEED ? Number(process.env.WHATIF_SEED) : undefined },
     );

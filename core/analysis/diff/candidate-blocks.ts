@@ -1,0 +1,108 @@
+// The candidate pairs of a bounded change as disjoint blocks, for comparing them by class when
+// there are too many to compare one by one (a VNet removed at tier L: its endpoints' rows and
+// columns, some 2.8 million pairs). Each pair is in exactly one block, so no change is recorded twice.
+
+import type { Rect } from './affected.ts';
+
+/** Some sources × some destinations: every pair of them. */
+export interface Block {
+  srcs: string[];
+  dsts: string[];
+}
+
+export interface CandidateBlocks {
+  /** Sources paired with every destination. */
+  rows: Set<string>;
+  /** Destinations paired with every source (the rows' sources aside: they have them already). */
+  cols: Set<string>;
+  /** The rects of some sources and some destinations (their pairs in rows or columns aside). */
+  finite: Rect[];
+  /** An upper bound of the finite rects' pairs. */
+  finiteBound: number;
+}
+
+/** Undefined when a rect pairs every source with every destination (no bound at all). */
+export function candidateBlocks(rects: readonly Rect[]): CandidateBlocks | undefined {
+  const rows = new Set<string>();
+  const cols = new Set<string>();
+  const finite: Rect[] = [];
+  let finiteBound = 0;
+  for (const r of rects) {
+    if (r.srcs === 'all' && r.dsts === 'all') return undefined;
+    if (r.dsts === 'all') for (const s of r.srcs as Set<string>) rows.add(s);
+    else if (r.srcs === 'all') for (const d of r.dsts) cols.add(d);
+    else {
+      finite.push(r);
+      finiteBound += r.srcs.size * r.dsts.size;
+    }
+  }
+  return { rows, cols, finite, finiteBound };
+}
+
+/** A class of a key; undefined: the key is no source (or destination) on either side, and is skipped. */
+export type ClassOf = (key: string) => string | undefined;
+
+/** Keys grouped by class, in the order of their first member. */
+export function classesOf(keys: Iterable<string>, classOf: ClassOf): string[][] {
+  const m = new Map<string, string[]>();
+  for (const k of keys) {
+    const c = classOf(k);
+    if (c === undefined) continue;
+    const l = m.get(c);
+    if (l) l.push(k);
+    else m.set(c, [k]);
+  }
+  return [...m.values()];
+}
+
+/** Every pair of a source class and a destination class, one block each. */
+export function* crossedClasses(srcClasses: readonly string[][], dstClasses: readonly string[][]): Iterable<Block[]> {
+  for (const srcs of srcClasses) for (const dsts of dstClasses) yield [{ srcs, dsts }];
+}
+
+/**
+ * Every candidate pair exactly once, in groups whose pairs share a pair of classes: the rows with
+ * every destination, every other source with the columns, then the finite rects' pairs that
+ * neither holds.
+ */
+export function* candidateGroups(blocks: CandidateBlocks, sourceKeys: readonly string[], destKeys: readonly string[], srcClass: ClassOf, dstClass: ClassOf): Iterable<Block[]> {
+  yield* crossedClasses(classesOf(blocks.rows, srcClass), classesOf(destKeys, dstClass));
+  yield* crossedClasses(
+    classesOf(
+      sourceKeys.filter((k) => !blocks.rows.has(k)),
+      srcClass,
+    ),
+    classesOf(blocks.cols, dstClass),
+  );
+  yield* finiteByClass(blocks, srcClass, dstClass);
+}
+
+/**
+ * The finite rects' pairs that no row or column holds, each once, grouped by their pair of classes
+ * (a group's blocks are one source each, with its destinations of that class).
+ */
+function finiteByClass(blocks: CandidateBlocks, srcClass: ClassOf, dstClass: ClassOf): Block[][] {
+  const seen = new Map<string, Set<string>>();
+  const groups = new Map<string, Map<string, string[]>>();
+  for (const r of blocks.finite) {
+    for (const s of r.srcs as Set<string>) {
+      const sc = srcClass(s);
+      if (blocks.rows.has(s) || sc === undefined) continue;
+      let mine = seen.get(s);
+      if (!mine) seen.set(s, (mine = new Set()));
+      for (const d of r.dsts as Set<string>) {
+        if (blocks.cols.has(d) || mine.has(d)) continue;
+        const dc = dstClass(d);
+        if (dc === undefined) continue;
+        mine.add(d);
+        const key = `${sc}\n${dc}`;
+        let bySource = groups.get(key);
+        if (!bySource) groups.set(key, (bySource = new Map()));
+        const l = bySource.get(s);
+        if (l) l.push(d);
+        else bySource.set(s, [d]);
+      }
+    }
+  }
+  return [...groups.values()].map((bySource) => [...bySource].map(([s, dsts]) => ({ srcs: [s], dsts })));
+}
