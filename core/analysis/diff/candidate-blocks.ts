@@ -44,15 +44,7 @@ export type ClassOf = (key: string) => string | undefined;
 
 /** Keys grouped by class, in the order of their first member. */
 export function classesOf(keys: Iterable<string>, classOf: ClassOf): string[][] {
-  const m = new Map<string, string[]>();
-  for (const k of keys) {
-    const c = classOf(k);
-    if (c === undefined) continue;
-    const l = m.get(c);
-    if (l) l.push(k);
-    else m.set(c, [k]);
-  }
-  return [...m.values()];
+  return [...classesWithKeys(keys, classOf).values()];
 }
 
 /** Every pair of a source class and a destination class, one block each. */
@@ -78,31 +70,55 @@ export function* candidateGroups(blocks: CandidateBlocks, sourceKeys: readonly s
 }
 
 /**
- * The finite rects' pairs that no row or column holds, each once, grouped by their pair of classes
- * (a group's blocks are one source each, with its destinations of that class).
+ * The finite rects' pairs that no row or column holds, each once, grouped by their pair of classes.
+ * Sources in the same finite rects pair with the same destinations (the union of theirs): work per
+ * such set of sources and per class, not per pair (an outbound rule on a spoke's NSG at tier L is
+ * 35 sources × 52,000 destinations).
  */
 function finiteByClass(blocks: CandidateBlocks, srcClass: ClassOf, dstClass: ClassOf): Block[][] {
-  const seen = new Map<string, Set<string>>();
-  const groups = new Map<string, Map<string, string[]>>();
-  for (const r of blocks.finite) {
+  // Each source (not a row) by the finite rects it is in.
+  const rectsOf = new Map<string, number[]>();
+  blocks.finite.forEach((r, i) => {
     for (const s of r.srcs as Set<string>) {
-      const sc = srcClass(s);
-      if (blocks.rows.has(s) || sc === undefined) continue;
-      let mine = seen.get(s);
-      if (!mine) seen.set(s, (mine = new Set()));
-      for (const d of r.dsts as Set<string>) {
-        if (blocks.cols.has(d) || mine.has(d)) continue;
-        const dc = dstClass(d);
-        if (dc === undefined) continue;
-        mine.add(d);
+      if (blocks.rows.has(s)) continue;
+      const l = rectsOf.get(s);
+      if (l) l.push(i);
+      else rectsOf.set(s, [i]);
+    }
+  });
+  const bySignature = new Map<string, string[]>();
+  for (const [s, rs] of rectsOf) {
+    const k = rs.join(',');
+    const l = bySignature.get(k);
+    if (l) l.push(s);
+    else bySignature.set(k, [s]);
+  }
+  const groups = new Map<string, Block[]>();
+  for (const [signature, srcs] of bySignature) {
+    const dsts = new Set<string>();
+    for (const i of signature.split(',')) for (const d of blocks.finite[Number(i)].dsts as Set<string>) if (!blocks.cols.has(d)) dsts.add(d);
+    const dstClasses = classesWithKeys(dsts, dstClass);
+    for (const [sc, ss] of classesWithKeys(srcs, srcClass)) {
+      for (const [dc, ds] of dstClasses) {
         const key = `${sc}\n${dc}`;
-        let bySource = groups.get(key);
-        if (!bySource) groups.set(key, (bySource = new Map()));
-        const l = bySource.get(s);
-        if (l) l.push(d);
-        else bySource.set(s, [d]);
+        const g = groups.get(key);
+        if (g) g.push({ srcs: ss, dsts: ds });
+        else groups.set(key, [{ srcs: ss, dsts: ds }]);
       }
     }
   }
-  return [...groups.values()].map((bySource) => [...bySource].map(([s, dsts]) => ({ srcs: [s], dsts })));
+  return [...groups.values()];
+}
+
+/** Keys by class, with the class. */
+function classesWithKeys(keys: Iterable<string>, classOf: ClassOf): Map<string, string[]> {
+  const m = new Map<string, string[]>();
+  for (const k of keys) {
+    const c = classOf(k);
+    if (c === undefined) continue;
+    const l = m.get(c);
+    if (l) l.push(k);
+    else m.set(c, [k]);
+  }
+  return m;
 }
