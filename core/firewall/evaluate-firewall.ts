@@ -19,6 +19,7 @@ import {
   type CompiledNatRule,
   type CompiledNetworkRule,
 } from './compile-firewall.ts';
+import { RuleAddressIndex } from './rule-index.ts';
 
 export type FirewallRuleType = 'DNAT' | 'Network' | 'Application' | 'Default';
 
@@ -39,6 +40,34 @@ interface CompiledFirewall {
   nat: { oc: OrderedCollection; rules: CompiledNatRule[] }[];
   network: { oc: OrderedCollection; rules: CompiledNetworkRule[] }[];
   application: { oc: OrderedCollection; rules: CompiledApplicationRule[] }[];
+  /** The network and application rules in evaluation order, indexed by source and destination. */
+  networkIndexed: IndexedRules<CompiledNetworkRule>;
+  applicationIndexed: IndexedRules<CompiledApplicationRule>;
+}
+
+/** Rules in evaluation order, with their collection, and indexes of them by address. */
+interface IndexedRules<R extends { box: Box }> {
+  list: { oc: OrderedCollection; r: R }[];
+  bySource: RuleAddressIndex;
+  byDestination: RuleAddressIndex;
+}
+
+function indexRules<R extends { box: Box }>(collections: readonly { oc: OrderedCollection; rules: R[] }[]): IndexedRules<R> {
+  const list = collections.flatMap(({ oc, rules }) => rules.map((r) => ({ oc, r })));
+  return { list, bySource: new RuleAddressIndex(list.map((x) => x.r.box.src)), byDestination: new RuleAddressIndex(list.map((x) => x.r.box.dst)) };
+}
+
+/** The ordinals of the rules that may meet a query of this hull (the fewer of the two indexes'), or every rule. */
+function rulesMeeting<R extends { box: Box }>(ix: IndexedRules<R>, hull: Box): Iterable<number> {
+  const bySrc = hullRange(hull.src, (lo, hi) => ix.bySource.meeting(lo, hi));
+  const byDst = hullRange(hull.dst, (lo, hi) => ix.byDestination.meeting(lo, hi));
+  const best = !bySrc ? byDst : !byDst ? bySrc : bySrc.length <= byDst.length ? bySrc : byDst;
+  return best ?? ix.list.keys();
+}
+
+function hullRange(set: IntervalSet, f: (lo: number, hi: number) => readonly number[] | undefined): readonly number[] | undefined {
+  const b = set.bounds;
+  return b.length ? f(b[0], b[b.length - 1]) : [];
 }
 
 /**
@@ -81,6 +110,8 @@ export function compiledFirewall(dp: DataPlane, fw: AzureFirewall): CompiledFire
   let nat: CompiledFirewall['nat'] | undefined;
   let network: CompiledFirewall['network'] | undefined;
   let application: CompiledFirewall['application'] | undefined;
+  let networkIndexed: CompiledFirewall['networkIndexed'] | undefined;
+  let applicationIndexed: CompiledFirewall['applicationIndexed'] | undefined;
   const c: CompiledFirewall = {
     set,
     get nat() {
@@ -91,6 +122,12 @@ export function compiledFirewall(dp: DataPlane, fw: AzureFirewall): CompiledFire
     },
     get application() {
       return (application ??= set.application.map((oc) => ({ oc, rules: oc.collection.rules.flatMap((r) => (r.kind === 'application' ? [compileApplicationRule(r, snapshot, tags)] : [])) })));
+    },
+    get networkIndexed() {
+      return (networkIndexed ??= indexRules(c.network));
+    },
+    get applicationIndexed() {
+      return (applicationIndexed ??= indexRules(c.application));
     },
   };
   m.set(fw, c);
@@ -165,34 +202,36 @@ export function computeFirewallPermits(dp: DataPlane, fw: AzureFirewall, query: 
   // The hull of what is still undecided: a rule whose box misses it on an address or a port is
   // skipped without building anything (most rules of a large policy miss a pinned query).
   let hull = spaceHull(rest);
-  for (const { oc, rules } of c.network) {
-    for (const r of rules) {
-      if (rest.isEmpty()) break;
-      if (!boxesMeet(hull, r.box)) continue;
-      const hit = rest.intersectBox(r.box);
-      if (hit.isEmpty()) continue;
-      if (oc.collection.action !== 'Deny') network = new PacketSpace([...network.boxes, ...hit.boxes]);
-      rest = rest.subtractBox(r.box);
-      hull = spaceHull(rest);
-    }
+  // Only the rules whose addresses meet the query's span, in order (the others would be skipped
+  // below one by one); the span only shrinks as rules decide packets.
+  const net = c.networkIndexed;
+  for (const k of rulesMeeting(net, hull)) {
+    if (rest.isEmpty()) break;
+    const { oc, r } = net.list[k];
+    if (!boxesMeet(hull, r.box)) continue;
+    const hit = rest.intersectBox(r.box);
+    if (hit.isEmpty()) continue;
+    if (oc.collection.action !== 'Deny') network = new PacketSpace([...network.boxes, ...hit.boxes]);
+    rest = rest.subtractBox(r.box);
+    hull = spaceHull(rest);
   }
   let application = PacketSpace.EMPTY;
   let appCouldMatch = false;
-  for (const { oc, rules } of c.application) {
-    for (const r of rules) {
-      if (rest.isEmpty()) break;
-      if (!boxesMeet(hull, r.box)) continue;
-      const hit = rest.intersectBox(r.box);
-      if (hit.isEmpty()) continue;
-      if (!q.fqdn) {
-        appCouldMatch = true;
-        continue;
-      }
-      if (!r.rule.targetFqdns.some((p) => fqdnMatches(p, q.fqdn!))) continue;
-      if (oc.collection.action !== 'Deny') application = new PacketSpace([...application.boxes, ...hit.boxes]);
-      rest = rest.subtractBox(r.box);
-      hull = spaceHull(rest);
+  const app = c.applicationIndexed;
+  for (const k of rest.isEmpty() ? [] : rulesMeeting(app, hull)) {
+    if (rest.isEmpty()) break;
+    const { oc, r } = app.list[k];
+    if (!boxesMeet(hull, r.box)) continue;
+    const hit = rest.intersectBox(r.box);
+    if (hit.isEmpty()) continue;
+    if (!q.fqdn) {
+      appCouldMatch = true;
+      continue;
     }
+    if (!r.rule.targetFqdns.some((p) => fqdnMatches(p, q.fqdn!))) continue;
+    if (oc.collection.action !== 'Deny') application = new PacketSpace([...application.boxes, ...hit.boxes]);
+    rest = rest.subtractBox(r.box);
+    hull = spaceHull(rest);
   }
   if (appCouldMatch) notes.push('application rules match by FQDN; without one (--fqdn) they were not applied');
   return { network, application, notes };
