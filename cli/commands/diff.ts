@@ -6,8 +6,7 @@ import { compile, computeWhatIf } from '../../core/index.ts';
 import { type Command, type ParsedArgs, boolFlag, stringFlag } from '../command.ts';
 import { type CliIo, usageError } from '../io.ts';
 import { loadSnapshot } from '../load-snapshot.ts';
-import { Progress } from '../progress.ts';
-import { WHATIF_ANSWER_FLAGS, WHATIF_EXIT_CODES, emitWhatIf, outputFormat, parseGates, whatIfOptions } from './whatif.ts';
+import { WHATIF_ANSWER_FLAGS, WHATIF_EXIT_CODES, compareWithProgress, emitWhatIf, outputFormat, parseGates, whatIfOptions } from './whatif.ts';
 
 /** `--before A B --after C` and `--before A --before B` both work: the lists run to the next flag. */
 export function splitSides(verb: string, argv: string[], stringFlags: Set<string>): { before: string[]; after: string[] } {
@@ -71,7 +70,7 @@ export const diffCommand: Command = {
     const serviceTags = stringFlag(args, 'service-tags');
     const sb = await loadSnapshot(before, { serviceTags, silent }, io);
     const sa = await loadSnapshot(after, { serviceTags, silent }, io);
-    const answer = Progress.for(io, silent).step('comparing before and after', () => computeWhatIf(compile(sb), compile(sa), opts));
+    const answer = compareWithProgress(io, silent, opts, (o) => computeWhatIf(compile(sb), compile(sa), o));
     return emitWhatIf(io, answer, `Diff: ${before.join(' ')} -> ${after.join(' ')}`, format, gates);
   },
 };

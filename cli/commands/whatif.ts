@@ -364,6 +364,31 @@ export function parseMaxPairs(args: ParsedArgs, verb: string): number | undefine
   return n;
 }
 
+/**
+ * A comparison under a progress line on a terminal: the share of pairs compared when flows are
+ * compared by class (large changes take seconds to minutes at scale), then the findings.
+ */
+export function compareWithProgress(io: CliIo, silent: boolean, opts: WhatIfOptions, compare: (opts: WhatIfOptions) => WhatIfAnswer): WhatIfAnswer {
+  const progress = Progress.for(io, silent);
+  const label = 'comparing before and after';
+  if (!progress.enabled) return compare(opts);
+  const findings = opts.findings;
+  return progress.step(label, () =>
+    compare({
+      ...opts,
+      onProgress: (done, total) => progress.show(`${label}... ${Math.floor((100 * done) / total)}% of ${total.toLocaleString('en-US')} pairs`),
+      ...(findings
+        ? {
+            findings: (dp: DataPlane, scope?: ReadonlySet<ResourceId>) => {
+              progress.show('comparing findings...');
+              return findings(dp, scope);
+            },
+          }
+        : {}),
+    }),
+  );
+}
+
 export function whatIfOptions(args: ParsedArgs, verb = 'whatif'): WhatIfOptions {
   const findings = boolFlag(args, 'no-findings') ? undefined : findingsEngine();
   const maxPairs = parseMaxPairs(args, verb);
@@ -425,7 +450,7 @@ export const whatifCommand: Command = {
     if (!silent) for (const d of r.diagnostics.filter((x) => x.severity !== 'info')) io.stderr(`ztpath: ${formatDiagnostic(d)}\n`);
     const beforeDp = compile(before);
     const afterDp = opts.mode === 'full' ? compile(r.snapshot) : deriveDataPlane(beforeDp, r.snapshot, diffSnapshots(before, r.snapshot)).dp;
-    const answer = Progress.for(io, silent).step('comparing before and after', () => computeWhatIf(beforeDp, afterDp, opts));
+    const answer = compareWithProgress(io, silent, opts, (o) => computeWhatIf(beforeDp, afterDp, o));
     return emitWhatIf(io, answer, `What-if: ${shown} applied to ${args.positionals.join(' ')}`, format, gates, shown);
   },
 };

@@ -39,6 +39,29 @@ describe('progress lines', () => {
     expect(io.err.join('')).toBe('');
   });
 
+  it('counts the pairs of a what-if compared by class, then shows the findings comparison', async () => {
+    const change = 'examples/changes/lock-down-nsg-db.json';
+    // --full compares every pair by class (as large changes are): the share of pairs is shown.
+    const r = await runWithTerminalStderr(['whatif', SAMPLE, '--change', change, '--full']);
+    expect(r.code).toBe(0);
+    const shares = [...r.stderr.matchAll(/comparing before and after\.\.\. (\d+)% of ([\d,]+) pairs/g)];
+    expect(shares.length).toBeGreaterThan(1);
+    const pcts = shares.map((m) => Number(m[1]));
+    expect(pcts).toEqual([...pcts].sort((a, b) => a - b));
+    expect(pcts.at(-1)).toBe(100);
+    expect(new Set(shares.map((m) => m[2])).size).toBe(1);
+    expect(r.stderr).toContain('comparing findings...');
+    expect(r.stderr.endsWith('\r\x1b[K')).toBe(true);
+    // A one-rule change compared one by one has no share to show; --json shows nothing.
+    const small = await runWithTerminalStderr(['whatif', SAMPLE, '--change', change]);
+    expect(small.stderr).toContain('comparing before and after...');
+    expect(small.stderr).not.toMatch(/% of [\d,]+ pairs/);
+    expect((await runWithTerminalStderr(['whatif', SAMPLE, '--change', change, '--full', '--json'])).stderr).toBe('');
+    const diff = await runWithTerminalStderr(['diff', '--before', SAMPLE, '--after', SAMPLE, change, '--full']);
+    expect(diff.code).toBe(0);
+    expect(diff.stderr).toMatch(/comparing before and after\.\.\. 100% of [\d,]+ pairs/);
+  });
+
   it('reads CI the way CI services set it', () => {
     expect(isCi({ CI: 'true' })).toBe(true);
     expect(isCi({ CI: '1' })).toBe(true);

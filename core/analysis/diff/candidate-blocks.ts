@@ -55,13 +55,23 @@ export function* crossedClasses(srcClasses: readonly string[][], dstClasses: rea
 /**
  * Every candidate pair exactly once, in groups whose pairs share a pair of classes: the rows with
  * every destination, every other source with the columns, then the finite rects' pairs that
- * neither holds.
+ * neither holds. `pairs`: how many that is.
  */
-export function* candidateGroups(blocks: CandidateBlocks, sourceKeys: readonly string[], destKeys: readonly string[], srcClass: ClassOf, dstClass: ClassOf): Iterable<Block[]> {
-  yield* crossedClasses(classesOf(blocks.rows, srcClass), classesOf(destKeys, dstClass));
-  const others = sourceKeys.filter((k) => !blocks.rows.has(k));
-  yield* crossedClasses(classesOf(others, srcClass), classesOf(blocks.cols, dstClass));
-  yield* finiteByClass(blocks, srcClass, dstClass);
+export function candidateGroups(blocks: CandidateBlocks, sourceKeys: readonly string[], destKeys: readonly string[], srcClass: ClassOf, dstClass: ClassOf): { groups: Iterable<Block[]>; pairs: number } {
+  const rowClasses = classesOf(blocks.rows, srcClass);
+  const dstClasses = classesOf(destKeys, dstClass);
+  const others = classesOf(sourceKeys.filter((k) => !blocks.rows.has(k)), srcClass);
+  const colClasses = classesOf(blocks.cols, dstClass);
+  const finite = finiteByClass(blocks, srcClass, dstClass);
+  const size = (classes: string[][]) => classes.reduce((n, c) => n + c.length, 0);
+  let pairs = size(rowClasses) * size(dstClasses) + size(others) * size(colClasses);
+  for (const g of finite) for (const b of g) pairs += b.srcs.length * b.dsts.length;
+  function* groups(): Iterable<Block[]> {
+    yield* crossedClasses(rowClasses, dstClasses);
+    yield* crossedClasses(others, colClasses);
+    yield* finite;
+  }
+  return { groups: groups(), pairs };
 }
 
 /**

@@ -279,11 +279,16 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
    * and members share its answer (rebased on their own source address). False when the budget
    * stopped it.
    */
-  const compareByClass = (groups: Iterable<Block[]>): boolean => {
+  const compareByClass = (groups: Iterable<Block[]>, total: number): boolean => {
+    let shown = -1;
     for (const blocks of groups) {
       if (over()) return false;
       done++;
       for (const { srcs, dsts } of blocks) considered += srcs.length * dsts.length;
+      if (opts.onProgress && total > 0 && Math.floor((100 * considered) / total) !== shown) {
+        shown = Math.floor((100 * considered) / total);
+        opts.onProgress(Math.min(considered, total), total);
+      }
       // A representative pair that is a question (not an endpoint to itself).
       let rep: [string, string] | undefined;
       find: for (const { srcs, dsts } of blocks) {
@@ -315,11 +320,12 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     const srcClasses = classesOf(sourceKeys(), classKey(classOf, 'src'));
     const dstClasses = classesOf(destKeys(), classKey(classOf, 'dst'));
     for (const ss of srcClasses) for (const ds of dstClasses) totalPairs += ss.length * ds.length;
-    if (!compareByClass(crossedClasses(srcClasses, dstClasses))) complete = false;
+    if (!compareByClass(crossedClasses(srcClasses, dstClasses), totalPairs)) complete = false;
   } else if (byClass && classOf) {
     // The candidates, each once, by class (too many to compare one by one).
-    compareByClass(candidateGroups(byClass, sourceKeys(), destKeys(), classKey(classOf, 'src'), classKey(classOf, 'dst')));
-    totalPairs = considered;
+    const { groups, pairs } = candidateGroups(byClass, sourceKeys(), destKeys(), classKey(classOf, 'src'), classKey(classOf, 'dst'));
+    totalPairs = pairs;
+    compareByClass(groups, pairs);
   } else if (!tooLarge) {
     // The candidates, per destination; sources that share their filter point and routes are
     // walked together to an endpoint.

@@ -172,6 +172,12 @@ export interface WhatIfOptions {
    * stats.reasons then starts with `candidates by class`.
    */
   candidatesByClass?: boolean;
+  /**
+   * Called as flows are compared by class (every pair, or more than 100,000 candidates: the
+   * comparisons that take seconds to minutes at scale) with the pairs compared so far and the pairs
+   * to compare, at most once per percent; for a progress line.
+   */
+  onProgress?: (pairsDone: number, pairsTotal: number) => void;
   /** Trace the example of each changed flow before and after (default true). */
   traces?: boolean;
   /** At most this many items get traced examples (default 25; newly allowed first). */

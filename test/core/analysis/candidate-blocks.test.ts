@@ -23,7 +23,9 @@ describe('candidate groups', () => {
         const expected = new Set<string>();
         for (const r of rects) for (const s of r.srcs === 'all' ? SOURCES : r.srcs) for (const d of r.dsts === 'all' ? DESTS : r.dsts) expected.add(`${s}>${d}`);
         const seen: string[] = [];
-        for (const group of candidateGroups(blocks, SOURCES, DESTS, (k) => sc.get(k), (k) => dc.get(k))) {
+        const { groups, pairs } = candidateGroups(blocks, SOURCES, DESTS, (k) => sc.get(k), (k) => dc.get(k));
+        expect(pairs).toBe(expected.size);
+        for (const group of groups) {
           expect(group.length).toBeGreaterThan(0);
           const pairsOfClasses = new Set<string>();
           for (const { srcs, dsts } of group) for (const s of srcs) for (const d of dsts) {
@@ -48,7 +50,7 @@ describe('candidate groups', () => {
   it('keys that are no source or destination on either side are left out', () => {
     expect(classesOf(['a', 'gone', 'b', 'c'], (k) => (k === 'gone' ? undefined : k === 'c' ? 'x' : 'y'))).toEqual([['a', 'b'], ['c']]);
     const blocks = candidateBlocks([{ srcs: new Set(['s0', 'gone']), dsts: new Set(['d0']), reason: 'x' }])!;
-    const pairs = [...candidateGroups(blocks, ['s0'], ['d0'], (k) => (k === 'gone' ? undefined : 'c'), () => 'c')].flatMap((g) => g.flatMap((b) => b.srcs.flatMap((s) => b.dsts.map((d) => `${s}>${d}`))));
+    const pairs = [...candidateGroups(blocks, ['s0'], ['d0'], (k) => (k === 'gone' ? undefined : 'c'), () => 'c').groups].flatMap((g) => g.flatMap((b) => b.srcs.flatMap((s) => b.dsts.map((d) => `${s}>${d}`))));
     expect(pairs).toEqual(['s0>d0']);
   });
 });

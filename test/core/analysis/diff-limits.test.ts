@@ -110,6 +110,23 @@ describe('a change compared on every pair, beyond maxPairs', () => {
   });
 });
 
+describe('progress of a comparison by class', () => {
+  it('counts the pairs compared up to all of them, at most once per percent; one by one, nothing', () => {
+    const after = without('rg-legacy.json');
+    for (const opts of [{ candidatesByClass: true }, { mode: 'full' as const, budgetMs: Number.POSITIVE_INFINITY }]) {
+      const seen: [number, number][] = [];
+      const a = computeWhatIf(before, after, { traces: false, ...opts, onProgress: (done, total) => seen.push([done, total]) });
+      expect(seen.length).toBeGreaterThan(1);
+      expect(seen.length).toBeLessThanOrEqual(101);
+      expect(seen.at(-1)).toEqual([a.stats.pairsConsidered, a.stats.pairsConsidered]);
+      expect(seen.map((x) => x[0])).toEqual([...seen.map((x) => x[0])].sort((x, y) => x - y));
+    }
+    const quiet: number[] = [];
+    computeWhatIf(before, after, { traces: false, onProgress: () => quiet.push(1) });
+    expect(quiet).toEqual([]);
+  });
+});
+
 describe('ASG membership changes of several NICs', () => {
   /** The sample with the named NICs taken out of every ASG. */
   function outOfAsgs(nicNames: string[]) {
