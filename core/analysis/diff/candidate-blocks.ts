@@ -2,12 +2,15 @@
 // there are too many to compare one by one (a VNet removed at tier L: its endpoints' rows and
 // columns, some 9.5 million pairs). Each pair is in exactly one block, so no change is recorded twice.
 
+import { PacketSpace } from '../../sets/packet-space.ts';
 import type { Rect } from './affected.ts';
 
 /** Some sources × some destinations: every pair of them. */
 export interface Block {
   srcs: string[];
   dsts: string[];
+  /** The packets where their answers can differ (Rect.region), when every rect of theirs bounds them. */
+  region?: PacketSpace;
 }
 
 export interface CandidateBlocks {
@@ -100,19 +103,31 @@ function finiteByClass(blocks: CandidateBlocks, srcClass: ClassOf, dstClass: Cla
   }
   const groups = new Map<string, Block[]>();
   for (const [signature, srcs] of bySignature) {
+    const rects = signature.split(',').map((i) => blocks.finite[Number(i)]);
     const dsts = new Set<string>();
-    for (const i of signature.split(',')) for (const d of blocks.finite[Number(i)].dsts as Set<string>) if (!blocks.cols.has(d)) dsts.add(d);
+    for (const r of rects) for (const d of r.dsts as Set<string>) if (!blocks.cols.has(d)) dsts.add(d);
+    // A pair's answer can differ only where one of its rects says (a rect without a region: anywhere).
+    const region = rects.every((r) => r.region) ? new PacketSpace(rects.flatMap((r) => r.region!.boxes)) : undefined;
     const dstClasses = classesWithKeys(dsts, dstClass);
     for (const [sc, ss] of classesWithKeys(srcs, srcClass)) {
       for (const [dc, ds] of dstClasses) {
         const key = `${sc}\n${dc}`;
+        const b: Block = { srcs: ss, dsts: ds, ...(region ? { region } : {}) };
         const g = groups.get(key);
-        if (g) g.push({ srcs: ss, dsts: ds });
-        else groups.set(key, [{ srcs: ss, dsts: ds }]);
+        if (g) g.push(b);
+        else groups.set(key, [b]);
       }
     }
   }
   return [...groups.values()];
+}
+
+/** Where the answers of a group's pairs can differ: every block's region, or undefined (anywhere) when one has none. */
+export function regionOf(group: readonly Block[]): PacketSpace | undefined {
+  const regions = new Set(group.map((b) => b.region));
+  if (regions.has(undefined)) return undefined;
+  if (regions.size === 1) return group[0].region;
+  return new PacketSpace([...regions].flatMap((r) => r!.boxes));
 }
 
 /** Keys by class, with the class. */

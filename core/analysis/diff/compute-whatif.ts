@@ -20,7 +20,7 @@ import { IntervalSet } from '../../sets/interval-set.ts';
 import { ALL_ADDRESSES, ALL_PROTOCOLS, PacketSpace } from '../../sets/packet-space.ts';
 import { ALL_PORTS } from '../../sets/ports.ts';
 import { computeCandidates, type Candidates } from './affected.ts';
-import { candidateBlocks, candidateGroups, classesOf, crossedClasses, type Block, type CandidateBlocks, type ClassOf } from './candidate-blocks.ts';
+import { candidateBlocks, candidateGroups, classesOf, crossedClasses, regionOf, type Block, type CandidateBlocks, type ClassOf } from './candidate-blocks.ts';
 import { deriveDataPlane } from './derive-dataplane.ts';
 import { computeGroupReach, computePairReach, fastDoorArrivals, isPair, NO_REACH, withSource, type PairReach } from './pair-reach.ts';
 import { filterPointOfEndpoint } from '../../trace/walk.ts';
@@ -50,7 +50,7 @@ export const MAX_EVERY_PAIR = 25_000_000;
  * cold, the same answers: a VNet of 50 NICs removed, 9.5 million candidates, 306 s and 7.4 GB one
  * by one, 27 s and 2.0 GB by class; a subnet of three NICs added, 291,162 candidates, 7.5 s against
  * 3.3-4.1 s; an outbound Deny of 443 on a spoke's NSG, 1.8 million candidates with their packets
- * bounded, 15.8 s against 6.1 s).
+ * bounded, 15.8 s against 3.9 s).
  */
 const ONE_BY_ONE_MAX = 100_000;
 const DEFAULT_MAX_TRACES = 25;
@@ -301,8 +301,11 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
         }
       }
       if (!rep) continue;
-      const b = pairReach(B, rep[0], rep[1]);
-      const a = pairReach(A, rep[0], rep[1]);
+      // Within the blocks' regions when they all have one (walks restricted to the packets a
+      // changed rule matches, as one by one): the differences are the same, the walks cheaper.
+      const region = regionOf(blocks);
+      const b = pairReach(B, rep[0], rep[1], region);
+      const a = pairReach(A, rep[0], rep[1], region);
       walks++;
       if (b.space.isEmpty() && a.space.isEmpty()) continue;
       if (a.space.subtract(b.space).isEmpty() && b.space.subtract(a.space).isEmpty()) continue;

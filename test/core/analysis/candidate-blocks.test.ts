@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Rect } from '../../../core/analysis/diff/affected.ts';
-import { candidateBlocks, candidateGroups, classesOf } from '../../../core/analysis/diff/candidate-blocks.ts';
+import { candidateBlocks, candidateGroups, classesOf, regionOf } from '../../../core/analysis/diff/candidate-blocks.ts';
+import { IntervalSet } from '../../../core/sets/interval-set.ts';
+import { PacketSpace } from '../../../core/sets/packet-space.ts';
 
 const SOURCES = ['s0', 's1', 's2', 's3', 's4', 's5', 'internet'];
 const DESTS = ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 's0', 's1'];
@@ -52,5 +54,28 @@ describe('candidate groups', () => {
     const blocks = candidateBlocks([{ srcs: new Set(['s0', 'gone']), dsts: new Set(['d0']), reason: 'x' }])!;
     const pairs = [...candidateGroups(blocks, ['s0'], ['d0'], (k) => (k === 'gone' ? undefined : 'c'), () => 'c').groups].flatMap((g) => g.flatMap((b) => b.srcs.flatMap((s) => b.dsts.map((d) => `${s}>${d}`))));
     expect(pairs).toEqual(['s0>d0']);
+  });
+
+  it("a group's region covers every block's region, and is anywhere when one block has none", () => {
+    const port = (p: number) => PacketSpace.of({ protocols: IntervalSet.point(6), src: IntervalSet.range(0, 2 ** 32 - 1), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 2 ** 32 - 1), dstPorts: IntervalSet.point(p) });
+    const r443 = port(443);
+    const r22 = port(22);
+    const rects: Rect[] = [
+      { srcs: new Set(['s0']), dsts: new Set(['d0']), reason: 'a', region: r443 },
+      { srcs: new Set(['s1']), dsts: new Set(['d0']), reason: 'b', region: r22 },
+      { srcs: new Set(['s2']), dsts: new Set(['d1']), reason: 'c' },
+      // s2 is also in a rect with a region: one rect without one makes its pairs differ anywhere.
+      { srcs: new Set(['s2']), dsts: new Set(['d0']), reason: 'd', region: r443 },
+    ];
+    // s0 and s1 are one class but in different rects: one group, two blocks.
+    const { groups } = candidateGroups(candidateBlocks(rects)!, ['s0', 's1', 's2'], ['d0', 'd1'], (k) => (k === 's2' ? 'y' : 'x'), () => 'c');
+    const list = [...groups];
+    expect(list.map((g) => g.length)).toEqual([2, 1]);
+    const both = regionOf(list[0])!;
+    for (const p of [443, 22]) expect(both.intersect(port(p)).isEmpty()).toBe(false);
+    expect(both.intersect(port(80)).isEmpty()).toBe(true);
+    expect(regionOf(list[1])).toBeUndefined();
+    expect(regionOf([{ srcs: [], dsts: [], region: r443 }, { srcs: [], dsts: [], region: r443 }])).toBe(r443);
+    expect(regionOf([{ srcs: [], dsts: [], region: r443 }, { srcs: [], dsts: [] }])).toBeUndefined();
   });
 });
