@@ -326,7 +326,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     if (!compareByClass(crossedClasses(srcClasses, dstClasses), totalPairs)) complete = false;
   } else if (byClass && classOf) {
     // The candidates, each once, by class (too many to compare one by one).
-    const { groups, pairs } = candidateGroups(byClass, sourceKeys(), destKeys(), classKey(classOf, 'src'), classKey(classOf, 'dst'));
+    const { groups, pairs } = candidateGroups(byClass, sourceKeys, destKeys, classKey(classOf, 'src'), classKey(classOf, 'dst'));
     totalPairs = pairs;
     compareByClass(groups, pairs);
   } else if (!tooLarge) {

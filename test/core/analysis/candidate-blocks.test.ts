@@ -25,7 +25,7 @@ describe('candidate groups', () => {
         const expected = new Set<string>();
         for (const r of rects) for (const s of r.srcs === 'all' ? SOURCES : r.srcs) for (const d of r.dsts === 'all' ? DESTS : r.dsts) expected.add(`${s}>${d}`);
         const seen: string[] = [];
-        const { groups, pairs } = candidateGroups(blocks, SOURCES, DESTS, (k) => sc.get(k), (k) => dc.get(k));
+        const { groups, pairs } = candidateGroups(blocks, () => SOURCES, () => DESTS, (k) => sc.get(k), (k) => dc.get(k));
         expect(pairs).toBe(expected.size);
         for (const group of groups) {
           expect(group.length).toBeGreaterThan(0);
@@ -52,7 +52,7 @@ describe('candidate groups', () => {
   it('keys that are no source or destination on either side are left out', () => {
     expect(classesOf(['a', 'gone', 'b', 'c'], (k) => (k === 'gone' ? undefined : k === 'c' ? 'x' : 'y'))).toEqual([['a', 'b'], ['c']]);
     const blocks = candidateBlocks([{ srcs: new Set(['s0', 'gone']), dsts: new Set(['d0']), reason: 'x' }])!;
-    const pairs = [...candidateGroups(blocks, ['s0'], ['d0'], (k) => (k === 'gone' ? undefined : 'c'), () => 'c').groups].flatMap((g) => g.flatMap((b) => b.srcs.flatMap((s) => b.dsts.map((d) => `${s}>${d}`))));
+    const pairs = [...candidateGroups(blocks, () => ['s0'], () => ['d0'], (k) => (k === 'gone' ? undefined : 'c'), () => 'c').groups].flatMap((g) => g.flatMap((b) => b.srcs.flatMap((s) => b.dsts.map((d) => `${s}>${d}`))));
     expect(pairs).toEqual(['s0>d0']);
   });
 
@@ -68,7 +68,7 @@ describe('candidate groups', () => {
       { srcs: new Set(['s2']), dsts: new Set(['d0']), reason: 'd', region: r443 },
     ];
     // s0 and s1 are one class but in different rects: one group, two blocks.
-    const { groups } = candidateGroups(candidateBlocks(rects)!, ['s0', 's1', 's2'], ['d0', 'd1'], (k) => (k === 's2' ? 'y' : 'x'), () => 'c');
+    const { groups } = candidateGroups(candidateBlocks(rects)!, () => ['s0', 's1', 's2'], () => ['d0', 'd1'], (k) => (k === 's2' ? 'y' : 'x'), () => 'c');
     const list = [...groups];
     expect(list.map((g) => g.length)).toEqual([2, 1]);
     const both = regionOf(list[0])!;
