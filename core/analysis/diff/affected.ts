@@ -320,12 +320,38 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
           break;
         }
         const eps: Endpoint[] = [];
+        const epsOf = new Map<ResourceId, Endpoint[]>();
         for (const v of ends) for (const s of [sB, sA]) for (const id of s.virtualNetworks.get(v)?.subnetIds ?? []) {
-          eps.push(...subnetEndpoints(id));
+          const here = subnetEndpoints(id);
+          eps.push(...here);
+          epsOf.set(v, [...(epsOf.get(v) ?? []), ...here]);
           routeSuspects.add(id);
         }
-        col.touching(keysOf(eps), 'a peering changed');
         addFilterEndpoints(eps);
+        // The smaller end that forwards nothing (a spoke, not a hub).
+        const plain = [...ends].filter((v) => !vnetHasTransit(v)).sort((x, y) => (epsOf.get(x)?.length ?? 0) - (epsOf.get(y)?.length ?? 0));
+        if (plain.length) {
+          // A walk crosses the peering only from or to an address of the spoke's space, since
+          // nothing in the spoke forwards: the peering routes are for that space (rule 5.3) and
+          // the VirtualNetwork tags gain or lose it (rule 4.1). Its sources and destinations by
+          // address (an overlapping space too) and its endpoints are the pairs; the other end's
+          // sources (a hub's) reach the rest as before.
+          const space = IntervalSet.fromRanges(
+            [sB, sA].flatMap((s) => (s.virtualNetworks.get(plain[0])?.addressSpace ?? []).flatMap((p) => {
+              const c = parseCidr(p);
+              return c.ok ? [[c.cidr.start, c.cidr.end] as [number, number]] : [];
+            })),
+          );
+          const srcs = srcCandidates(space);
+          const dsts = dstCandidates(space);
+          if (srcs !== 'all' && dsts !== 'all') {
+            const own = keysOf(epsOf.get(plain[0]) ?? []);
+            col.rect(union(srcs, own), 'all', 'a peering changed');
+            col.rect('all', union(dsts, own), 'a peering changed');
+            break;
+          }
+        }
+        col.touching(keysOf(eps), 'a peering changed');
         break;
       }
       case 'networkSecurityGroups':

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeEstate } from '../../../bench/synth/writer.ts';
 import { compile, computeWhatIf, type DataPlane, type FlowChange, type WhatIfAnswer } from '../../../core/index.ts';
+import { applyChange } from '../../../importer/index.ts';
 import { readFolderDocuments, snapshotOf } from '../../support/load.ts';
 import { REPO_ROOT } from '../../support/paths.ts';
 
@@ -199,6 +200,34 @@ describe('subnets and VNets added', () => {
     expect(a.newlyAllowed.length).toBeGreaterThan(0);
     expect(a.routes.some((r) => r.added.some((x) => x.addressPrefix.includes('10.7.0.0/16') && x.nextHopType === 'VNetPeering'))).toBe(true);
   });
+});
+
+describe('a peering between the hub and a spoke (or two spokes) changed', () => {
+  // The hub forwards (firewall, gateway), the app and data spokes do not: only pairs from or to an
+  // address of the spoke's space can cross the peering, so the hub's own sources are not rows.
+  // The web spoke holds an Application Gateway (it forwards too): every pair.
+  const sample = before.snapshot;
+  // Between two spokes (data and legacy: mistake 5) neither end forwards: both ends' pairs.
+  for (const peering of ['vnet-data-weu/peer-data-to-hub', 'vnet-hub-weu/peer-hub-to-data', 'vnet-app-weu/peer-app-to-hub', 'vnet-hub-weu/peer-hub-to-app', 'vnet-web-weu/peer-web-to-hub', 'vnet-data-weu/peer-data-to-legacy', 'vnet-legacy-weu/peer-legacy-to-data']) {
+    for (const set of [{ peeringState: 'Disconnected' }, { allowVirtualNetworkAccess: false }, { allowForwardedTraffic: false }]) {
+      it(`${peering} ${JSON.stringify(set)}: the answer of two full computations`, () => {
+        const r = applyChange(sample, JSON.stringify({ edits: [{ op: 'setPeering', peering, ...set }] }), 'peering-change.json');
+        expect(r.failed).toBe(false);
+        const a = check(compile(r.snapshot));
+        // Some flags are already so (the legacy peering forwards nothing): nothing changed.
+        if (a.changes.length === 0) return expect(a.stats.reasons).toEqual([]);
+        expect(everyPair(a)).toBe(peering.includes('web'));
+        if (!peering.includes('web')) expect(a.stats.reasons).toContain('a peering changed');
+        if ((peering.includes('hub-to-data') || peering.includes('data-to-hub')) && 'peeringState' in set) {
+          // The spoke's own sources lose what they reached through the hub (a storage account
+          // elsewhere), and the hub loses the storage account behind the spoke's private endpoint.
+          expect(a.newlyBlocked.some((x) => x.from.includes('vnet-data-weu') && x.to === 'stlogsweu01')).toBe(true);
+          expect(a.newlyBlocked.some((x) => x.to === 'stdataweu01' && x.from.includes('vnet-hub-weu'))).toBe(true);
+          expect(a.newlyBlocked.some((x) => x.to === 'pe-stdata-blob' && x.from.includes('vnet-app-weu'))).toBe(true);
+        }
+      });
+    }
+  }
 });
 
 describe('a VNet readdressed stays every pair', () => {
