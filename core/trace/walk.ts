@@ -285,7 +285,7 @@ function crossPeering(ctx: WalkContext, st: WalkState, from: ResourceId, to: Res
   if (!link.local.allowVirtualNetworkAccess) {
     // A11: treated as a hard block.
     withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Deny', detail: 'allowVirtualNetworkAccess is false' });
-    ctx.caveats.add({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic (A11).' });
+    ctx.caveats.add({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic from its virtual network into the remote one (A11); the other half decides the opposite direction.' });
     return end(st, 'NO_ROUTE', { stage: 'peering', resource: peeringId, detail: 'allowVirtualNetworkAccess is false on the peering', fix: 'set allowVirtualNetworkAccess on the peering' });
   }
   // 8.6: traffic that did not originate in the sending VNet needs allowForwardedTraffic on the

@@ -24,6 +24,39 @@ function hubSpokeNva(o: { ipForwarding?: boolean; forwardedOnSpoke2?: boolean; n
   return dataPlaneOf(b.documents());
 }
 
+describe('peering access (rule 8.5, A11)', () => {
+  /** Two peered VNets; a's half of the peering has allowVirtualNetworkAccess false. */
+  function halfDisabled(o: { nsgOnA?: boolean } = {}) {
+    const b = new EstateBuilder();
+    if (o.nsgOnA) b.nsg('nsg-a', []);
+    b.vnet('a', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24', ...(o.nsgOnA ? { nsg: 'nsg-a' } : {}) }])
+      .vnet('b', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
+      .peer('a', 'b', { allowVirtualNetworkAccess: false }, {})
+      .nic('a-nic', { subnet: 'a/s', ip: '10.1.1.4' })
+      .nic('b-nic', { subnet: 'b/s', ip: '10.2.1.4' });
+    return dataPlaneOf(b.documents());
+  }
+
+  it('blocks traffic from its own VNet into the remote one, and says it treats the flag as a hard block', () => {
+    const t = trace(halfDisabled(), 'a-nic', 'b-nic', 'Tcp', 443);
+    expect(t.reachable).toBe(false);
+    expect(t.stoppedBy?.stage).toBe('peering');
+    expect(t.stoppedBy?.detail).toContain('allowVirtualNetworkAccess is false');
+    expect(t.caveats.find((c) => c.code === 'peering.access-disabled')?.message).toContain('the other half decides the opposite direction');
+    expect(reach(halfDisabled(), 'a-nic', 'b-nic').allowed).toEqual([]);
+    expect(reach(halfDisabled(), 'b-nic', 'a-nic').allowed.length).toBeGreaterThan(0);
+  });
+
+  it("the remote half decides the opposite direction (b reaches a), but a's VirtualNetwork tag no longer holds b's space", () => {
+    const t = trace(halfDisabled(), 'b-nic', 'a-nic', 'Tcp', 443);
+    expect(t.disposition).toBe('ACCEPTED');
+    // With only the default rules on a's subnet, AllowVnetInBound does not cover b: DenyAllInBound.
+    const guarded = trace(halfDisabled({ nsgOnA: true }), 'b-nic', 'a-nic', 'Tcp', 443);
+    expect(guarded.disposition).toBe('DENIED_IN');
+    expect(guarded.stoppedBy?.rule).toContain('DenyAllInBound');
+  });
+});
+
 describe('peering (rules 8.1, 8.6)', () => {
   it('8.1: without a route through an appliance, spoke1 cannot reach spoke2 (peering is not transitive)', () => {
     const b = new EstateBuilder()
