@@ -289,8 +289,26 @@ function buildEntries(routes: EffectiveRoute[]): RouteEntry[] {
 /**
  * Rule 7.2/7.4: among routes with the same prefix, User > BGP (gateway) > System; the losers are
  * Invalid. Rule 7.3 (newer text): service-endpoint routes cannot be overridden, so they win their
- * prefix. Rule 6.8: an explicit prefix beats a service-tag expansion.
+ * prefix. Rule 6.8: an explicit prefix beats a service-tag expansion, a regional tag its top-level tag.
  */
+/**
+ * Rule 6.8: on an exact prefix match, a route with the explicit prefix beats one from a service
+ * tag, then "regional tag > top-level tag > AzureCloud regional tag > AzureCloud tag". Below 1,
+ * so a user route still beats a gateway route of the same prefix (rule 7.2).
+ */
+function serviceTagRoutePenalty(tag: string): number {
+  const regional = tag.includes('.');
+  if (/^azurecloud(\.|$)/i.test(tag)) return regional ? 0.6 : 0.8;
+  return regional ? 0.2 : 0.4;
+}
+
+/** Among entries of one prefix, the lower wins: User > BGP > System (7.2), service endpoints first (7.3), tags after explicit prefixes (6.8). */
+function entryRank(e: RouteEntry): number {
+  if (e.route.nextHopType === 'VirtualNetworkServiceEndpoint') return -1;
+  const tag = e.route.origin.kind === 'user' ? e.route.origin.fromServiceTag : undefined;
+  return SOURCE_RANK[e.route.source] + (tag ? serviceTagRoutePenalty(tag) : 0);
+}
+
 function assignStates(entries: RouteEntry[]): void {
   // Entries by prefix (a number: start and length), in entry order.
   const byPrefix = new Map<number, RouteEntry[]>();
@@ -300,11 +318,7 @@ function assignStates(entries: RouteEntry[]): void {
     if (list) list.push(e);
     else byPrefix.set(k, [e]);
   }
-  const rank = (e: RouteEntry): number => {
-    if (e.route.nextHopType === 'VirtualNetworkServiceEndpoint') return -1;
-    const tagPenalty = e.route.origin.kind === 'user' && e.route.origin.fromServiceTag ? 0.5 : 0;
-    return SOURCE_RANK[e.route.source] + tagPenalty;
-  };
+  const rank = entryRank;
   const invalid = new Set<EffectiveRoute>();
   for (const list of byPrefix.values()) {
     if (list.length < 2) continue;
@@ -385,8 +399,11 @@ function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefin
   const present = new Set<number>();
   for (const e of active) {
     const k = prefixKey(e);
-    // Several active entries with one prefix only when none outranks the other; keep the first.
-    if (!byPrefix.has(k)) byPrefix.set(k, e);
+    // Several active entries with one prefix: a route of several prefixes (a service tag's, a
+    // gateway's) stays Active while it wins any, so the entry that wins this prefix is kept (the
+    // first of equals).
+    const cur = byPrefix.get(k);
+    if (!cur || entryRank(e) < entryRank(cur)) byPrefix.set(k, e);
     present.add(e.cidr.prefixLength);
   }
   const lengths = [...present].sort((a, b) => b - a);

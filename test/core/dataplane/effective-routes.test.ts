@@ -358,3 +358,62 @@ describe.skipIf(!existsSync(PUBLIC_SERVICE_TAGS))('service endpoint routes (rule
     expect(hop(dp, b.subnetId('vnet1', 'without'), first)).toBe('VirtualAppliance 10.0.9.4');
   });
 });
+
+describe.skipIf(!existsSync(PUBLIC_SERVICE_TAGS))('service tags as route prefixes (rule 6.8)', () => {
+  // Routes in an order that favours the losers, so that only the rule can decide.
+  const routesByTag: [string, string][] = [
+    ['AzureCloud', '10.0.9.7'],
+    ['AzureCloud.westeurope', '10.0.9.6'],
+    ['Storage', '10.0.9.5'],
+    ['Storage.WestEurope', '10.0.9.4'],
+  ];
+
+  it('an explicit prefix beats a tag; a regional tag its top-level tag; any tag AzureCloud, and AzureCloud regional AzureCloud', () => {
+    const probe = dataPlaneOf(new EstateBuilder().vnet('v', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24' }]).documents(), { serviceTagsFile: PUBLIC_SERVICE_TAGS });
+    const v4 = (name: string) => new Set(probe.snapshot.serviceTags!.tags.get(name.toLowerCase())!.addressPrefixes.filter((p) => !p.includes(':')));
+    const [cloud, cloudWe, storage, storageWe] = routesByTag.map(([t]) => v4(t));
+    const all = [cloud, cloudWe, storage, storageWe];
+    // A prefix of exactly these tags, whose first address no longer prefix of any of them holds.
+    const longer = (p: string) => {
+      const [a, len] = p.split('/');
+      return all.some((s) => [...s].some((q) => q !== p && Number(q.split('/')[1]) > Number(len) && computeContains(q, a)));
+    };
+    const pick = (inAll: Set<string>[], notIn: Set<string>[], skip: string[] = []) => [...inAll[0]].find((p) => !skip.includes(p) && inAll.every((s) => s.has(p)) && notIn.every((s) => !s.has(p)) && !longer(p));
+    const explicit = pick([storageWe, storage], [])!;
+    const regionalVsTop = pick([storageWe, storage], [], [explicit])!;
+    const topVsCloud = pick([storage, cloud], [storageWe, cloudWe])!;
+    const cloudRegional = pick([cloudWe, cloud], [storage, storageWe])!;
+    for (const p of [explicit, regionalVsTop, topVsCloud, cloudRegional]) expect(p, 'a shared prefix in the Service Tags file').toBeDefined();
+    const b = new EstateBuilder()
+      .routeTable('rt', [
+        ...routesByTag.map(([tag, ip]) => ({ name: `to-${tag}`, prefix: tag, nextHopType: 'VirtualAppliance', nextHopIp: ip })),
+        { name: 'explicit', prefix: explicit, nextHopType: 'VirtualAppliance', nextHopIp: '10.0.9.8' },
+      ])
+      .vnet('v', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24', routeTable: 'rt' }]);
+    const dp = dataPlaneOf(b.documents(), { serviceTagsFile: PUBLIC_SERVICE_TAGS });
+    const at = (p: string) => hop(dp, b.subnetId('v', 's'), p.split('/')[0]);
+    expect(at(explicit)).toBe('VirtualAppliance 10.0.9.8');
+    expect(at(regionalVsTop)).toBe('VirtualAppliance 10.0.9.4');
+    expect(at(topVsCloud)).toBe('VirtualAppliance 10.0.9.5');
+    expect(at(cloudRegional)).toBe('VirtualAppliance 10.0.9.6');
+    // Every tag route keeps prefixes it wins, so all stay Active; an unknown tag is left out, and said.
+    expect(routes(dp, b.subnetId('v', 's')).filter((r) => r.startsWith('User')).every((r) => r.startsWith('User Active'))).toBe(true);
+  });
+
+  it('without a Service Tags file, a tag route is left out and named in a caveat', () => {
+    const b = new EstateBuilder()
+      .routeTable('rt', [{ name: 'to-storage', prefix: 'Storage', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.9.5' }])
+      .vnet('v', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24', routeTable: 'rt' }]);
+    const dp = dataPlaneOf(b.documents());
+    expect(routes(dp, b.subnetId('v', 's')).some((r) => r.startsWith('User'))).toBe(false);
+    expect(caveatCodes(dp, b.subnetId('v', 's'))).toContain('route.tag-unknown');
+  });
+});
+
+/** Whether CIDR `c` holds the dotted address `a`. */
+function computeContains(c: string, a: string): boolean {
+  const [net, len] = c.split('/');
+  const n = Number(len);
+  const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+  return ((ip(net) & mask) >>> 0) === ((ip(a) & mask) >>> 0);
+}
