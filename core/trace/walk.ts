@@ -242,7 +242,7 @@ export function routeFrom(ctx: WalkContext, st: WalkState, pos: Position): Outco
     case 'VirtualAppliance':
       return toAppliance(ctx, st, pos, r.nextHopIpAddress[0], routeStop);
     case 'VirtualNetworkGateway':
-      return toGateway(ctx, st, pos, routeStop);
+      return toGateway(ctx, st, pos, routeStop, r.source === 'User');
     case 'Internet':
       return toInternet(ctx, st, pos);
     case 'VirtualNetworkServiceEndpoint':
@@ -501,12 +501,19 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
   return out;
 }
 
-function toGateway(ctx: WalkContext, st: WalkState, pos: Position, routeStop: (d: string, f?: string) => StoppedBy): Outcome[] {
+function toGateway(ctx: WalkContext, st: WalkState, pos: Position, routeStop: (d: string, f?: string) => StoppedBy, userRoute: boolean): Outcome[] {
   const { dp } = ctx;
   const info = dp.topology.vnets.get(pos.vnetId);
   const gwId = info?.effectiveGatewayIds[0];
   const gw = gwId ? dp.snapshot.virtualNetworkGateways.get(gwId) : undefined;
   if (!gw) return [end(st, 'NULL_ROUTED', routeStop('the route points at a virtual network gateway, but the VNet has none'))];
+  // 6.6: a user route may not name an ExpressRoute gateway (nor a VNet where VPN and ExpressRoute
+  // gateways coexist). Azure documents the restriction, not what the data plane then does.
+  const expressRoute = (info?.effectiveGatewayIds ?? []).map((id) => dp.snapshot.virtualNetworkGateways.get(id)).find((g) => g?.gatewayType.toLowerCase() === 'expressroute');
+  if (userRoute && expressRoute) {
+    ctx.caveats.add({ code: 'route.gateway-expressroute', message: 'A user route with next hop VirtualNetworkGateway where the gateway is ExpressRoute (or VPN and ExpressRoute coexist) is not allowed by Azure (rule 6.6); where such traffic goes is unknown.' });
+    return [end(st, 'UNKNOWN', routeStop(`the route points at ${expressRoute.name}, an ExpressRoute gateway, which a user route may not name`, 'point the route at a VPN gateway, or remove it'))];
+  }
   const h = hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway');
   let cur: WalkState = { ...st, hops: [...st.hops, h] };
   if (info?.transitPeering) withStep(cur, { kind: 'note', detail: `gateway of the hub VNet, through gateway transit (${info.transitPeering.local.name})` });

@@ -167,6 +167,34 @@ describe('gateways and on-premises (rules 8.7, 9.1)', () => {
   });
 });
 
+describe('user routes to a gateway (rule 6.6)', () => {
+  /** Forced tunnelling: 0.0.0.0/0 -> VirtualNetworkGateway on a hub subnet with a gateway of this type. */
+  const estate = (gatewayType: string) =>
+    dataPlaneOf(
+      new EstateBuilder()
+        .routeTable('rt', [{ name: 'forced', prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }])
+        .vnet('hub', ['10.0.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.0.0.0/27' }, { name: 's', prefix: '10.0.1.0/24', routeTable: 'rt' }])
+        .vpn('hub', ['192.168.0.0/16'], { gatewayType })
+        .nic('vm-nic', { subnet: 'hub/s', ip: '10.0.1.4' })
+        .documents(),
+    );
+
+  it('a VPN gateway takes the traffic on-premises (forced tunnelling)', () => {
+    const t = trace(estate('Vpn'), 'vm-nic', '93.184.216.34', 'Tcp', 443);
+    expect(t.disposition).toBe('EXITS_NETWORK');
+    expect(t.caveats.map((c) => c.code)).not.toContain('route.gateway-expressroute');
+  });
+
+  it('an ExpressRoute gateway may not be named by a user route: the answer is unknown, and says why', () => {
+    const t = trace(estate('ExpressRoute'), 'vm-nic', '93.184.216.34', 'Tcp', 443);
+    expect(t.disposition).toBe('UNKNOWN');
+    expect(t.stoppedBy?.detail).toContain('ExpressRoute gateway');
+    expect(t.caveats.map((c) => c.code)).toContain('route.gateway-expressroute');
+    // Routes the gateway itself teaches (9.1) are not user routes: on-premises stays reachable.
+    expect(trace(estate('ExpressRoute'), 'vm-nic', '192.168.1.10', 'Tcp', 445).disposition).toBe('EXITS_NETWORK');
+  });
+});
+
 describe('internet egress (rule 14.4)', () => {
   const estate = (subnet: { defaultOutboundAccess?: boolean; natGateway?: string }, nicPip?: string, outboundRule = false) => {
     const b = new EstateBuilder();
