@@ -1202,6 +1202,9 @@ export class ReachKit {
 
   /** What a walk to `b` says about every destination in the same atoms (undefined: nothing safe). */
   private template(o: Outcome, log: { nsg: NsgCall[]; firewalls: AzureFirewall[] }, b: Endpoint, bPoint: FilterPoint): Template | undefined {
+    // A load balancer frontend's answer also depends on its SKU (a Basic one is unreachable over
+    // global peering, rule 8.9), which no atom tells: each is walked.
+    if (b.kind === 'loadBalancerFrontend') return undefined;
     const last = log.nsg[log.nsg.length - 1];
     const atB = o.hops.some((h) => h.ip === b.ipText);
     const final = last && last.direction === 'Inbound' && samePoint(last.point, bPoint) && atB ? log.nsg.length - 1 : -1;

@@ -288,6 +288,11 @@ function crossPeering(ctx: WalkContext, st: WalkState, from: ResourceId, to: Res
     ctx.caveats.add({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic from its virtual network into the remote one (A11); the other half decides the opposite direction.' });
     return end(st, 'NO_ROUTE', { stage: 'peering', resource: peeringId, detail: 'allowVirtualNetworkAccess is false on the peering', fix: 'set allowVirtualNetworkAccess on the peering' });
   }
+  const basic = basicLbFrontendOverGlobalPeering(ctx, st.dstIp, from, to);
+  if (basic) {
+    withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Deny', detail: `${basic} is a Basic Load Balancer frontend, unreachable over global peering` });
+    return end(st, 'NO_ROUTE', { stage: 'peering', resource: peeringId, detail: `the VNets are in different regions (global peering), and a Basic Load Balancer frontend (${basic}) is not reachable over it (rule 8.9)`, fix: 'upgrade the load balancer to the Standard SKU' });
+  }
   // 8.6: traffic that did not originate in the sending VNet needs allowForwardedTraffic on the
   // receiving VNet's peering, except when it came through a VPN gateway.
   if (!st.viaGateway && !(link.remote?.allowForwardedTraffic ?? false) && info) {
@@ -305,6 +310,25 @@ function crossPeering(ctx: WalkContext, st: WalkState, from: ResourceId, to: Res
   }
   withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Allow', detail: st.viaGateway ? 'connected peering (gateway transit)' : 'connected peering' });
   return st;
+}
+
+/**
+ * Rule 8.9: resources behind a Basic Load Balancer frontend are unreachable over global peering
+ * (VNets in different regions). The frontend's name when the destination is one and the peering
+ * is global.
+ */
+function basicLbFrontendOverGlobalPeering(ctx: WalkContext, dstIp: number, from: ResourceId, to: ResourceId): string | undefined {
+  const s = ctx.dp.snapshot;
+  const region = (id: ResourceId) => s.virtualNetworks.get(id)?.location?.replace(/\s/g, '').toLowerCase();
+  const a = region(from);
+  const b = region(to);
+  if (!a || !b || a === b) return undefined;
+  for (const e of ctx.dp.addresses.byIp.get(dstIp) ?? []) {
+    if (e.kind !== 'loadBalancerFrontend') continue;
+    const lb = s.loadBalancers.get(e.loadBalancerId);
+    if (lb && lb.sku.toLowerCase() === 'basic') return lb.name;
+  }
+  return undefined;
 }
 
 function deliverInVnet(ctx: WalkContext, st: WalkState, vnetId: ResourceId, routeStop: (d: string, f?: string) => StoppedBy): Outcome[] {

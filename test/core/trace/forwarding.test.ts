@@ -57,6 +57,51 @@ describe('peering access (rule 8.5, A11)', () => {
   });
 });
 
+describe('global peering and Basic Load Balancers (rule 8.9)', () => {
+  /** VNet a in westeurope peered with b (in `bRegion`), whose internal load balancer (SKU `sku`) fronts b's VM. */
+  function estate(bRegion: string, sku: string) {
+    const b = new EstateBuilder()
+      .vnet('a', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
+      .vnet('b', ['10.2.0.0/16'], [{ name: 's', prefix: '10.2.1.0/24' }])
+      .peer('a', 'b')
+      .nic('a-nic', { subnet: 'a/s', ip: '10.1.1.4' })
+      .nic('b-nic', { subnet: 'b/s', ip: '10.2.1.4' });
+    const lbId = b.id('Microsoft.Network/loadBalancers', 'ilb-b');
+    b.add({
+      id: lbId,
+      name: 'ilb-b',
+      type: 'Microsoft.Network/loadBalancers',
+      location: bRegion,
+      sku: { name: sku },
+      properties: {
+        frontendIPConfigurations: [{ id: `${lbId}/frontendIPConfigurations/fe`, name: 'fe', properties: { privateIPAddress: '10.2.1.10', privateIPAllocationMethod: 'Static', subnet: { id: b.subnetId('b', 's') } } }],
+        backendAddressPools: [{ id: `${lbId}/backendAddressPools/pool`, name: 'pool', properties: {} }],
+        loadBalancingRules: [{ id: `${lbId}/loadBalancingRules/https`, name: 'https', properties: { frontendIPConfiguration: { id: `${lbId}/frontendIPConfigurations/fe` }, backendAddressPool: { id: `${lbId}/backendAddressPools/pool` }, protocol: 'Tcp', frontendPort: 443, backendPort: 443 } }],
+      },
+    });
+    const docs = JSON.parse(b.documents()[0].text) as { value: { name: string; type: string; location?: string; properties: Record<string, unknown> }[] };
+    for (const r of docs.value) {
+      if (r.name === 'b' && /virtualNetworks$/.test(r.type)) r.location = bRegion;
+      if (r.name === 'b-nic') ((r.properties.ipConfigurations as { properties: Record<string, unknown> }[])[0].properties).loadBalancerBackendAddressPools = [{ id: `${lbId}/backendAddressPools/pool` }];
+    }
+    return dataPlaneOf([{ file: 'estate.json', text: JSON.stringify(docs) }]);
+  }
+
+  it('a Basic frontend is not reachable from a VNet in another region; the VM behind it is', () => {
+    const dp = estate('eastus2', 'Basic');
+    const t = trace(dp, 'a-nic', '10.2.1.10', 'Tcp', 443);
+    expect(t.reachable).toBe(false);
+    expect(t.stoppedBy?.stage).toBe('peering');
+    expect(t.stoppedBy?.detail).toContain('rule 8.9');
+    expect(trace(dp, 'a-nic', 'b-nic', 'Tcp', 443).disposition).toBe('ACCEPTED');
+  });
+
+  it('a Standard frontend, or a Basic one over peering in one region, is reachable', () => {
+    expect(trace(estate('eastus2', 'Standard'), 'a-nic', '10.2.1.10', 'Tcp', 443).disposition).toBe('ACCEPTED');
+    expect(trace(estate('westeurope', 'Basic'), 'a-nic', '10.2.1.10', 'Tcp', 443).disposition).toBe('ACCEPTED');
+  });
+});
+
 describe('peering (rules 8.1, 8.6)', () => {
   it('8.1: without a route through an appliance, spoke1 cannot reach spoke2 (peering is not transitive)', () => {
     const b = new EstateBuilder()
