@@ -58,6 +58,9 @@ export interface EffectiveRouteTable {
 
 const SOURCE_RANK: Record<RouteSource, number> = { User: 0, VirtualNetworkGateway: 1, Default: 2 };
 
+/** Rule 4.5: service tags a user route cannot use as its address prefix (lower-cased). */
+const UDR_FORBIDDEN_TAGS = new Set(['azureplatformdns', 'azureplatformimds', 'azureplatformlkm', 'virtualnetwork', 'azureloadbalancer', 'internet']);
+
 /** Service endpoint service name -> service tag (rule 10.1: the prefixes are the tag's). */
 const SERVICE_ENDPOINT_TAGS: Record<string, string> = {
   'microsoft.storage': 'Storage',
@@ -151,6 +154,11 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
       if (p.ok) prefixes = [r.addressPrefix];
       else {
         // Rule 6.8: a service tag as the address prefix.
+        // Rule 4.5: these tags cannot be a route's prefix; Azure refuses the route.
+        if (UDR_FORBIDDEN_TAGS.has(r.addressPrefix.trim().toLowerCase())) {
+          b.caveats.push({ code: 'route.tag-forbidden', message: `Route ${r.name} uses the service tag '${r.addressPrefix}', which Azure does not accept as a route's address prefix (rule 4.5); it is left out.` });
+          continue;
+        }
         const tagPrefixes = ctx.tags.tagPrefixes(r.addressPrefix);
         if (!tagPrefixes) {
           b.caveats.push({ code: 'route.tag-unknown', message: `Route ${r.name} uses '${r.addressPrefix}', which is not a CIDR or a loaded service tag; it is left out.` });

@@ -400,6 +400,19 @@ describe.skipIf(!existsSync(PUBLIC_SERVICE_TAGS))('service tags as route prefixe
     expect(routes(dp, b.subnetId('v', 's')).filter((r) => r.startsWith('User')).every((r) => r.startsWith('User Active'))).toBe(true);
   });
 
+  it('4.5: the tags Azure refuses as a route prefix (VirtualNetwork, Internet, AzureLoadBalancer, AzurePlatform*) are left out and named, whatever the tags file', () => {
+    const b = new EstateBuilder()
+      .routeTable('rt', ['VirtualNetwork', 'Internet', 'AzureLoadBalancer', 'AzurePlatformDNS'].map((t) => ({ name: `to-${t}`, prefix: t, nextHopType: 'VirtualAppliance', nextHopIp: '10.0.9.5' })))
+      .vnet('v', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24', routeTable: 'rt' }]);
+    const dp = dataPlaneOf(b.documents(), { serviceTagsFile: PUBLIC_SERVICE_TAGS });
+    expect(routes(dp, b.subnetId('v', 's')).some((r) => r.startsWith('User'))).toBe(false);
+    const view = computeEffectiveRoutesView(dp, b.subnetId('v', 's').toLowerCase());
+    // One caveat per code (the first route named), as every answer lists caveats.
+    expect(view.caveats.filter((c) => c.code === 'route.tag-forbidden').map((c) => c.message.match(/'([^']+)'/)?.[1])).toEqual(['VirtualNetwork']);
+    expect(view.caveats.map((c) => c.code)).not.toContain('route.tag-unknown');
+    expect(hop(dp, b.subnetId('v', 's'), '8.8.8.8')).toBe('Internet');
+  });
+
   it('without a Service Tags file, a tag route is left out and named in a caveat', () => {
     const b = new EstateBuilder()
       .routeTable('rt', [{ name: 'to-storage', prefix: 'Storage', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.9.5' }])
