@@ -328,8 +328,9 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
           routeSuspects.add(id);
         }
         addFilterEndpoints(eps);
-        // The smaller end that forwards nothing (a spoke, not a hub).
-        const plain = [...ends].filter((v) => !vnetHasTransit(v)).sort((x, y) => (epsOf.get(x)?.length ?? 0) - (epsOf.get(y)?.length ?? 0));
+        // The smaller end that forwards nothing (a spoke, not a hub), of those the input holds (a
+        // remote VNet missing from it has no known space and nothing known to forward).
+        const plain = [...ends].filter((v) => !vnetHasTransit(v) && (sB.virtualNetworks.has(v) || sA.virtualNetworks.has(v))).sort((x, y) => (epsOf.get(x)?.length ?? 0) - (epsOf.get(y)?.length ?? 0));
         if (plain.length) {
           // A walk crosses the peering only from or to an address of the spoke's space, since
           // nothing in the spoke forwards: the peering routes are for that space (rule 5.3) and

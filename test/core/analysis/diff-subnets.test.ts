@@ -230,6 +230,21 @@ describe('a peering between the hub and a spoke (or two spokes) changed', () => 
   }
 });
 
+describe('a peering to a VNet the input does not hold', () => {
+  it("the data VNet's peering to legacy (legacy's file missing from both exports) disconnected: the answer of two full computations", () => {
+    const rest = docs.filter((d) => !d.file.endsWith('rg-legacy.json'));
+    const b = compile(snapshotOf(rest, { allowErrors: true }));
+    const r = applyChange(b.snapshot, JSON.stringify({ edits: [{ op: 'setPeering', peering: 'vnet-data-weu/peer-data-to-legacy', peeringState: 'Disconnected' }] }), 'peering-change.json');
+    expect(r.failed).toBe(false);
+    const a = compile(r.snapshot);
+    const inc = computeWhatIf(b, a, { traces: false });
+    const full = computeWhatIf(compile(b.snapshot), a, { mode: 'full', traces: false, budgetMs: Number.POSITIVE_INFINITY });
+    expect(inc.stats.reasons).toContain('a peering changed');
+    expect(comparable(inc)).toBe(comparable(full));
+    expect(inc.routes.some((x) => x.removed.some((y) => y.nextHopType === 'VNetPeering'))).toBe(true);
+  });
+});
+
 describe('a VNet readdressed stays every pair', () => {
   it('an address range added to vnet-app-weu', () => {
     const a = check(
