@@ -8,7 +8,7 @@ import { CaveatSet } from '../dataplane/caveats.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
-import type { StorageAccount } from '../model/types.ts';
+import type { ResourceId, StorageAccount } from '../model/types.ts';
 import type { Filters } from './filters.ts';
 import { applyNsg, deliver, end, endpointHop, filterPointOfEndpoint, hop, isOutcome, routeFrom, type Outcome, type Target, type WalkContext, type WalkState } from './walk.ts';
 import { enterFromInternet, enterFromOnPremises, type EntryDescription } from './entry-points.ts';
@@ -177,6 +177,7 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
 
   // ---- internal source: outbound NSGs, then routing ----
   if (srcEndpoint && srcEndpoint.kind === 'nic') {
+    if (dstEndpoint?.subnetId !== srcEndpoint.subnetId) secondaryNicCaveat(dp, srcEndpoint.nicId, caveats);
     const out = applyNsg(ctx, st, filterPointOfEndpoint(dp, srcEndpoint), 'Outbound');
     if (isOutcome(out)) return { ...base, outcomes: [out], entries: [] };
     return { ...base, outcomes: routeFrom(ctx, out, { subnetId: srcEndpoint.subnetId, vnetId: srcEndpoint.vnetId, nicId: srcEndpoint.nicId }), entries: [] };
@@ -223,3 +224,15 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
 }
 
 export { deliver };
+
+/**
+ * Rule 7.8: "only the primary network interface is assigned a default route (0.0.0.0/0), or
+ * gateway, within the VM's operating system". Traffic from a VM's other NIC to anywhere outside
+ * that NIC's subnet leaves through it only if the OS is told to: the answer assumes so, and says it.
+ */
+function secondaryNicCaveat(dp: DataPlane, nicId: ResourceId, caveats: CaveatSet): void {
+  const nic = dp.snapshot.networkInterfaces.get(nicId);
+  const vm = nic?.vmId ? dp.snapshot.virtualMachines.get(nic.vmId) : undefined;
+  if (!vm || vm.nics.length < 2 || vm.nics.find((n) => n.id === nicId)?.primary !== false) return;
+  caveats.add({ code: 'nic.not-primary', message: `${nic?.name} is not the primary NIC of ${vm.name}: the VM's operating system sends traffic beyond the NIC's subnet through the primary NIC unless told otherwise (rule 7.8); the answer assumes it leaves through ${nic?.name}.` });
+}

@@ -240,6 +240,41 @@ describe('user routes to a gateway (rule 6.6)', () => {
   });
 });
 
+describe("a VM's other NICs (rule 7.8)", () => {
+  /** vm1 with a primary NIC in a/front and a second one in a/back; b-nic in the same VNet. */
+  function twoNics() {
+    const b = new EstateBuilder()
+      .vnet('a', ['10.1.0.0/16'], [{ name: 'front', prefix: '10.1.1.0/24' }, { name: 'back', prefix: '10.1.2.0/24' }])
+      .nic('vm1-nic0', { subnet: 'a/front', ip: '10.1.1.4' })
+      .nic('vm1-nic1', { subnet: 'a/back', ip: '10.1.2.4' })
+      .nic('back-peer-nic', { subnet: 'a/back', ip: '10.1.2.5' });
+    b.add({
+      id: b.id('Microsoft.Compute/virtualMachines', 'vm1'),
+      name: 'vm1',
+      type: 'Microsoft.Compute/virtualMachines',
+      location: 'westeurope',
+      properties: { networkProfile: { networkInterfaces: [{ id: b.id('Microsoft.Network/networkInterfaces', 'vm1-nic0'), properties: { primary: true } }, { id: b.id('Microsoft.Network/networkInterfaces', 'vm1-nic1'), properties: { primary: false } }] } },
+    });
+    return dataPlaneOf(b.documents());
+  }
+  const codes = (t: { caveats: { code: string }[] }) => t.caveats.map((c) => c.code);
+
+  it("traffic from the second NIC beyond its subnet carries the caveat (the OS default route is on the primary NIC)", () => {
+    const dp = twoNics();
+    const t = trace(dp, 'vm1-nic1', '93.184.216.34', 'Tcp', 443);
+    expect(codes(t)).toContain('nic.not-primary');
+    expect(t.caveats.find((c) => c.code === 'nic.not-primary')?.message).toContain('vm1-nic1 is not the primary NIC of vm1');
+    expect(codes(trace(dp, 'vm1-nic1', 'vm1-nic0', 'Tcp', 443))).toContain('nic.not-primary');
+  });
+
+  it('not within its own subnet, and never from the primary NIC', () => {
+    const dp = twoNics();
+    expect(codes(trace(dp, 'vm1-nic1', 'back-peer-nic', 'Tcp', 443))).not.toContain('nic.not-primary');
+    expect(codes(trace(dp, 'vm1-nic0', '93.184.216.34', 'Tcp', 443))).not.toContain('nic.not-primary');
+    expect(codes(trace(dp, 'vm1', '93.184.216.34', 'Tcp', 443))).not.toContain('nic.not-primary');
+  });
+});
+
 describe('internet egress (rule 14.4)', () => {
   const estate = (subnet: { defaultOutboundAccess?: boolean; natGateway?: string }, nicPip?: string, outboundRule = false) => {
     const b = new EstateBuilder();
