@@ -47,7 +47,7 @@ export class RuleAddressIndex {
     return l;
   }
 
-  /** The ordinals of the rules that may meet [lo, hi], ascending; undefined: any of them may. */
+  /** The ordinals of the rules that may meet [lo, hi], ascending; undefined when every rule may. */
   meeting(lo: number, hi: number): readonly number[] | undefined {
     const i = this.segmentOf(lo);
     const j = this.segmentOf(hi);

@@ -324,7 +324,9 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
         for (const v of ends) for (const s of [sB, sA]) for (const id of s.virtualNetworks.get(v)?.subnetIds ?? []) {
           const here = subnetEndpoints(id);
           eps.push(...here);
-          epsOf.set(v, [...(epsOf.get(v) ?? []), ...here]);
+          let mine = epsOf.get(v);
+          if (!mine) epsOf.set(v, (mine = []));
+          mine.push(...here);
           routeSuspects.add(id);
         }
         addFilterEndpoints(eps);

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { computeEffectiveRoutesView, computeNextHop, type DataPlane } from '../../../core/index.ts';
+import { parseCidr } from '../../../core/sets/cidr.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf, ip, PUBLIC_SERVICE_TAGS } from '../../support/load.ts';
 import { existsSync } from 'node:fs';
@@ -375,8 +376,12 @@ describe.skipIf(!existsSync(PUBLIC_SERVICE_TAGS))('service tags as route prefixe
     const all = [cloud, cloudWe, storage, storageWe];
     // A prefix of exactly these tags, whose first address no longer prefix of any of them holds.
     const longer = (p: string) => {
-      const [a, len] = p.split('/');
-      return all.some((s) => [...s].some((q) => q !== p && Number(q.split('/')[1]) > Number(len) && computeContains(q, a)));
+      const c = parseCidr(p);
+      if (!c.ok) throw new Error(p);
+      return all.some((s) => [...s].some((q) => {
+        const d = parseCidr(q);
+        return q !== p && d.ok && d.cidr.prefixLength > c.cidr.prefixLength && c.cidr.start >= d.cidr.start && c.cidr.start <= d.cidr.end;
+      }));
     };
     const pick = (inAll: Set<string>[], notIn: Set<string>[], skip: string[] = []) => [...inAll[0]].find((p) => !skip.includes(p) && inAll.every((s) => s.has(p)) && notIn.every((s) => !s.has(p)) && !longer(p));
     const explicit = pick([storageWe, storage], [])!;
@@ -422,11 +427,3 @@ describe.skipIf(!existsSync(PUBLIC_SERVICE_TAGS))('service tags as route prefixe
     expect(caveatCodes(dp, b.subnetId('v', 's'))).toContain('route.tag-unknown');
   });
 });
-
-/** Whether CIDR `c` holds the dotted address `a`. */
-function computeContains(c: string, a: string): boolean {
-  const [net, len] = c.split('/');
-  const n = Number(len);
-  const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
-  return ((ip(net) & mask) >>> 0) === ((ip(a) & mask) >>> 0);
-}
