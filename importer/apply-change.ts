@@ -9,13 +9,13 @@
 // id. Edits (change-edits.ts) follow, in file order. Objects the change leaves as they were are
 // the snapshot's own objects, so what-if finds them unchanged by identity.
 
-import type { Diagnostic, ModelResource, ResourceId, Snapshot, SourceLocation } from '../core/model/index.ts';
+import type { Diagnostic, ModelResource, ResourceId, Snapshot } from '../core/model/index.ts';
 import { validateSnapshot } from '../core/model/validate.ts';
 import { assembleSnapshot } from './assemble.ts';
 import { sameModel } from './change-equal.ts';
 import { EDIT_OPS, EditRunner } from './change-edits.ts';
 import { ImportContext, describeValue, isObject, member } from './context.ts';
-import { readDocument } from './envelope.ts';
+import { readDocumentAt } from './envelope.ts';
 import { canonId } from './ids.ts';
 import { parseJsonText } from './parse-json.ts';
 import { Store } from './store.ts';
@@ -132,24 +132,12 @@ export function applyChange(snapshot: Snapshot, changeText: string, file: string
   // 1. Upserts, through the ordinary readers.
   if (Array.isArray(upsert) && upsert.length) {
     const from = ctx.diagnostics.length;
-    readDocument({ value: upsert }, ctx, store);
-    const kept: Diagnostic[] = [];
-    for (const d of ctx.diagnostics.splice(from)) {
-      // A copy replacing the snapshot's is the point of an upsert, not a problem.
-      if (d.code === 'resource.duplicate') continue;
-      if (d.jsonPath) d.jsonPath = d.jsonPath.replace(/^\$\.value/, '$.upsert');
-      kept.push(d);
-    }
+    // Read where the upserts stand in the change file, so that every source location (ip
+    // configurations and other nested parts included) and diagnostic points into it.
+    readDocumentAt(upsert, '$.upsert', ctx, store);
+    // A copy replacing the snapshot's is the point of an upsert, not a problem.
+    const kept = ctx.diagnostics.splice(from).filter((d) => d.code !== 'resource.duplicate');
     ctx.diagnostics.push(...kept);
-    const relocate = (x: { source?: SourceLocation }) => {
-      const src = x.source;
-      if (src?.file !== file || !src.jsonPath.startsWith('$.value')) return;
-      const jsonPath = src.jsonPath.replace(/^\$\.value/, '$.upsert');
-      x.source = src.flattened ? { file, jsonPath, flattened: true } : { file, jsonPath };
-    };
-    for (const m of MAPS) for (const x of (store.snap[m] as Map<ResourceId, ModelResource>).values()) relocate(x);
-    for (const rules of store.rulesByNsg.values()) for (const x of rules.values()) relocate(x);
-    for (const routes of store.routesByTable.values()) for (const x of routes.values()) relocate(x);
   }
 
   // 2. Deletes.

@@ -7,7 +7,7 @@
 import type { NetworkInterface, Route, SecurityRule, Snapshot, StorageAccount } from '../core/model/index.ts';
 import { isObject, member, type ImportContext, type JsonObject } from './context.ts';
 import { canonId } from './ids.ts';
-import { readDocument } from './envelope.ts';
+import { readDocumentAt } from './envelope.ts';
 import type { Store } from './store.ts';
 import { resolveNic, resolveNsg, resolvePeering, resolvePublicIp, resolveRouteTable, resolveStorageAccount, resolveSubnet, type RefResult } from './change-refs.ts';
 
@@ -95,16 +95,15 @@ export class EditRunner {
     return v;
   }
 
-  /** Import generated documents as if they stood in the change file at `path`. */
-  private importDocs(docs: JsonObject[], path: string): void {
+  /** Import a generated document as if it stood in the change file at `path`. */
+  private importDoc(doc: JsonObject, path: string): void {
     const before = this.ctx.diagnostics.length;
     const prev = this.ctx.file;
     this.ctx.file = this.file;
-    readDocument({ value: docs }, this.ctx, this.store);
+    readDocumentAt(doc, path, this.ctx, this.store);
     this.ctx.file = prev;
     // Replacing the snapshot's copy is the point of the edit, not a duplicate to warn about.
     const produced = this.ctx.diagnostics.splice(before).filter((d) => d.code !== 'resource.duplicate');
-    for (const d of produced) if (d.jsonPath) d.jsonPath = d.jsonPath.replace(/^\$\.value\[0\]/, path);
     this.ctx.diagnostics.push(...produced);
   }
 
@@ -181,7 +180,7 @@ export class EditRunner {
     if (!merge && existing) return this.fail(member(member(path, 'rule'), 'name'), `${nsg.name} already has a security rule ${spec.name}`, 'change.exists', 'use setSecurityRule to change it');
     if (merge && !existing) return this.fail(member(member(path, 'rule'), 'name'), `${nsg.name} has no security rule ${spec.name}`, 'change.unknown-ref', 'use addSecurityRule to add it');
     const props = existing ? mergeProps(ruleToRest(existing), spec.props) : spec.props;
-    this.importDocs([{ id: displayId, name: spec.name, type: 'Microsoft.Network/networkSecurityGroups/securityRules', properties: props }], member(path, 'rule'));
+    this.importDoc({ id: displayId, name: spec.name, type: 'Microsoft.Network/networkSecurityGroups/securityRules', properties: props }, member(path, 'rule'));
     return true;
   }
 
@@ -208,7 +207,7 @@ export class EditRunner {
     if (!merge && existing) return this.fail(member(member(path, 'route'), 'name'), `${rt.name} already has a route ${spec.name}`, 'change.exists', 'use setRoute to change it');
     if (merge && !existing) return this.fail(member(member(path, 'route'), 'name'), `${rt.name} has no route ${spec.name}`, 'change.unknown-ref', 'use addRoute to add it');
     const props = existing ? mergeProps(routeToRest(existing), spec.props) : spec.props;
-    this.importDocs([{ id: displayId, name: spec.name, type: 'Microsoft.Network/routeTables/routes', properties: props }], member(path, 'route'));
+    this.importDoc({ id: displayId, name: spec.name, type: 'Microsoft.Network/routeTables/routes', properties: props }, member(path, 'route'));
     return true;
   }
 
@@ -324,7 +323,7 @@ export class EditRunner {
         // A public IP resource as it will be: imported first, then attached.
         const id = typeof v.id === 'string' ? v.id : undefined;
         if (!id) return this.fail(member(path, 'publicIp'), 'the public IP resource needs an "id"');
-        this.importDocs([{ type: 'Microsoft.Network/publicIPAddresses', ...v }], member(path, 'publicIp'));
+        this.importDoc({ type: 'Microsoft.Network/publicIPAddresses', ...v }, member(path, 'publicIp'));
         pipRef = id;
       } else pipRef = this.str(e, path, 'publicIp');
       if (!pipRef) return false;
@@ -359,7 +358,7 @@ export class EditRunner {
     if (e.publicNetworkAccess !== undefined && typeof e.publicNetworkAccess !== 'string') return this.fail(member(path, 'publicNetworkAccess'), `'publicNetworkAccess' should be Enabled or Disabled`);
     const acls = { ...aclsToRest(sa), ...(isObject(e.networkAcls) ? e.networkAcls : {}) };
     const props: JsonObject = { networkAcls: acls, ...(e.publicNetworkAccess !== undefined ? { publicNetworkAccess: e.publicNetworkAccess } : sa.publicNetworkAccess !== undefined ? { publicNetworkAccess: sa.publicNetworkAccess } : {}) };
-    this.importDocs([{ id: sa.displayId, name: sa.name, type: 'Microsoft.Storage/storageAccounts', ...(sa.location ? { location: sa.location } : {}), tags: sa.tags, properties: props }], path);
+    this.importDoc({ id: sa.displayId, name: sa.name, type: 'Microsoft.Storage/storageAccounts', ...(sa.location ? { location: sa.location } : {}), tags: sa.tags, properties: props }, path);
     return true;
   }
 

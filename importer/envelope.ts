@@ -24,6 +24,14 @@ export function readDocument(value: unknown, ctx: ImportContext, store: Store): 
 }
 
 /**
+ * readDocument for a value that stands at `path` inside its file (a change file's upserts, or the
+ * resource an edit describes): resources, nested parts and diagnostics all carry paths from there.
+ */
+export function readDocumentAt(value: unknown, path: string, ctx: ImportContext, store: Store): void {
+  new DocumentReader(ctx, store).read(value, path, 0);
+}
+
+/**
  * readDocument for a list document read in parts (see list-text.ts): the same resources, paths and
  * diagnostics as reading it whole. Returns false when the text turned out not to be such a list;
  * what was read from it must then be undone (Store.rollbackDocument).

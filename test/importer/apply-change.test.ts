@@ -58,7 +58,7 @@ describe('applyChange: upserts go through the importer', () => {
     expect(r.failed).toBe(false);
     expect(ruleNames(r.snapshot)).toContain('Allow-Mon@150');
     const rule = r.snapshot.networkSecurityGroups.get(NSG_DATA.toLowerCase())!.securityRules.find((x) => x.name === 'Allow-Mon')!;
-    expect(rule.source).toEqual({ file: 'change.json', jsonPath: '$.upsert[0]' });
+    expect(JSON.parse(JSON.stringify(rule.source))).toEqual({ file: 'change.json', jsonPath: '$.upsert[0]' });
   });
 
   it('an identical upsert changes nothing', () => {
