@@ -1,17 +1,19 @@
 // Cross-resource checks on a Snapshot: dangling references, overlapping address spaces, subnet
-// prefixes outside their VNet or overlapping each other. Pure: no file system, no input formats.
-// Field-level problems (bad CIDRs, ports, types) are the importer's job; this file checks what
-// only the whole estate can tell.
+// prefixes outside their VNet or overlapping each other, ASGs spanning VNets (validate-asgs.ts).
+// Pure: no file system, no input formats. Field-level problems (bad CIDRs, ports, types) are the
+// importer's job; this file checks what only the whole estate can tell.
 
 import { parseCidr } from '../sets/index.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { FirewallRule, ResourceId, Snapshot, SourceLocation, VirtualNetwork } from './types.ts';
+import { checkAsgVnets } from './validate-asgs.ts';
 
 export function validateSnapshot(s: Snapshot): Diagnostic[] {
   const out: Diagnostic[] = [];
   checkReferences(s, out);
   checkVnetOverlaps(s, out);
   checkSubnets(s, out);
+  checkAsgVnets(s, out);
   return out;
 }
 
