@@ -40,8 +40,9 @@ export const WHATIF_ANSWER_FLAGS: FlagSpec[] = [FAIL_ON_FLAG, FORMAT_FLAG, FULL_
 export const WHATIF_EXIT_CODES = [
   'A change no rule bounds to some pairs (address spaces; subnets with appliances, firewalls or',
   'gateways; service tags) is compared on every pair, other changes on the pairs they can affect;',
-  'beyond 25 million pairs (--max-pairs) flows and exposure are not compared (the answer says so;',
-  'findings, routes and rules are), and a gate on them is not judged.',
+  'beyond 25 million pairs (--max-pairs), or once more than 2 million pairs are found to change, flows',
+  'and exposure are not compared (the answer says so; findings, routes and rules are), and a gate on',
+  'them is not judged.',
   '',
   'Exit codes: 0 ok (or no gate tripped); 1 a --fail-on gate tripped; 2 usage or input error (a bad',
   'change file names the file, the JSON path and what is wrong), or a gate on flows or exposure that',

@@ -53,6 +53,15 @@ export const MAX_EVERY_PAIR = 25_000_000;
  * bounded, 15.8 s against 3.6 s).
  */
 const ONE_BY_ONE_MAX = 100_000;
+/**
+ * A comparison by class stops when more source/destination pairs than this have changed
+ * (WhatIfOptions.maxChangedPairs): each changed pair is kept until the answer is grouped. Measured
+ * at tier L without one of its spoke files (236 million candidates, with --max-pairs raised): the
+ * heap held 1.3 GB for the two data planes and grew ~0.4 KB per changed pair (the walks' memos
+ * included), 2.1 GB at 2 million after 50 s; grouping those took 20 s more, at a peak RSS of
+ * 3.2 GB, within Node's default heap (~4 GB on this machine). It ran out of that heap before.
+ */
+export const MAX_CHANGED_PAIRS = 2_000_000;
 const DEFAULT_MAX_TRACES = 25;
 
 function now(): number {
@@ -177,6 +186,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   };
   const perDest = new Map<string, DestCandidates>();
   const maxPairs = opts.maxPairs ?? MAX_EVERY_PAIR;
+  const maxChanged = opts.maxChangedPairs ?? MAX_CHANGED_PAIRS;
   /** Candidate pairs of a bounded change, compared one by one, or too many to compare at all. */
   let candidatePairs = 0;
   /** The change is bounded, to more pairs than are compared one by one: they are compared by class. */
@@ -220,6 +230,8 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   let walks = 0;
   let complete = true;
   let totalPairs = 0;
+  /** More pairs changed than maxChanged: flows are then not listed (see MAX_CHANGED_PAIRS). */
+  let tooManyChanged = false;
   const record = (sk: string, dk: string, b: PairReach, a: PairReach) => {
     if (b.space.isEmpty() && a.space.isEmpty()) return;
     const plus = a.space.subtract(b.space);
@@ -273,6 +285,18 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       return c;
     };
   };
+  // The same difference recurs for many pairs (a subnet's members behind one rule, the members of
+  // one class pair): its parts are computed once (read only from here on).
+  const partsMemo = new Map<string, NonNullable<PairDelta['shared']>>();
+  const sharedParts = (sp: PacketSpace): NonNullable<PairDelta['shared']> => {
+    const mk = sp.boxes.map((b) => `${b.protocols.key()}/${b.src.key()}/${b.srcPorts.key()}/${b.dst.key()}/${b.dstPorts.key()}`).join(';');
+    let shared = partsMemo.get(mk);
+    if (!shared) {
+      const r = partsOf(sp);
+      partsMemo.set(mk, (shared = { parts: r.parts, sig: signatureOf(r.parts, false), otherProtocols: r.otherProtocols }));
+    }
+    return shared;
+  };
   /**
    * Pairs of members, once per pair of (refined) equivalence classes: each group's blocks (sources
    * × destinations) share a pair of classes, so a representative pair is walked before and after,
@@ -308,12 +332,38 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       const a = pairReach(A, rep[0], rep[1], region);
       walks++;
       if (b.space.isEmpty() && a.space.isEmpty()) continue;
-      if (a.space.subtract(b.space).isEmpty() && b.space.subtract(a.space).isEmpty()) continue;
+      const plus = a.space.subtract(b.space);
+      const minus = b.space.subtract(a.space);
+      if (plus.isEmpty() && minus.isEmpty()) continue;
+      // Every member pair refers to the representative's answer and difference instead of a copy
+      // rebased on its own source address (a changed spoke at tier L differs in millions of
+      // pairs). An endpoint source's difference is the representative's but for the source
+      // address, which rendering takes from the pair itself (its sources, its example), so the
+      // parts are shared too. The internet and on-premises sites keep their own (rebase leaves them).
+      const sharedPlus = plus.isEmpty() ? undefined : sharedParts(plus);
+      const sharedMinus = minus.isEmpty() ? undefined : sharedParts(minus);
+      caveats.addAll(b.caveats);
+      caveats.addAll(a.caveats);
       for (const { srcs, dsts } of blocks) {
         for (const x of srcs) {
           const si = item(x, 'src') as SourceItem;
-          for (const y of dsts) if (live(x, y)) record(x, y, rebase(b, si), rebase(a, si));
+          if (si.kind !== 'endpoint') {
+            for (const y of dsts) if (live(x, y)) record(x, y, rebase(b, si), rebase(a, si));
+            continue;
+          }
+          const srcBefore = B.u.source(x);
+          const srcAfter = A.u.source(x);
+          for (const y of dsts) {
+            if (!live(x, y)) continue;
+            const base = { src: si, dst: item(y, 'dst') as DestItem, srcBefore, srcAfter, dstBefore: B.u.dest(y), dstAfter: A.u.dest(y), before: b, after: a };
+            if (sharedPlus) allowed.push({ ...base, delta: plus, shared: sharedPlus });
+            if (sharedMinus) blocked.push({ ...base, delta: minus, shared: sharedMinus });
+          }
         }
+      }
+      if (allowed.length + blocked.length > maxChanged) {
+        tooManyChanged = true;
+        return false;
       }
     }
     return true;
@@ -449,19 +499,6 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       }
     };
 
-    // The same difference recurs for many destinations (a subnet's members behind one rule):
-    // its parts are computed once (read only from here on).
-    const partsMemo = new Map<string, NonNullable<PairDelta['shared']>>();
-    const sharedParts = (sp: PacketSpace): NonNullable<PairDelta['shared']> => {
-      const mk = sp.boxes.map((b) => `${b.protocols.key()}/${b.src.key()}/${b.srcPorts.key()}/${b.dst.key()}/${b.dstPorts.key()}`).join(';');
-      let shared = partsMemo.get(mk);
-      if (!shared) {
-        const r = partsOf(sp);
-        partsMemo.set(mk, (shared = { parts: r.parts, sig: signatureOf(r.parts, false), otherProtocols: r.otherProtocols }));
-      }
-      return shared;
-    };
-
     // 2. Door units to NICs one step away: without walks, all destinations of a group at once.
     const done = new Set<Unit>();
     const byGroup = new Map<string, Unit[]>();
@@ -523,6 +560,18 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       }
       for (const k of members) record(k, dk, rb.get(k) ?? NO_REACH, ra.get(k) ?? NO_REACH);
     }
+  }
+
+  if (tooManyChanged) {
+    // Listing some of the changes would read as all of them: none are, as when too many pairs
+    // are candidates, and gates on flows are then not judged.
+    allowed.length = 0;
+    blocked.length = 0;
+    complete = false;
+    caveats.add({
+      code: 'whatif.too-large',
+      message: `Flows and internet exposure were not compared: more than ${fmtCount(maxChanged)} source/destination pairs change (found among the ${fmtCount(considered)} of ${fmtCount(totalPairs)} pairs compared when the comparison stopped), more than this comparison lists. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
+    });
   }
 
   // ---- the answer ----
@@ -601,7 +650,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       elapsedMs: Math.round(elapsedMs * 10) / 10,
       ...(findingsMs !== undefined ? { findingsMs } : {}),
       ...(complete || considered === 0 ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / considered) }),
-      ...(tooLarge ? { flowsCompared: false as const } : {}),
+      ...(tooLarge || tooManyChanged ? { flowsCompared: false as const } : {}),
     },
   };
 }

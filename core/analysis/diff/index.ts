@@ -1,6 +1,6 @@
 // What-if and diff (issue "What-if before a change"): the public surface of this folder.
 
-export { computeWhatIf, MAX_EVERY_PAIR } from './compute-whatif.ts';
+export { computeWhatIf, MAX_CHANGED_PAIRS, MAX_EVERY_PAIR } from './compute-whatif.ts';
 export { diffSnapshots, summarizeChanges, modelEqual } from './snapshot-diff.ts';
 export type { SnapshotDiff, ResourceChange, Collection } from './snapshot-diff.ts';
 export { applySnapshotEdits, SnapshotEditError } from './snapshot-edits.ts';

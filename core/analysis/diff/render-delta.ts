@@ -21,6 +21,7 @@ const NAMED: [string, number][] = [['Tcp', PROTOCOL_NUMBERS.Tcp], ['Udp', PROTOC
 const NAMED_SET = IntervalSet.fromRanges(NAMED.map(([, n]) => [n, n] as [number, number]));
 const ORDER = new Map([['Any', -1], ...NAMED.map(([n], i) => [n, i] as [string, number])]);
 const ALL_PROTOCOL_NUMBERS = IntervalSet.range(0, 255);
+const ALL_ADDRESS_SPACE = IntervalSet.range(0, 0xffffffff);
 
 export interface Part {
   protocol: string;
@@ -313,7 +314,7 @@ export function renderDeltas(ctx: GroupingContext, deltas: PairDelta[], directio
       const external = rep.src.kind !== 'endpoint';
       const sources = external ? part.src : g.sourceIps;
       const example = exampleFor(ctx, rep, part, direction);
-      const via = viaOf(direction === 'allowed' ? rep.after : rep.before, partSpace(rep.delta, part));
+      const via = viaOf(direction === 'allowed' ? rep.after : rep.before, partSpace(rep.delta, part, !external));
       items.push({
         from: g.from.name,
         to: g.to.name,
@@ -340,8 +341,12 @@ function protocolsOf(part: Part): IntervalSet {
   return part.protocol === 'Any' ? ALL_PROTOCOL_NUMBERS : IntervalSet.point(PROTOCOL_NUMBERS[part.protocol as keyof typeof PROTOCOL_NUMBERS]);
 }
 
-function partSpace(delta: PacketSpace, part: Part): PacketSpace {
-  return delta.intersectBox({ protocols: protocolsOf(part), src: part.src, srcPorts: part.srcPorts, dst: IntervalSet.range(0, 0xffffffff), dstPorts: part.icmpLike ? ALL_PORTS : part.ports });
+/**
+ * The packets of `delta` that `part` describes. `anySource`: the part may come from another pair of
+ * its group, whose source endpoint has another address (the pair's own is in its delta).
+ */
+function partSpace(delta: PacketSpace, part: Part, anySource = false): PacketSpace {
+  return delta.intersectBox({ protocols: protocolsOf(part), src: anySource ? ALL_ADDRESS_SPACE : part.src, srcPorts: part.srcPorts, dst: IntervalSet.range(0, 0xffffffff), dstPorts: part.icmpLike ? ALL_PORTS : part.ports });
 }
 
 export function compareItems(a: FlowChange, b: FlowChange): number {

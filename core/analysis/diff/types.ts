@@ -167,6 +167,12 @@ export interface WhatIfOptions {
    */
   maxPairs?: number;
   /**
+   * Stop a comparison by class once more source/destination pairs than this have changed (default
+   * MAX_CHANGED_PAIRS, 2 million): flows and exposure are then not compared, as beyond maxPairs,
+   * instead of the process running out of memory while it keeps every changed pair.
+   */
+  maxChangedPairs?: number;
+  /**
    * Compare a bounded change's candidate pairs once per pair of endpoint classes, however few
    * they are (a cross-check of that path). By default only more than 100,000 candidates are;
    * stats.reasons then starts with `candidates by class`.

@@ -110,6 +110,27 @@ describe('a change compared on every pair, beyond maxPairs', () => {
   });
 });
 
+describe('a comparison by class that finds more changed pairs than maxChangedPairs', () => {
+  it('stops, lists no flows and says so (as beyond maxPairs); one by one, the limit does not apply', () => {
+    const after = without('rg-legacy.json');
+    const all = computeWhatIf(before, after, { traces: false, candidatesByClass: true });
+    expect(all.newlyBlocked.length).toBeGreaterThan(0);
+    const stopped = computeWhatIf(before, after, { traces: false, candidatesByClass: true, maxChangedPairs: 1 });
+    expect(stopped.stats.flowsCompared).toBe(false);
+    expect(stopped.stats.complete).toBe(false);
+    expect(stopped.newlyAllowed).toEqual([]);
+    expect(stopped.newlyBlocked).toEqual([]);
+    expect(stopped.exposure).toEqual({ added: [], removed: [] });
+    expect(stopped.caveats.find((c) => c.code === 'whatif.too-large')?.message).toMatch(/^Flows and internet exposure were not compared: more than 1 source\/destination pairs change \(found among the [\d,]+ of [\d,]+ pairs compared when the comparison stopped\)/);
+    // Routes and rules are still compared.
+    expect(stopped.routes).toEqual(all.routes);
+    // A limit above the pairs that change: the whole answer.
+    expect(comparable(computeWhatIf(before, after, { traces: false, candidatesByClass: true, maxChangedPairs: all.stats.sources * all.stats.destinations }))).toBe(comparable(all));
+    // One by one (at most 100,000 candidates, so at most twice that many changed pairs kept), the limit is not applied.
+    expect(comparable(computeWhatIf(before, after, { traces: false, maxChangedPairs: 1 }))).toBe(comparable(all));
+  });
+});
+
 describe('progress of a comparison by class', () => {
   it('counts the pairs compared up to all of them, at most once per percent; one by one, nothing', () => {
     const after = without('rg-legacy.json');

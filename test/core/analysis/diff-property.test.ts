@@ -120,6 +120,26 @@ describe('incremental what-if equals two full computations', () => {
   }, 600_000);
 });
 
+describe('a change that opens one port and closes another for the same pairs', () => {
+  it("a Deny on nsg-db for the legacy subnet moved from 8443 to 443: legacy endpoints gain 8443 and lose 443 to the database subnet, one by one and by class as two full computations", () => {
+    const deny = (port: string) => ({ name: 'Deny-Legacy-Port', properties: { priority: 150, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefix: '10.9.1.0/24', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: port } });
+    const b = applyChange(sample, JSON.stringify({ edits: [{ op: 'addSecurityRule', nsg: 'nsg-db', rule: deny('8443') }] }), 'deny-8443.json');
+    const a = applyChange(b.snapshot, JSON.stringify({ edits: [{ op: 'setSecurityRule', nsg: 'nsg-db', rule: { name: 'Deny-Legacy-Port', properties: { destinationPortRange: '443' } } }] }), 'deny-443.json');
+    expect(b.failed || a.failed).toBe(false);
+    const before = compile(b.snapshot);
+    const after = compile(a.snapshot);
+    const full = computeWhatIf(compile(b.snapshot), after, { mode: 'full', traces: false, budgetMs: Number.POSITIVE_INFINITY });
+    // The same pairs in both lists, with the two ports.
+    const pairs = (xs: FlowChange[]) => [...new Set(xs.map((x) => `${x.from} -> ${x.to}`))].sort();
+    expect(pairs(full.newlyAllowed).length).toBeGreaterThan(0);
+    expect(pairs(full.newlyAllowed)).toEqual(pairs(full.newlyBlocked));
+    expect(full.newlyAllowed.every((x) => x.ports.join() === '8443')).toBe(true);
+    expect(full.newlyBlocked.every((x) => x.ports.join() === '443')).toBe(true);
+    expect(comparable(computeWhatIf(before, after, { traces: false }))).toEqual(comparable(full));
+    expect(comparable(computeWhatIf(before, after, { traces: false, candidatesByClass: true }))).toEqual(comparable(full));
+  });
+});
+
 describe('what-if findings: judging only the NSGs a rules-only change edits gives the answer of judging all', () => {
   const engine = (seen: (ReadonlySet<ResourceId> | undefined)[]) => (dp: DataPlane, nsgScope?: ReadonlySet<ResourceId>) => {
     seen.push(nsgScope);
