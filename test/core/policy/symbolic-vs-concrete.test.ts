@@ -26,12 +26,14 @@ function mixedFixture(): DataPlane {
       { name: 'nic-allow', priority: 200, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: ['10.0.0.0/8', '203.0.113.0/24'], destinationPorts: ['22', '80-85', '443'] },
       { name: 'nic-deny', priority: 300, direction: 'Inbound', access: 'Deny', protocol: '*', source: '*' },
     ])
-    .vnet('a', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24', nsg: 'nsg-sub' }])
+    .vnet('a', ['10.0.0.0/16'], [{ name: 's', prefix: '10.0.1.0/24', nsg: 'nsg-sub' }, { name: 't', prefix: '10.0.2.0/24' }])
     .vnet('b', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24' }])
     .peer('a', 'b')
     .nic('a1', { subnet: 'a/s', ip: '10.0.1.4', asgs: ['asg-a'], nsg: 'nsg-nic' })
     .nic('a2', { subnet: 'a/s', ip: '10.0.1.5', asgs: ['asg-a'] })
-    .nic('b1', { subnet: 'b/s', ip: '10.1.1.4', asgs: ['asg-b'] });
+    // A rule may pair ASGs of one VNet only (rule 4.6): asg-b's member is in VNet a too.
+    .nic('a3', { subnet: 'a/t', ip: '10.0.2.4', asgs: ['asg-b'] })
+    .nic('b1', { subnet: 'b/s', ip: '10.1.1.4' });
   return dataPlaneOf(b.documents());
 }
 
@@ -42,7 +44,7 @@ function endpointsOf(dp: DataPlane): Endpoint[] {
 }
 
 const PROTOCOLS = [1, 6, 17, 50];
-const interesting = ['10.0.1.4', '10.0.1.5', '10.1.1.4', '10.1.0.9', '203.0.113.7', '52.1.2.3', '168.63.129.16', '192.168.1.1', '13.107.21.200'];
+const interesting = ['10.0.1.4', '10.0.1.5', '10.0.2.4', '10.1.1.4', '10.1.0.9', '203.0.113.7', '52.1.2.3', '168.63.129.16', '192.168.1.1', '13.107.21.200'];
 
 function checkAgreement(dp: DataPlane, runs: number): number {
   const eps = endpointsOf(dp);
