@@ -164,7 +164,11 @@ function nsgStop(step: Step | undefined, direction: Direction): StoppedBy {
   return { stage: direction === 'Inbound' ? 'nsg-inbound' : 'nsg-outbound', detail: 'no packet of the query passes the NSGs' };
 }
 
-/** Apply an endpoint's NSGs; returns the state narrowed, or an outcome when nothing passes. */
+/**
+ * Apply an endpoint's NSGs; returns the state narrowed, or an outcome when nothing passes. Only in
+ * the direction the connection is opened: NSGs are stateful (rule 3.8), so its replies are never
+ * judged by the destination's outbound or the source's inbound rules (test/core/trace/stateful.test.ts).
+ */
 export function applyNsg(ctx: WalkContext, st: WalkState, point: FilterPoint, direction: Direction): Outcome | WalkState {
   const r = ctx.filters.nsg(point, direction, st.space);
   withStep(st, ...r.steps);
