@@ -73,6 +73,30 @@ describe('Azure Firewall rule processing (rule 12)', () => {
     expect(t.stoppedBy?.rule).toBe('deny-ssh');
   });
 
+  it('12.7: a network rule of protocol Any is every IP protocol; with a destination port it is TCP and UDP only', () => {
+    const allowAny = (ports: string[]) => withFirewall((b) => {
+      b.ruleCollectionGroup('child', 'rcg', 100, [net('allow', 100, 'Allow', [{ name: 'any', protocols: ['Any'], src: ['10.1.0.0/16'], dst: ['10.0.2.0/24'], ports }])]);
+    });
+    const open = allowAny(['*']);
+    expect(trace(open, 'vm-nic', 'srv-nic', 'Icmp').disposition).toBe('ACCEPTED');
+    expect(reach(open, 'vm-nic', 'srv-nic').allowed.map((p) => p.protocol)).toEqual(['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah']);
+    const withPort = allowAny(['8080']);
+    expect(trace(withPort, 'vm-nic', 'srv-nic', 'Tcp', 8080).disposition).toBe('ACCEPTED');
+    expect(trace(withPort, 'vm-nic', 'srv-nic', 'Udp', 8080).disposition).toBe('ACCEPTED');
+    expect(trace(withPort, 'vm-nic', 'srv-nic', 'Icmp').disposition).toBe('DENIED_BY_FIREWALL');
+    expect(reach(withPort, 'vm-nic', 'srv-nic').allowed.map((p) => `${p.protocol} ${p.ports.join(',')}`)).toEqual(['Tcp 8080', 'Udp 8080']);
+  });
+
+  it('12.8: stateful; an Allow of spoke to hub opens no connection from the hub back to the spoke', () => {
+    const dp = withFirewall((b) => {
+      b.ruleCollectionGroup('child', 'rcg', 100, [net('allow', 100, 'Allow', [{ name: 'spoke-to-srv', protocols: ['TCP'], src: ['10.1.0.0/16'], dst: ['10.0.2.0/24'], ports: ['443'] }])]);
+    });
+    // The connection the spoke opens (its replies are the flow's own), and a new one the other way.
+    expect(trace(dp, 'vm-nic', 'srv-nic', 'Tcp', 443).disposition).toBe('ACCEPTED');
+    const fw = dp.snapshot.azureFirewalls.values().next().value!;
+    expect(evaluateFirewall(dp, fw, { protocol: PROTOCOL_NUMBERS.Tcp, src: ip('10.0.2.4'), srcPort: 50000, dst: ip('10.1.1.4'), dstPort: 443 })).toMatchObject({ action: 'Deny' });
+  });
+
   it('12.5/12.9: a network rule allowing 80/443 wins over an application rule denying google.com', () => {
     const dp = withFirewall((b) => {
       b.ruleCollectionGroup('child', 'rcg-net', 200, [net('Allow-web', 200, 'Allow', [{ name: 'web', protocols: ['TCP'], src: ['*'], dst: ['*'], ports: ['80', '443'] }])]);
