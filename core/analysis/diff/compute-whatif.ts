@@ -623,7 +623,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   } else {
     caveats.add({ code: 'whatif.partial', message: 'Findings were not compared (no findings engine was given, or --no-findings); the findings section is empty.' });
   }
-  if (!complete && !tooLarge) {
+  if (!complete && !tooLarge && !tooManyChanged) {
     caveats.add({ code: 'whatif.partial', message: `The full comparison stopped after ${Math.round(budget)} ms, having compared ${considered} of ${totalPairs} source/destination pairs; the answer lists what those pairs showed.` });
   }
   const routes = routeChanges(before, after, c.routeSubnets);
@@ -649,7 +649,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       reasons: cands ? (cands.everything ? ['every pair: ' + cands.reasons.join('; ')] : byClass ? ['candidates by class: ' + cands.reasons.join('; ')] : everyPair ? ['every pair (a rect of every source and every destination): ' + cands.reasons.join('; ')] : cands.reasons) : ['full comparison: every pair'],
       elapsedMs: Math.round(elapsedMs * 10) / 10,
       ...(findingsMs !== undefined ? { findingsMs } : {}),
-      ...(complete || considered === 0 ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / considered) }),
+      ...(complete || considered === 0 || tooManyChanged ? {} : { estimatedFullMs: Math.round((elapsedMs * totalPairs) / considered) }),
       ...(tooLarge || tooManyChanged ? { flowsCompared: false as const } : {}),
     },
   };

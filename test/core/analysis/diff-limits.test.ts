@@ -115,15 +115,19 @@ describe('a comparison by class that finds more changed pairs than maxChangedPai
     const after = without('rg-legacy.json');
     const all = computeWhatIf(before, after, { traces: false, candidatesByClass: true });
     expect(all.newlyBlocked.length).toBeGreaterThan(0);
-    const stopped = computeWhatIf(before, after, { traces: false, candidatesByClass: true, maxChangedPairs: 1 });
+    const stopped = computeWhatIf(before, after, { traces: false, candidatesByClass: true, maxChangedPairs: 1, ...findings });
     expect(stopped.stats.flowsCompared).toBe(false);
     expect(stopped.stats.complete).toBe(false);
     expect(stopped.newlyAllowed).toEqual([]);
     expect(stopped.newlyBlocked).toEqual([]);
     expect(stopped.exposure).toEqual({ added: [], removed: [] });
     expect(stopped.caveats.find((c) => c.code === 'whatif.too-large')?.message).toMatch(/^Flows and internet exposure were not compared: more than 1 source\/destination pairs change \(found among the [\d,]+ of [\d,]+ pairs compared when the comparison stopped\)/);
-    // Routes and rules are still compared.
+    // Not a time budget: no extrapolation, no 'stopped after' caveat.
+    expect(stopped.stats.estimatedFullMs).toBeUndefined();
+    expect(stopped.caveats.filter((c) => c.message.includes('stopped after'))).toEqual([]);
+    // Routes, rules and findings are still compared.
     expect(stopped.routes).toEqual(all.routes);
+    expect(stopped.findings).toEqual(computeWhatIf(before, after, { traces: false, ...findings }).findings);
     // A limit above the pairs that change: the whole answer.
     expect(comparable(computeWhatIf(before, after, { traces: false, candidatesByClass: true, maxChangedPairs: all.stats.sources * all.stats.destinations }))).toBe(comparable(all));
     // One by one (at most 100,000 candidates, so at most twice that many changed pairs kept), the limit is not applied.
