@@ -103,25 +103,63 @@ function finiteByClass(blocks: CandidateBlocks, srcClass: ClassOf, dstClass: Cla
     if (l) l.push(s);
     else bySignature.set(k, [s]);
   }
-  const groups = new Map<string, Block[]>();
+  // Groups keyed by a pair of class numbers: joining the two class texts (hundreds of characters
+  // each) per pair of classes and signature cost most of this at tier L.
+  const classIds = new Map<string, number>();
+  const idOf = (c: string): number => {
+    let i = classIds.get(c);
+    if (i === undefined) classIds.set(c, (i = classIds.size));
+    return i;
+  };
+  // Rects of different sources often list the same destinations in the same order (an outbound
+  // rule's rect per source: 52,000 at tier L): classified once.
+  const seen: { dsts: Set<string>; classes: Map<string, string[]> }[] = [];
+  const classified = (dsts: Set<string>): Map<string, string[]> => {
+    for (const x of seen) if (sameInOrder(x.dsts, dsts)) return x.classes;
+    const classes = classesWithKeys(dsts, dstClass);
+    // A few recent ones: comparing against many sets of one size would cost more than it saves.
+    if (seen.push({ dsts, classes }) > 8) seen.shift();
+    return classes;
+  };
+  const groups = new Map<number, Map<number, Block[]>>();
+  const ordered: Block[][] = [];
   for (const [signature, srcs] of bySignature) {
     const rects = signature.split(',').map((i) => blocks.finite[Number(i)]);
-    const dsts = new Set<string>();
-    for (const r of rects) for (const d of r.dsts as Set<string>) if (!blocks.cols.has(d)) dsts.add(d);
+    // One rect and no columns (an outbound rule's rect per source): its destinations as they are.
+    let dsts = rects.length === 1 && blocks.cols.size === 0 ? (rects[0].dsts as Set<string>) : undefined;
+    if (dsts === undefined) {
+      dsts = new Set<string>();
+      for (const r of rects) for (const d of r.dsts as Set<string>) if (!blocks.cols.has(d)) dsts.add(d);
+    }
     // A pair's answer can differ only where one of its rects says (a rect without a region: anywhere).
     const region = rects.every((r) => r.region) ? new PacketSpace(rects.flatMap((r) => r.region!.boxes)) : undefined;
-    const dstClasses = classesWithKeys(dsts, dstClass);
+    const dstClasses = classified(dsts);
     for (const [sc, ss] of classesWithKeys(srcs, srcClass)) {
+      let bySrc = groups.get(idOf(sc));
+      if (bySrc === undefined) groups.set(idOf(sc), (bySrc = new Map()));
       for (const [dc, ds] of dstClasses) {
-        const key = `${sc}\n${dc}`;
         const b: Block = { srcs: ss, dsts: ds, ...(region ? { region } : {}) };
-        const g = groups.get(key);
+        const g = bySrc.get(idOf(dc));
         if (g) g.push(b);
-        else groups.set(key, [b]);
+        else {
+          const list = [b];
+          bySrc.set(idOf(dc), list);
+          ordered.push(list);
+        }
       }
     }
   }
-  return [...groups.values()];
+  // In the order each pair of classes was first met, as before.
+  return ordered;
+}
+
+/** Whether two sets hold the same keys in the same order (a cheap test; false says nothing). */
+function sameInOrder(a: Set<string>, b: Set<string>): boolean {
+  if (a === b) return true;
+  if (a.size !== b.size) return false;
+  const ib = b.values();
+  for (const x of a) if (ib.next().value !== x) return false;
+  return true;
 }
 
 /** Where the answers of a group's pairs can differ: every block's region, or undefined (anywhere) when one has none. */

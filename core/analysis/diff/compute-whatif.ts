@@ -278,7 +278,8 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   const classKey = (cls: NonNullable<typeof classOf>, kind: 'src' | 'dst'): ClassOf => {
     const memo = new Map<string, string | undefined>();
     return (k) => {
-      if (memo.has(k)) return memo.get(k);
+      const known = memo.get(k);
+      if (known !== undefined || memo.has(k)) return known;
       const it = item(k, kind);
       const c = it ? cls(k, it) : undefined;
       memo.set(k, c);

@@ -103,6 +103,13 @@ class LazyUniverse implements Universe {
   private readonly others = new Map<string, SourceItem | DestItem>();
   private readonly srcItems = new Map<string, SourceItem>();
   private readonly dstItems = new Map<string, DestItem>();
+  /**
+   * The same items by endpoint object: a large change asks for the sources and destinations in a
+   * range again and again (at tier L an outbound rule's rects are 7 × 52,000 destinations), and
+   * making each one's key text to look it up cost more than the rest of listing them.
+   */
+  private readonly srcByEndpoint = new Map<Endpoint, SourceItem>();
+  private readonly dstByEndpoint = new Map<Endpoint, DestItem>();
   private sorted?: Endpoint[];
   private subnetIndex?: Map<ResourceId, Endpoint[]>;
   private all?: { sources: SourceItem[]; dests: DestItem[] };
@@ -261,11 +268,19 @@ class LazyUniverse implements Universe {
   }
 
   nicSourcesIn(set: IntervalSet): SourceItem[] {
-    return this.inSet(set).filter(isSourceKind).map((e) => this.source(endpointItemKey(e))!);
+    return this.inSet(set).filter(isSourceKind).map((e) => {
+      let it = this.srcByEndpoint.get(e);
+      if (it === undefined) this.srcByEndpoint.set(e, (it = this.source(endpointItemKey(e))!));
+      return it;
+    });
   }
 
   endpointDestsIn(set: IntervalSet): DestItem[] {
-    return this.inSet(set).map((e) => this.dest(endpointItemKey(e))!);
+    return this.inSet(set).map((e) => {
+      let it = this.dstByEndpoint.get(e);
+      if (it === undefined) this.dstByEndpoint.set(e, (it = this.dest(endpointItemKey(e))!));
+      return it;
+    });
   }
 
   private enumerate(): { sources: SourceItem[]; dests: DestItem[] } {
