@@ -71,9 +71,15 @@ function buildRoute(c: Fields, who: ChildIdentity, routeTableId: ResourceId): Ro
     else c.error('field.value', 'nextHopType', `${what}: unknown nextHopType '${hopText}' (expected ${UDR_NEXT_HOPS.join(', ')}); route skipped`);
     return undefined;
   }
-  const nextHopIpAddress = readIp(c, 'nextHopIpAddress');
+  let nextHopIpAddress = readIp(c, 'nextHopIpAddress');
   if (nextHopType === 'VirtualAppliance' && nextHopIpAddress === undefined) {
     c.error('field.missing', 'nextHopIpAddress', `${what}: next hop VirtualAppliance needs a nextHopIpAddress`);
+  }
+  if (nextHopType !== 'VirtualAppliance' && nextHopIpAddress !== undefined) {
+    // Rule 6.2: "Next hop values are only allowed in routes where the next hop type is
+    // VirtualAppliance" (the REST API's validation). An export never has one; a change can.
+    c.error('route.next-hop-ip', 'nextHopIpAddress', `${what}: Azure refuses a nextHopIpAddress (${nextHopIpAddress}) on a route whose nextHopType is ${nextHopType} (rule 6.2); the address is ignored`, 'give the address only with nextHopType VirtualAppliance');
+    nextHopIpAddress = undefined;
   }
   return {
     id: who.id,
