@@ -1,5 +1,6 @@
 // Cross-resource checks on a Snapshot: dangling references, overlapping address spaces, subnet
-// prefixes outside their VNet or overlapping each other, ASGs spanning VNets (validate-asgs.ts).
+// prefixes outside their VNet or overlapping each other, ASGs spanning VNets (validate-asgs.ts),
+// security rules sharing a priority and direction (validate-priorities.ts).
 // Pure: no file system, no input formats. Field-level problems (bad CIDRs, ports, types) are the
 // importer's job; this file checks what only the whole estate can tell.
 
@@ -7,6 +8,7 @@ import { parseCidr } from '../sets/index.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { FirewallRule, ResourceId, Snapshot, SourceLocation, VirtualNetwork } from './types.ts';
 import { checkAsgVnets } from './validate-asgs.ts';
+import { checkRulePriorities } from './validate-priorities.ts';
 
 export function validateSnapshot(s: Snapshot): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -14,6 +16,7 @@ export function validateSnapshot(s: Snapshot): Diagnostic[] {
   checkVnetOverlaps(s, out);
   checkSubnets(s, out);
   checkAsgVnets(s, out);
+  checkRulePriorities(s, out);
   return out;
 }
 
