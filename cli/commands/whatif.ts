@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AZURE_HOST_VIP, CATALOG, INTERNET_SET, MAX_EVERY_PAIR, cidrsToSet, compile, computeFindings, computeWhatIf, deriveDataPlane, diffSnapshots, formatDiagnostic, setToCidrStrings } from '../../core/index.ts';
-import type { DataPlane, ExposureChange, FindingLike, FindingsOptions, FlowChange, ResourceId, Trace, WhatIfAnswer, WhatIfOptions } from '../../core/index.ts';
+import type { DataPlane, Diagnostic, ExposureChange, FindingLike, FindingsOptions, FlowChange, ResourceId, Trace, WhatIfAnswer, WhatIfOptions } from '../../core/index.ts';
 import { applyChange, decodeText, EDIT_OPS } from '../../importer/index.ts';
 import { type Command, type FlagSpec, type ParsedArgs, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { shortName } from '../common.ts';
@@ -343,10 +343,18 @@ export function renderWhatIfJunit(a: WhatIfAnswer, gates: Gate[], title: string)
 }
 
 /** Print the answer in the chosen format and apply the gates; returns the exit code. */
-export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: OutputFormat, gates: Gate[], changeFile?: string): number {
+/**
+ * `diagnostics`: what reading the change file found (errors and warnings: a change Azure would
+ * refuse, a field not understood). The text prints them on stderr; the JSON, whose stderr stays
+ * quiet, carries them as `diagnostics` when there are any.
+ */
+export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: OutputFormat, gates: Gate[], changeFile?: string, diagnostics: Diagnostic[] = []): number {
   const tripped = evaluateGates(a, gates);
   const unjudged = unjudgedGates(a, gates);
-  if (format === 'json') io.stdout(renderJson(gates.length ? { ...a, gate: { failOn: gates.map(gateName), tripped, ...(unjudged.length ? { notJudged: unjudged } : {}) } } : a));
+  if (format === 'json') {
+    const withDiagnostics = diagnostics.length ? { ...a, diagnostics } : a;
+    io.stdout(renderJson(gates.length ? { ...withDiagnostics, gate: { failOn: gates.map(gateName), tripped, ...(unjudged.length ? { notJudged: unjudged } : {}) } } : withDiagnostics));
+  }
   else if (format === 'sarif') io.stdout(renderWhatIfSarif(a, io, changeFile));
   else if (format === 'junit') io.stdout(renderWhatIfJunit(a, gates, title));
   else io.stdout(renderWhatIfText(a, title, useColor(io), tripped, unjudged));
@@ -448,10 +456,11 @@ export const whatifCommand: Command = {
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       throw new CliError(`the change file ${shown} cannot be applied (${errors.length} error${errors.length === 1 ? '' : 's'})`, { details: errors.slice(0, 20).map(formatDiagnostic), hint: 'see docs/whatif.md for the change file format' });
     }
-    if (!silent) for (const d of r.diagnostics.filter((x) => x.severity !== 'info')) io.stderr(`ztpath: ${formatDiagnostic(d)}\n`);
+    const reported = r.diagnostics.filter((x) => x.severity !== 'info');
+    if (!silent) for (const d of reported) io.stderr(`ztpath: ${formatDiagnostic(d)}\n`);
     const beforeDp = compile(before);
     const afterDp = opts.mode === 'full' ? compile(r.snapshot) : deriveDataPlane(beforeDp, r.snapshot, diffSnapshots(before, r.snapshot)).dp;
     const answer = compareWithProgress(io, silent, opts, (o) => computeWhatIf(beforeDp, afterDp, o));
-    return emitWhatIf(io, answer, `What-if: ${shown} applied to ${args.positionals.join(' ')}`, format, gates, shown);
+    return emitWhatIf(io, answer, `What-if: ${shown} applied to ${args.positionals.join(' ')}`, format, gates, shown, reported);
   },
 };

@@ -66,6 +66,23 @@ describe('ztpath whatif on the sample estate', () => {
     expect(answer.newlyBlocked[0].example).not.toHaveProperty('before');
   });
 
+  it('--json: a change Azure would refuse carries its errors as `diagnostics` (stderr stays quiet), and is still answered; the text prints them on stderr', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-whatif-'));
+    const asg = (rg: string, name: string) => ({ id: `/subscriptions/3f2c8a91-5b7d-4e6a-9c1f-2d8e7b4a6c05/resourceGroups/${rg}/providers/Microsoft.Network/applicationSecurityGroups/${name}` });
+    const rule = { name: 'Allow-App-Db', properties: { priority: 150, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '1433', sourceApplicationSecurityGroups: [asg('rg-app', 'asg-app')], destinationApplicationSecurityGroups: [asg('rg-data', 'asg-db')] } };
+    const file = path.join(dir, 'refused.json');
+    writeFileSync(file, JSON.stringify({ edits: [{ op: 'addSecurityRule', nsg: 'nsg-db', rule }] }));
+    const { code, answer, stderr } = await json(['whatif', SAMPLE, '--change', file, '--no-traces', '--no-findings']);
+    expect(code).toBe(0);
+    const diagnostics = (answer as unknown as { diagnostics: { severity: string; code: string; jsonPath: string }[] }).diagnostics;
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.jsonPath}`)).toEqual(['error asg.rule-vnet-mismatch $.edits[0].rule.properties.destinationApplicationSecurityGroups']);
+    expect(stderr).not.toContain('asg.rule-vnet-mismatch');
+    expect(answer.changes.length).toBe(1);
+    const text = await run(['whatif', SAMPLE, '--change', file, '--no-traces', '--no-findings']);
+    expect(text.code).toBe(0);
+    expect(text.stderr).toContain('error asg.rule-vnet-mismatch');
+  });
+
   it('--fail-on trips (exit 1) only on what the change does', async () => {
     const change = ['whatif', SAMPLE, '--change', `${CHANGES}/lock-down-nsg-db.json`, '--no-findings'];
     expect((await run([...change, '--fail-on', 'newly-allowed,new-exposure'])).code).toBe(0);
