@@ -263,7 +263,7 @@ const WHATIF_RULES = [
 const SARIF_LEVEL: Record<string, 'error' | 'warning' | 'note'> = { high: 'error', medium: 'warning', low: 'note', info: 'note' };
 
 /** SARIF 2.1.0: one result per new exposure, changed flow and new finding (same conventions as `check`). */
-export function renderWhatIfSarif(a: WhatIfAnswer, io: CliIo, changeFile?: string): string {
+export function renderWhatIfSarif(a: WhatIfAnswer, io: CliIo, changeFile?: string, diagnostics: Diagnostic[] = []): string {
   const regions = fileRegionResolver(io.cwd);
   regions.prefetch?.(a.findings.added.flatMap((f) => (f.location ? [f.location] : [])));
   const findingRules = CATALOG.filter((c) => a.findings.added.some((f) => f.id === c.id));
@@ -298,7 +298,7 @@ export function renderWhatIfSarif(a: WhatIfAnswer, io: CliIo, changeFile?: strin
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
-    runs: [{ tool: { driver: { name: 'ztpath', version, semanticVersion: version, informationUri: 'https://github.com/ztpath/ztpath', rules } }, invocations: [invocationOf(a)], columnKind: 'utf16CodeUnits', results, properties: { resolvedFindings: a.findings.resolved.map((f) => f.fingerprint), stats: a.stats, caveats: a.caveats } }],
+    runs: [{ tool: { driver: { name: 'ztpath', version, semanticVersion: version, informationUri: 'https://github.com/ztpath/ztpath', rules } }, invocations: [invocationOf(a, diagnostics)], columnKind: 'utf16CodeUnits', results, properties: { resolvedFindings: a.findings.resolved.map((f) => f.fingerprint), stats: a.stats, caveats: a.caveats } }],
   };
   return JSON.stringify(log, null, 2) + '\n';
 }
@@ -308,10 +308,18 @@ export function renderWhatIfSarif(a: WhatIfAnswer, io: CliIo, changeFile?: strin
  * not do its analysis, and an empty result list must not read as a clean change: the execution is
  * unsuccessful, with the reason as an error notification (SARIF 2.1.0, sections 3.20.14, 3.20.21).
  */
-function invocationOf(a: WhatIfAnswer): Record<string, unknown> {
-  if (a.stats.flowsCompared !== false) return { executionSuccessful: true };
+function invocationOf(a: WhatIfAnswer, diagnostics: Diagnostic[]): Record<string, unknown> {
+  // The change file's errors and warnings (a change Azure would refuse): notifications at their
+  // place in the file, so that a pipeline sees them although the run itself succeeded.
+  const notes = diagnostics.map((d) => ({
+    level: d.severity === 'error' ? 'error' : 'warning',
+    message: { text: d.message + (d.jsonPath ? ` (field ${d.jsonPath})` : '') },
+    descriptor: { id: d.code },
+    ...(d.file ? { locations: [{ physicalLocation: { artifactLocation: { uri: d.file.split(path.sep).join('/'), uriBaseId: '%SRCROOT%' }, region: { startLine: d.line ?? 1 } } }] } : {}),
+  }));
+  if (a.stats.flowsCompared !== false) return { executionSuccessful: true, ...(notes.length ? { toolExecutionNotifications: notes } : {}) };
   const why = a.caveats.find((c) => c.code === 'whatif.too-large')?.message ?? 'Flows and internet exposure were not compared.';
-  return { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: why }, descriptor: { id: 'whatif.too-large' } }] };
+  return { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: why }, descriptor: { id: 'whatif.too-large' } }, ...notes] };
 }
 
 /** JUnit: one testcase per gate (new exposure, newly allowed, newly blocked, new findings); a gate named by --fail-on fails when it trips. */
@@ -346,7 +354,7 @@ export function renderWhatIfJunit(a: WhatIfAnswer, gates: Gate[], title: string)
 /**
  * `diagnostics`: what reading the change file found (errors and warnings: a change Azure would
  * refuse, a field not understood). The text prints them on stderr; the JSON, whose stderr stays
- * quiet, carries them as `diagnostics` when there are any.
+ * quiet, carries them as `diagnostics` when there are any, SARIF as the invocation's notifications.
  */
 export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: OutputFormat, gates: Gate[], changeFile?: string, diagnostics: Diagnostic[] = []): number {
   const tripped = evaluateGates(a, gates);
@@ -355,7 +363,7 @@ export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: Ou
     const withDiagnostics = diagnostics.length ? { ...a, diagnostics } : a;
     io.stdout(renderJson(gates.length ? { ...withDiagnostics, gate: { failOn: gates.map(gateName), tripped, ...(unjudged.length ? { notJudged: unjudged } : {}) } } : withDiagnostics));
   }
-  else if (format === 'sarif') io.stdout(renderWhatIfSarif(a, io, changeFile));
+  else if (format === 'sarif') io.stdout(renderWhatIfSarif(a, io, changeFile, diagnostics));
   else if (format === 'junit') io.stdout(renderWhatIfJunit(a, gates, title));
   else io.stdout(renderWhatIfText(a, title, useColor(io), tripped, unjudged));
   if (format !== 'text') for (const t of tripped) io.stderr(`ztpath: gate tripped: ${t}\n`);

@@ -116,6 +116,8 @@ describe.skipIf(!sampleExists || !bin)('Microsoft SARIF Multitool validation', (
     // Flows not compared: an unsuccessful invocation with its reason as a notification.
     ['whatif-not-compared', ['whatif', SAMPLE, '--change', 'examples/changes/remove-legacy-peering.json', '--max-pairs', '10', '--format', 'sarif']],
     ['diff', ['diff', '--before', SAMPLE, '--after', SAMPLE, 'examples/changes/nsg-db-after.json', '--format', 'sarif']],
+    // A change Azure would refuse: its error as a notification of the (successful) invocation.
+    ['whatif-refused', ['whatif', SAMPLE, '--change', 'test/fixtures/changes/asg-pair-across-vnets.json', '--no-findings', '--format', 'sarif']],
   ])('%s output has no error or warning under the SARIF and GitHub rules', async (name, argv) => {
     const r = await run(argv);
     const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-sarif-'));

@@ -66,18 +66,18 @@ describe('ztpath whatif on the sample estate', () => {
     expect(answer.newlyBlocked[0].example).not.toHaveProperty('before');
   });
 
-  it('--json: a change Azure would refuse carries its errors as `diagnostics` (stderr stays quiet), and is still answered; the text prints them on stderr', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-whatif-'));
-    const asg = (rg: string, name: string) => ({ id: `/subscriptions/3f2c8a91-5b7d-4e6a-9c1f-2d8e7b4a6c05/resourceGroups/${rg}/providers/Microsoft.Network/applicationSecurityGroups/${name}` });
-    const rule = { name: 'Allow-App-Db', properties: { priority: 150, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '1433', sourceApplicationSecurityGroups: [asg('rg-app', 'asg-app')], destinationApplicationSecurityGroups: [asg('rg-data', 'asg-db')] } };
-    const file = path.join(dir, 'refused.json');
-    writeFileSync(file, JSON.stringify({ edits: [{ op: 'addSecurityRule', nsg: 'nsg-db', rule }] }));
+  it('a change Azure would refuse: its errors in the JSON as `diagnostics` (stderr stays quiet), in SARIF as notifications, on stderr for the text; the change is still answered', async () => {
+    const file = 'test/fixtures/changes/asg-pair-across-vnets.json';
     const { code, answer, stderr } = await json(['whatif', SAMPLE, '--change', file, '--no-traces', '--no-findings']);
     expect(code).toBe(0);
-    const diagnostics = (answer as unknown as { diagnostics: { severity: string; code: string; jsonPath: string }[] }).diagnostics;
-    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.jsonPath}`)).toEqual(['error asg.rule-vnet-mismatch $.edits[0].rule.properties.destinationApplicationSecurityGroups']);
+    const diagnostics = (answer as unknown as { diagnostics: { severity: string; code: string; jsonPath: string; file: string }[] }).diagnostics;
+    expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.file} ${d.jsonPath}`)).toEqual([`error asg.rule-vnet-mismatch ${file} $.edits[0].rule.properties.destinationApplicationSecurityGroups`]);
     expect(stderr).not.toContain('asg.rule-vnet-mismatch');
     expect(answer.changes.length).toBe(1);
+    const sarif = await run(['whatif', SAMPLE, '--change', file, '--no-findings', '--format', 'sarif']);
+    const invocation = (JSON.parse(sarif.stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; descriptor: { id: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }[] }).runs[0].invocations[0];
+    expect(invocation.executionSuccessful).toBe(true);
+    expect(invocation.toolExecutionNotifications.map((n) => `${n.level} ${n.descriptor.id} ${n.locations[0].physicalLocation.artifactLocation.uri}`)).toEqual([`error asg.rule-vnet-mismatch ${file}`]);
     const text = await run(['whatif', SAMPLE, '--change', file, '--no-traces', '--no-findings']);
     expect(text.code).toBe(0);
     expect(text.stderr).toContain('error asg.rule-vnet-mismatch');
