@@ -30,7 +30,7 @@ import { diffSnapshots, summarizeChanges, type SnapshotDiff } from './snapshot-d
 import { applySnapshotEdits } from './snapshot-edits.ts';
 import type { FindingLike, WhatIfAnswer, WhatIfOptions, WhatIfTarget } from './types.ts';
 import type { ResourceId } from '../../model/types.ts';
-import { endpointItemKey, universeOf, type DestItem, type SourceItem, type Universe } from './universe.ts';
+import { endpointItemKey, endpointKeys, universeOf, type DestItem, type SourceItem, type Universe } from './universe.ts';
 import { internetEntryIndex, mayEnterFromInternet, type EntryIndex } from './entry-index.ts';
 import { routeChanges, ruleChanges } from './views-delta.ts';
 
@@ -265,7 +265,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
       : `${cands?.everything ? `the change cannot be bounded to some pairs (${cands.reasons.join('; ')})` : cands ? `the change can affect every pair (${cands.reasons.join('; ')})` : 'a full comparison compares every pair'}, and ${fmtCount(everyPairCount)} source/destination pairs are more than the ${fmtCount(maxPairs)} this comparison makes`;
     caveats.add({
       code: 'whatif.too-large',
-      message: `Flows and internet exposure were not compared: ${why}. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
+      message: `Flows and internet exposure were not compared: ${why}${oneSidedEndpoints(before, after)}. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
     });
   }
   const classOf = (everyPair || byClass) && !tooLarge && !over() ? refinedClasses(B, A, over) : undefined;
@@ -678,6 +678,22 @@ function nsgOnlyScope(diff: SnapshotDiff): ReadonlySet<ResourceId> | undefined {
 }
 
 /** `2,342,766,451`: counts in messages, grouped as in English whatever the locale. */
+/**
+ * Where a change too large to compare gets its pairs, when endpoints came or went (a subscription
+ * missing from one export): ` (N endpoints are only in the snapshot before, M only in the one after)`.
+ */
+function oneSidedEndpoints(before: DataPlane, after: DataPlane): string {
+  if (before === after) return '';
+  const b = endpointKeys(before);
+  const a = endpointKeys(after);
+  let gone = 0;
+  let added = 0;
+  for (const k of b) if (!a.has(k)) gone++;
+  for (const k of a) if (!b.has(k)) added++;
+  if (gone + added === 0) return '';
+  return ` (${fmtCount(gone)} endpoint${gone === 1 ? ' is' : 's are'} only in the snapshot before, ${fmtCount(added)} only in the one after)`;
+}
+
 function fmtCount(n: number): string {
   return n.toLocaleString('en-US');
 }

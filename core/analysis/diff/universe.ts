@@ -57,6 +57,13 @@ export function endpointItemKey(e: Endpoint): string {
   return `${KIND_CODE[e.kind]}|${e.ip}|${e.vnetId}`;
 }
 
+/** The keys of a data plane's endpoints (NICs, private endpoints, load balancer frontends). */
+export function endpointKeys(dp: DataPlane): Set<string> {
+  const out = new Set<string>();
+  for (const m of dp.addresses.byVnet.values()) for (const e of m.values()) if (isDestKind(e)) out.add(endpointItemKey(e));
+  return out;
+}
+
 /** Addresses on-premises: one site per local network gateway. */
 function onPremSites(dp: DataPlane): { lngId: ResourceId; name: string; set: IntervalSet; rep: number }[] {
   const out: { lngId: ResourceId; name: string; set: IntervalSet; rep: number }[] = [];
