@@ -350,8 +350,8 @@ export function renderWhatIfJunit(a: WhatIfAnswer, gates: Gate[], title: string)
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', 'ztpath whatif')}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}>\n  <testsuite${attr('name', title)}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}${attr('skipped', 0)}>\n${body}  </testsuite>\n</testsuites>\n`;
 }
 
-/** Print the answer in the chosen format and apply the gates; returns the exit code. */
 /**
+ * Print the answer in the chosen format and apply the gates; returns the exit code.
  * `diagnostics`: what reading the change file found (errors and warnings: a change Azure would
  * refuse, a field not understood). The text prints them on stderr; the JSON, whose stderr stays
  * quiet, carries them as `diagnostics` when there are any, SARIF as the invocation's notifications.
@@ -362,8 +362,7 @@ export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: Ou
   if (format === 'json') {
     const withDiagnostics = diagnostics.length ? { ...a, diagnostics } : a;
     io.stdout(renderJson(gates.length ? { ...withDiagnostics, gate: { failOn: gates.map(gateName), tripped, ...(unjudged.length ? { notJudged: unjudged } : {}) } } : withDiagnostics));
-  }
-  else if (format === 'sarif') io.stdout(renderWhatIfSarif(a, io, changeFile, diagnostics));
+  } else if (format === 'sarif') io.stdout(renderWhatIfSarif(a, io, changeFile, diagnostics));
   else if (format === 'junit') io.stdout(renderWhatIfJunit(a, gates, title));
   else io.stdout(renderWhatIfText(a, title, useColor(io), tripped, unjudged));
   if (format !== 'text') for (const t of tripped) io.stderr(`ztpath: gate tripped: ${t}\n`);
