@@ -3,6 +3,7 @@
 // newly blocked, internet exposure, findings, effective routes and rules.
 
 import { compile, computeWhatIf } from '../../core/index.ts';
+import type { Diagnostic, Snapshot } from '../../core/index.ts';
 import { type Command, type ParsedArgs, boolFlag, stringFlag } from '../command.ts';
 import { type CliIo, usageError } from '../io.ts';
 import { loadSnapshot } from '../load-snapshot.ts';
@@ -71,6 +72,17 @@ export const diffCommand: Command = {
     const sb = await loadSnapshot(before, { serviceTags, silent }, io);
     const sa = await loadSnapshot(after, { serviceTags, silent }, io);
     const answer = compareWithProgress(io, silent, opts, (o) => computeWhatIf(compile(sb), compile(sa), o));
-    return emitWhatIf(io, answer, `Diff: ${before.join(' ')} -> ${after.join(' ')}`, format, gates);
+    return emitWhatIf(io, answer, `Diff: ${before.join(' ')} -> ${after.join(' ')}`, format, gates, undefined, newDiagnostics(sb, sa));
   },
 };
+
+/**
+ * The errors and warnings of the snapshot after that the one before does not have (a planned
+ * snapshot Azure would refuse, a reference the change leaves dangling), for the JSON and SARIF
+ * answers; compared without their file, since the two sides are read from different files.
+ */
+function newDiagnostics(before: Snapshot, after: Snapshot): Diagnostic[] {
+  const key = (d: Diagnostic) => `${d.severity}|${d.code}|${d.resourceId ?? ''}|${d.message}`;
+  const known = new Set(before.diagnostics.map(key));
+  return after.diagnostics.filter((d) => d.severity !== 'info' && !known.has(key(d)));
+}

@@ -177,6 +177,24 @@ describe('ztpath diff', () => {
   });
 });
 
+describe('ztpath diff: what the snapshot after adds to the input problems', () => {
+  it("an NSG rule Azure would refuse in the snapshot after (rule 1.2) is in the JSON as diagnostics; what both sides share is not", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ztpath-diff-'));
+    for (const f of ['NetworkWatcherRG.json', 'rg-app.json', 'rg-data.json', 'rg-hub.json', 'rg-legacy.json', 'rg-onprem-connectivity.json', 'rg-web.json']) {
+      const doc = JSON.parse(readFileSync(repoPath(SAMPLE, f), 'utf8')) as { value: { name: string; properties: { securityRules: unknown[] } }[] };
+      if (f === 'rg-data.json') {
+        doc.value.find((r) => r.name === 'nsg-db')!.properties.securityRules.push({ name: 'Dup-Prio', properties: { priority: 100, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '22' } });
+      }
+      writeFileSync(path.join(dir, f), JSON.stringify(doc, null, 2));
+    }
+    const { answer } = await json(['diff', '--before', SAMPLE, '--after', dir, '--no-traces', '--no-findings']);
+    const diagnostics = (answer as unknown as { diagnostics: { code: string; resourceId: string }[] }).diagnostics;
+    expect(diagnostics.map((d) => `${d.code} ${d.resourceId.split('/').slice(-3).join('/')}`)).toEqual(['priority.duplicate nsg-db/securityRules/Dup-Prio']);
+    const same = await json(['diff', '--before', SAMPLE, '--after', SAMPLE, '--no-traces', '--no-findings']);
+    expect(same.answer).not.toHaveProperty('diagnostics');
+  });
+});
+
 describe('ztpath diff of a change compared on every pair, beyond --max-pairs', () => {
   // The sample without its legacy resource group: a VNet, its NICs, a load balancer and a peering
   // gone, which no rule bounds to some pairs (as when a subscription drops out of an export).
@@ -234,9 +252,12 @@ describe('ztpath diff of a change compared on every pair, beyond --max-pairs', (
     const limited = JSON.parse((await diff('--max-pairs', '10', '--format', 'sarif')).stdout) as Log;
     const inv = limited.runs[0].invocations[0];
     expect(inv.executionSuccessful).toBe(false);
-    expect(inv.toolExecutionNotifications).toEqual([{ level: 'error', message: { text: expect.stringContaining('Flows and internet exposure were not compared') }, descriptor: { id: 'whatif.too-large' } }]);
+    // Why, then what the snapshot after adds to the input's problems: the data VNet's peering to
+    // the legacy VNet now refers to a VNet the input does not hold.
+    const dangling = { level: 'warning', message: { text: expect.stringContaining('virtualNetworkPeerings') }, descriptor: { id: 'ref.dangling' }, locations: expect.any(Array) };
+    expect(inv.toolExecutionNotifications).toEqual([{ level: 'error', message: { text: expect.stringContaining('Flows and internet exposure were not compared') }, descriptor: { id: 'whatif.too-large' } }, dangling]);
     const compared = JSON.parse((await diff('--format', 'sarif')).stdout) as Log;
-    expect(compared.runs[0].invocations).toEqual([{ executionSuccessful: true }]);
+    expect(compared.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [dangling] }]);
     expect(compared.runs[0].results.length).toBeGreaterThan(0);
   });
 
