@@ -323,7 +323,7 @@ function invocationOf(a: WhatIfAnswer, diagnostics: Diagnostic[]): Record<string
 }
 
 /** JUnit: one testcase per gate (new exposure, newly allowed, newly blocked, new findings); a gate named by --fail-on fails when it trips. */
-export function renderWhatIfJunit(a: WhatIfAnswer, gates: Gate[], title: string): string {
+export function renderWhatIfJunit(a: WhatIfAnswer, gates: Gate[], title: string, diagnostics: Diagnostic[] = []): string {
   const on = new Set(gates.map((g) => g.kind));
   const severity = gates.find((g): g is Extract<Gate, { kind: 'new-findings' }> => g.kind === 'new-findings')?.severity ?? 'info';
   const rank = SEVERITIES.indexOf(severity);
@@ -347,14 +347,18 @@ export function renderWhatIfJunit(a: WhatIfAnswer, gates: Gate[], title: string)
       return c.fail ? `${head}      <failure${attr('message', `${c.lines.length} ${c.name}`)}${attr('type', c.name)}>${text}</failure>\n    </testcase>\n` : `${head}      <system-out>${text}</system-out>\n    </testcase>\n`;
     })
     .join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', 'ztpath whatif')}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}>\n  <testsuite${attr('name', title)}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}${attr('skipped', 0)}>\n${body}  </testsuite>\n</testsuites>\n`;
+  // The change file's errors and warnings (a change Azure would refuse): the suite's stderr, as
+  // the text prints them; they fail no gate.
+  const err = diagnostics.length ? `    <system-err>${escapeXml(diagnostics.map(formatDiagnostic).join('\n'))}</system-err>\n` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attr('name', 'ztpath whatif')}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}>\n  <testsuite${attr('name', title)}${attr('tests', cases.length)}${attr('failures', failures)}${attr('errors', errors)}${attr('skipped', 0)}>\n${body}${err}  </testsuite>\n</testsuites>\n`;
 }
 
 /**
  * Print the answer in the chosen format and apply the gates; returns the exit code.
  * `diagnostics`: what reading the change file found (errors and warnings: a change Azure would
  * refuse, a field not understood). The text prints them on stderr; the JSON, whose stderr stays
- * quiet, carries them as `diagnostics` when there are any, SARIF as the invocation's notifications.
+ * quiet, carries them as `diagnostics` when there are any, SARIF as the invocation's notifications,
+ * JUnit as the suite's system-err.
  */
 export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: OutputFormat, gates: Gate[], changeFile?: string, diagnostics: Diagnostic[] = []): number {
   const tripped = evaluateGates(a, gates);
@@ -363,7 +367,7 @@ export function emitWhatIf(io: CliIo, a: WhatIfAnswer, title: string, format: Ou
     const withDiagnostics = diagnostics.length ? { ...a, diagnostics } : a;
     io.stdout(renderJson(gates.length ? { ...withDiagnostics, gate: { failOn: gates.map(gateName), tripped, ...(unjudged.length ? { notJudged: unjudged } : {}) } } : withDiagnostics));
   } else if (format === 'sarif') io.stdout(renderWhatIfSarif(a, io, changeFile, diagnostics));
-  else if (format === 'junit') io.stdout(renderWhatIfJunit(a, gates, title));
+  else if (format === 'junit') io.stdout(renderWhatIfJunit(a, gates, title, diagnostics));
   else io.stdout(renderWhatIfText(a, title, useColor(io), tripped, unjudged));
   if (format !== 'text') for (const t of tripped) io.stderr(`ztpath: gate tripped: ${t}\n`);
   for (const g of unjudged) io.stderr(`ztpath: gate ${g} not judged: flows and exposure were not compared (too many pairs: see the caveat whatif.too-large)\n`);

@@ -66,7 +66,7 @@ describe('ztpath whatif on the sample estate', () => {
     expect(answer.newlyBlocked[0].example).not.toHaveProperty('before');
   });
 
-  it('a change Azure would refuse: its errors in the JSON as `diagnostics` (stderr stays quiet), in SARIF as notifications, on stderr for the text; the change is still answered', async () => {
+  it('a change Azure would refuse: its errors in the JSON as `diagnostics` (stderr stays quiet), in SARIF as notifications, in JUnit as system-err, on stderr for the text; the change is still answered', async () => {
     const file = 'test/fixtures/changes/asg-pair-across-vnets.json';
     const { code, answer, stderr } = await json(['whatif', SAMPLE, '--change', file, '--no-traces', '--no-findings']);
     expect(code).toBe(0);
@@ -78,6 +78,9 @@ describe('ztpath whatif on the sample estate', () => {
     const invocation = (JSON.parse(sarif.stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; descriptor: { id: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }[] }).runs[0].invocations[0];
     expect(invocation.executionSuccessful).toBe(true);
     expect(invocation.toolExecutionNotifications.map((n) => `${n.level} ${n.descriptor.id} ${n.locations[0].physicalLocation.artifactLocation.uri}`)).toEqual([`error asg.rule-vnet-mismatch ${file}`]);
+    const junit = await run(['whatif', SAMPLE, '--change', file, '--no-findings', '--format', 'junit']);
+    expect(junit.stdout).toMatch(/<\/testcase>\n {4}<system-err>test\/fixtures\/changes\/asg-pair-across-vnets.json: error asg.rule-vnet-mismatch: [^<]+<\/system-err>\n {2}<\/testsuite>/);
+    expect(junit.stdout).toContain('failures="0" errors="0"');
     const text = await run(['whatif', SAMPLE, '--change', file, '--no-traces', '--no-findings']);
     expect(text.code).toBe(0);
     expect(text.stderr).toContain('error asg.rule-vnet-mismatch');
