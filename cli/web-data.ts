@@ -109,6 +109,8 @@ export interface WebDataOptions {
   after?: DataPlane;
   /** Why there is no `after` (shown by the what-if view). */
   whatifNote?: string;
+  /** The change file's errors and warnings, one line each (shown by the what-if view). */
+  whatifDiagnostics?: string[];
   /** Answers computed beforehand (report mode), by canonical request key. */
   precomputed?: Record<string, unknown>;
   /** The most matrix cells one answer sends (default MAX_SERVED_MATRIX_CELLS; tests set it lower). */
@@ -401,6 +403,7 @@ export class WebData {
         reach: true,
       },
       whatifNote: !features.computeWhatIf ? 'what-if is not available in this version of ztpath' : this.options.after ? undefined : this.options.whatifNote ?? 'start ztpath serve with --change FILE to compare before and after',
+      ...(this.options.after && this.options.whatifDiagnostics?.length ? { whatifDiagnostics: this.options.whatifDiagnostics } : {}),
       counts: this.topology.counts,
       diagnostics: { errors: d.filter((x) => x.severity === 'error').length, warnings: d.filter((x) => x.severity === 'warning').length },
       serviceTags: this.snapshot.serviceTags?.origin ?? 'built-in approximations',

@@ -4,9 +4,9 @@
 // that a trace or a blast radius asked in the report is computed exactly as `ztpath serve` and
 // the CLI compute it. Nothing here may use node:* (it runs in a browser).
 
-import type { DataPlane, Snapshot } from '../core/index.ts';
+import type { DataPlane, Diagnostic, Snapshot } from '../core/index.ts';
 import * as core from '../core/index.ts';
-import { compile } from '../core/index.ts';
+import { compile, formatDiagnostic } from '../core/index.ts';
 import * as importer from '../importer/index.ts';
 import { importDocuments, readServiceTags } from '../importer/index.ts';
 import { type ApiResult, WebData, type WebDataOptions } from './web-data.ts';
@@ -38,7 +38,7 @@ export function snapshotFromDocuments(documents: EngineDocument[], serviceTags?:
   return snapshot;
 }
 
-type ApplyChange = (s: Snapshot, text: string, file: string) => { snapshot: Snapshot; failed: boolean; diagnostics: { severity: string; message: string }[] };
+type ApplyChange = (s: Snapshot, text: string, file: string) => { snapshot: Snapshot; failed: boolean; diagnostics: Diagnostic[] };
 
 /** The importer's applyChange, when this version has it. */
 export function changeApplier(): ApplyChange | undefined {
@@ -47,7 +47,7 @@ export function changeApplier(): ApplyChange | undefined {
 }
 
 /** The data plane after a change file, or why there is none. */
-export function applyChangeFile(before: DataPlane, change: EngineDocument): { after?: DataPlane; error?: string } {
+export function applyChangeFile(before: DataPlane, change: EngineDocument): { after?: DataPlane; error?: string; diagnostics?: string[] } {
   const apply = changeApplier();
   if (!apply) return { error: 'what-if is not available in this version of ztpath (the importer cannot read change files)' };
   const r = apply(before.snapshot, change.text, change.file);
@@ -55,15 +55,18 @@ export function applyChangeFile(before: DataPlane, change: EngineDocument): { af
     const errors = r.diagnostics.filter((d) => d.severity === 'error');
     return { error: `the change file ${change.file} cannot be applied: ${errors.map((e) => e.message).slice(0, 3).join('; ')}` };
   }
+  // As `ztpath whatif`: what reading the change found (a change Azure would refuse) goes with the answer.
+  const notes = r.diagnostics.filter((d) => d.severity !== 'info').map(formatDiagnostic);
+  const diagnostics = notes.length ? { diagnostics: notes } : {};
   // As `ztpath whatif`: the data plane after the change is derived from the one before (only what
   // the change touches is recompiled), when core offers it.
   const c = core as unknown as Record<string, unknown>;
   if (typeof c.deriveDataPlane === 'function' && typeof c.diffSnapshots === 'function') {
     const derive = c.deriveDataPlane as (b: DataPlane, after: Snapshot, diff: unknown) => { dp: DataPlane };
     const diff = c.diffSnapshots as (a: Snapshot, b: Snapshot) => unknown;
-    return { after: derive(before, r.snapshot, diff(before.snapshot, r.snapshot)).dp };
+    return { after: derive(before, r.snapshot, diff(before.snapshot, r.snapshot)).dp, ...diagnostics };
   }
-  return { after: compile(r.snapshot) };
+  return { after: compile(r.snapshot), ...diagnostics };
 }
 
 export interface Engine {
@@ -77,6 +80,7 @@ export function createEngine(input: EngineInput): Engine {
     const r = applyChangeFile(dp, input.change);
     options.after = r.after;
     options.whatifNote = r.error;
+    options.whatifDiagnostics = r.diagnostics;
   }
   const data = new WebData(dp, options);
   return { answer: (method, path, query, body) => data.answer(method, path, new URLSearchParams(query), body) };

@@ -132,6 +132,8 @@ export interface MetaAnswer {
   features: { exposure: boolean; blast: boolean; matrix: boolean; findings: boolean; whatif: boolean; reach: boolean };
   /** Why what-if is off (no --change, or not in this version). */
   whatifNote?: string;
+  /** What reading the change file found, one line each: errors and warnings (a change Azure would refuse). */
+  whatifDiagnostics?: string[];
   counts: TopologyAnswer['counts'];
   diagnostics: { errors: number; warnings: number };
   serviceTags: string;

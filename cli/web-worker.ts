@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   let data: WebData;
   try {
     const loaded = await loadForWeb(serveCommand, setup.args, io, true);
-    data = new WebData(loaded.dp, { title: setup.title, version: setup.version, after: loaded.after, whatifNote: loaded.whatifNote, maxWhatIfPairs: parseMaxPairs(setup.args, 'serve') });
+    data = new WebData(loaded.dp, { title: setup.title, version: setup.version, after: loaded.after, whatifNote: loaded.whatifNote, whatifDiagnostics: loaded.whatifDiagnostics, maxWhatIfPairs: parseMaxPairs(setup.args, 'serve') });
   } catch (e) {
     port.postMessage({ failed: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
     return;

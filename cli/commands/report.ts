@@ -107,7 +107,7 @@ export const reportCommand: Command = {
     const loaded = await loadForWeb(this, args, io, quiet);
     const title = stringFlag(args, 'title') ?? args.positionals.join(' ');
     const version = packageVersion();
-    const data = new WebData(loaded.dp, { title, version, mode: 'report', after: loaded.after, whatifNote: loaded.whatifNote, maxWhatIfPairs });
+    const data = new WebData(loaded.dp, { title, version, mode: 'report', after: loaded.after, whatifNote: loaded.whatifNote, whatifDiagnostics: loaded.whatifDiagnostics, maxWhatIfPairs });
 
     // ---- what the page opens on ----
     const answers: Record<string, unknown> = {};

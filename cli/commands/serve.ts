@@ -26,7 +26,7 @@ const DEV_CACHE = path.join(WEB_ROOT, 'dist', '.vite');
 export const CHANGE_FLAG = { name: 'change', type: 'string' as const, value: 'FILE', description: 'a change file (as for `ztpath whatif`): the What-if view shows the flows it opens and closes' };
 
 /** PATHS, --service-tags and --change -> the compiled snapshot (and the one after the change). */
-export async function loadForWeb(c: Command, args: ParsedArgs, io: CliIo, silent: boolean): Promise<{ dp: DataPlane; after?: DataPlane; whatifNote?: string; changeFile?: { file: string; text: string } }> {
+export async function loadForWeb(c: Command, args: ParsedArgs, io: CliIo, silent: boolean): Promise<{ dp: DataPlane; after?: DataPlane; whatifNote?: string; whatifDiagnostics?: string[]; changeFile?: { file: string; text: string } }> {
   if (!args.positionals.length) throw usageError(c.name, 'missing PATHS: name one or more files or folders of Azure JSON');
   const snapshot = await loadSnapshot(args.positionals, { serviceTags: stringFlag(args, 'service-tags'), silent }, io);
   const dp = compile(snapshot);
@@ -43,7 +43,7 @@ export async function loadForWeb(c: Command, args: ParsedArgs, io: CliIo, silent
     if (/not available/.test(r.error)) return { dp, whatifNote: r.error, changeFile: { file: shown, text } };
     throw new CliError(r.error, { hint: 'see `ztpath whatif --help` for the change file format' });
   }
-  return { dp, after: r.after, changeFile: { file: shown, text } };
+  return { dp, after: r.after, whatifDiagnostics: r.diagnostics, changeFile: { file: shown, text } };
 }
 
 /** What the question worker needs to load the same snapshot: PATHS, --service-tags, --change (and --max-pairs for its what-if). */
@@ -107,7 +107,7 @@ export const serveCommand: Command = {
 
     const loaded = await loadForWeb(this, args, io, quiet);
     const title = args.positionals.join(' ');
-    const data = new WebData(loaded.dp, { title, version: packageVersion(), mode: dev ? 'dev' : 'serve', after: loaded.after, whatifNote: loaded.whatifNote, maxWhatIfPairs });
+    const data = new WebData(loaded.dp, { title, version: packageVersion(), mode: dev ? 'dev' : 'serve', after: loaded.after, whatifNote: loaded.whatifNote, whatifDiagnostics: loaded.whatifDiagnostics, maxWhatIfPairs });
     // The long questions run in a worker thread with its own copy of the compiled snapshot.
     const questions = new QuestionWorker({ args: workerArgs(args), cwd: io.cwd, title, version: packageVersion() }, timeoutS * 1000);
 

@@ -282,3 +282,30 @@ browserDescribe('the web view: a what-if too large to compare flow by flow', () 
     expect(w.errors).toEqual([]);
   });
 });
+
+browserDescribe('the web view: a change Azure would refuse', () => {
+  let browser: Browser;
+  let served: Served;
+
+  beforeAll(async () => {
+    served = await serveEstate([SAMPLE], { change: 'test/fixtures/changes/asg-pair-across-vnets.json', inline: true });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  it("shows the change file's errors above the answer, as `ztpath whatif` prints them", async () => {
+    const notes = served.data.meta().whatifDiagnostics ?? [];
+    expect(notes).toEqual([expect.stringMatching(/^test\/fixtures\/changes\/asg-pair-across-vnets\.json: error asg\.rule-vnet-mismatch: security rule Allow-App-Db of nsg-db /)]);
+    const w = await openPage(browser, `${served.url}#whatif`);
+    await waitForView(w.page, 'whatif');
+    const box = w.page.locator('[data-testid=whatif-diagnostics]');
+    await box.waitFor();
+    expect(await box.locator('li').allTextContents()).toEqual(notes);
+    await w.page.locator('[data-testid=whatif-verdict]').waitFor();
+    expect(w.errors).toEqual([]);
+  });
+});

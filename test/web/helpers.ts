@@ -69,7 +69,7 @@ export async function serveEstate(
   const args = { positionals: paths, values };
   const loaded = await loadForWeb(serveCommand, args, io, true);
   const title = paths.join(' ');
-  const data = new WebData(loaded.dp, { title, version: 'test', after: loaded.after, whatifNote: loaded.whatifNote, maxWhatIfPairs: opts.maxWhatIfPairs });
+  const data = new WebData(loaded.dp, { title, version: 'test', after: loaded.after, whatifNote: loaded.whatifNote, whatifDiagnostics: loaded.whatifDiagnostics, maxWhatIfPairs: opts.maxWhatIfPairs });
   const questions = opts.inline ? undefined : new QuestionWorker({ args: workerArgs(args), cwd, title, version: 'test', delayMs: opts.workerDelayMs }, opts.timeoutMs);
   const build = await ensureWebBuild();
   const server = await startWebServer({ data, questions, host: '127.0.0.1', port: 0, assets: await readAppAssets(build) });

@@ -98,6 +98,7 @@ export interface MetaAnswer {
   mode: 'serve' | 'report' | 'dev';
   features: { exposure: boolean; blast: boolean; matrix: boolean; findings: boolean; whatif: boolean; reach: boolean };
   whatifNote?: string;
+  whatifDiagnostics?: string[];
   counts: TopologyAnswer['counts'];
   diagnostics: { errors: number; warnings: number };
   serviceTags: string;

@@ -81,7 +81,11 @@ export function whatifView(app: App): View {
         return;
       }
       result = el('div', { data: { testid: 'whatif-result' } });
-      p.append(el('h2', null, 'What-if'), el('p', { class: 'muted' }, 'Green: flows the change opens. Red: flows it closes.'), result);
+      p.append(el('h2', null, 'What-if'), el('p', { class: 'muted' }, 'Green: flows the change opens. Red: flows it closes.'));
+      // What reading the change file found (a change Azure would refuse), as `ztpath whatif` prints it.
+      const notes = app.meta.whatifDiagnostics ?? [];
+      if (notes.length) p.appendChild(el('div', { class: 'verdict whatif warn', data: { testid: 'whatif-diagnostics' } }, el('p', null, 'The change file:'), el('ul', null, ...notes.map((n) => el('li', null, n)))));
+      p.appendChild(result);
       if (state.answer && state.layer) {
         app.graph.setLayer({ ...state.layer, dimOthers: true });
         app.graph.fit();
