@@ -12,7 +12,8 @@
 // address matches it); the error says that Azure would not accept the configuration.
 
 import type { Diagnostic } from './diagnostics.ts';
-import type { IpConfiguration, NetworkInterface, ResourceId, SecurityRule, Snapshot, SourceLocation } from './types.ts';
+import { located } from './field-path.ts';
+import type { IpConfiguration, NetworkInterface, ResourceId, SecurityRule, Snapshot } from './types.ts';
 
 const LIST_LIMIT = 5;
 
@@ -20,18 +21,6 @@ interface Member {
   vnetId: ResourceId;
   nic: NetworkInterface;
   ipc: IpConfiguration;
-}
-
-function fieldPath(src: SourceLocation | undefined, field: string): string | undefined {
-  if (src === undefined) return undefined;
-  return `${src.jsonPath}${src.flattened ? '' : '.properties'}.${field}`;
-}
-
-function located(d: Diagnostic, src: SourceLocation | undefined, field: string): Diagnostic {
-  if (src?.file) d.file = src.file;
-  const p = fieldPath(src, field);
-  if (p) d.jsonPath = p;
-  return d;
 }
 
 function nameOf(s: Snapshot, id: ResourceId, what: 'asg' | 'vnet'): string {

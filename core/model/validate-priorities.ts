@@ -5,6 +5,7 @@
 // in the order the NSG lists them (a stable sort by priority); the error says Azure would refuse it.
 
 import type { Diagnostic } from './diagnostics.ts';
+import { located } from './field-path.ts';
 import type { Snapshot } from './types.ts';
 
 export function checkRulePriorities(s: Snapshot, out: Diagnostic[]): void {
@@ -27,9 +28,7 @@ export function checkRulePriorities(s: Snapshot, out: Diagnostic[]): void {
         resourceId: r.displayId,
         hint: 'give each rule of one direction its own priority',
       };
-      if (r.source?.file) d.file = r.source.file;
-      if (r.source) d.jsonPath = `${r.source.jsonPath}${r.source.flattened ? '' : '.properties'}.priority`;
-      out.push(d);
+      out.push(located(d, r.source, 'priority'));
     }
   }
 }

@@ -7,6 +7,7 @@
 import { parseCidr } from '../sets/index.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import type { FirewallRule, ResourceId, Snapshot, SourceLocation, VirtualNetwork } from './types.ts';
+import { fieldPath } from './field-path.ts';
 import { checkAsgVnets } from './validate-asgs.ts';
 import { checkRulePriorities } from './validate-priorities.ts';
 
@@ -21,12 +22,6 @@ export function validateSnapshot(s: Snapshot): Diagnostic[] {
 }
 
 // ---- references -----------------------------------------------------------------------------
-
-/** JSON path of a field of a resource, from where the resource was read. */
-function fieldPath(src: SourceLocation | undefined, field: string): string | undefined {
-  if (src === undefined) return undefined;
-  return `${src.jsonPath}${src.flattened ? '' : '.properties'}.${field}`;
-}
 
 interface Referrer {
   displayId: string;
