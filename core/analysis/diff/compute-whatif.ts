@@ -13,7 +13,7 @@
 
 import type { DataPlane } from '../../dataplane/compile.ts';
 import { compile } from '../../dataplane/compile.ts';
-import { CaveatSet } from '../../dataplane/caveats.ts';
+import { CaveatSet, type Caveat } from '../../dataplane/caveats.ts';
 import { computeEndpointClasses, endpointKey } from '../../dataplane/equivalence.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
@@ -48,9 +48,10 @@ export const MAX_EVERY_PAIR = 25_000_000;
  * a group of sources, cost less than the endpoint classes of both snapshots (~1 s at tier L, what
  * a one-rule what-if must not pay). More are compared by class, which costs less then (tier L,
  * cold, the same answers: a VNet of 50 NICs removed, 9.5 million candidates, 306 s and 7.4 GB one
- * by one, 27 s and 2.0 GB by class (4.7 million and 14.6 s since its peering is bounded to it); a subnet of three NICs added, 291,162 candidates, 7.5 s against
- * 3.3-4.1 s; an outbound Deny of 443 on a spoke's NSG, 1.8 million candidates with their packets
- * bounded, 15.8 s against 3.6 s, 2.5 s since groups are keyed by class numbers).
+ * by one, 27 s and 2.0 GB by class (4.7 million and 14.6 s since its peering is bounded to it); a
+ * subnet of three NICs added, 291,162 candidates, 7.5 s against 3.3-4.1 s; an outbound Deny of 443
+ * on a spoke's NSG, 1.8 million candidates with their packets bounded, 15.8 s against 3.6 s, 2.5 s
+ * since groups are keyed by class numbers).
  */
 const ONE_BY_ONE_MAX = 100_000;
 /**
@@ -263,10 +264,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     const why = !everyPair
       ? `the change can affect ${fmtCount(candidatePairs)} source/destination pairs, which is more than the ${fmtCount(maxPairs)} this comparison makes`
       : `${cands?.everything ? `the change cannot be bounded to some pairs (${cands.reasons.join('; ')})` : cands ? `the change can affect every pair (${cands.reasons.join('; ')})` : 'a full comparison compares every pair'}, and ${fmtCount(everyPairCount)} source/destination pairs are more than the ${fmtCount(maxPairs)} this comparison makes`;
-    caveats.add({
-      code: 'whatif.too-large',
-      message: `Flows and internet exposure were not compared: ${why}${oneSidedEndpoints(before, after)}. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
-    });
+    caveats.add(tooLargeCaveat(`${why}${oneSidedEndpoints(before, after)}`));
   }
   const classOf = (everyPair || byClass) && !tooLarge && !over() ? refinedClasses(B, A, over) : undefined;
   if (everyPair && !tooLarge && !classOf) {
@@ -574,10 +572,7 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     allowed.length = 0;
     blocked.length = 0;
     complete = false;
-    caveats.add({
-      code: 'whatif.too-large',
-      message: `Flows and internet exposure were not compared: more than ${fmtCount(maxChanged)} source/destination pairs change (found among the ${fmtCount(considered)} of ${fmtCount(totalPairs)} pairs compared when the comparison stopped), more than this comparison lists. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
-    });
+    caveats.add(tooLargeCaveat(`more than ${fmtCount(maxChanged)} source/destination pairs change (found among the ${fmtCount(considered)} of ${fmtCount(totalPairs)} pairs compared when the comparison stopped), more than this comparison lists`));
   }
 
   // ---- the answer ----
@@ -677,7 +672,14 @@ function nsgOnlyScope(diff: SnapshotDiff): ReadonlySet<ResourceId> | undefined {
   return ids;
 }
 
-/** `2,342,766,451`: counts in messages, grouped as in English whatever the locale. */
+/** The caveat of flows not compared (stats.flowsCompared false), saying why. */
+function tooLargeCaveat(why: string): Caveat {
+  return {
+    code: 'whatif.too-large',
+    message: `Flows and internet exposure were not compared: ${why}. Findings, effective routes and effective rules were compared. A smaller change (or one subscription at a time) can be compared.`,
+  };
+}
+
 /**
  * Where a change too large to compare gets its pairs, when endpoints came or went (a subscription
  * missing from one export): ` (N endpoints are only in the snapshot before, M only in the one after)`.
@@ -694,6 +696,7 @@ function oneSidedEndpoints(before: DataPlane, after: DataPlane): string {
   return ` (${fmtCount(gone)} endpoint${gone === 1 ? ' is' : 's are'} only in the snapshot before, ${fmtCount(added)} only in the one after)`;
 }
 
+/** `2,342,766,451`: counts in messages, grouped as in English whatever the locale. */
 function fmtCount(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -361,7 +361,7 @@ function protocolsOf(part: Part): IntervalSet {
  * its group, whose source endpoint has another address (the pair's own is in its delta).
  */
 function partSpace(delta: PacketSpace, part: Part, anySource = false): PacketSpace {
-  return delta.intersectBox({ protocols: protocolsOf(part), src: anySource ? ALL_ADDRESS_SPACE : part.src, srcPorts: part.srcPorts, dst: IntervalSet.range(0, 0xffffffff), dstPorts: part.icmpLike ? ALL_PORTS : part.ports });
+  return delta.intersectBox({ protocols: protocolsOf(part), src: anySource ? ALL_ADDRESS_SPACE : part.src, srcPorts: part.srcPorts, dst: ALL_ADDRESS_SPACE, dstPorts: part.icmpLike ? ALL_PORTS : part.ports });
 }
 
 export function compareItems(a: FlowChange, b: FlowChange): number {

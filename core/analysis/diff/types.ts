@@ -161,9 +161,9 @@ export interface WhatIfOptions {
    * appliances, firewalls or gateways, service tags ...) only up to this many source/destination
    * pairs (default MAX_EVERY_PAIR, 25 million), and the candidates of a bounded change (compared
    * one by one up to 100,000, by class beyond: a VNet removed at tier L is some 10 million). Beyond
-   * it flows and exposure are not compared: the answer says
-   * so (stats.flowsCompared false, caveat whatif.too-large) instead of running for hours out of
-   * memory; findings, routes and rules are still compared.
+   * it flows and exposure are not compared: the answer says so (stats.flowsCompared false, caveat
+   * whatif.too-large) instead of running for hours out of memory; findings, routes and rules are
+   * still compared.
    */
   maxPairs?: number;
   /**
