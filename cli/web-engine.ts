@@ -56,17 +56,16 @@ export function applyChangeFile(before: DataPlane, change: EngineDocument): { af
     return { error: `the change file ${change.file} cannot be applied: ${errors.map((e) => e.message).slice(0, 3).join('; ')}` };
   }
   // As `ztpath whatif`: what reading the change found (a change Azure would refuse) goes with the answer.
-  const notes = r.diagnostics.filter((d) => d.severity !== 'info').map(formatDiagnostic);
-  const diagnostics = notes.length ? { diagnostics: notes } : {};
+  const diagnostics = r.diagnostics.filter((d) => d.severity !== 'info').map(formatDiagnostic);
   // As `ztpath whatif`: the data plane after the change is derived from the one before (only what
   // the change touches is recompiled), when core offers it.
   const c = core as unknown as Record<string, unknown>;
   if (typeof c.deriveDataPlane === 'function' && typeof c.diffSnapshots === 'function') {
     const derive = c.deriveDataPlane as (b: DataPlane, after: Snapshot, diff: unknown) => { dp: DataPlane };
     const diff = c.diffSnapshots as (a: Snapshot, b: Snapshot) => unknown;
-    return { after: derive(before, r.snapshot, diff(before.snapshot, r.snapshot)).dp, ...diagnostics };
+    return { after: derive(before, r.snapshot, diff(before.snapshot, r.snapshot)).dp, diagnostics };
   }
-  return { after: compile(r.snapshot), ...diagnostics };
+  return { after: compile(r.snapshot), diagnostics };
 }
 
 export interface Engine {

@@ -78,8 +78,8 @@ export const diffCommand: Command = {
 
 /**
  * The errors and warnings of the snapshot after that the one before does not have (a planned
- * snapshot Azure would refuse, a reference the change leaves dangling), for the JSON and SARIF
- * answers; compared without their file, since the two sides are read from different files.
+ * snapshot Azure would refuse, a reference the change leaves dangling), for the JSON, SARIF and
+ * JUnit answers; compared without their file, since the two sides are read from different files.
  */
 function newDiagnostics(before: Snapshot, after: Snapshot): Diagnostic[] {
   const key = (d: Diagnostic) => `${d.severity}|${d.code}|${d.resourceId ?? ''}|${d.message}`;
