@@ -15,7 +15,7 @@ import { assembleSnapshot } from './assemble.ts';
 import { sameModel } from './change-equal.ts';
 import { EDIT_OPS, EditRunner } from './change-edits.ts';
 import { ImportContext, describeValue, isObject, member } from './context.ts';
-import { readDocumentAt } from './envelope.ts';
+import { readReplacement } from './envelope.ts';
 import { canonId } from './ids.ts';
 import { parseJsonText } from './parse-json.ts';
 import { Store } from './store.ts';
@@ -131,13 +131,9 @@ export function applyChange(snapshot: Snapshot, changeText: string, file: string
 
   // 1. Upserts, through the ordinary readers.
   if (Array.isArray(upsert) && upsert.length) {
-    const from = ctx.diagnostics.length;
     // Read where the upserts stand in the change file, so that every source location (ip
     // configurations and other nested parts included) and diagnostic points into it.
-    readDocumentAt(upsert, '$.upsert', ctx, store);
-    // A copy replacing the snapshot's is the point of an upsert, not a problem.
-    const kept = ctx.diagnostics.splice(from).filter((d) => d.code !== 'resource.duplicate');
-    ctx.diagnostics.push(...kept);
+    readReplacement(upsert, '$.upsert', ctx, store);
   }
 
   // 2. Deletes.

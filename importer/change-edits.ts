@@ -7,7 +7,7 @@
 import type { NetworkInterface, Route, SecurityRule, Snapshot, StorageAccount } from '../core/model/index.ts';
 import { isObject, member, type ImportContext, type JsonObject } from './context.ts';
 import { canonId } from './ids.ts';
-import { readDocumentAt } from './envelope.ts';
+import { readReplacement } from './envelope.ts';
 import type { Store } from './store.ts';
 import { resolveNic, resolveNsg, resolvePeering, resolvePublicIp, resolveRouteTable, resolveStorageAccount, resolveSubnet, type RefResult } from './change-refs.ts';
 
@@ -97,14 +97,10 @@ export class EditRunner {
 
   /** Import a generated document as if it stood in the change file at `path`. */
   private importDoc(doc: JsonObject, path: string): void {
-    const before = this.ctx.diagnostics.length;
     const prev = this.ctx.file;
     this.ctx.file = this.file;
-    readDocumentAt(doc, path, this.ctx, this.store);
+    readReplacement(doc, path, this.ctx, this.store);
     this.ctx.file = prev;
-    // Replacing the snapshot's copy is the point of the edit, not a duplicate to warn about.
-    const produced = this.ctx.diagnostics.splice(before).filter((d) => d.code !== 'resource.duplicate');
-    this.ctx.diagnostics.push(...produced);
   }
 
   run(e: unknown, path: string): boolean {

@@ -24,11 +24,16 @@ export function readDocument(value: unknown, ctx: ImportContext, store: Store): 
 }
 
 /**
- * readDocument for a value that stands at `path` inside its file (a change file's upserts, or the
- * resource an edit describes): resources, nested parts and diagnostics all carry paths from there.
+ * readDocument for resources of a change file that replace what the snapshot holds (its upserts,
+ * or the resource an edit describes), standing at `path` in that file: resources, nested parts and
+ * diagnostics all carry paths from there. Replacing the snapshot's copy is the point, so no
+ * `resource.duplicate` is reported.
  */
-export function readDocumentAt(value: unknown, path: string, ctx: ImportContext, store: Store): void {
+export function readReplacement(value: unknown, path: string, ctx: ImportContext, store: Store): void {
+  const from = ctx.diagnostics.length;
   new DocumentReader(ctx, store).read(value, path, 0);
+  const kept = ctx.diagnostics.splice(from).filter((d) => d.code !== 'resource.duplicate');
+  ctx.diagnostics.push(...kept);
 }
 
 /**
