@@ -210,13 +210,10 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
   const hasDefaultOverride = userRoutes.some(hasDefaultPrefix) || gatewayRoutes.some(hasDefaultPrefix);
   if (hasDefaultOverride) b.caveats.push(CAVEATS.forcedTunnelReserved);
   else {
+    const replacing = reservedReplacingRanges(vnet);
     for (const { prefix, cidr } of RESERVED) {
       // Rule 5.4: a VNet range equal to or containing the reserved prefix replaces it.
-      const replaced = (vnet?.addressSpace ?? []).some((s) => {
-        const v = parseCidr(s);
-        return v.ok && v.cidr.start <= cidr.start && cidr.end <= v.cidr.end;
-      });
-      if (replaced) continue;
+      if (replacing.some((v) => v.start <= cidr.start && cidr.end <= v.end)) continue;
       add(b, 'Default', [prefix], 'None', NO_IPS, ORIGIN_RESERVED);
     }
   }
@@ -272,6 +269,23 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
   };
 }
 
+/**
+ * The ranges that replace a reserved None route they equal or contain (rule 5.4): the VNet's own
+ * address space and, by rule 8.4 (the peering adds a route per range of the peered VNet), the
+ * ranges of connected peers [inferred: S1 states 5.4 for the VNet's own space only; a None route
+ * that outranked the peering route would make a 192.168.0.0/16 peer unreachable].
+ */
+function reservedReplacingRanges(vnet: VnetInfo | undefined): Cidr[] {
+  const out: Cidr[] = [];
+  const ranges = [...(vnet?.addressSpace ?? [])];
+  for (const peer of vnet?.peers ?? []) if (peer.connected) ranges.push(...peer.remoteAddressSpace);
+  for (const s of ranges) {
+    const v = parseCidr(s);
+    if (v.ok) out.push(v.cidr);
+  }
+  return out;
+}
+
 function hasDefaultPrefix(r: EffectiveRoute): boolean {
   return r.addressPrefix.includes(DEFAULT_ROUTE_PREFIX);
 }
@@ -310,9 +324,23 @@ function serviceTagRoutePenalty(tag: string): number {
   return regional ? 0.2 : 0.4;
 }
 
-/** Among entries of one prefix, the lower wins: User > BGP > System (7.2), service endpoints first (7.3), tags after explicit prefixes (6.8). */
+/**
+ * Rule 7.3 (S1, virtual-networks-udr-overview): "System routes for traffic related to virtual
+ * network, virtual network peerings ... are preferred routes, even if BGP routes are more
+ * specific", so on an equal prefix too (rule 8.8, S6: VNets both peered and connected by a gateway
+ * use the peering). Between a user route (at most 0.8 with a tag penalty) and a gateway route (1):
+ * a user route of the same prefix still wins (7.2).
+ */
+const VNET_SYSTEM_RANK = 0.9;
+
+function isVnetOrPeeringSystemRoute(r: EffectiveRoute): boolean {
+  return r.source === 'Default' && (r.nextHopType === 'VnetLocal' || r.nextHopType === 'VNetPeering');
+}
+
+/** Among entries of one prefix, the lower wins: User > BGP > System (7.2), service endpoints first and VNet/peering system routes before BGP (7.3), tags after explicit prefixes (6.8). */
 function entryRank(e: RouteEntry): number {
   if (e.route.nextHopType === 'VirtualNetworkServiceEndpoint') return -1;
+  if (isVnetOrPeeringSystemRoute(e.route)) return VNET_SYSTEM_RANK;
   const tag = e.route.origin.kind === 'user' ? e.route.origin.fromServiceTag : undefined;
   return SOURCE_RANK[e.route.source] + (tag ? serviceTagRoutePenalty(tag) : 0);
 }
@@ -433,7 +461,7 @@ function makeLookup(active: RouteEntry[]): (dst: number) => RouteMatch | undefin
         continue;
       }
       // best is a gateway route: a covering VNet or peering system route wins over it (7.3).
-      if (e.route.source === 'Default' && (e.route.nextHopType === 'VnetLocal' || e.route.nextHopType === 'VNetPeering')) {
+      if (isVnetOrPeeringSystemRoute(e.route)) {
         return { entry: e, route: e.route, reason: 'system-over-bgp' };
       }
     }
