@@ -1,7 +1,7 @@
 // The VNet-level facts everything else needs: address spaces, connected peerings, gateways and the
 // prefixes those gateways learn. Computed once per snapshot.
 
-import type { ResourceId, Snapshot, VirtualNetworkPeering, VirtualNetworkGateway } from '../model/types.ts';
+import type { Connection, ResourceId, Snapshot, VirtualNetworkPeering, VirtualNetworkGateway } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { cidrsToSet, parseCidr } from '../sets/cidr.ts';
 import { type Caveat, CAVEATS } from './caveats.ts';
@@ -25,6 +25,8 @@ export interface LearnedPrefix {
   connectionId: ResourceId;
   /** True when learned through a peering's gateway transit (rule 8.7). */
   viaTransit: boolean;
+  /** VNet-to-VNet: the gateway of the remote VNet (in the input), through which traffic enters it. */
+  remoteGatewayId?: ResourceId;
 }
 
 export interface VnetInfo {
@@ -52,43 +54,51 @@ function isConnected(p: VirtualNetworkPeering | undefined): boolean {
   return p !== undefined && p.peeringState === 'Connected';
 }
 
+/** Rule 9.2: an ExpressRoute connection (by its type, or by its peer, an ExpressRoute circuit). */
+function isExpressRoute(conn: Connection): boolean {
+  return conn.connectionType.toLowerCase() === 'expressroute' || (conn.peerId?.includes('/expressroutecircuits/') ?? false);
+}
+
+function addCaveat(caveats: Caveat[], c: Caveat): void {
+  if (!caveats.includes(c)) caveats.push(c);
+}
+
 function gatewayLearnedPrefixes(snapshot: Snapshot, gw: VirtualNetworkGateway, caveats: Caveat[]): LearnedPrefix[] {
   const out: LearnedPrefix[] = [];
-  for (const conn of snapshot.connections.values()) {
-    let otherSide: 'lng' | 'vng' | undefined;
-    let remoteGwId: ResourceId | undefined;
-    if (conn.virtualNetworkGateway1Id === gw.id) {
-      if (conn.localNetworkGateway2Id) otherSide = 'lng';
-      else if (conn.virtualNetworkGateway2Id) {
-        otherSide = 'vng';
-        remoteGwId = conn.virtualNetworkGateway2Id;
-      }
-    } else if (conn.virtualNetworkGateway2Id === gw.id && conn.virtualNetworkGateway1Id) {
-      otherSide = 'vng';
-      remoteGwId = conn.virtualNetworkGateway1Id;
-    }
-    if (!otherSide) continue;
-    if (conn.connectionStatus === undefined) caveats.push(CAVEATS.connectionStatusMissing);
+  // VNet-to-VNet: Azure creates one connection resource per side (a->b, b->a); the remote VNet's
+  // ranges are one route however many of the two the export holds.
+  const vnet2vnetLearned = new Set<ResourceId>();
+  const connections = [...snapshot.connections.values()].filter((c) => c.virtualNetworkGateway1Id === gw.id || c.virtualNetworkGateway2Id === gw.id);
+  // This gateway's own connections (gateway 1) first, so that they name the routes.
+  connections.sort((x, y) => Number(x.virtualNetworkGateway1Id !== gw.id) - Number(y.virtualNetworkGateway1Id !== gw.id));
+  for (const conn of connections) {
+    if (conn.connectionStatus === undefined) addCaveat(caveats, CAVEATS.connectionStatusMissing);
     else if (conn.connectionStatus !== 'Connected') continue;
-    if (conn.connectionType === 'ExpressRoute') {
-      caveats.push(CAVEATS.expressRoutePrefixes);
+    // Rule 9.2: ExpressRoute learns its prefixes over BGP from the circuit; the export holds none.
+    // Checked before the other side: an ExpressRoute connection names a circuit (`peer`), not a
+    // local network gateway or a second VNet gateway.
+    if (isExpressRoute(conn)) {
+      addCaveat(caveats, CAVEATS.expressRoutePrefixes);
       continue;
     }
-    if (otherSide === 'lng') {
-      const lng = snapshot.localNetworkGateways.get(conn.localNetworkGateway2Id!);
+    if (conn.virtualNetworkGateway1Id === gw.id && conn.localNetworkGateway2Id) {
+      const lng = snapshot.localNetworkGateways.get(conn.localNetworkGateway2Id);
       if (!lng) continue;
       for (const prefix of lng.addressPrefixes) out.push({ prefix, gatewayId: gw.id, connectionId: conn.id, viaTransit: false });
       if (conn.enableBgp) {
-        caveats.push(CAVEATS.bgpLearned);
+        addCaveat(caveats, CAVEATS.bgpLearned);
         if (lng.bgpPeeringAddress) out.push({ prefix: `${lng.bgpPeeringAddress}/32`, gatewayId: gw.id, connectionId: conn.id, viaTransit: false });
       }
-    } else if (remoteGwId) {
-      // VNet-to-VNet: the remote gateway's VNet address space (rule 4.1 "virtual networks connected
-      // to a virtual network gateway").
-      const remoteGw = snapshot.virtualNetworkGateways.get(remoteGwId);
-      const remoteVnet = remoteGw?.vnetId ? snapshot.virtualNetworks.get(remoteGw.vnetId) : undefined;
-      for (const prefix of remoteVnet?.addressSpace ?? []) out.push({ prefix, gatewayId: gw.id, connectionId: conn.id, viaTransit: false });
+      continue;
     }
+    const remoteGwId = conn.virtualNetworkGateway1Id === gw.id ? conn.virtualNetworkGateway2Id : conn.virtualNetworkGateway1Id;
+    if (!remoteGwId || vnet2vnetLearned.has(remoteGwId)) continue;
+    vnet2vnetLearned.add(remoteGwId);
+    // VNet-to-VNet: the remote gateway's VNet address space (rule 4.1 "virtual networks connected
+    // to a virtual network gateway").
+    const remoteGw = snapshot.virtualNetworkGateways.get(remoteGwId);
+    const remoteVnet = remoteGw?.vnetId ? snapshot.virtualNetworks.get(remoteGw.vnetId) : undefined;
+    for (const prefix of remoteVnet?.addressSpace ?? []) out.push({ prefix, gatewayId: gw.id, connectionId: conn.id, viaTransit: false, ...(remoteVnet ? { remoteGatewayId: remoteGwId } : {}) });
   }
   return out;
 }

@@ -299,6 +299,8 @@ export interface Connection extends ResourceBase {
   virtualNetworkGateway1Id?: ResourceId;
   virtualNetworkGateway2Id?: ResourceId;
   localNetworkGateway2Id?: ResourceId;
+  /** `peer`: the ExpressRoute circuit of an ExpressRoute connection (not in the input). */
+  peerId?: ResourceId;
   /** `connectionStatus`; absent in many exports (treated as connected, with a caveat). */
   connectionStatus?: string;
   enableBgp: boolean;

@@ -71,6 +71,7 @@ export function readConnection(f: Fields, store: Store): void {
     virtualNetworkGateway1Id: f.ref('virtualNetworkGateway1'),
     virtualNetworkGateway2Id: f.ref('virtualNetworkGateway2'),
     localNetworkGateway2Id: f.ref('localNetworkGateway2'),
+    peerId: f.ref('peer'),
     connectionStatus: f.str('connectionStatus'),
     enableBgp: f.bool('enableBgp', false),
   };
