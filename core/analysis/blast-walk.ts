@@ -19,6 +19,7 @@ import type { Endpoint } from '../dataplane/address-index.ts';
 import type { EffectiveRoute, EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import type { VirtualNetworkTag } from '../dataplane/virtual-network-tag.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
+import { vnetToVnetSet } from '../dataplane/topology.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
 import { normalizeId } from '../model/ids.ts';
 import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
@@ -842,9 +843,12 @@ export class ReachKit {
   deliverableFrom(subnetId: ResourceId, vnetId: ResourceId, outside = false): IntervalSet {
     const table = this.dp.routesForSubnet(subnetId);
     const vnetSet = this.dp.topology.vnets.get(vnetId)?.addressSet ?? IntervalSet.EMPTY;
-    // A function of the route table and the VNet's address space (nothing else of the VNet is
-    // read): shared by look-alike subnets, keyed by object numbers rather than the VNet's long id.
-    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${objectId(vnetSet)}`;
+    const info = this.dp.topology.vnets.get(vnetId);
+    const v2v = info ? vnetToVnetSet(info) : IntervalSet.EMPTY;
+    // A function of the route table, the VNet's address space and its VNet-to-VNet prefixes
+    // (nothing else of the VNet is read): shared by look-alike subnets, keyed by object numbers
+    // rather than the VNet's long id.
+    const key = `d|${outside ? 'x' : 'i'}|${table ? objectId(table) : 0}|${objectId(vnetSet)}|${v2v.isEmpty() ? 0 : objectId(v2v)}`;
     const cached = this.plane.sets.get(key);
     if (cached) return cached;
     // The partition's intervals are in address order: their parts are joined in that order.
@@ -854,10 +858,20 @@ export class ReachKit {
       const t = p.hops[i].nextHopType;
       if (t === 'VnetLocal') parts.push(IntervalSet.range(p.cuts[i], intervalEnd(p, i)).intersect(vnetSet));
       else if (t === 'VNetPeering' || t === 'InterfaceEndpoint' || t === 'VirtualAppliance' || (outside && (t === 'VirtualNetworkGateway' || t === 'Internet'))) parts.push(IntervalSet.range(p.cuts[i], intervalEnd(p, i)));
+      else if (t === 'VirtualNetworkGateway') parts.push(this.overVnetToVnet(vnetId, p.cuts[i], intervalEnd(p, i)));
     }
     const result = IntervalSet.joinOrdered(parts);
     this.rememberSet(key, result);
     return result;
+  }
+
+  /**
+   * The part of [lo, hi] (routed to the gateway from `vnetId`) that VNet-to-VNet connections carry
+   * into another VNet of the estate (rule 9.1; the walk follows it through the remote gateway).
+   */
+  private overVnetToVnet(vnetId: ResourceId, lo: number, hi: number): IntervalSet {
+    const info = this.dp.topology.vnets.get(vnetId);
+    return info ? IntervalSet.range(lo, hi).intersect(vnetToVnetSet(info)) : IntervalSet.EMPTY;
   }
 
   /**
@@ -908,8 +922,11 @@ export class ReachKit {
           break;
         }
         case 'VirtualNetworkGateway':
+          // Leaves the estate (on-premises), or enters another VNet of it over a VNet-to-VNet connection.
+          part = outside ? IntervalSet.range(lo, hi) : this.overVnetToVnet(vnetId, lo, hi);
+          break;
         case 'Internet':
-          // Leaves the estate: on-premises, the internet (a private address is dropped there).
+          // Leaves the estate: the internet (a private address is dropped there).
           part = outside ? IntervalSet.range(lo, hi) : IntervalSet.EMPTY;
           break;
         default:

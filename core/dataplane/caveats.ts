@@ -13,6 +13,7 @@ export const CAVEATS = {
   forcedTunnelReserved: { code: 'route.0-0-removes-reserved', message: 'A 0.0.0.0/0 user or gateway route removes the reserved None routes (rule 7.5); 172.16.0.0/12 is removed too by assumption (A8).' },
   connectionStatusMissing: { code: 'gateway.connection-status-missing', message: 'A gateway connection without connectionStatus is assumed Connected.' },
   expressRoutePrefixes: { code: 'gateway.expressroute-prefixes', message: 'Prefixes learned over ExpressRoute (BGP) are not in the export; on-premises routes through ExpressRoute are unknown.' },
+  vnetToVnet: { code: 'gateway.vnet-to-vnet', message: 'Traffic over a VNet-to-VNet gateway connection is followed into the remote VNet through its gateway (routed from its GatewaySubnet, judged by its NSGs); the tunnel\'s IPsec policies and traffic selectors are not modelled.' },
   bgpLearned: { code: 'gateway.bgp-learned', message: 'BGP-learned prefixes are not in the export: only the local network gateway address spaces are modelled.' },
   peeringRemoteMissing: { code: 'peering.remote-missing', message: 'A peered VNet is not in the input; its address space comes from the peering\'s remoteAddressSpace and its state from one side only.' },
   serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },

@@ -220,3 +220,19 @@ export function prefixWithin(prefix: string, set: IntervalSet): boolean {
   const p = parseCidr(prefix);
   return p.ok && set.contains(IntervalSet.range(p.cidr.start, p.cidr.end));
 }
+
+const vnetToVnetSets = new WeakMap<VnetInfo, IntervalSet>();
+
+/**
+ * The addresses a VNet's gateway routes carry into other VNets of the input over VNet-to-VNet
+ * connections (the learned prefixes with a remote gateway): inside the estate, unlike on-premises.
+ * Computed once per VNet.
+ */
+export function vnetToVnetSet(info: VnetInfo): IntervalSet {
+  let set = vnetToVnetSets.get(info);
+  if (!set) {
+    set = cidrsToSet(info.learned.filter((l) => l.remoteGatewayId !== undefined).map((l) => l.prefix)).set;
+    vnetToVnetSets.set(info, set);
+  }
+  return set;
+}

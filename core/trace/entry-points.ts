@@ -22,10 +22,12 @@ import {
   end,
   endpointHop,
   filterPointOfEndpoint,
+  gatewayEntry,
   hop,
   isOutcome,
   rewrite,
   routeFrom,
+  routeFromGatewaySubnet,
   withStep,
   type Outcome,
   type WalkContext,
@@ -324,21 +326,14 @@ export function enterFromOnPremises(ctx: WalkContext, st: WalkState, dstVnetId: 
     const inside = st.space.intersectBox({ protocols: IntervalSet.range(0, 255), src: srcSet, srcPorts: ALL_PORTS, dst: ALL_IPS, dstPorts: ALL_PORTS });
     if (inside.isEmpty()) continue;
     const gw = dp.snapshot.virtualNetworkGateways.get(gwId)!;
-    const b = branch(st, inside);
-    b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
-    withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail: 'from on-premises through the VPN/ExpressRoute gateway' });
+    const b = gatewayEntry(st, inside, gw, 'from on-premises through the VPN/ExpressRoute gateway');
     // On-premises learns the hub and the spokes that use the hub's gateway (gateway transit).
     const advertised = dstVnetId === info.id || dstInfo?.transitPeering?.remoteVnetId === info.id;
     if (!advertised) {
       outcomes.push(end(b, 'NO_ROUTE', { stage: 'route', resource: gw.displayId, detail: `on-premises does not learn ${nameFromId(dstVnetId)} through ${gw.name}: it is neither the gateway's VNet nor a spoke using it through gateway transit`, fix: 'enable allowGatewayTransit/useRemoteGateways on the hub-spoke peering' }));
       continue;
     }
-    const gwSubnet = gw.subnetId ? dp.snapshot.subnets.get(gw.subnetId) : undefined;
-    if (!gwSubnet) {
-      outcomes.push(end(b, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' }));
-      continue;
-    }
-    outcomes.push(...routeFrom(ctx, { ...b, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId }));
+    outcomes.push(...routeFromGatewaySubnet(ctx, b, gw));
   }
   if (outcomes.length > 0) return outcomes;
   // ExpressRoute and BGP-learned prefixes are not in exports: a source they would cover is unseen.

@@ -3,7 +3,8 @@
 // filters it meets (rule book sections 3, 5-12). Routing decides on the destination address only,
 // which is fixed for a walk; filters narrow the set.
 
-import type { Direction, ResourceId, StorageAccount } from '../model/types.ts';
+import type { Direction, ResourceId, StorageAccount, VirtualNetworkGateway } from '../model/types.ts';
+import type { LearnedPrefix } from '../dataplane/topology.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import { CAVEATS, CaveatSet } from '../dataplane/caveats.ts';
@@ -545,10 +546,9 @@ function toGateway(ctx: WalkContext, st: WalkState, pos: Position, routeStop: (d
   const h = hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway');
   let cur: WalkState = { ...st, hops: [...st.hops, h] };
   if (info?.transitPeering) withStep(cur, { kind: 'note', detail: `gateway of the hub VNet, through gateway transit (${info.transitPeering.local.name})` });
-  const learned = info?.learned.some((l) => {
-    const p = parseCidr(l.prefix);
-    return p.ok && st.dstIp >= p.cidr.start && st.dstIp <= p.cidr.end;
-  });
+  const via = longestLearned(info?.learned ?? [], st.dstIp);
+  const learned = via !== undefined;
+  if (via?.remoteGatewayId) return overVnetToVnet(ctx, cur, via);
   if (ctx.target.kind === 'storage') {
     ctx.caveats.add({ code: 'trace.forced-tunnel-service', message: 'Traffic to a PaaS service sent to on-premises (forced tunnelling) is not followed further.' });
     withStep(cur, { kind: 'note', detail: 'forced tunnelling to on-premises: what happens there is outside the model' });
@@ -558,6 +558,52 @@ function toGateway(ctx: WalkContext, st: WalkState, pos: Position, routeStop: (d
   cur = { ...cur, hops: [...cur.hops, hop(formatIPv4(st.dstIp), where, where === 'onPremises' ? 'on-premises' : 'internet (forced tunnelling)', 'onPremises')] };
   withStep(cur, { kind: 'note', detail: learned ? 'the destination is behind the gateway (local network gateway prefixes)' : 'sent to on-premises by a route to the gateway (forced tunnelling)' });
   return [end(cur, 'EXITS_NETWORK', null)];
+}
+
+/** The gateway-learned prefix that decides `dstIp` at the gateway: the longest that holds it. */
+function longestLearned(learned: readonly LearnedPrefix[], dstIp: number): LearnedPrefix | undefined {
+  let best: LearnedPrefix | undefined;
+  let bestLength = -1;
+  for (const l of learned) {
+    const p = parseCidr(l.prefix);
+    if (p.ok && dstIp >= p.cidr.start && dstIp <= p.cidr.end && p.cidr.prefixLength > bestLength) {
+      best = l;
+      bestLength = p.cidr.prefixLength;
+    }
+  }
+  return best;
+}
+
+/**
+ * A VNet-to-VNet connection (connectionType Vnet2Vnet, rule 8.8 and S1 "virtual network gateway"
+ * routes) carries the packets to the remote VNet's gateway, which forwards them into its VNet as
+ * it forwards traffic from on-premises: routed from its GatewaySubnet, judged by the remote side's
+ * routes and NSGs. The tunnel itself (IPsec policies, traffic selectors) is not modelled.
+ */
+function overVnetToVnet(ctx: WalkContext, st: WalkState, via: LearnedPrefix): Outcome[] {
+  const s = ctx.dp.snapshot;
+  const conn = s.connections.get(via.connectionId);
+  const remote = via.remoteGatewayId ? s.virtualNetworkGateways.get(via.remoteGatewayId) : undefined;
+  if (!remote) return [end(st, 'UNKNOWN', { stage: 'unknown', resource: conn?.displayId, detail: 'the remote gateway of the VNet-to-VNet connection is not in the input' })];
+  withStep(st, { kind: 'note', detail: `over the VNet-to-VNet connection ${conn?.name ?? via.connectionId} to ${remote.name}` });
+  ctx.caveats.add(CAVEATS.vnetToVnet);
+  const b = gatewayEntry(st, st.space, remote, `from VNet ${nameFromId(ctx.dp.snapshot.virtualNetworkGateways.get(via.gatewayId)?.vnetId ?? via.gatewayId)} over the VNet-to-VNet connection ${conn?.name ?? via.connectionId}`);
+  return routeFromGatewaySubnet(ctx, b, remote);
+}
+
+/** The packets (`space`) arrive at gateway `gw` from outside its VNet: its hop and entry step. */
+export function gatewayEntry(st: WalkState, space: PacketSpace, gw: VirtualNetworkGateway, detail: string): WalkState {
+  const b = branch(st, space);
+  b.hops.push(hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway'));
+  withStep(b, { kind: 'entry', via: 'gateway', resource: gw.displayId, detail });
+  return b;
+}
+
+/** Rule 9.1: a gateway forwards what it receives into its VNet by the routes of its GatewaySubnet. */
+export function routeFromGatewaySubnet(ctx: WalkContext, st: WalkState, gw: VirtualNetworkGateway): Outcome[] {
+  const gwSubnet = gw.subnetId ? ctx.dp.snapshot.subnets.get(gw.subnetId) : undefined;
+  if (!gwSubnet) return [end(st, 'UNKNOWN', { stage: 'unknown', resource: gw.displayId, detail: 'the gateway subnet is not in the input' })];
+  return routeFrom(ctx, { ...st, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId });
 }
 
 export function egressAt(ctx: WalkContext, pos: Position): EgressMethod {
