@@ -4,7 +4,8 @@
 import type { DataPlane } from '../dataplane/compile.ts';
 import { privateEndpointAddresses, type Endpoint } from '../dataplane/address-index.ts';
 import type { ResolvedRef } from '../analysis/resolve-ref.ts';
-import { CaveatSet } from '../dataplane/caveats.ts';
+import { CAVEATS, CaveatSet } from '../dataplane/caveats.ts';
+import { PRIVATE_SET } from '../dataplane/well-known-addresses.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
@@ -179,6 +180,7 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
   if (srcEndpoint && srcEndpoint.kind === 'nic') {
     if (dstEndpoint?.subnetId !== srcEndpoint.subnetId) secondaryNicCaveat(dp, srcEndpoint.nicId, caveats);
     const out = applyNsg(ctx, st, filterPointOfEndpoint(dp, srcEndpoint), 'Outbound');
+    if (to.kind === 'external' || to.kind === 'internet') kmsPlatformRuleCaveat(dp, srcEndpoint.subnetId, st.space, isOutcome(out) ? undefined : out.space, caveats);
     if (isOutcome(out)) return { ...base, outcomes: [out], entries: [] };
     return { ...base, outcomes: routeFrom(ctx, out, { subnetId: srcEndpoint.subnetId, vnetId: srcEndpoint.vnetId, nicId: srcEndpoint.nicId }), entries: [] };
   }
@@ -224,6 +226,24 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
 }
 
 export { deliver };
+
+const KMS_BOX = { protocols: IntervalSet.point(6), src: IntervalSet.range(0, 0xffffffff), srcPorts: IntervalSet.range(0, 65535), dst: IntervalSet.range(0, 0xffffffff).subtract(PRIVATE_SET), dstPorts: IntervalSet.point(1688) };
+
+/**
+ * Rule 7.7 (S2, "Azure platform considerations"): Windows KMS activation, TCP 1688 outbound to
+ * Azure's KMS hosts, is let through by a platform rule, which "will be disabled" for deployments
+ * with a 0.0.0.0/0 route. Not modelled: when the source's outbound NSGs deny TCP 1688 to a public
+ * address and no 0.0.0.0/0 user or gateway route applies, the denial may not hold, and the answer
+ * says so. Narrow on purpose: only packets that could be KMS (`passed` is what the NSGs let
+ * through, undefined when nothing).
+ */
+function kmsPlatformRuleCaveat(dp: DataPlane, subnetId: ResourceId, sent: PacketSpace, passed: PacketSpace | undefined, caveats: CaveatSet): void {
+  const kms = sent.intersectBox(KMS_BOX);
+  if (kms.isEmpty()) return;
+  if (passed && kms.subtract(passed).isEmpty()) return;
+  const forced = dp.routesForSubnet(subnetId)?.routes.some((r) => r.state === 'Active' && r.source !== 'Default' && r.addressPrefix.includes('0.0.0.0/0'));
+  if (!forced) caveats.add(CAVEATS.kmsPlatformRule);
+}
 
 /**
  * Rule 7.8: "only the primary network interface is assigned a default route (0.0.0.0/0), or
