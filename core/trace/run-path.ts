@@ -14,6 +14,7 @@ import { applyNsg, deliver, end, endpointHop, filterPointOfEndpoint, hop, isOutc
 import { enterFromInternet, enterFromOnPremises, type EntryDescription } from './entry-points.ts';
 import { evaluateStorageAccess, storagePublicSources } from './paas.ts';
 import { storageFqdn } from './paas.ts';
+import { dropBlockedInVnet, servePlatform, splitPlatformTraffic } from './platform.ts';
 import type { Hop } from './types.ts';
 
 export interface PathQuery {
@@ -172,15 +173,24 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
     caveats.add({ code: 'trace.internet-example', message: `'internet' as a destination is represented by ${INTERNET_EXAMPLE}.` });
   }
 
-  const st: WalkState = { space: initial(srcSet, dstIp), dstIp, hops: [source], visited: new Set(), viaGateway: false };
   const base = { source, srcIp, srcSet, dstIp, dstLabel, caveats };
+  // Rule 14.3: what a VNet does not carry (GRE, IP-in-IP, multicast, broadcast).
+  const carried = dropBlockedInVnet({ space: initial(srcSet, dstIp), dstIp, hops: [source], visited: new Set(), viaGateway: false }, filters.mode === 'trace');
+  if (isOutcome(carried)) return { ...base, outcomes: [carried], entries: [] };
+  const st: WalkState = carried;
 
   // ---- internal source: outbound NSGs, then routing ----
   if (srcEndpoint && srcEndpoint.kind === 'nic') {
+    const point = filterPointOfEndpoint(dp, srcEndpoint);
+    // Rule 3.12: platform services (DNS, IMDS, ...) are served by the host, outside NSGs and routes.
+    const platform = splitPlatformTraffic(st.space, dstIp);
+    const served = platform.parts.map((p) => servePlatform(ctx, st, point, p.service, p.space));
+    if (platform.rest.isEmpty()) return { ...base, outcomes: served, entries: [] };
+    const rest: WalkState = platform.parts.length ? { ...st, space: platform.rest } : st;
     if (dstEndpoint?.subnetId !== srcEndpoint.subnetId) secondaryNicCaveat(dp, srcEndpoint.nicId, caveats);
-    const out = applyNsg(ctx, st, filterPointOfEndpoint(dp, srcEndpoint), 'Outbound');
-    if (isOutcome(out)) return { ...base, outcomes: [out], entries: [] };
-    return { ...base, outcomes: routeFrom(ctx, out, { subnetId: srcEndpoint.subnetId, vnetId: srcEndpoint.vnetId, nicId: srcEndpoint.nicId }), entries: [] };
+    const out = applyNsg(ctx, rest, point, 'Outbound');
+    if (isOutcome(out)) return { ...base, outcomes: [...served, out], entries: [] };
+    return { ...base, outcomes: [...served, ...routeFrom(ctx, out, { subnetId: srcEndpoint.subnetId, vnetId: srcEndpoint.vnetId, nicId: srcEndpoint.nicId })], entries: [] };
   }
 
   // ---- external source ----
