@@ -82,6 +82,20 @@ export function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount
   return byAccount.get(account.id) ?? new Map();
 }
 
+/**
+ * The first private endpoint whose /32 route the subnet has, Active or Invalid (rule 11.3: its own
+ * VNet and directly peered VNets): the one its clients' DNS is taken to answer with.
+ */
+function endpointKnownTo(dp: DataPlane, subnetId: ResourceId, pes: Map<number, Endpoint>): Endpoint | undefined {
+  if (pes.size === 0) return undefined;
+  const routes = dp.routesForSubnet(subnetId)?.routes ?? [];
+  for (const e of pes.values()) {
+    if (e.kind !== 'privateEndpoint') continue;
+    if (routes.some((r) => r.origin.kind === 'privateEndpoint' && r.origin.privateEndpointId === e.privateEndpointId)) return e;
+  }
+  return undefined;
+}
+
 /** A public address of the storage service, from the Storage service tag when loaded. */
 function storagePublicIp(dp: DataPlane, account: StorageAccount, caveats: CaveatSet): number {
   const region = (account.location ?? '').replace(/\s/g, '').toLowerCase();
@@ -152,15 +166,17 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
     const fqdn = storageFqdn(account, endpointName);
     target = { kind: 'storage', account, endpoint: endpointName, fqdn, privateEndpointIps: new Set(pes.keys()) };
     ctx.target = target;
-    // DNS: with a private endpoint whose /32 route the source sees, the name resolves to it
-    // (private DNS zone assumed linked); else to the public endpoint.
-    const srcTable = srcEndpoint ? dp.routesForSubnet(srcEndpoint.subnetId) : undefined;
-    const pe = [...pes.values()].find((e) => srcTable?.lookup(e.ip)?.route.nextHopType === 'InterfaceEndpoint');
+    // DNS: the name resolves to a private endpoint the source's VNet knows of (private DNS zone
+    // assumed linked), else to the public endpoint; the packet then follows the source's real
+    // routes. Resolution does not depend on routing (rule 11.5): a user route that invalidates the
+    // endpoint's /32 changes the path to it, not the answer of the privatelink zone.
+    const pe = srcEndpoint ? endpointKnownTo(dp, srcEndpoint.subnetId, pes) : undefined;
     if (pe) {
       dstEndpoint = pe;
       dstIp = pe.ip;
       caveats.add({ code: 'storage.dns', message: `${fqdn} is assumed to resolve to the private endpoint (a linked privatelink DNS zone).` });
     } else {
+      if (srcEndpoint && pes.size > 0) caveats.add({ code: 'storage.dns-public', message: `${account.name} has private endpoints, but none in the source's VNet or a directly peered one: ${fqdn} is assumed to resolve to the public endpoint. Private DNS zone links are not modelled; a client whose DNS answers from the privatelink zone would connect to an endpoint instead (for example through its hub).` });
       dstIp = storagePublicIp(dp, account, caveats);
     }
     dstLabel = fqdn;
