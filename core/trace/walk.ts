@@ -269,6 +269,12 @@ function storageServiceEndpointRoute(ctx: WalkContext, table: EffectiveRouteTabl
     if (service !== 'microsoft.storage' && service !== 'microsoft.storage.global') continue;
     const subnetSe = ctx.dp.snapshot.subnets.get(table.subnetId)?.serviceEndpoints.find((e) => e.service.toLowerCase() === service);
     const locations = (subnetSe?.locations ?? []).map((l) => l.replace(/\s/g, '').toLowerCase());
+    // Rule 10.6: no locations on Microsoft.Storage means the VNet's region (and its pair, not modelled).
+    if (service === 'microsoft.storage' && locations.length === 0) {
+      const vnetRegion = ctx.dp.snapshot.virtualNetworks.get(ctx.dp.snapshot.subnets.get(table.subnetId)?.vnetId ?? '')?.location;
+      if (vnetRegion) locations.push(vnetRegion.replace(/\s/g, '').toLowerCase());
+      if (region && vnetRegion && !locations.includes(region)) ctx.caveats.add(CAVEATS.serviceEndpointNoPair);
+    }
     if (service === 'microsoft.storage' && locations.length > 0 && !locations.includes('*') && region && !locations.includes(region)) continue;
     const entry = table.entries.find((e) => e.route === r && dstIp >= e.cidr.start && dstIp <= e.cidr.end) ?? { cidr: { start: dstIp, end: dstIp, prefixLength: 32 }, route: r };
     return { entry, route: r, reason: 'service-endpoint' };
