@@ -11,6 +11,7 @@ import { evaluateEndpointFilter, filterPointFor, type NsgStep } from '../policy/
 import { setToCidrStrings } from '../sets/cidr.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
 import { parsePortRanges } from '../sets/ports.ts';
+import { isPlatformAddress, VERIFY_PLATFORM_CAVEAT } from '../trace/platform.ts';
 
 // ---- effective routes (13.3) -------------------------------------------------------------------
 
@@ -192,6 +193,8 @@ export function verifyIpFlow(dp: DataPlane, endpoint: Endpoint, req: VerifyReque
     if ((s.decision.rule.src.virtualNetwork || s.decision.rule.dst.virtualNetwork) && !dp.virtualNetworkTag(endpoint.subnetId).fromUserRoutes.isEmpty()) caveats.add(CAVEATS.vnetTagUdr);
     return { nsg: dp.snapshot.networkSecurityGroups.get(s.nsgId)?.displayId ?? s.nsgId, side: s.side, ruleName: `${rule.collection}/${rule.name}`, access: s.decision.access };
   });
+  // Rule 3.12: Network Watcher judges the configured rules; the platform exempts its own services.
+  if (req.direction === 'Outbound' && isPlatformAddress(req.remoteIp)) caveats.add(VERIFY_PLATFORM_CAVEAT);
   const last = evaluated[evaluated.length - 1];
   // 13.1: ruleName is "not displayed" when no security rule matched (no NSG at either level).
   return { access: r.access, ruleName: last?.ruleName, nsg: last?.nsg, evaluated, caveats: caveats.list() };

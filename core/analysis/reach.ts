@@ -66,7 +66,9 @@ export function computeReach(dp: DataPlane, q: PathQuery): ReachAnswer {
       if (!b.protocols.subtract(IntervalSet.fromRanges(NAMED.map(([, n]) => [n, n] as [number, number]))).isEmpty()) otherProtocols = true;
     }
   }
-  if (otherProtocols) caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
+  // Rule 14.3: GRE and IP-in-IP are blocked within VNets whatever the rules say (trace drops them;
+  // the symbolic walk keeps them in its sets for speed, see dropBlockedInVnet), so they are excepted.
+  if (otherProtocols) caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *), except GRE (47) and IP-in-IP (4), which Azure blocks within VNets (rule 14.3); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
   const allowed: ReachPart[] = [];
   const order = new Map(NAMED.map(([n], i) => [n, i]));
   for (const g of [...groups.values()].sort((a, b) => (order.get(a.protocol)! - order.get(b.protocol)!) || (a.src.min()! - b.src.min()!))) {

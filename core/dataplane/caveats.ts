@@ -19,6 +19,7 @@ export const CAVEATS = {
   peeringRemoteMissing: { code: 'peering.remote-missing', message: 'A peered VNet is not in the input; its address space comes from the peering\'s remoteAddressSpace and its state from one side only.' },
   serviceTagsMissing: { code: 'tag.unknown', message: 'Service tags were not loaded (pass --service-tags FILE): tags other than VirtualNetwork, Internet and AzureLoadBalancer are approximated as all public IPv4 space.' },
   peCustomRoute: { code: 'route.private-endpoint-override', message: 'Private endpoint /32 routes are invalidated by user routes covering them only when route-table network policies are enabled (rule 11.5, A15).' },
+  serviceEndpointNoPair: { code: 'route.service-endpoint-region', message: "A Microsoft.Storage service endpoint that lists no locations is taken to cover its VNet's region only: Azure also adds the paired region, which is not modelled (rule 10.6)." },
   serviceEndpointPrefixes: { code: 'route.service-endpoint-prefixes', message: 'Service endpoint route prefixes come from the service tags; without --service-tags they are shown by tag name only.' },
   routeServer: {
     code: 'route-server.bgp-unknown',

@@ -235,7 +235,14 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
       b.caveats.push({ code: 'route.service-endpoint-unknown', message: `Service endpoint ${se.service} is not mapped to a service tag; its route is left out.` });
       continue;
     }
-    const locations = se.locations.filter((l) => l !== '*');
+    let locations = se.locations.filter((l) => l !== '*');
+    // Rule 10.6: Microsoft.Storage endpoints are regional; when a template omits `locations` Azure
+    // fills in the VNet's region and its pair. No region-pair table here: the region only, said.
+    const vnetRegion = ctx.snapshot.virtualNetworks.get(subnet.vnetId)?.location;
+    if (se.locations.length === 0 && se.service.toLowerCase() === 'microsoft.storage' && vnetRegion) {
+      locations = [vnetRegion];
+      if (!b.caveats.includes(CAVEATS.serviceEndpointNoPair)) b.caveats.push(CAVEATS.serviceEndpointNoPair);
+    }
     const tagNames = locations.length === 0 || se.locations.includes('*') ? [tag] : locations.map((l) => `${tag}.${regionKey(l)}`);
     let prefixes: string[] = [];
     let known = true;

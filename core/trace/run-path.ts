@@ -15,6 +15,7 @@ import { applyNsg, deliver, end, endpointHop, filterPointOfEndpoint, hop, isOutc
 import { enterFromInternet, enterFromOnPremises, type EntryDescription } from './entry-points.ts';
 import { evaluateStorageAccess, storagePublicSources } from './paas.ts';
 import { storageFqdn } from './paas.ts';
+import { dropBlockedInVnet, servePlatform, splitPlatformTraffic } from './platform.ts';
 import type { Hop } from './types.ts';
 
 export interface PathQuery {
@@ -80,6 +81,20 @@ export function storagePrivateEndpointIps(dp: DataPlane, account: StorageAccount
     storagePeCache.set(dp.addresses, { pes: dp.snapshot.privateEndpoints, accounts: dp.snapshot.storageAccounts, byAccount });
   }
   return byAccount.get(account.id) ?? new Map();
+}
+
+/**
+ * The first private endpoint whose /32 route the subnet has, Active or Invalid (rule 11.3: its own
+ * VNet and directly peered VNets): the one its clients' DNS is taken to answer with.
+ */
+function endpointKnownTo(dp: DataPlane, subnetId: ResourceId, pes: Map<number, Endpoint>): Endpoint | undefined {
+  if (pes.size === 0) return undefined;
+  const routes = dp.routesForSubnet(subnetId)?.routes ?? [];
+  for (const e of pes.values()) {
+    if (e.kind !== 'privateEndpoint') continue;
+    if (routes.some((r) => r.origin.kind === 'privateEndpoint' && r.origin.privateEndpointId === e.privateEndpointId)) return e;
+  }
+  return undefined;
 }
 
 /** A public address of the storage service, from the Storage service tag when loaded. */
@@ -152,15 +167,17 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
     const fqdn = storageFqdn(account, endpointName);
     target = { kind: 'storage', account, endpoint: endpointName, fqdn, privateEndpointIps: new Set(pes.keys()) };
     ctx.target = target;
-    // DNS: with a private endpoint whose /32 route the source sees, the name resolves to it
-    // (private DNS zone assumed linked); else to the public endpoint.
-    const srcTable = srcEndpoint ? dp.routesForSubnet(srcEndpoint.subnetId) : undefined;
-    const pe = [...pes.values()].find((e) => srcTable?.lookup(e.ip)?.route.nextHopType === 'InterfaceEndpoint');
+    // DNS: the name resolves to a private endpoint the source's VNet knows of (private DNS zone
+    // assumed linked), else to the public endpoint; the packet then follows the source's real
+    // routes. Resolution does not depend on routing (rule 11.5): a user route that invalidates the
+    // endpoint's /32 changes the path to it, not the answer of the privatelink zone.
+    const pe = srcEndpoint ? endpointKnownTo(dp, srcEndpoint.subnetId, pes) : undefined;
     if (pe) {
       dstEndpoint = pe;
       dstIp = pe.ip;
       caveats.add({ code: 'storage.dns', message: `${fqdn} is assumed to resolve to the private endpoint (a linked privatelink DNS zone).` });
     } else {
+      if (srcEndpoint && pes.size > 0) caveats.add({ code: 'storage.dns-public', message: `${account.name} has private endpoints, but none in the source's VNet or a directly peered one: ${fqdn} is assumed to resolve to the public endpoint. Private DNS zone links are not modelled; a client whose DNS answers from the privatelink zone would connect to an endpoint instead (for example through its hub).` });
       dstIp = storagePublicIp(dp, account, caveats);
     }
     dstLabel = fqdn;
@@ -173,16 +190,25 @@ export function runPath(dp: DataPlane, q: PathQuery, filters: Filters, initial: 
     caveats.add({ code: 'trace.internet-example', message: `'internet' as a destination is represented by ${INTERNET_EXAMPLE}.` });
   }
 
-  const st: WalkState = { space: initial(srcSet, dstIp), dstIp, hops: [source], visited: new Set(), viaGateway: false };
   const base = { source, srcIp, srcSet, dstIp, dstLabel, caveats };
+  // Rule 14.3: what a VNet does not carry (GRE, IP-in-IP, multicast, broadcast).
+  const carried = dropBlockedInVnet({ space: initial(srcSet, dstIp), dstIp, hops: [source], visited: new Set(), viaGateway: false }, filters.mode === 'trace');
+  if (isOutcome(carried)) return { ...base, outcomes: [carried], entries: [] };
+  const st: WalkState = carried;
 
   // ---- internal source: outbound NSGs, then routing ----
   if (srcEndpoint && srcEndpoint.kind === 'nic') {
+    const point = filterPointOfEndpoint(dp, srcEndpoint);
+    // Rule 3.12: platform services (DNS, IMDS, ...) are served by the host, outside NSGs and routes.
+    const platform = splitPlatformTraffic(st.space, dstIp);
+    const served = platform.parts.map((p) => servePlatform(ctx, st, point, p.service, p.space));
+    if (platform.rest.isEmpty()) return { ...base, outcomes: served, entries: [] };
+    const rest: WalkState = platform.parts.length ? { ...st, space: platform.rest } : st;
     if (dstEndpoint?.subnetId !== srcEndpoint.subnetId) secondaryNicCaveat(dp, srcEndpoint.nicId, caveats);
-    const out = applyNsg(ctx, st, filterPointOfEndpoint(dp, srcEndpoint), 'Outbound');
-    if (to.kind === 'external' || to.kind === 'internet') kmsPlatformRuleCaveat(dp, srcEndpoint.subnetId, st.space, isOutcome(out) ? undefined : out.space, caveats);
-    if (isOutcome(out)) return { ...base, outcomes: [out], entries: [] };
-    return { ...base, outcomes: routeFrom(ctx, out, { subnetId: srcEndpoint.subnetId, vnetId: srcEndpoint.vnetId, nicId: srcEndpoint.nicId }), entries: [] };
+    const out = applyNsg(ctx, rest, point, 'Outbound');
+    if (to.kind === 'external' || to.kind === 'internet') kmsPlatformRuleCaveat(dp, srcEndpoint.subnetId, rest.space, isOutcome(out) ? undefined : out.space, caveats);
+    if (isOutcome(out)) return { ...base, outcomes: [...served, out], entries: [] };
+    return { ...base, outcomes: [...served, ...routeFrom(ctx, out, { subnetId: srcEndpoint.subnetId, vnetId: srcEndpoint.vnetId, nicId: srcEndpoint.nicId })], entries: [] };
   }
 
   // ---- external source ----

@@ -3,7 +3,7 @@
 // filters it meets (rule book sections 3, 5-12). Routing decides on the destination address only,
 // which is fixed for a walk; filters narrow the set.
 
-import type { Direction, ResourceId, StorageAccount, VirtualNetworkGateway } from '../model/types.ts';
+import type { AzureFirewall, Direction, ResourceId, StorageAccount, VirtualNetworkGateway } from '../model/types.ts';
 import type { LearnedPrefix } from '../dataplane/topology.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
@@ -270,6 +270,12 @@ function storageServiceEndpointRoute(ctx: WalkContext, table: EffectiveRouteTabl
     if (service !== 'microsoft.storage' && service !== 'microsoft.storage.global') continue;
     const subnetSe = ctx.dp.snapshot.subnets.get(table.subnetId)?.serviceEndpoints.find((e) => e.service.toLowerCase() === service);
     const locations = (subnetSe?.locations ?? []).map((l) => l.replace(/\s/g, '').toLowerCase());
+    // Rule 10.6: no locations on Microsoft.Storage means the VNet's region (and its pair, not modelled).
+    if (service === 'microsoft.storage' && locations.length === 0) {
+      const vnetRegion = ctx.dp.snapshot.virtualNetworks.get(ctx.dp.snapshot.subnets.get(table.subnetId)?.vnetId ?? '')?.location;
+      if (vnetRegion) locations.push(vnetRegion.replace(/\s/g, '').toLowerCase());
+      if (region && vnetRegion && !locations.includes(region)) ctx.caveats.add(CAVEATS.serviceEndpointNoPair);
+    }
     if (service === 'microsoft.storage' && locations.length > 0 && !locations.includes('*') && region && !locations.includes(region)) continue;
     const entry = table.entries.find((e) => e.route === r && dstIp >= e.cidr.start && dstIp <= e.cidr.end) ?? { cidr: { start: dstIp, end: dstIp, prefixLength: 32 }, route: r };
     return { entry, route: r, reason: 'service-endpoint' };
@@ -505,6 +511,7 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
   const fqdn = ctx.target.kind === 'storage' ? ctx.target.fqdn : ctx.fqdn;
   const r = ctx.filters.firewall(fw, cur.space, { fqdn });
   withStep(cur, ...r.steps);
+  threatIntelCaveat(ctx, fw);
   for (const n of r.notes) ctx.caveats.add({ code: 'firewall.partial', message: `Azure Firewall ${fw.name}: ${n}` });
   const out: Outcome[] = [];
   const pos: Position = { subnetId: e.subnetId, vnetId: e.vnetId, firewallId: fw.id };
@@ -513,6 +520,10 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
     // SNAT: network rules do not translate private (IANA RFC 1918 / 6598) destinations.
     if (!PRIVATE_SET.has(st.dstIp)) {
       withStep(b, { kind: 'nat', type: 'SNAT', from: 'source', to: 'firewall public IP', by: fw.name });
+    } else if (isPrivateEndpointAddress(ctx, st.dstIp)) {
+      // Rule 11.6 (learn.microsoft.com/azure/private-link/private-endpoint-overview): for
+      // private-endpoint traffic through an appliance "SNAT is recommended always".
+      ctx.caveats.add({ code: 'firewall.private-endpoint-no-snat', message: `Azure Firewall ${fw.name} forwards this private-endpoint traffic by a network rule, which does not SNAT a private destination: the endpoint's replies may return to the client without crossing the firewall (asymmetric path). "SNAT is recommended always" for private-endpoint traffic through an appliance (rule 11.6).` });
     }
     out.push(...routeFrom(ctx, b, pos));
   }
@@ -528,6 +539,25 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
     return [end(cur, 'DENIED_BY_FIREWALL', { stage: 'firewall', resource: fw.displayId, rule: stop?.rule ?? (stop ? 'default deny' : undefined), detail: stop ? `${stop.ruleType} ${stop.rule ?? 'default deny'}` : 'no firewall rule allows the traffic', fix: 'add an allow rule to the firewall policy' })];
   }
   return out;
+}
+
+function isPrivateEndpointAddress(ctx: WalkContext, ip: number): boolean {
+  return ctx.dp.addresses.byIp.get(ip)?.some((e) => e.kind === 'privateEndpoint') ?? false;
+}
+
+/**
+ * Rule 12.4 (learn.microsoft.com/azure/firewall/rule-processing): threat-intelligence filtering runs
+ * before any rule. In Deny mode it drops flows to and from known-malicious addresses and domains,
+ * a feed that is not in the input; Alert mode (Azure's default) only logs, so it needs no caveat.
+ * The mode comes from the firewall's policy (or its base policy), else the classic firewall.
+ */
+function threatIntelCaveat(ctx: WalkContext, fw: AzureFirewall): void {
+  const policies = ctx.dp.snapshot.firewallPolicies;
+  const policy = fw.firewallPolicyId ? policies.get(fw.firewallPolicyId) : undefined;
+  const base = policy?.basePolicyId ? policies.get(policy.basePolicyId) : undefined;
+  const mode = policy ? policy.threatIntelMode ?? base?.threatIntelMode : fw.threatIntelMode;
+  if (mode?.toLowerCase() !== 'deny') return;
+  ctx.caveats.add({ code: 'firewall.threat-intel', message: `Azure Firewall ${fw.name} has threat intelligence in Deny mode, which runs before its rules (rule 12.4): it may drop this flow if an address or domain is on Microsoft's threat feed, which is not in the input.` });
 }
 
 function toGateway(ctx: WalkContext, st: WalkState, pos: Position, routeStop: (d: string, f?: string) => StoppedBy, userRoute: boolean): Outcome[] {
