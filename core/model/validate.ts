@@ -1,6 +1,7 @@
 // Cross-resource checks on a Snapshot: dangling references, overlapping address spaces, subnet
 // prefixes outside their VNet or overlapping each other, ASGs spanning VNets (validate-asgs.ts),
-// security rules sharing a priority and direction (validate-priorities.ts).
+// security rules sharing a priority and direction (validate-priorities.ts), security rule names
+// Azure refuses (validate-rule-names.ts).
 // Pure: no file system, no input formats. Field-level problems (bad CIDRs, ports, types) are the
 // importer's job; this file checks what only the whole estate can tell.
 
@@ -10,6 +11,7 @@ import type { FirewallRule, ResourceId, Snapshot, SourceLocation, VirtualNetwork
 import { fieldPath } from './field-path.ts';
 import { checkAsgVnets } from './validate-asgs.ts';
 import { checkRulePriorities } from './validate-priorities.ts';
+import { checkRuleNames } from './validate-rule-names.ts';
 
 export function validateSnapshot(s: Snapshot): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -18,6 +20,7 @@ export function validateSnapshot(s: Snapshot): Diagnostic[] {
   checkSubnets(s, out);
   checkAsgVnets(s, out);
   checkRulePriorities(s, out);
+  checkRuleNames(s, out);
   return out;
 }
 
