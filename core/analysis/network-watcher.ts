@@ -2,7 +2,6 @@
 // effective routes, effective security rules, IP flow verify and next hop.
 
 import type { Direction, ResourceId, SecurityRule } from '../model/types.ts';
-import { defaultSecurityRulesOf } from '../model/default-rules.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { EffectiveRoute } from '../dataplane/effective-routes.ts';
 import { isUncertainReserved } from '../dataplane/effective-routes.ts';
@@ -143,7 +142,9 @@ export function computeEffectiveSecurityRulesView(dp: DataPlane, endpoint: Endpo
     if (!e.nsgId) continue;
     const nsg = dp.snapshot.networkSecurityGroups.get(e.nsgId);
     if (!nsg) continue;
-    const rules = [...nsg.securityRules, ...defaultSecurityRulesOf(nsg)].sort((a, b) => (a.direction === b.direction ? a.priority - b.priority : a.direction === 'Inbound' ? -1 : 1));
+    // The rules the NSG lists, as listed (the importer completes the six defaults, rule 2.1): what-if
+    // (views-delta.ts) shows only the changed rules through NSGs that list just those.
+    const rules = [...nsg.securityRules, ...nsg.defaultSecurityRules].sort((a, b) => (a.direction === b.direction ? a.priority - b.priority : a.direction === 'Inbound' ? -1 : 1));
     for (const r of rules) {
       const words = [...r.sourceAddressPrefixes, ...r.destinationAddressPrefixes].map((w) => w.toLowerCase());
       if (words.includes('internet')) caveats.add(CAVEATS.internetTag);
