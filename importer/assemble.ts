@@ -3,7 +3,7 @@
 // whose parent never arrived.
 
 import type { ResourceId, Route, SecurityRule, Snapshot } from '../core/model/index.ts';
-import { buildDefaultSecurityRules } from '../core/model/index.ts';
+import { buildDefaultSecurityRules, missingDefaultSecurityRules, type NetworkSecurityGroup } from '../core/model/index.ts';
 import type { ImportContext } from './context.ts';
 import { parentOf } from './ids.ts';
 import type { Store } from './store.ts';
@@ -23,7 +23,9 @@ export function assembleSnapshot(store: Store, ctx: ImportContext): Snapshot {
     v.peeringIds = exact(v.peeringIds);
   }
 
-  // NSG rules; default rules when the NSG came without them.
+  // NSG rules; the six default rules when the NSG came without them, and each one it lacks when it
+  // came with only some (rule 2.1: every NSG holds all six, "You can't remove the default rules",
+  // learn.microsoft.com/azure/virtual-network/network-security-groups-overview).
   let defaultsAdded = 0;
   for (const nsg of s.networkSecurityGroups.values()) {
     const custom: SecurityRule[] = [];
@@ -31,7 +33,7 @@ export function assembleSnapshot(store: Store, ctx: ImportContext): Snapshot {
     for (const r of store.rulesByNsg.get(nsg.id)?.values() ?? []) (r.collection === 'defaultSecurityRules' ? defaults : custom).push(r);
     nsg.securityRules = exact(custom);
     if (defaults.length > 0) {
-      nsg.defaultSecurityRules = exact(defaults);
+      nsg.defaultSecurityRules = completeDefaultRules(nsg, defaults, ctx);
     } else {
       nsg.defaultSecurityRules = buildDefaultSecurityRules(nsg.id, nsg.displayId);
       defaultsAdded++;
@@ -126,4 +128,22 @@ function reportOrphans<T extends SecurityRule | Route>(
       { file: first.source?.file ?? '', resourceId: first.displayId, jsonPath: first.source?.jsonPath, hint: `export the ${parentWhat} too` },
     );
   }
+}
+
+/**
+ * The default rules an NSG came with, and those of the six it lacks (an input holding only some,
+ * e.g. one standalone `defaultSecurityRules` resource): Azure's NSG has them all (rule 2.1). Says
+ * which were added, on the NSG.
+ */
+function completeDefaultRules(nsg: NetworkSecurityGroup, given: SecurityRule[], ctx: ImportContext): SecurityRule[] {
+  const missing = missingDefaultSecurityRules(nsg.id, nsg.displayId, given);
+  if (missing.length === 0) return exact(given);
+  const names = missing.map((r) => r.name).join(', ');
+  const where: { resourceId: string; file?: string; jsonPath?: string } = { resourceId: nsg.displayId };
+  if (nsg.source) {
+    where.file = nsg.source.file;
+    where.jsonPath = nsg.source.jsonPath;
+  }
+  ctx.report('info', 'nsg.defaultRulesAdded', `network security group ${nsg.name} came with only some of its default security rules; the ${missing.length === 1 ? 'missing one was' : `${missing.length} missing ones were`} added as Azure defines them: ${names}`, where);
+  return exact([...given, ...missing]);
 }

@@ -143,6 +143,8 @@ export function computeEffectiveSecurityRulesView(dp: DataPlane, endpoint: Endpo
     if (!e.nsgId) continue;
     const nsg = dp.snapshot.networkSecurityGroups.get(e.nsgId);
     if (!nsg) continue;
+    // The rules the NSG lists, as listed (the importer completes the six defaults, rule 2.1): what-if
+    // (views-delta.ts) shows only the changed rules through NSGs that list just those.
     const rules = [...nsg.securityRules, ...nsg.defaultSecurityRules].sort((a, b) => (a.direction === b.direction ? a.priority - b.priority : a.direction === 'Inbound' ? -1 : 1));
     for (const r of rules) {
       const words = [...r.sourceAddressPrefixes, ...r.destinationAddressPrefixes].map((w) => w.toLowerCase());

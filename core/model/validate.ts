@@ -1,6 +1,9 @@
 // Cross-resource checks on a Snapshot: dangling references, overlapping address spaces, subnet
 // prefixes outside their VNet or overlapping each other, ASGs spanning VNets (validate-asgs.ts),
-// security rules sharing a priority and direction (validate-priorities.ts).
+// security rules sharing a priority and direction (validate-priorities.ts), security rule names
+// Azure refuses (validate-rule-names.ts), address spaces and subnet sizes Azure refuses
+// (validate-address-spaces.ts), NICs claiming a subnet's reserved addresses
+// (validate-reserved-addresses.ts).
 // Pure: no file system, no input formats. Field-level problems (bad CIDRs, ports, types) are the
 // importer's job; this file checks what only the whole estate can tell.
 
@@ -10,6 +13,9 @@ import type { FirewallRule, ResourceId, Snapshot, SourceLocation, VirtualNetwork
 import { fieldPath } from './field-path.ts';
 import { checkAsgVnets } from './validate-asgs.ts';
 import { checkRulePriorities } from './validate-priorities.ts';
+import { checkRuleNames } from './validate-rule-names.ts';
+import { checkAddressSpaces, checkSubnetSizes } from './validate-address-spaces.ts';
+import { checkReservedAddresses } from './validate-reserved-addresses.ts';
 
 export function validateSnapshot(s: Snapshot): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -18,6 +24,10 @@ export function validateSnapshot(s: Snapshot): Diagnostic[] {
   checkSubnets(s, out);
   checkAsgVnets(s, out);
   checkRulePriorities(s, out);
+  checkRuleNames(s, out);
+  checkAddressSpaces(s, out);
+  checkSubnetSizes(s, out);
+  checkReservedAddresses(s, out);
   return out;
 }
 

@@ -2,6 +2,7 @@
 // port). The VirtualNetwork tag is left as a flag and filled per subnet at evaluation time, because
 // its content depends on where the NSG is applied (rule 4.1).
 
+import { defaultSecurityRulesOf } from '../model/default-rules.ts';
 import type { Direction, NetworkSecurityGroup, ResourceId, SecurityRule } from '../model/types.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { ALL_PROTOCOLS, type Box } from '../sets/packet-space.ts';
@@ -199,7 +200,8 @@ export function compileRule(rule: SecurityRule, tags: ServiceTagResolver, asgMem
 export function compileNsg(nsg: NetworkSecurityGroup, tags: ServiceTagResolver, asgMembers: AsgMembers, cache: RulePartsCache = new RulePartsCache(tags, asgMembers)): CompiledNsg {
   const inbound: CompiledRule[] = [];
   const outbound: CompiledRule[] = [];
-  for (const list of [nsg.securityRules, nsg.defaultSecurityRules]) {
+  // All six default rules even when the snapshot holds fewer (rule 2.1; see defaultSecurityRulesOf).
+  for (const list of [nsg.securityRules, defaultSecurityRulesOf(nsg)]) {
     for (const r of list) {
       const c = compileRule(r, tags, asgMembers, cache);
       (r.direction === 'Inbound' ? inbound : r.direction === 'Outbound' ? outbound : undefined)?.push(c);

@@ -33,7 +33,17 @@ export function evaluateNsg(nsg: CompiledNsg, direction: Direction, f: Flow, vne
     const m = matchRule(c, f, vnetTag);
     if (m.hit) return { access: c.rule.access, rule: c, approximate: m.approximate };
   }
-  // Unreachable with the default rules present (DenyAll* matches everything); an NSG without them
-  // can only come from a hand-built snapshot. Azure's defaults deny.
-  throw new Error(`NSG ${nsg.nsg.displayId} has no rule matching the flow: default rules missing`);
+  return denyByDefault(rules);
+}
+
+/**
+ * What no rule matched. Unreachable while DenyAllInBound / DenyAllOutBound are as Azure defines
+ * them (they match every packet, and compileNsg adds any default rule a snapshot lacks: rule 2.1).
+ * A hand-built snapshot could alter one (Azure's default rules are read-only): Azure's own
+ * DenyAll* would deny, so deny in its name rather than crash, marked approximate. The symbolic
+ * side agrees: what no rule matched is not permitted.
+ */
+function denyByDefault(rules: CompiledRule[]): NsgDecision {
+  const denyAll = rules.find((c) => c.rule.collection === 'defaultSecurityRules' && c.rule.access === 'Deny' && c.rule.name.toLowerCase().startsWith('denyall')) ?? rules[rules.length - 1];
+  return { access: 'Deny', rule: denyAll, approximate: true };
 }

@@ -7,6 +7,7 @@ import type { Endpoint } from '../../dataplane/address-index.ts';
 import { computeEndpointClasses, type EndpointClass } from '../../dataplane/equivalence.ts';
 import { CaveatSet } from '../../dataplane/caveats.ts';
 import { nameFromId, normalizeId } from '../../model/ids.ts';
+import { defaultSecurityRulesOf } from '../../model/default-rules.ts';
 import type { ResourceId, SecurityRule, SourceLocation } from '../../model/types.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
 import { cidrsToSet, parseCidr } from '../../sets/cidr.ts';
@@ -254,7 +255,7 @@ export class FindingsContext {
     let rules = this.rulesOfNsg.get(nsgId);
     if (rules === undefined) {
       const nsg = this.dp.snapshot.networkSecurityGroups.get(normalizeId(nsgId));
-      rules = nsg ? new Map([...nsg.securityRules, ...nsg.defaultSecurityRules].map((r) => [`${r.collection}/${r.name}`.toLowerCase(), r])) : null;
+      rules = nsg ? new Map([...nsg.securityRules, ...defaultSecurityRulesOf(nsg)].map((r) => [`${r.collection}/${r.name}`.toLowerCase(), r])) : null;
       this.rulesOfNsg.set(nsgId, rules);
     }
     return rules?.get(ruleName.toLowerCase());
