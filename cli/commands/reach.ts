@@ -2,7 +2,7 @@
 // protocol the exact ports and, for outside sources, the source prefixes (CONTRACT.md "Paths").
 // Without --from, everything that can reach B at all (core/analysis/reach-into.ts).
 
-import { computeReach, computeReachInto, INTERNET_SET, setToCidrStrings, type ReachIntoAnswer } from '../../core/index.ts';
+import { computeReach, computeReachInto, INTERNET_SET, setToCidrStrings, type ReachIntoAnswer, type ReachPart } from '../../core/index.ts';
 import { type Command, EXIT_CODES_HELP, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { loadForCommand } from '../common.ts';
 import { CliError, usageError } from '../io.ts';
@@ -68,11 +68,17 @@ export const reachCommand: Command = {
       io.stdout(`Nothing gets from ${fromText} to ${toText}.\n` + renderCaveats(r.caveats, color));
       return 0;
     }
-    const rows = r.allowed.map((p) => [p.protocol, p.ports.length ? p.ports.join(', ') : '-', sourcesText(p.sources), p.via ?? '', `${p.example.src} -> ${p.example.dst}${p.example.dstPort !== undefined ? `:${p.example.dstPort}` : ''}`]);
+    const rows = r.allowed.map((p) => [p.protocol, portsCell(p), sourcesText(p.sources), p.via ?? '', `${p.example.src}${p.example.srcPort !== undefined ? `:${p.example.srcPort}` : ''} -> ${p.example.dst}${p.example.dstPort !== undefined ? `:${p.example.dstPort}` : ''}`]);
     io.stdout(`From ${fromText} to ${toText}:\n` + renderTable([{ header: 'Protocol' }, { header: 'Ports' }, { header: 'Sources' }, { header: 'Via' }, { header: 'Example' }], rows, { color }) + renderCaveats(r.caveats, color));
     return 0;
   },
 };
+
+/** Destination ports, and the source ports when a rule admits only some (rule 1.7). */
+function portsCell(p: ReachPart): string {
+  const ports = p.ports.length ? p.ports.join(', ') : '-';
+  return p.sourcePorts ? `${ports} (from source ports ${p.sourcePorts.join(', ')})` : ports;
+}
 
 /** `reach --to REF` in text: a line of totals, then one row per source group (the first TEXT_ROWS). */
 export function renderReachIntoText(r: ReachIntoAnswer, toText: string, color: boolean, maxRows = TEXT_ROWS): string {

@@ -19,7 +19,7 @@ import type { Endpoint } from '../dataplane/address-index.ts';
 import type { EffectiveRoute, EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import type { VirtualNetworkTag } from '../dataplane/virtual-network-tag.ts';
 import { CaveatSet } from '../dataplane/caveats.ts';
-import { vnetToVnetSet } from '../dataplane/topology.ts';
+import { securityAdminCaveat, vnetToVnetSet } from '../dataplane/topology.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
 import { normalizeId } from '../model/ids.ts';
 import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
@@ -365,6 +365,12 @@ export class ReachKit {
   // ---- NSGs ------------------------------------------------------------------------------------
 
   pointOf(e: Endpoint): FilterPoint {
+    // Rule 3.11: AVNM security admin rules decide before this endpoint's NSGs and are not modelled
+    // (outside the memo: the memo tables outlive one question's caveats).
+    if (this.dp.topology.securityAdminVnets.size > 0) {
+      const admin = securityAdminCaveat(this.dp.snapshot, this.dp.topology, e.subnetId);
+      if (admin) this.caveats.add(admin);
+    }
     let p = this.plane.filterPoints.get(e);
     if (p) return p;
     const nicId = e.kind === 'nic' ? e.nicId : e.kind === 'privateEndpoint' ? e.nicId : undefined;

@@ -7,6 +7,7 @@ import type { EffectiveRoute } from '../dataplane/effective-routes.ts';
 import { isUncertainReserved } from '../dataplane/effective-routes.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import { CAVEATS, CaveatSet, type Caveat } from '../dataplane/caveats.ts';
+import { securityAdminCaveat } from '../dataplane/topology.ts';
 import { evaluateEndpointFilter, filterPointFor, type NsgStep } from '../policy/evaluate-endpoint.ts';
 import { setToCidrStrings } from '../sets/cidr.ts';
 import { formatIPv4 } from '../sets/ipv4.ts';
@@ -130,6 +131,9 @@ export function computeEffectiveSecurityRulesView(dp: DataPlane, endpoint: Endpo
   const nicId = endpoint.kind === 'nic' ? endpoint.nicId : endpoint.kind === 'privateEndpoint' ? endpoint.nicId : undefined;
   const point = filterPointFor(dp, endpoint.subnetId, nicId, endpoint.kind === 'privateEndpoint');
   const caveats = new CaveatSet();
+  // Rule 3.13: Azure lists AVNM security admin rules among the effective rules (rule 3.11); not modelled.
+  const admin = securityAdminCaveat(dp.snapshot, dp.topology, endpoint.subnetId);
+  if (admin) caveats.add(admin);
   const value: EffectiveNsgView[] = [];
   if (endpoint.kind === 'privateEndpoint' && !point.subnetNsgId && dp.snapshot.subnets.get(endpoint.subnetId)?.nsgId) {
     caveats.add({ code: 'nsg.private-endpoint-policies', message: "The subnet's NSG does not apply to this private endpoint: its subnet's privateEndpointNetworkPolicies is not Enabled/NetworkSecurityGroupEnabled (rules 3.14, 11.4)." });
@@ -186,6 +190,9 @@ export function verifyIpFlow(dp: DataPlane, endpoint: Endpoint, req: VerifyReque
       : { protocol: req.protocol, src: req.localIp, srcPort: req.localPort, dst: req.remoteIp, dstPort: req.remotePort };
   const r = evaluateEndpointFilter(dp, point, req.direction, flow);
   const caveats = new CaveatSet();
+  // Rule 13.1 with 3.11: IP flow verify in Azure evaluates AVNM security admin rules too; not modelled.
+  const admin = securityAdminCaveat(dp.snapshot, dp.topology, endpoint.subnetId);
+  if (admin) caveats.add(admin);
   const evaluated = r.steps.map((s) => {
     const rule = s.decision.rule.rule;
     if (s.decision.approximate) {

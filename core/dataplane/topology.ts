@@ -46,6 +46,11 @@ export interface VnetInfo {
 
 export interface Topology {
   vnets: Map<ResourceId, VnetInfo>;
+  /**
+   * VNets that Azure Virtual Network Manager security admin rules may cover (rule 3.11): evaluated
+   * before their NSGs, not modelled. Empty in the common case, so NSG evaluations test `size` first.
+   */
+  securityAdminVnets: ReadonlySet<ResourceId>;
   /** Connections per gateway id. */
   gatewayConnections: Map<ResourceId, ResourceId[]>;
 }
@@ -103,6 +108,33 @@ function gatewayLearnedPrefixes(snapshot: Snapshot, gw: VirtualNetworkGateway, c
   return out;
 }
 
+/**
+ * The VNets Azure Virtual Network Manager may act on. Its security admin rules are evaluated before
+ * NSGs (rule 3.11, https://learn.microsoft.com/azure/virtual-network-manager/concept-security-admins)
+ * and its connectivity configurations connect VNets without peerings; neither is modelled. Which
+ * VNets a configuration reaches depends on network-group membership, which can be dynamic (Azure
+ * Policy) and is not in exports: so when the input holds any networkManagers resource (listed as
+ * unsupported), every VNet is taken as covered.
+ */
+function vnetsUnderNetworkManager(snapshot: Snapshot): Set<ResourceId> {
+  const present = snapshot.unsupported.some((u) => u.type.toLowerCase().startsWith('microsoft.network/networkmanagers'));
+  const out = new Set<ResourceId>();
+  if (!present) return out;
+  for (const id of snapshot.virtualNetworks.keys()) out.add(id);
+  for (const s of snapshot.subnets.values()) out.add(s.vnetId);
+  return out;
+}
+
+/**
+ * The caveat an NSG evaluation at a subnet (or a NIC in it) carries when admin rules may decide
+ * before the NSGs (rule 3.11). Cheap: one size test when no network manager is in the input.
+ */
+export function securityAdminCaveat(snapshot: Snapshot, topology: Topology, subnetId: ResourceId): Caveat | undefined {
+  if (topology.securityAdminVnets.size === 0) return undefined;
+  const vnetId = snapshot.subnets.get(subnetId)?.vnetId;
+  return vnetId !== undefined && topology.securityAdminVnets.has(vnetId) ? CAVEATS.networkManager : undefined;
+}
+
 export function buildTopology(snapshot: Snapshot): Topology {
   const vnets = new Map<ResourceId, VnetInfo>();
   const gatewayConnections = new Map<ResourceId, ResourceId[]>();
@@ -127,12 +159,9 @@ export function buildTopology(snapshot: Snapshot): Topology {
     gatewaysByVnet.set(g.vnetId, list);
   }
 
-  // Azure Virtual Network Manager: its security admin rules are evaluated before NSGs and its
-  // connectivity configurations connect VNets without peerings. Not modelled; named when the input
-  // holds one of its resources or more (they are listed as unsupported).
-  const networkManager = snapshot.unsupported.some((u) => u.type.toLowerCase().startsWith('microsoft.network/networkmanagers'));
+  const securityAdminVnets = vnetsUnderNetworkManager(snapshot);
   for (const vnet of snapshot.virtualNetworks.values()) {
-    const caveats: Caveat[] = networkManager ? [CAVEATS.networkManager] : [];
+    const caveats: Caveat[] = securityAdminVnets.has(vnet.id) ? [CAVEATS.networkManager] : [];
     const peers: PeerLink[] = [];
     for (const pid of vnet.peeringIds) {
       const local = snapshot.peerings.get(pid);
@@ -212,7 +241,7 @@ export function buildTopology(snapshot: Snapshot): Topology {
       break;
     }
   }
-  return { vnets, gatewayConnections };
+  return { vnets, gatewayConnections, securityAdminVnets };
 }
 
 /** True when `prefix` parses and lies entirely in `set`. */

@@ -151,6 +151,11 @@ export interface NetworkSecurityGroup extends ResourceBase {
   kind: 'networkSecurityGroup';
   securityRules: SecurityRule[];
   defaultSecurityRules: SecurityRule[];
+  /**
+   * `flushConnection`: flows are re-evaluated when the rules change (rule 3.9); set only when true.
+   * Without it, rule changes affect new connections only.
+   */
+  flushConnection?: true;
 }
 
 export interface ApplicationSecurityGroup extends ResourceBase {

@@ -43,3 +43,38 @@ export function formatPorts(set: IntervalSet): string[] {
 export function formatPortRangeEffective(lo: number, hi: number): string {
   return `${lo}-${hi}`;
 }
+
+/** A (source ports × destination ports) rectangle of a packet set. */
+export interface PortPair {
+  srcPorts: IntervalSet;
+  dstPorts: IntervalSet;
+}
+
+/**
+ * The union of `pairs` as rectangles with disjoint destination ports, one per distinct set of
+ * source ports (rule 1.7: rules match on source ports too). Canonical: however the boxes were cut,
+ * the same union gives the same rectangles. When every pair admits all source ports (the usual
+ * case) it is one rectangle with ALL_PORTS, computed without cutting.
+ */
+export function splitBySourcePorts(pairs: readonly PortPair[]): PortPair[] {
+  if (pairs.every((p) => p.srcPorts.equals(ALL_PORTS))) {
+    const dstPorts = pairs.reduce((acc, p) => acc.union(p.dstPorts), IntervalSet.EMPTY);
+    return dstPorts.isEmpty() ? [] : [{ srcPorts: ALL_PORTS, dstPorts }];
+  }
+  // Elementary destination-port segments: between consecutive range boundaries of any pair.
+  const cuts = new Set<number>();
+  for (const p of pairs) for (const [lo, hi] of p.dstPorts.ranges()) cuts.add(lo).add(hi + 1);
+  const bounds = [...cuts].sort((a, b) => a - b);
+  const bySrc = new Map<string, { srcPorts: IntervalSet; segments: [number, number][] }>();
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const lo = bounds[i];
+    let srcPorts = IntervalSet.EMPTY;
+    for (const p of pairs) if (p.dstPorts.has(lo)) srcPorts = srcPorts.union(p.srcPorts);
+    if (srcPorts.isEmpty()) continue;
+    const k = srcPorts.key();
+    const g = bySrc.get(k);
+    if (g) g.segments.push([lo, bounds[i + 1] - 1]);
+    else bySrc.set(k, { srcPorts, segments: [[lo, bounds[i + 1] - 1]] });
+  }
+  return [...bySrc.values()].map((g) => ({ srcPorts: g.srcPorts, dstPorts: IntervalSet.fromRanges(g.segments) })).sort((a, b) => a.dstPorts.min()! - b.dstPorts.min()!);
+}

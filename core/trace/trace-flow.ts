@@ -19,6 +19,14 @@ export interface TraceQuery extends PathQuery {
 
 export const DEFAULT_SOURCE_PORT = 49152;
 
+/**
+ * The source port of an example flow drawn from `srcPorts`: none (a trace then uses
+ * DEFAULT_SOURCE_PORT) when that one is in the set, else the lowest, so the example gets through.
+ */
+export function exampleSourcePort(srcPorts: IntervalSet): number | undefined {
+  return srcPorts.has(DEFAULT_SOURCE_PORT) ? undefined : srcPorts.min();
+}
+
 export function isReachable(o: Outcome, dstIsExternal: boolean): boolean {
   return o.disposition === 'ACCEPTED' || (dstIsExternal && o.disposition === 'EXITS_NETWORK');
 }

@@ -8,6 +8,7 @@ import type { LearnedPrefix } from '../dataplane/topology.ts';
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import { CAVEATS, CaveatSet } from '../dataplane/caveats.ts';
+import { securityAdminCaveat } from '../dataplane/topology.ts';
 import { filterPointFor, type FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
@@ -173,6 +174,9 @@ function nsgStop(step: Step | undefined, direction: Direction): StoppedBy {
 export function applyNsg(ctx: WalkContext, st: WalkState, point: FilterPoint, direction: Direction): Outcome | WalkState {
   const r = ctx.filters.nsg(point, direction, st.space);
   withStep(st, ...r.steps);
+  // Rule 3.11: AVNM security admin rules decide before these NSGs and are not modelled.
+  const admin = securityAdminCaveat(ctx.dp.snapshot, ctx.dp.topology, point.subnetId);
+  if (admin) ctx.caveats.add(admin);
   if (r.approximate) {
     ctx.caveats.add({ code: 'trace.approximate-nsg', message: 'An NSG decision on this path relied on an approximated service tag (see the other caveats).' });
     // Name the approximation itself, in trace and reach alike (rule 4.3, A4).

@@ -23,6 +23,9 @@ export function readNetworkSecurityGroup(f: Fields, store: Store): void {
     securityRules: [],
     defaultSecurityRules: [],
   };
+  // Rule 3.9 (networkSecurityGroup.json): "When enabled, flows created from Network Security Group
+  // connections will be re-evaluated when rules are updates." Kept only when true (models stay equal).
+  if (f.bool('flushConnection', false)) nsg.flushConnection = true;
   const custom = readRules(f, 'securityRules', b.id, b.displayId);
   const defaults = readRules(f, 'defaultSecurityRules', b.id, b.displayId);
   store.addParent(store.snap.networkSecurityGroups, nsg, 'network security group', {

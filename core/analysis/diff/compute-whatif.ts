@@ -33,6 +33,7 @@ import type { ResourceId } from '../../model/types.ts';
 import { endpointItemKey, endpointKeys, universeOf, type DestItem, type SourceItem, type Universe } from './universe.ts';
 import { internetEntryIndex, mayEnterFromInternet, type EntryIndex } from './entry-index.ts';
 import { routeChanges, ruleChanges } from './views-delta.ts';
+import { existingConnectionsCaveat } from './existing-connections.ts';
 
 const DEFAULT_FULL_BUDGET_MS = 60_000;
 /**
@@ -607,6 +608,9 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
   if (ctx.traceBudget.skipped) caveats.add({ code: 'whatif.traces-limited', message: `The examples of the first ${opts.maxTraces ?? DEFAULT_MAX_TRACES} changed flows are traced before and after; ${ctx.traceBudget.skipped} more carry their example flow only (ztpath trace with it shows the path).` });
   if (na.otherProtocols || nb.otherProtocols) caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols change too (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
   caveats.add({ code: 'whatif.representative-destinations', message: `The internet as a destination is represented by ${'203.0.113.1'} and each on-premises site by one address of its first prefix; storage accounts by their blob endpoint.` });
+
+  const existing = existingConnectionsCaveat(diff, before.snapshot, after.snapshot, nb.items.length);
+  if (existing) caveats.add(existing);
 
   const c = cands ?? computeCandidates(before, after, diff);
   const findings = { added: [] as FindingLike[], resolved: [] as FindingLike[] };

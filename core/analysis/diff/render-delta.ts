@@ -10,7 +10,7 @@ import { formatIPv4, parseIPv4 } from '../../sets/ipv4.ts';
 import type { PacketSpace } from '../../sets/packet-space.ts';
 import { ALL_PORTS, formatPorts } from '../../sets/ports.ts';
 import { PROTOCOL_NUMBERS } from '../../sets/protocols.ts';
-import { DEFAULT_SOURCE_PORT, traceFlow } from '../../trace/trace-flow.ts';
+import { exampleSourcePort, traceFlow } from '../../trace/trace-flow.ts';
 import { INTERNET_EXAMPLE } from '../../trace/run-path.ts';
 import type { ResolvedRef } from '../resolve-ref.ts';
 import { destRef, viaOf, type PairReach } from './pair-reach.ts';
@@ -382,7 +382,7 @@ function exampleFor(ctx: GroupingContext, p: PairDelta, part: Part, direction: '
   // An `Any` part is shown with a TCP flow (every protocol and port changed alike).
   const protocol = part.protocol === 'Any' ? PROTOCOL_NUMBERS.Tcp : PROTOCOL_NUMBERS[part.protocol as keyof typeof PROTOCOL_NUMBERS];
   const dstPort = part.protocol === 'Any' ? 443 : part.icmpLike ? undefined : part.ports.min();
-  const srcPort = part.icmpLike || part.srcPorts.has(DEFAULT_SOURCE_PORT) ? undefined : part.srcPorts.min();
+  const srcPort = part.icmpLike ? undefined : exampleSourcePort(part.srcPorts);
   const dstLabel = destLabel(ctx, p);
   const example: FlowChange['example'] = { src: formatIPv4(srcIp), dst: dstLabel, protocol: part.protocol === 'Any' ? 'Tcp' : part.protocol, ...(dstPort !== undefined ? { dstPort } : {}), ...(srcPort !== undefined ? { srcPort } : {}) };
   if (!ctx.traces) return example;
