@@ -619,9 +619,13 @@ function overVnetToVnet(ctx: WalkContext, st: WalkState, via: LearnedPrefix): Ou
   const conn = s.connections.get(via.connectionId);
   const remote = via.remoteGatewayId ? s.virtualNetworkGateways.get(via.remoteGatewayId) : undefined;
   if (!remote) return [end(st, 'UNKNOWN', { stage: 'unknown', resource: conn?.displayId, detail: 'the remote gateway of the VNet-to-VNet connection is not in the input' })];
+  // Overlapping learned prefixes could send the packet back and forth between gateways: stop as
+  // the appliance walk does when it returns to a hop it has passed.
+  const key = `v2v|${remote.id}|${formatIPv4(st.dstIp)}`;
+  if (st.visited.has(key)) return [end(st, 'LOOP', { stage: 'route', resource: remote.displayId, detail: `the packet returns to the gateway ${remote.name}` })];
   withStep(st, { kind: 'note', detail: `over the VNet-to-VNet connection ${conn?.name ?? via.connectionId} to ${remote.name}` });
   ctx.caveats.add(CAVEATS.vnetToVnet);
-  const b = gatewayEntry(st, st.space, remote, `from VNet ${nameFromId(ctx.dp.snapshot.virtualNetworkGateways.get(via.gatewayId)?.vnetId ?? via.gatewayId)} over the VNet-to-VNet connection ${conn?.name ?? via.connectionId}`);
+  const b = gatewayEntry({ ...st, visited: new Set([...st.visited, key]) }, st.space, remote, `from VNet ${nameFromId(ctx.dp.snapshot.virtualNetworkGateways.get(via.gatewayId)?.vnetId ?? via.gatewayId)} over the VNet-to-VNet connection ${conn?.name ?? via.connectionId}`);
   return routeFromGatewaySubnet(ctx, b, remote);
 }
 

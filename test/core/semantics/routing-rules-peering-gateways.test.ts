@@ -99,7 +99,51 @@ describe('rule 8.8: VNets connected by both peering and a VNet-to-VNet gateway c
     const t = trace(dp, 'a-nic', 'b-nic', 'Tcp', 443);
     expect(path(t)[0]).toBe('gateway:vgw-a');
     expect(path(t)).not.toContain('onPremises:on-premises');
-    expect(t.disposition === 'ACCEPTED' || t.disposition === 'UNKNOWN').toBe(true);
+    expect(path(t)).toEqual(['gateway:vgw-a', 'gateway:vgw-b', 'nic:b-nic']);
+    expect(t.disposition).toBe('ACCEPTED');
+    expect(t.caveats.map((c) => c.code)).toContain('gateway.vnet-to-vnet');
+  });
+
+  it('b\'s inbound NSG judges what arrives over the VNet-to-VNet connection', () => {
+    const { b } = estate(false);
+    b.nsg('nsg-b', [{ name: 'Deny-From-A', priority: 100, direction: 'Inbound', access: 'Deny', source: '10.0.0.0/16' }]);
+    const subnet = b.resources.find((r) => r.name === 's' && String(r.id).includes('/virtualNetworks/b/')) as { properties: Record<string, unknown> } | undefined;
+    const vnetB = b.resources.find((r) => r.name === 'b') as { properties: { subnets: { name: string; properties: Record<string, unknown> }[] } };
+    const target = subnet?.properties ?? vnetB.properties.subnets.find((x) => x.name === 's')!.properties;
+    target.networkSecurityGroup = { id: b.id('Microsoft.Network/networkSecurityGroups', 'nsg-b') };
+    const t = trace(dataPlaneOf(b.documents()), 'a-nic', 'b-nic', 'Tcp', 443);
+    expect(t.disposition).toBe('DENIED_IN');
+    expect(t.stoppedBy?.rule).toBe('securityRules/Deny-From-A');
+  });
+
+  it('gateways that keep sending a prefix to each other end in LOOP at the gateway the packet returns to', () => {
+    // b and c both hold 10.1.0.0/16 (overlapping spaces: Azure allows them when the VNets are not
+    // peered), and each GatewaySubnet sends 10.1.0.0/16 back to its gateway: b's gateway learned
+    // 10.1.0.0/16 from c, c's from b.
+    const b = new EstateBuilder()
+      .routeTable('rt-b', [{ name: 'back', prefix: '10.1.0.0/16', nextHopType: 'VirtualNetworkGateway' }])
+      .routeTable('rt-c', [{ name: 'back', prefix: '10.1.0.0/16', nextHopType: 'VirtualNetworkGateway' }])
+      .vnet('a', ['10.0.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.0.0.0/27' }, { name: 's', prefix: '10.0.1.0/24' }])
+      .vnet('b', ['10.1.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.1.0.0/27', routeTable: 'rt-b' }, { name: 's', prefix: '10.1.1.0/24' }])
+      .vnet('c', ['10.1.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.1.0.0/27', routeTable: 'rt-c' }])
+      .nic('a-nic', { subnet: 'a/s', ip: '10.0.1.4' });
+    const ga = addGateway(b, 'a', 'vgw-a');
+    const gb = addGateway(b, 'b', 'vgw-b');
+    const gc = addGateway(b, 'c', 'vgw-c');
+    for (const [name, g1, g2] of [['a-to-b', ga, gb], ['b-to-a', gb, ga], ['b-to-c', gb, gc], ['c-to-b', gc, gb]]) {
+      b.add({
+        id: b.id('Microsoft.Network/connections', name),
+        name,
+        type: 'Microsoft.Network/connections',
+        location: b.location,
+        properties: { connectionType: 'Vnet2Vnet', connectionStatus: 'Connected', virtualNetworkGateway1: { id: g1 }, virtualNetworkGateway2: { id: g2 }, enableBgp: false, routingWeight: 0 },
+      });
+    }
+    const t = trace(dataPlaneOf(b.documents(), { allowErrors: true }), 'a-nic', '10.1.9.9', 'Tcp', 443);
+    expect(t.disposition).toBe('LOOP');
+    // Stopped where the packet first returns to a gateway (vgw-b or vgw-c), not by the hop limit.
+    expect(t.stoppedBy?.detail).toMatch(/^the packet returns to the gateway vgw-[bc]$/);
+    expect(t.hops.length).toBeLessThan(8);
   });
 });
 
