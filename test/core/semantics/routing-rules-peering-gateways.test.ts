@@ -14,21 +14,14 @@
 // "8.7", "6.9").
 
 import { describe, expect, it } from 'vitest';
-import { computeEffectiveRoutesView, computeNextHop, type DataPlane } from '../../../core/index.ts';
+import { computeEffectiveRoutesView, computeNextHop } from '../../../core/index.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf, ip } from '../../support/load.ts';
+import { codes, rows } from './helpers.ts';
 import { path, reach, trace } from '../trace/helpers.ts';
 
 const SUB = '00000000-0000-0000-0000-0000000000aa';
 
-function rows(dp: DataPlane, subnetId: string): string[] {
-  return computeEffectiveRoutesView(dp, subnetId.toLowerCase()).value.map(
-    (r) => `${r.source} ${r.state} ${r.addressPrefix.join(',')} ${r.nextHopType}${r.nextHopIpAddress.length ? ' ' + r.nextHopIpAddress.join(',') : ''}`,
-  );
-}
-function codes(list: { code: string }[]): string[] {
-  return list.map((c) => c.code);
-}
 
 /** A route-based VPN gateway named `name` in `vnet`'s GatewaySubnet (REST shape, as exported). */
 function addGateway(b: EstateBuilder, vnet: string, name: string, gatewayType = 'Vpn'): string {
@@ -50,6 +43,19 @@ function addGateway(b: EstateBuilder, vnet: string, name: string, gatewayType = 
   return id;
 }
 
+/** VNet-to-VNet connections (REST shape, one resource per direction as Azure creates them): [name, gateway 1, gateway 2]. */
+function connectVnetToVnet(b: EstateBuilder, connections: [string, string, string][]): void {
+  for (const [name, g1, g2] of connections) {
+    b.add({
+      id: b.id('Microsoft.Network/connections', name),
+      name,
+      type: 'Microsoft.Network/connections',
+      location: b.location,
+      properties: { connectionType: 'Vnet2Vnet', connectionStatus: 'Connected', virtualNetworkGateway1: { id: g1 }, virtualNetworkGateway2: { id: g2 }, enableBgp: false, routingWeight: 0 },
+    });
+  }
+}
+
 describe('rule 8.8: VNets connected by both peering and a VNet-to-VNet gateway connection use the peering', () => {
   /** VNets a and b, each with a VPN gateway, connected VNet-to-VNet (both connection resources) and, optionally, peered. */
   function estate(peered: boolean) {
@@ -61,15 +67,7 @@ describe('rule 8.8: VNets connected by both peering and a VNet-to-VNet gateway c
     if (peered) b.peer('a', 'b');
     const ga = addGateway(b, 'a', 'vgw-a');
     const gb = addGateway(b, 'b', 'vgw-b');
-    for (const [name, g1, g2] of [['a-to-b', ga, gb], ['b-to-a', gb, ga]]) {
-      b.add({
-        id: b.id('Microsoft.Network/connections', name),
-        name,
-        type: 'Microsoft.Network/connections',
-        location: b.location,
-        properties: { connectionType: 'Vnet2Vnet', connectionStatus: 'Connected', virtualNetworkGateway1: { id: g1 }, virtualNetworkGateway2: { id: g2 }, enableBgp: false, routingWeight: 0 },
-      });
-    }
+    connectVnetToVnet(b, [['a-to-b', ga, gb], ['b-to-a', gb, ga]]);
     return { b, dp: dataPlaneOf(b.documents()) };
   }
 
@@ -130,15 +128,7 @@ describe('rule 8.8: VNets connected by both peering and a VNet-to-VNet gateway c
     const ga = addGateway(b, 'a', 'vgw-a');
     const gb = addGateway(b, 'b', 'vgw-b');
     const gc = addGateway(b, 'c', 'vgw-c');
-    for (const [name, g1, g2] of [['a-to-b', ga, gb], ['b-to-a', gb, ga], ['b-to-c', gb, gc], ['c-to-b', gc, gb]]) {
-      b.add({
-        id: b.id('Microsoft.Network/connections', name),
-        name,
-        type: 'Microsoft.Network/connections',
-        location: b.location,
-        properties: { connectionType: 'Vnet2Vnet', connectionStatus: 'Connected', virtualNetworkGateway1: { id: g1 }, virtualNetworkGateway2: { id: g2 }, enableBgp: false, routingWeight: 0 },
-      });
-    }
+    connectVnetToVnet(b, [['a-to-b', ga, gb], ['b-to-a', gb, ga], ['b-to-c', gb, gc], ['c-to-b', gc, gb]]);
     const t = trace(dataPlaneOf(b.documents(), { allowErrors: true }), 'a-nic', '10.1.9.9', 'Tcp', 443);
     expect(t.disposition).toBe('LOOP');
     // Stopped where the packet first returns to a gateway (vgw-b or vgw-c), not by the hop limit.

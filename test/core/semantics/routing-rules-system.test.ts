@@ -10,20 +10,12 @@
 // (effective-routes.test.ts "7.1").
 
 import { describe, expect, it } from 'vitest';
-import { computeEffectiveRoutesView, computeNextHop, type DataPlane } from '../../../core/index.ts';
+import { computeEffectiveRoutesView, computeNextHop } from '../../../core/index.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf, ip } from '../../support/load.ts';
+import { codes, rows } from './helpers.ts';
 import { path, trace } from '../trace/helpers.ts';
 
-/** Rows of a subnet's effective routes, `source state prefixes nextHopType [ips]`. */
-function rows(dp: DataPlane, subnetId: string): string[] {
-  return computeEffectiveRoutesView(dp, subnetId.toLowerCase()).value.map(
-    (r) => `${r.source} ${r.state} ${r.addressPrefix.join(',')} ${r.nextHopType}${r.nextHopIpAddress.length ? ' ' + r.nextHopIpAddress.join(',') : ''}`,
-  );
-}
-function codes(list: { code: string }[]): string[] {
-  return list.map((c) => c.code);
-}
 
 describe('rule 5.1: system routes are always there, user routes are combined with them, routing is decided where traffic leaves', () => {
   /** Subnet `a` sends 10.0.2.0/24 to an NVA (10.0.9.4); subnet `b` has no route table. */

@@ -8,19 +8,12 @@
 // (test/core/dataplane/effective-routes.test.ts "6.7").
 
 import { describe, expect, it } from 'vitest';
-import { computeEffectiveRoutesView, computeNextHop, type DataPlane } from '../../../core/index.ts';
+import { computeEffectiveRoutesView, computeNextHop } from '../../../core/index.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf, ip } from '../../support/load.ts';
+import { codes, rows } from './helpers.ts';
 import { path, trace } from '../trace/helpers.ts';
 
-function rows(dp: DataPlane, subnetId: string): string[] {
-  return computeEffectiveRoutesView(dp, subnetId.toLowerCase()).value.map(
-    (r) => `${r.source} ${r.state} ${r.addressPrefix.join(',')} ${r.nextHopType}${r.nextHopIpAddress.length ? ' ' + r.nextHopIpAddress.join(',') : ''}`,
-  );
-}
-function codes(list: { code: string }[]): string[] {
-  return list.map((c) => c.code);
-}
 
 describe('rule 6.1: a route table is associated to zero or more subnets, and combined with their default routes', () => {
   function estate() {
