@@ -18,7 +18,7 @@ import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import type { EffectiveRoute, EffectiveRouteTable } from '../dataplane/effective-routes.ts';
 import type { VirtualNetworkTag } from '../dataplane/virtual-network-tag.ts';
-import { CaveatSet } from '../dataplane/caveats.ts';
+import { CAVEATS, CaveatSet } from '../dataplane/caveats.ts';
 import { securityAdminCaveat, vnetToVnetSet } from '../dataplane/topology.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
 import { normalizeId } from '../model/ids.ts';
@@ -679,7 +679,7 @@ export class ReachKit {
         if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
       }
     }
-    if (other) this.caveats.add(OTHER_PROTOCOLS);
+    if (other) this.caveats.add(CAVEATS.otherProtocols);
     return [...groups.values()].filter((g) => !isPortProtocol(g.protocolNumber) || !g.portSet.isEmpty());
   }
 
@@ -700,7 +700,7 @@ export class ReachKit {
       }
       if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
     }
-    if (other) this.caveats.add(OTHER_PROTOCOLS);
+    if (other) this.caveats.add(CAVEATS.otherProtocols);
     return ports;
   }
 
@@ -761,7 +761,7 @@ export class ReachKit {
         if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
       }
     }
-    if (other) this.caveats.add(OTHER_PROTOCOLS);
+    if (other) this.caveats.add(CAVEATS.otherProtocols);
     for (const [n, p] of [...ports]) if (isPortProtocol(n) && p.isEmpty()) ports.delete(n);
     const allowed = allowedOf(ports);
     if (allowed.length === 0) return { ...NO_REACH, nsgOnPath };
@@ -1299,7 +1299,6 @@ function firewallFilter(kit: ReachKit, log: FilterLog): Filters['firewall'] {
   return (fw, space, q) => kit.filterFirewall(log, fw, space, q);
 }
 
-const OTHER_PROTOCOLS = { code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' };
 
 export function endpointRef(e: Endpoint): ResolvedRef {
   return { kind: 'endpoint', endpoint: e, label: e.ipText };

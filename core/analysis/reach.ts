@@ -3,7 +3,7 @@
 // with an example flow. Never enumerates ports.
 
 import type { DataPlane } from '../dataplane/compile.ts';
-import type { Caveat } from '../dataplane/caveats.ts';
+import { CAVEATS, type Caveat } from '../dataplane/caveats.ts';
 import { AZURE_HOST_VIP_SET, INTERNET_SET } from '../dataplane/well-known-addresses.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace } from '../sets/packet-space.ts';
@@ -75,9 +75,7 @@ export function computeReach(dp: DataPlane, q: PathQuery): ReachAnswer {
       if (!b.protocols.subtract(IntervalSet.fromRanges(NAMED.map(([, n]) => [n, n] as [number, number]))).isEmpty()) otherProtocols = true;
     }
   }
-  // Rule 14.3: GRE and IP-in-IP are blocked within VNets whatever the rules say (trace drops them;
-  // the symbolic walk keeps them in its sets for speed, see dropBlockedInVnet), so they are excepted.
-  if (otherProtocols) caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *), except GRE (47) and IP-in-IP (4), which Azure blocks within VNets (rule 14.3); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
+  if (otherProtocols) caveats.add(CAVEATS.otherProtocols);
   const allowed: ReachPart[] = [];
   const order = new Map(NAMED.map(([n], i) => [n, i]));
   for (const g of [...groups.values()].sort((a, b) => (order.get(a.protocol)! - order.get(b.protocol)!) || (a.src.min()! - b.src.min()!))) {

@@ -12,6 +12,9 @@ export const CAVEATS = {
   reserved172: { code: 'route.reserved-172', message: 'The default None route for 172.16.0.0/12 is not present in every real subnet (rule 5.2, A5).' },
   forcedTunnelReserved: { code: 'route.0-0-removes-reserved', message: 'A 0.0.0.0/0 user or gateway route removes the reserved None routes (rule 7.5); 172.16.0.0/12 is removed too by assumption (A8).' },
   connectionStatusMissing: { code: 'gateway.connection-status-missing', message: 'A gateway connection without connectionStatus is assumed Connected.' },
+  // Rule 14.3: GRE and IP-in-IP are blocked within VNets whatever the rules say (trace drops them;
+  // the symbolic walks keep them in their sets for speed, see dropBlockedInVnet), so they are excepted.
+  otherProtocols: { code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *), except GRE (47) and IP-in-IP (4), which Azure blocks within VNets (rule 14.3); only Tcp, Udp, Icmp, Esp and Ah are listed.' },
   expressRoutePrefixes: { code: 'gateway.expressroute-prefixes', message: 'Prefixes learned over ExpressRoute (BGP) are not in the export; on-premises routes through ExpressRoute are unknown.' },
   kmsPlatformRule: { code: 'nsg.kms-platform-rule', message: 'Windows activation (KMS, TCP 1688 to the Azure KMS hosts) is served by an Azure platform rule that ztpath does not model: without a 0.0.0.0/0 user or gateway route it may get through although the outbound NSG denies it (rule 7.7, "Azure platform considerations" in learn.microsoft.com/azure/virtual-network/network-security-groups-overview).' },
   vnetToVnet: { code: 'gateway.vnet-to-vnet', message: 'Traffic over a VNet-to-VNet gateway connection is followed into the remote VNet through its gateway (routed from its GatewaySubnet, judged by its NSGs); the tunnel\'s IPsec policies and traffic selectors are not modelled.' },

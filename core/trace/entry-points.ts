@@ -302,7 +302,9 @@ function computeGatewaySources(dp: DataPlane, gatewayId: ResourceId): IntervalSe
   const info = vnetId ? dp.topology.vnets.get(vnetId) : undefined;
   let set = IntervalSet.EMPTY;
   for (const l of info?.learned ?? []) {
-    if (l.viaTransit || l.gatewayId !== gatewayId) continue;
+    // VNet-to-VNet prefixes are VNets of the input, not on-premises: their traffic starts at their
+    // own NICs and crosses the connection in the walk (overVnetToVnet).
+    if (l.viaTransit || l.gatewayId !== gatewayId || l.remoteGatewayId !== undefined) continue;
     const p = parseCidr(l.prefix);
     if (p.ok) set = set.union(IntervalSet.range(p.cidr.start, p.cidr.end));
   }

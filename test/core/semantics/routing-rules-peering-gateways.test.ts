@@ -14,7 +14,7 @@
 // "8.7", "6.9").
 
 import { describe, expect, it } from 'vitest';
-import { computeEffectiveRoutesView, computeNextHop } from '../../../core/index.ts';
+import { computeEffectiveRoutesView, computeExposure, computeNextHop } from '../../../core/index.ts';
 import { EstateBuilder } from '../../support/estate-builder.ts';
 import { dataPlaneOf, ip } from '../../support/load.ts';
 import { codes, rows } from './helpers.ts';
@@ -112,6 +112,13 @@ describe('rule 8.8: VNets connected by both peering and a VNet-to-VNet gateway c
     const t = trace(dataPlaneOf(b.documents()), 'a-nic', 'b-nic', 'Tcp', 443);
     expect(t.disposition).toBe('DENIED_IN');
     expect(t.stoppedBy?.rule).toBe('securityRules/Deny-From-A');
+  });
+
+  it('the other VNet is not on-premises: exposure from on-premises finds no entry through the VNet-to-VNet gateways', () => {
+    const { dp } = estate(false);
+    const onPrem = computeExposure(dp, { from: 'onprem' });
+    expect(onPrem.exposed).toEqual([]);
+    expect(onPrem.summary.entries).toBe(0);
   });
 
   it('gateways that keep sending a prefix to each other end in LOOP at the gateway the packet returns to', () => {
