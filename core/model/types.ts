@@ -380,6 +380,12 @@ export interface AzureFirewall extends ResourceBase {
   /** Classic rule collections (rule 12.2), all three types. */
   classicCollections: FirewallRuleCollection[];
   threatIntelMode?: string;
+  /**
+   * Destinations network rules do not SNAT, as configured on a firewall without a policy
+   * (`additionalProperties["Network.SNAT.PrivateRanges"]`, comma-separated; `IANAPrivateRanges`
+   * stands for the default). Absent: the default (IANA RFC 1918 and RFC 6598).
+   */
+  snatPrivateRanges?: string[];
 }
 
 export interface FirewallPolicy extends ResourceBase {
@@ -387,6 +393,10 @@ export interface FirewallPolicy extends ResourceBase {
   basePolicyId?: ResourceId;
   ruleCollectionGroupIds: ResourceId[];
   threatIntelMode?: string;
+  /** `snat.privateRanges`: destinations network rules do not SNAT (see AzureFirewall.snatPrivateRanges). */
+  snatPrivateRanges?: string[];
+  /** `snat.autoLearnPrivateRanges` is Enabled: ranges learned from Azure Route Server are added, not in the input. */
+  snatAutoLearn?: boolean;
 }
 
 export interface FirewallPolicyRuleCollectionGroup extends ResourceBase {

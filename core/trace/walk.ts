@@ -9,6 +9,7 @@ import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
 import { CAVEATS, CaveatSet } from '../dataplane/caveats.ts';
 import { securityAdminCaveat } from '../dataplane/topology.ts';
+import { firewallSnat, reachedPrivately } from '../firewall/snat.ts';
 import { filterPointFor, type FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
 import { PacketSpace, type Box } from '../sets/packet-space.ts';
@@ -520,9 +521,18 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
   const out: Outcome[] = [];
   const pos: Position = { subnetId: e.subnetId, vnetId: e.vnetId, firewallId: fw.id };
   if (!r.network.isEmpty()) {
-    const b = branch(cur, r.network);
-    // SNAT: network rules do not translate private (IANA RFC 1918 / 6598) destinations.
-    if (!PRIVATE_SET.has(st.dstIp)) {
+    // SNAT (core/firewall/snat.ts): network rules do not translate the firewall's private ranges
+    // (IANA RFC 1918 / 6598 unless configured); other traffic takes the firewall's public address
+    // to the internet, its private one to a destination reached privately.
+    const snat = firewallSnat(dp.snapshot, fw);
+    for (const c of snat.caveats) ctx.caveats.add(c);
+    const translated = !snat.noSnat.has(st.dstIp);
+    const privately = translated && reachedPrivately(dp.topology).has(st.dstIp);
+    const b = branch(cur, privately ? rewrite(r.network, { src: IntervalSet.point(e.ip) }) : r.network);
+    if (privately) {
+      withStep(b, { kind: 'nat', type: 'SNAT', from: 'source', to: e.ipText, by: `${fw.name} (network rule; the destination is not in its SNAT private ranges)` });
+      ctx.caveats.add(SNAT_PRIVATE);
+    } else if (translated) {
       withStep(b, { kind: 'nat', type: 'SNAT', from: 'source', to: 'firewall public IP', by: fw.name });
     } else if (isPrivateEndpointAddress(ctx, st.dstIp)) {
       // Rule 11.6 (learn.microsoft.com/azure/private-link/private-endpoint-overview): for
@@ -535,7 +545,7 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
     // Application rules proxy the connection: the destination sees the firewall as the source.
     const b = branch(cur, rewrite(r.application, { src: IntervalSet.point(e.ip) }));
     withStep(b, { kind: 'nat', type: 'SNAT', from: 'source', to: e.ipText, by: `${fw.name} (application rule)` });
-    ctx.caveats.add({ code: 'firewall.snat-instance', message: 'Traffic proxied by Azure Firewall application rules is shown with the firewall\'s private IP as source; in Azure it is one of the firewall instances\' addresses in AzureFirewallSubnet.' });
+    ctx.caveats.add(SNAT_INSTANCE);
     out.push(...routeFrom(ctx, b, pos));
   }
   if (out.length === 0) {
@@ -544,6 +554,9 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
   }
   return out;
 }
+
+const SNAT_INSTANCE = { code: 'firewall.snat-instance', message: 'Traffic proxied by Azure Firewall application rules is shown with the firewall\'s private IP as source; in Azure it is one of the firewall instances\' addresses in AzureFirewallSubnet.' };
+const SNAT_PRIVATE = { code: 'firewall.snat-private', message: 'Traffic that Azure Firewall network rules SNAT to a destination outside its SNAT private ranges but reached privately is shown with the firewall\'s private IP as source; in Azure it is one of the firewall instances\' addresses in AzureFirewallSubnet.' };
 
 function isPrivateEndpointAddress(ctx: WalkContext, ip: number): boolean {
   return ctx.dp.addresses.byIp.get(ip)?.some((e) => e.kind === 'privateEndpoint') ?? false;

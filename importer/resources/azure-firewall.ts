@@ -46,6 +46,14 @@ export function readAzureFirewall(f: Fields, store: Store): void {
     firewallPolicyId: f.ref('firewallPolicy'),
     classicCollections,
     threatIntelMode: f.str('threatIntelMode'),
+    ...classicSnatRanges(f.sub('additionalProperties')),
   };
   store.add(store.snap.azureFirewalls, fw, 'Azure Firewall');
+}
+
+/** `additionalProperties["Network.SNAT.PrivateRanges"]`: a comma-separated list on a firewall without a policy. */
+function classicSnatRanges(extra: Fields | undefined): Pick<AzureFirewall, 'snatPrivateRanges'> {
+  const text = extra?.str('Network.SNAT.PrivateRanges');
+  if (text === undefined) return {};
+  return { snatPrivateRanges: text.split(',').map((r) => r.trim()).filter((r) => r.length > 0) };
 }

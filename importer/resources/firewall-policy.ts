@@ -37,6 +37,7 @@ export function readFirewallPolicy(f: Fields, store: Store): void {
     basePolicyId: f.ref('basePolicy'),
     ruleCollectionGroupIds: groupIds,
     threatIntelMode: f.str('threatIntelMode'),
+    ...snatSettings(f.sub('snat')),
   };
   store.addParent(store.snap.firewallPolicies, policy, 'firewall policy', {
     ruleCollectionGroups: embedded.length > 0 ? embedded.map((g) => g.id) : undefined,
@@ -76,4 +77,13 @@ function buildGroup(c: Fields, who: ChildIdentity, policyId: ResourceId): Firewa
     priority,
     ruleCollections,
   };
+}
+
+/** `snat`: the ranges network rules do not SNAT, and whether more are learned from Route Server. */
+function snatSettings(snat: Fields | undefined): Pick<FirewallPolicy, 'snatPrivateRanges' | 'snatAutoLearn'> {
+  if (!snat) return {};
+  const out: Pick<FirewallPolicy, 'snatPrivateRanges' | 'snatAutoLearn'> = {};
+  if (snat.has('privateRanges')) out.snatPrivateRanges = [...snat.strList('privateRanges')];
+  if (snat.str('autoLearnPrivateRanges')?.toLowerCase() === 'enabled') out.snatAutoLearn = true;
+  return out;
 }

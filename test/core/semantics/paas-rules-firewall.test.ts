@@ -48,13 +48,15 @@ const dnatRules = (name: string, priority: number, rules: { name: string; src: s
  * server subnet) and a spoke (10.1.0.0/16) peered with it. The spoke's route table sends 0.0.0.0/0
  * and the server subnet to the firewall unless `udr` is false.
  */
-function estate(o: { groups: [string, number, Json[]][]; udr?: boolean; threatIntelMode?: string }): DataPlane {
+function estate(o: { groups: [string, number, Json[]][]; udr?: boolean; threatIntelMode?: string; snat?: Json; srvFromFirewallOnly?: boolean }): DataPlane {
   const b = new EstateBuilder().publicIp('pip-fw', '20.50.0.10');
+  // The server admits 443 only from AzureFirewallSubnet: it sees the client only when the firewall does not SNAT.
+  if (o.srvFromFirewallOnly) b.nsg('nsg-srv', [{ name: 'Allow-From-Firewall', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: '10.0.1.0/26', destinationPorts: '443' }, { name: 'Deny-Rest', priority: 200, direction: 'Inbound', access: 'Deny' }]);
   b.routeTable('rt-spoke', [
     { name: 'default', prefix: '0.0.0.0/0', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' },
     { name: 'hub-servers', prefix: '10.0.2.0/24', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.1.4' },
   ], true);
-  b.vnet('hub', ['10.0.0.0/16'], [{ name: 'AzureFirewallSubnet', prefix: '10.0.1.0/26' }, { name: 'srv', prefix: '10.0.2.0/24' }])
+  b.vnet('hub', ['10.0.0.0/16'], [{ name: 'AzureFirewallSubnet', prefix: '10.0.1.0/26' }, { name: 'srv', prefix: '10.0.2.0/24', ...(o.srvFromFirewallOnly ? { nsg: 'nsg-srv' } : {}) }])
     .vnet('spoke', ['10.1.0.0/16'], [{ name: 's', prefix: '10.1.1.0/24', routeTable: o.udr === false ? undefined : 'rt-spoke' }])
     .peer('hub', 'spoke', { allowForwardedTraffic: true }, { allowForwardedTraffic: true })
     .firewallPolicy('policy')
@@ -62,6 +64,7 @@ function estate(o: { groups: [string, number, Json[]][]; udr?: boolean; threatIn
     .nic('vm-nic', { subnet: 'spoke/s', ip: '10.1.1.4' })
     .nic('srv-nic', { subnet: 'hub/srv', ip: '10.0.2.4' });
   if (o.threatIntelMode) ((b.resources.find((r) => r.name === 'policy') as Json).properties as Json).threatIntelMode = o.threatIntelMode;
+  if (o.snat) ((b.resources.find((r) => r.name === 'policy') as Json).properties as Json).snat = o.snat;
   for (const [name, priority, collections] of o.groups) b.ruleCollectionGroup('policy', name, priority, collections);
   return dataPlaneOf(b.documents());
 }
@@ -170,5 +173,57 @@ describe('rule 12.11: traffic reaches the firewall only through a user route to 
     expect(t.disposition).toBe('ACCEPTED');
     expect(path(t)).toEqual(['nic:srv-nic']);
     expect(t.source.steps.find((s) => s.kind === 'route')).toMatchObject({ nextHopType: 'VNetPeering' });
+  });
+});
+
+describe('SNAT private ranges (learn.microsoft.com/azure/firewall/snat-private-range)', () => {
+  // "By default, Azure Firewall doesn't SNAT with Network rules when the destination IP address is
+  // in a private IP address range per IANA RFC 1918 or shared address space per IANA RFC 6598";
+  // `snat.privateRanges` replaces the list (IANAPrivateRanges = the default, 255.255.255.255/32 =
+  // always SNAT), and traffic SNATed to a private destination takes the firewall's private address.
+  const groups: [string, number, Json[]][] = [['rcg', 100, [allowSpokeToSrv]]];
+
+  it('by default a network rule keeps the client as the source: the server admitting only the firewall subnet refuses it', () => {
+    const t = trace(estate({ groups, srvFromFirewallOnly: true }), 'vm-nic', 'srv-nic', 'Tcp', 443);
+    expect(t.disposition).toBe('DENIED_IN');
+    expect(t.stoppedBy?.rule).toBe('securityRules/Deny-Rest');
+  });
+
+  it('IANAPrivateRanges is the default spelled out', () => {
+    const t = trace(estate({ groups, srvFromFirewallOnly: true, snat: { privateRanges: ['IANAPrivateRanges'] } }), 'vm-nic', 'srv-nic', 'Tcp', 443);
+    expect(t.disposition).toBe('DENIED_IN');
+  });
+
+  it('255.255.255.255/32 (always SNAT): the server sees the firewall\'s private address and admits it; trace and reach agree', () => {
+    const dp = estate({ groups, srvFromFirewallOnly: true, snat: { privateRanges: ['255.255.255.255/32'] } });
+    const t = trace(dp, 'vm-nic', 'srv-nic', 'Tcp', 443);
+    expect(t.disposition).toBe('ACCEPTED');
+    const fwHop = t.hops.find((h) => h.kind === 'firewall')!;
+    expect(fwHop.steps).toContainEqual(expect.objectContaining({ kind: 'nat', type: 'SNAT', to: '10.0.1.4' }));
+    expect(t.caveats.map((c) => c.code)).toContain('firewall.snat-private');
+    expect(reach(dp, 'vm-nic', 'srv-nic').allowed.map((p) => `${p.protocol} ${p.ports.join(',')}`)).toEqual(['Tcp 443']);
+  });
+
+  it('a range that is not an address is named, and learned ranges (autoLearnPrivateRanges) are said to be missing', () => {
+    const dp = estate({ groups, snat: { privateRanges: ['IANAPrivateRanges', 'not-a-range'], autoLearnPrivateRanges: 'Enabled' } });
+    const codes = trace(dp, 'vm-nic', 'srv-nic', 'Tcp', 443).caveats.map((c) => c.code);
+    expect(codes).toContain('firewall.snat-range-unknown');
+    expect(codes).toContain('firewall.snat-auto-learn');
+  });
+
+  it('a firewall without a policy reads Network.SNAT.PrivateRanges from additionalProperties', () => {
+    const b = new EstateBuilder().vnet('hub', ['10.0.0.0/16'], [{ name: 'AzureFirewallSubnet', prefix: '10.0.1.0/26' }]);
+    b.add({
+      id: b.id('Microsoft.Network/azureFirewalls', 'afw-classic'),
+      name: 'afw-classic',
+      type: 'Microsoft.Network/azureFirewalls',
+      location: b.location,
+      properties: {
+        additionalProperties: { 'Network.SNAT.PrivateRanges': 'IANAPrivateRanges , 99.99.99.0/24' },
+        ipConfigurations: [{ name: 'cfg', properties: { privateIPAddress: '10.0.1.4', subnet: { id: b.subnetId('hub', 'AzureFirewallSubnet') } } }],
+      },
+    });
+    const fw = dataPlaneOf(b.documents()).snapshot.azureFirewalls.values().next().value!;
+    expect(fw.snatPrivateRanges).toEqual(['IANAPrivateRanges', '99.99.99.0/24']);
   });
 });
