@@ -31,6 +31,7 @@
 import type { DataPlane } from '../../dataplane/compile.ts';
 import type { Endpoint } from '../../dataplane/address-index.ts';
 import { compiledFirewall } from '../../firewall/evaluate-firewall.ts';
+import { firewallSnat } from '../../firewall/snat.ts';
 import type { AzureFirewall, Direction, IpConfiguration, ResourceId, Snapshot } from '../../model/types.ts';
 import { computeEndpointPermits, type FilterPoint } from '../../policy/evaluate-endpoint.ts';
 import { ruleBox } from '../../policy/compile-nsg.ts';
@@ -545,6 +546,11 @@ export function computeCandidates(before: DataPlane, after: DataPlane, diff: Sna
     }
     if (region(cb.application, ca.application).length) col.rect('all', col.storageKeys(), `application rules of ${fa.name} changed`);
     if (region(cb.nat, ca.nat).length) col.rect(new Set(['internet']), 'all', `DNAT rules of ${fa.name} changed`);
+    // Its SNAT private ranges: a destination that moves in or out of them sees another source
+    // (the client or the firewall, core/firewall/snat.ts), whoever sends through the firewall.
+    const snatBefore = firewallSnat(before.snapshot, fb).noSnat;
+    const snatAfter = firewallSnat(after.snapshot, fa).noSnat;
+    if (!snatBefore.equals(snatAfter)) col.rect('all', dstCandidates(snatBefore.subtract(snatAfter).union(snatAfter.subtract(snatBefore))), `SNAT private ranges of ${fa.name} changed`);
   }
 
   if (membershipChanged.size) {

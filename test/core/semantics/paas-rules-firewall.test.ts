@@ -204,6 +204,16 @@ describe('SNAT private ranges (learn.microsoft.com/azure/firewall/snat-private-r
     expect(reach(dp, 'vm-nic', 'srv-nic').allowed.map((p) => `${p.protocol} ${p.ports.join(',')}`)).toEqual(['Tcp 443']);
   });
 
+  it('what-if of a policy that starts to SNAT everything: the server newly admits the spoke, found by the incremental comparison as by the full one', () => {
+    const before = estate({ groups, srvFromFirewallOnly: true });
+    const after = estate({ groups, srvFromFirewallOnly: true, snat: { privateRanges: ['255.255.255.255/32'] } });
+    const flows = (w: ReturnType<typeof computeWhatIf>) => w.newlyAllowed.filter((f) => f.fromRef.ips?.includes('10.1.1.4') && f.toRef.ips?.includes('10.0.2.4')).map((f) => `${f.protocol} ${f.ports.join(',')}`);
+    const incremental = computeWhatIf(before, after, { traces: false });
+    expect(flows(incremental)).toEqual(['Tcp 443']);
+    expect(flows(computeWhatIf(before, after, { traces: false, mode: 'full' }))).toEqual(['Tcp 443']);
+    expect(incremental.newlyBlocked).toEqual([]);
+  });
+
   it('a range that is not an address is named, and learned ranges (autoLearnPrivateRanges) are said to be missing', () => {
     const dp = estate({ groups, snat: { privateRanges: ['IANAPrivateRanges', 'not-a-range'], autoLearnPrivateRanges: 'Enabled' } });
     const codes = trace(dp, 'vm-nic', 'srv-nic', 'Tcp', 443).caveats.map((c) => c.code);
