@@ -666,11 +666,13 @@ export class ReachKit {
   parts(outcomes: Outcome[], dstLabel: string): SourcedPart[] {
     const groups = new Map<string, SourcedPart>();
     let other = false;
+    let restricted = false;
     for (const o of outcomes) {
       for (const b of o.space.boxes) {
         for (const [name, n] of NAMED) {
           if (!b.protocols.has(n)) continue;
           const ports = !isPortProtocol(n) ? IntervalSet.EMPTY : o.label?.frontendPort !== undefined ? IntervalSet.point(o.label.frontendPort) : b.dstPorts;
+          if (isPortProtocol(n) && !allSourcePorts(b)) restricted = true;
           const key = `${name}|${b.src.key()}|${o.label?.entry ?? ''}`;
           const g = groups.get(key);
           if (g) g.portSet = g.portSet.union(ports);
@@ -680,6 +682,7 @@ export class ReachKit {
       }
     }
     if (other) this.caveats.add(CAVEATS.otherProtocols);
+    if (restricted) this.caveats.add(CAVEATS.sourcePortsMerged);
     return [...groups.values()].filter((g) => !isPortProtocol(g.protocolNumber) || !g.portSet.isEmpty());
   }
 
@@ -691,16 +694,19 @@ export class ReachKit {
   private namedPorts(space: PacketSpace, srcIp?: number): (IntervalSet | undefined)[] {
     const ports: (IntervalSet | undefined)[] = [undefined, undefined, undefined, undefined, undefined];
     let other = false;
+    let restricted = false;
     for (const b of space.boxes) {
       if (srcIp !== undefined && !b.src.has(srcIp)) continue;
       for (let i = 0; i < NAMED.length; i++) {
         const n = NAMED[i][1];
         if (!b.protocols.has(n)) continue;
         ports[i] = (ports[i] ?? IntervalSet.EMPTY).union(isPortProtocol(n) ? b.dstPorts : IntervalSet.EMPTY);
+        if (isPortProtocol(n) && !allSourcePorts(b)) restricted = true;
       }
       if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
     }
     if (other) this.caveats.add(CAVEATS.otherProtocols);
+    if (restricted) this.caveats.add(CAVEATS.sourcePortsMerged);
     return ports;
   }
 
@@ -750,6 +756,7 @@ export class ReachKit {
     const ports = new Map<number, IntervalSet>();
     const boxes: Box[] = [];
     let other = false;
+    let restricted = false;
     for (const o of pieces) {
       for (const b of o.space.boxes) {
         boxes.push(b);
@@ -757,11 +764,13 @@ export class ReachKit {
           if (!b.protocols.has(n)) continue;
           const p = !isPortProtocol(n) ? IntervalSet.EMPTY : o.frontendPort !== undefined ? IntervalSet.point(o.frontendPort) : b.dstPorts;
           ports.set(n, (ports.get(n) ?? IntervalSet.EMPTY).union(p));
+          if (isPortProtocol(n) && !allSourcePorts(b)) restricted = true;
         }
         if (!b.protocols.subtract(NAMED_SET).isEmpty()) other = true;
       }
     }
     if (other) this.caveats.add(CAVEATS.otherProtocols);
+    if (restricted) this.caveats.add(CAVEATS.sourcePortsMerged);
     for (const [n, p] of [...ports]) if (isPortProtocol(n) && p.isEmpty()) ports.delete(n);
     const allowed = allowedOf(ports);
     if (allowed.length === 0) return { ...NO_REACH, nsgOnPath };
@@ -1490,4 +1499,9 @@ function atomRange(cuts: number[], pin: IntervalSet): IntervalSet | undefined {
   const end = l < cuts.length ? cuts[l] - 1 : 0xffffffff;
   if (hi > end) return undefined;
   return IntervalSet.range(start, end);
+}
+
+/** True when the box admits every source port (rule 1.7: the usual case, one range 0-65535). */
+function allSourcePorts(b: Box): boolean {
+  return b.srcPorts === ALL_PORTS || (b.srcPorts.min() === 0 && b.srcPorts.equals(ALL_PORTS));
 }

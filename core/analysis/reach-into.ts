@@ -9,7 +9,7 @@
 
 import type { DataPlane } from '../dataplane/compile.ts';
 import type { Endpoint } from '../dataplane/address-index.ts';
-import { CaveatSet, type Caveat } from '../dataplane/caveats.ts';
+import { CAVEATS, CaveatSet, type Caveat } from '../dataplane/caveats.ts';
 import { computeEndpointClasses } from '../dataplane/equivalence.ts';
 import { cidrsToSet } from '../sets/cidr.ts';
 import { parseIPv4 } from '../sets/ipv4.ts';
@@ -62,6 +62,7 @@ export function computeReachInto(dp: DataPlane, to: ResolvedRef, opts: ReachInto
     if (r.error) return { rows: [], summary: { hosts: 0, subnets: 0, internet: false, onPremises: 0, classes: classes.classes.length }, caveats: r.caveats, error: r.error };
     caveats.addAll(r.caveats);
     if (!r.allowed.length) continue;
+    if (r.allowed.some((p) => p.sourcePorts !== undefined)) caveats.add(CAVEATS.sourcePortsMerged);
     const allowed = byProtocol(r.allowed);
     const key = `${rep.subnetId}|${JSON.stringify(allowed)}`;
     let row = rows.get(key);

@@ -15,6 +15,10 @@ export const CAVEATS = {
   // Rule 14.3: GRE and IP-in-IP are blocked within VNets whatever the rules say (trace drops them;
   // the symbolic walks keep them in their sets for speed, see dropBlockedInVnet), so they are excepted.
   otherProtocols: { code: 'reach.other-protocols', message: 'Other IP protocols also get through (rules with protocol *), except GRE (47) and IP-in-IP (4), which Azure blocks within VNets (rule 14.3); only Tcp, Udp, Icmp, Esp and Ah are listed.' },
+  // Rule 1.7: NSG (and firewall) rules match source ports too. Answers that list ports per
+  // destination (blast, exposure, matrix, reach into) list a port open from some source ports only
+  // as open: a client picks its own source port. Reach itself names them (ReachPart.sourcePorts).
+  sourcePortsMerged: { code: 'reach.source-ports', message: 'Some of the ports listed are open only from certain source ports (a rule restricts source ports, rule 1.7); they are listed as open, since a client chooses its source port. `ztpath reach` between the two shows them.' },
   expressRoutePrefixes: { code: 'gateway.expressroute-prefixes', message: 'Prefixes learned over ExpressRoute (BGP) are not in the export; on-premises routes through ExpressRoute are unknown.' },
   kmsPlatformRule: { code: 'nsg.kms-platform-rule', message: 'Windows activation (KMS, TCP 1688 to the Azure KMS hosts) is served by an Azure platform rule that ztpath does not model: without a 0.0.0.0/0 user or gateway route it may get through although the outbound NSG denies it (rule 7.7, "Azure platform considerations" in learn.microsoft.com/azure/virtual-network/network-security-groups-overview).' },
   vnetToVnet: { code: 'gateway.vnet-to-vnet', message: 'Traffic over a VNet-to-VNet gateway connection is followed into the remote VNet through its gateway (routed from its GatewaySubnet, judged by its NSGs); the tunnel\'s IPsec policies and traffic selectors are not modelled.' },

@@ -15,10 +15,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeEffectiveSecurityRulesView, summarizeSnapshot, verifyIpFlow, type DataPlane, type Trace } from '../../../core/index.ts';
+import { computeBlastRadius, computeEffectiveSecurityRulesView, computeMatrix, computeReachInto, summarizeSnapshot, verifyIpFlow, type DataPlane, type Trace } from '../../../core/index.ts';
 import { EstateBuilder, type RuleSpec } from '../../support/estate-builder.ts';
 import { CORPUS, dataPlaneOf, endpoint, ip, snapshotOf } from '../../support/load.ts';
-import { reach, trace } from '../trace/helpers.ts';
+import { reach, ref, trace } from '../trace/helpers.ts';
 
 /** `side rule access` of every NSG step of a trace, in order. */
 function nsgSteps(t: Trace): string[] {
@@ -153,6 +153,28 @@ describe('rule 1.7: the five-tuple', () => {
     const exampleOutcome = trace(dp, 'client-nic', 'server-nic', 'Tcp', ex.dstPort, { srcPort: exampleSrcPort }).disposition;
     const sourcePortsNamed = 'sourcePorts' in part || r.caveats.some((c) => /source port/i.test(c.message));
     expect({ exampleOutcome, sourcePortsNamed }, 'the reach answer hides the source-port restriction and its example flow is denied').not.toEqual({ exampleOutcome: 'DENIED_IN', sourcePortsNamed: false });
+    // What ztpath answers: the part names its source ports, and its example uses one of them.
+    expect(part.sourcePorts).toEqual(['5000-5010']);
+    expect(exampleSrcPort).toBeGreaterThanOrEqual(5000);
+    expect(exampleSrcPort).toBeLessThanOrEqual(5010);
+    expect(exampleOutcome).toBe('ACCEPTED');
+  });
+
+  it('blast, matrix and reach-into list the port as open (a client picks its source port) and say so', () => {
+    const restricted = clientServer([
+      { name: 'Allow-SrcPort', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourcePorts: '5000-5010', destinationPorts: '22' },
+      denyVnetIn,
+    ]);
+    const open = clientServer([{ name: 'Allow-Ssh', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', destinationPorts: '22' }, denyVnetIn]);
+    const serverIp = '10.0.2.4';
+    for (const [dp, expected] of [[restricted, true], [open, false]] as const) {
+      const blast = computeBlastRadius(dp, { from: ref(dp, 'client-nic') });
+      const server = blast.reached.find((x) => x.ip === serverIp);
+      expect(server?.path.at(-1)?.allowed.map((a) => `${a.protocol} ${a.ports.join(',')}`)).toEqual(['Tcp 22']);
+      expect(blast.caveats.some((c) => c.code === 'reach.source-ports'), 'blast').toBe(expected);
+      expect(computeMatrix(dp, { by: 'subnet' }).caveats.some((c) => c.code === 'reach.source-ports'), 'matrix').toBe(expected);
+      expect(computeReachInto(dp, ref(dp, 'server-nic')).caveats.some((c) => c.code === 'reach.source-ports'), 'reach into').toBe(expected);
+    }
   });
 });
 
