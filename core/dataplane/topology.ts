@@ -70,6 +70,9 @@ function addCaveat(caveats: Caveat[], c: Caveat): void {
 
 function gatewayLearnedPrefixes(snapshot: Snapshot, gw: VirtualNetworkGateway, caveats: Caveat[]): LearnedPrefix[] {
   const out: LearnedPrefix[] = [];
+  // Rule 9.2: an ExpressRoute gateway learns its routes over BGP, whether or not the export holds
+  // its connection to the circuit.
+  if (gw.gatewayType.toLowerCase() === 'expressroute') addCaveat(caveats, CAVEATS.expressRoutePrefixes);
   // VNet-to-VNet: Azure creates one connection resource per side (a->b, b->a); the remote VNet's
   // ranges are one route however many of the two the export holds.
   const vnet2vnetLearned = new Set<ResourceId>();

@@ -590,6 +590,11 @@ function toGateway(ctx: WalkContext, st: WalkState, pos: Position, routeStop: (d
     ctx.caveats.add({ code: 'route.gateway-expressroute', message: 'A user route with next hop VirtualNetworkGateway where the gateway is ExpressRoute (or VPN and ExpressRoute coexist) is not allowed by Azure (rule 6.6); where such traffic goes is unknown.' });
     return [end(st, 'UNKNOWN', routeStop(`the route points at ${expressRoute.name}, an ExpressRoute gateway, which a user route may not name`, 'point the route at a VPN gateway, or remove it'))];
   }
+  // 9.3 (S1): a user route to a VPN gateway (forced tunnelling) needs a route-based gateway; a
+  // policy-based one does not route by the route table. Followed as written, and said.
+  if (userRoute && gw.vpnType?.toLowerCase() === 'policybased') {
+    ctx.caveats.add({ code: 'route.gateway-policy-based', message: `A user route sends traffic to ${gw.name}, a policy-based VPN gateway; Azure needs a route-based VPN gateway for a route with next hop VirtualNetworkGateway (forced tunnelling, rule 9.3). The route is followed as written; what the gateway does with the traffic is unknown.` });
+  }
   const h = hop(gw.bgpPeeringAddresses[0] ?? 'gateway', gw.displayId, gw.name, 'gateway');
   let cur: WalkState = { ...st, hops: [...st.hops, h] };
   if (info?.transitPeering) withStep(cur, { kind: 'note', detail: `gateway of the hub VNet, through gateway transit (${info.transitPeering.local.name})` });

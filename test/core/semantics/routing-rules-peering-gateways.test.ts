@@ -184,12 +184,12 @@ describe('rule 8.10: peering has no filter of its own; NSGs on either side filte
 
 describe('rule 9.2: ExpressRoute learns its prefixes over BGP; they are not in the export and answers must say so', () => {
   /** A hub with an ExpressRoute gateway and its connection to a circuit, in the REST shape (`peer` names the circuit). */
-  function estate() {
+  function estate(withConnection = true) {
     const b = new EstateBuilder()
       .vnet('hub', ['10.0.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.0.0.0/27' }, { name: 's', prefix: '10.0.1.0/24' }])
       .nic('vm-nic', { subnet: 'hub/s', ip: '10.0.1.4' });
     const gw = addGateway(b, 'hub', 'ergw', 'ExpressRoute');
-    b.add({
+    if (withConnection) b.add({
       id: b.id('Microsoft.Network/connections', 'er-conn'),
       name: 'er-conn',
       type: 'Microsoft.Network/connections',
@@ -207,6 +207,11 @@ describe('rule 9.2: ExpressRoute learns its prefixes over BGP; they are not in t
 
   it('9.2: the effective routes of a subnet behind an ExpressRoute gateway carry the gateway.expressroute-prefixes caveat', () => {
     const { b, dp } = estate();
+    expect(codes(computeEffectiveRoutesView(dp, b.subnetId('hub', 's').toLowerCase()).caveats)).toContain('gateway.expressroute-prefixes');
+  });
+
+  it('9.2: an ExpressRoute gateway whose connection is not in the export still carries the caveat', () => {
+    const { b, dp } = estate(false);
     expect(codes(computeEffectiveRoutesView(dp, b.subnetId('hub', 's').toLowerCase()).caveats)).toContain('gateway.expressroute-prefixes');
   });
 
@@ -307,5 +312,24 @@ describe('rule 9.4: spokes using remote gateways receive the same gateway routes
     expect(path(t)).toEqual(['gateway:vgw-hub', 'onPremises:on-premises']);
     expect(t.hops[0].ip).toBe('10.0.0.30');
     expect(t.hops[0].steps.some((s) => s.kind === 'note' && s.detail.includes('gateway transit'))).toBe(true);
+  });
+});
+
+describe('rule 9.3: forced tunnelling needs a route-based VPN gateway', () => {
+  function estate(vpnType: 'RouteBased' | 'PolicyBased') {
+    const b = new EstateBuilder()
+      .routeTable('rt', [{ name: 'tunnel', prefix: '0.0.0.0/0', nextHopType: 'VirtualNetworkGateway' }])
+      .vnet('hub', ['10.0.0.0/16'], [{ name: 'GatewaySubnet', prefix: '10.0.0.0/27' }, { name: 's', prefix: '10.0.1.0/24', routeTable: 'rt' }])
+      .nic('vm-nic', { subnet: 'hub/s', ip: '10.0.1.4' });
+    addGateway(b, 'hub', 'vgw');
+    ((b.resources.find((r) => r.name === 'vgw') as { properties: Record<string, unknown> }).properties).vpnType = vpnType;
+    return dataPlaneOf(b.documents());
+  }
+
+  it('a user route to a policy-based gateway is followed as written and named', () => {
+    const t = trace(estate('PolicyBased'), 'vm-nic', '198.51.100.7', 'Tcp', 443);
+    expect(path(t)[0]).toBe('gateway:vgw');
+    expect(codes(t.caveats)).toContain('route.gateway-policy-based');
+    expect(codes(trace(estate('RouteBased'), 'vm-nic', '198.51.100.7', 'Tcp', 443).caveats)).not.toContain('route.gateway-policy-based');
   });
 });
