@@ -101,7 +101,7 @@ interface NsgJson {
 }
 
 describe('rules', () => {
-  it('effective security rules in the ListEffectiveNetworkSecurityGroups shape', async () => {
+  it('effective security rules in the ListEffectiveNetworkSecurityGroups shape (rule 13.4)', async () => {
     const { json } = await runJson<{ value: NsgJson[]; caveats: unknown[] }>(['rules', SMALL, '--nic', 'vm-front01']);
     expect(Object.keys(json).sort()).toEqual(['caveats', 'value']);
     expect(json.value).toHaveLength(1);
