@@ -19,6 +19,10 @@ export const CAVEATS = {
   // destination (blast, exposure, matrix, reach into) list a port open from some source ports only
   // as open: a client picks its own source port. Reach itself names them (ReachPart.sourcePorts).
   sourcePortsMerged: { code: 'reach.source-ports', message: 'Some of the ports listed are open only from certain source ports (a rule restricts source ports, rule 1.7); they are listed as open, since a client chooses its source port. `ztpath reach` between the two shows them.' },
+  // A11: the per-half reading of allowVirtualNetworkAccess lets one direction through while the
+  // other half is disabled, and the replies of a connection cross that half: Azure's older text
+  // says traffic then "doesn't flow between the peered virtual networks" at all.
+  repliesAccessDisabled: { code: 'peering.access-disabled', message: 'The other half of this peering has allowVirtualNetworkAccess false: the replies of a connection cross it, and Azure may not let them through (rule 8.5, A11: the answer reads the flag per half, the older documentation as blocking both directions).' },
   expressRoutePrefixes: { code: 'gateway.expressroute-prefixes', message: 'Prefixes learned over ExpressRoute (BGP) are not in the export; on-premises routes through ExpressRoute are unknown.' },
   kmsPlatformRule: { code: 'nsg.kms-platform-rule', message: 'Windows activation (KMS, TCP 1688 to the Azure KMS hosts) is served by an Azure platform rule that ztpath does not model: without a 0.0.0.0/0 user or gateway route it may get through although the outbound NSG denies it (rule 7.7, "Azure platform considerations" in learn.microsoft.com/azure/virtual-network/network-security-groups-overview).' },
   vnetToVnet: { code: 'gateway.vnet-to-vnet', message: 'Traffic over a VNet-to-VNet gateway connection is followed into the remote VNet through its gateway (routed from its GatewaySubnet, judged by its NSGs); the tunnel\'s IPsec policies and traffic selectors are not modelled.' },

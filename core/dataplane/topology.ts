@@ -234,17 +234,38 @@ export function buildTopology(snapshot: Snapshot): Topology {
   // remote one, both connected, and the remote VNet has a gateway; only if this VNet has none.
   for (const info of vnets.values()) {
     if (info.gatewayIds.length > 0) continue;
-    for (const peer of info.peers) {
-      if (!peer.connected || !peer.local.useRemoteGateways || !peer.remote?.allowGatewayTransit) continue;
+    const asking = info.peers.filter((p) => p.connected && p.local.useRemoteGateways);
+    // 8.7 (S6): "Only one peering can have this flag set to true"; Azure refuses a second one.
+    if (asking.length > 1) addCaveat(info.caveats, remoteGatewaysMultiple(asking));
+    for (const peer of asking) {
+      if (!peer.remote?.allowGatewayTransit) continue;
       const hub = vnets.get(peer.remoteVnetId);
       if (!hub || hub.gatewayIds.length === 0) continue;
+      // 8.7 (S6): "The transit option can be used with all VPN Gateway SKUs except the Basic SKU".
+      const transitGateways = hub.gatewayIds.filter((id) => !isBasicVpnGateway(snapshot.virtualNetworkGateways.get(id)));
+      if (transitGateways.length === 0) {
+        addCaveat(info.caveats, basicGatewayTransit(peer));
+        continue;
+      }
       info.transitPeering = peer;
-      info.effectiveGatewayIds = [...hub.gatewayIds];
-      info.learned = (ownLearned.get(hub.id) ?? []).map((l) => ({ ...l, viaTransit: true }));
+      info.effectiveGatewayIds = transitGateways;
+      info.learned = (ownLearned.get(hub.id) ?? []).filter((l) => transitGateways.includes(l.gatewayId)).map((l) => ({ ...l, viaTransit: true }));
       break;
     }
   }
   return { vnets, gatewayConnections, securityAdminVnets };
+}
+
+function isBasicVpnGateway(gw: VirtualNetworkGateway | undefined): boolean {
+  return gw !== undefined && gw.gatewayType.toLowerCase() === 'vpn' && gw.sku?.toLowerCase() === 'basic';
+}
+
+function basicGatewayTransit(peer: PeerLink): Caveat {
+  return { code: 'peering.transit-basic-gateway', message: `Peering ${peer.local.name} uses the remote VNet's gateway, but that gateway is a Basic VPN gateway, which gateway transit does not support (rule 8.7): no gateway routes are taken from it.` };
+}
+
+function remoteGatewaysMultiple(asking: PeerLink[]): Caveat {
+  return { code: 'peering.remote-gateways-multiple', message: `Peerings ${asking.map((p) => p.local.name).join(', ')} all set useRemoteGateways; Azure allows it on only one peering of a VNet (rule 8.7) and refuses the others. The first that qualifies is used.` };
 }
 
 /** True when `prefix` parses and lies entirely in `set`. */

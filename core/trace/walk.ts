@@ -304,6 +304,7 @@ function crossPeering(ctx: WalkContext, st: WalkState, from: ResourceId, to: Res
     ctx.caveats.add({ code: 'peering.access-disabled', message: 'A peering with allowVirtualNetworkAccess false is treated as blocking all traffic from its virtual network into the remote one (A11); the other half decides the opposite direction.' });
     return end(st, 'NO_ROUTE', { stage: 'peering', resource: peeringId, detail: 'allowVirtualNetworkAccess is false on the peering', fix: 'set allowVirtualNetworkAccess on the peering' });
   }
+  if (link.remote && !link.remote.allowVirtualNetworkAccess) ctx.caveats.add(CAVEATS.repliesAccessDisabled);
   const basic = basicLbFrontendOverGlobalPeering(ctx, st.dstIp, from, to);
   if (basic) {
     withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Deny', detail: `${basic} is a Basic Load Balancer frontend, unreachable over global peering` });
@@ -327,6 +328,7 @@ function crossPeering(ctx: WalkContext, st: WalkState, from: ResourceId, to: Res
   withStep(st, { kind: 'peering', peering: peeringId, remoteVnet, access: 'Allow', detail: st.viaGateway ? 'connected peering (gateway transit)' : 'connected peering' });
   return st;
 }
+
 
 /**
  * Rule 8.9: resources behind a Basic Load Balancer frontend are unreachable over global peering
@@ -495,6 +497,9 @@ function throughNva(ctx: WalkContext, st: WalkState, e: Extract<Endpoint, { kind
   const cur: WalkState = { ...st, hops: [...st.hops, h] };
   // The appliance's NSGs see the packet arrive (subnet then NIC) and leave (NIC then subnet).
   const point = filterPointOfEndpoint(dp, e);
+  // 6.3: IP forwarding is needed only for traffic "to an address other than its own": a packet for
+  // the appliance itself (its management, say) is delivered to it like to any NIC.
+  if (st.dstIp === e.ip) return deliver(ctx, st, e);
   const inbound = applyNsg(ctx, cur, point, 'Inbound');
   if (isOutcome(inbound)) return [inbound];
   // 6.3: a NIC that forwards traffic not addressed to itself needs IP forwarding.
@@ -505,7 +510,9 @@ function throughNva(ctx: WalkContext, st: WalkState, e: Extract<Endpoint, { kind
   ctx.caveats.add({ code: 'nva.os', message: 'Network virtual appliances are assumed to forward in their OS without filtering or NAT (rule 6.3).' });
   const outbound = applyNsg(ctx, inbound, point, 'Outbound');
   if (isOutcome(outbound)) return [outbound];
-  return routeFrom(ctx, outbound, { subnetId: e.subnetId, vnetId: e.vnetId, nicId: e.nicId });
+  // 8.6: from here the appliance is the last forwarder, not a VPN gateway the packet may have come
+  // through: a peering ahead judges it as forwarded traffic.
+  return routeFrom(ctx, { ...outbound, viaGateway: false }, { subnetId: e.subnetId, vnetId: e.vnetId, nicId: e.nicId });
 }
 
 export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endpoint, { kind: 'firewall' }>): Outcome[] {
@@ -520,6 +527,8 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
   for (const n of r.notes) ctx.caveats.add({ code: 'firewall.partial', message: `Azure Firewall ${fw.name}: ${n}` });
   const out: Outcome[] = [];
   const pos: Position = { subnetId: e.subnetId, vnetId: e.vnetId, firewallId: fw.id };
+  // 8.6: the firewall forwards; a gateway the packet came through no longer exempts it.
+  cur.viaGateway = false;
   if (!r.network.isEmpty()) {
     // SNAT (core/firewall/snat.ts): network rules do not translate the firewall's private ranges
     // (IANA RFC 1918 / 6598 unless configured); other traffic takes the firewall's public address
@@ -665,6 +674,11 @@ export function routeFromGatewaySubnet(ctx: WalkContext, st: WalkState, gw: Virt
 export function egressAt(ctx: WalkContext, pos: Position): EgressMethod {
   const s = ctx.dp.snapshot;
   if (pos.firewallId) {
+    // A NAT gateway on AzureFirewallSubnet takes the firewall's outbound internet traffic
+    // (learn.microsoft.com/azure/firewall/integrate-with-nat-gateway; rule 14.4's order): its
+    // addresses, not the firewall's public IPs, are what the destination sees.
+    const fwSubnet = s.subnets.get(pos.subnetId);
+    if (fwSubnet?.natGatewayId) return egressForNic(s, undefined, fwSubnet);
     const fw = s.azureFirewalls.get(pos.firewallId);
     const pipId = fw?.ipConfigurations.find((c) => c.publicIpId)?.publicIpId;
     const ip = pipId ? s.publicIpAddresses.get(pipId)?.ipAddress : undefined;

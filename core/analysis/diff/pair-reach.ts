@@ -4,7 +4,7 @@
 // them. The same walk as `ztpath reach`, so what-if and reach never disagree.
 
 import type { DataPlane } from '../../dataplane/compile.ts';
-import type { Caveat } from '../../dataplane/caveats.ts';
+import { CAVEATS, type Caveat } from '../../dataplane/caveats.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
 import { ALL_ADDRESSES, ALL_PROTOCOLS, PacketSpace, type Box } from '../../sets/packet-space.ts';
 import { ALL_PORTS } from '../../sets/ports.ts';
@@ -189,6 +189,7 @@ export function fastDoorArrivals(dp: DataPlane, members: Extract<SourceItem, { k
       const remoteVnetId = k.slice(5);
       const info = dp.topology.vnets.get(rep.vnetId);
       const link = info?.peers.find((p) => p.remoteVnetId === remoteVnetId && p.connected);
+      if (link?.remote && !link.remote.allowVirtualNetworkAccess) caveats.push(CAVEATS.repliesAccessDisabled);
       if (!link) space = PacketSpace.EMPTY;
       else if (!link.local.allowVirtualNetworkAccess) {
         space = PacketSpace.EMPTY;
