@@ -407,7 +407,14 @@ function applyPrivateEndpointOverride(ctx: RouteContext, entries: RouteEntry[], 
     const pe = ctx.snapshot.privateEndpoints.get(peId);
     const peSubnet = pe?.subnetId ? ctx.snapshot.subnets.get(pe.subnetId) : undefined;
     const policy = peSubnet?.privateEndpointNetworkPolicies ?? 'Disabled';
-    if (policy !== 'Enabled' && policy !== 'RouteTableEnabled') continue;
+    if (policy !== 'Enabled' && policy !== 'RouteTableEnabled') {
+      // A user route of the very same /32 won by rule 7.2 (User > System) in assignStates. The
+      // rule book's 11.4 says a user route overrides the endpoint's route only with route-table
+      // policies, while Azure's older guidance used exactly such /32 routes to send endpoint traffic
+      // through a firewall (A15): kept as 7.2 decides, and said.
+      if (e.route.state === 'Invalid' && !caveats.includes(CAVEATS.peEqualUserRoute)) caveats.push(CAVEATS.peEqualUserRoute);
+      continue;
+    }
     const covering = userEntries.find((u) => u.cidr.start <= e.cidr.start && u.cidr.end >= e.cidr.end && u.cidr.prefixLength >= minVnetLen);
     if (covering) {
       e.route.state = 'Invalid';

@@ -275,8 +275,12 @@ describe('rule 3.6: a flow between two VMs in peered VNets is filtered twice, by
   });
 });
 
-describe('rule 11.4: with network policies Disabled, no user route overrides the endpoint /32', () => {
-  it('a /32 user route for the endpoint address, identical prefix, still leaves the InterfaceEndpoint route Active when the endpoint subnet has policies Disabled', () => {
+describe('rule 11.4: with network policies Disabled, a user route of the same /32 as the endpoint', () => {
+  // The rule book's 11.4 says a user route overrides the endpoint's /32 only with route-table network
+  // policies; Azure's older guidance (before those policies existed) sent endpoint traffic through
+  // a firewall with exactly such /32 routes, which win by rule 7.2 (User > System on one prefix).
+  // The documents disagree (A15): ztpath keeps 7.2's answer and says so in a caveat.
+  it('wins by rule 7.2, and the answer names the disagreement (A15)', () => {
     const b = new EstateBuilder()
       .routeTable('rt', [{ name: 'pe32', prefix: '10.0.2.4/32', nextHopType: 'VirtualAppliance', nextHopIp: '10.0.9.4' }])
       .vnet('a', ['10.0.0.0/16'], [{ name: 'pe', prefix: '10.0.2.0/24', privateEndpointNetworkPolicies: 'Disabled' }, { name: 'app', prefix: '10.0.3.0/24', routeTable: 'rt' }, { name: 'nva', prefix: '10.0.9.0/24' }])
@@ -286,9 +290,11 @@ describe('rule 11.4: with network policies Disabled, no user route overrides the
     b.privateEndpoint('pe-st', { subnet: 'a/pe', ip: '10.0.2.4', target: b.id('Microsoft.Storage/storageAccounts', 'stacct') });
     const dp = dataPlaneOf(b.documents());
     const pe32 = computeEffectiveRoutesView(dp, b.subnetId('a', 'app').toLowerCase()).value.filter((r) => r.nextHopType === 'InterfaceEndpoint').map((r) => `${r.state} ${r.addressPrefix.join(',')}`);
-    expect(pe32).toEqual(['Active 10.0.2.4/32']);
+    expect(pe32).toEqual(['Invalid 10.0.2.4/32']);
     const t = trace(dp, 'app-nic', '10.0.2.4', 'Tcp', 443);
-    expect(t.hops.map((h) => `${h.kind}:${h.name}`)).toEqual(['privateEndpoint:pe-st', 'service:stacct']);
+    expect(t.hops.map((h) => `${h.kind}:${h.name}`)).toEqual(['virtualAppliance:nva-nic', 'privateEndpoint:pe-st', 'service:stacct']);
+    expect(t.caveats.map((c) => c.code)).toContain('route.private-endpoint-equal-prefix');
+    expect(computeEffectiveRoutesView(dp, b.subnetId('a', 'app').toLowerCase()).caveats.map((c) => c.code)).toContain('route.private-endpoint-equal-prefix');
   });
 });
 
