@@ -23,7 +23,7 @@ import { securityAdminCaveat, vnetToVnetSet } from '../dataplane/topology.ts';
 import type { AzureFirewall, Direction, ResourceId } from '../model/types.ts';
 import { normalizeId } from '../model/ids.ts';
 import type { FilterPoint } from '../policy/evaluate-endpoint.ts';
-import { computeEndpointPermits, filterPointFor } from '../policy/evaluate-endpoint.ts';
+import { computeEndpointPermits, filterPointFor, nsgAt } from '../policy/evaluate-endpoint.ts';
 import { computeNsgPermits } from '../policy/symbolic-nsg.ts';
 import { ruleBox, type CompiledNsg, type CompiledRule } from '../policy/compile-nsg.ts';
 import { compiledFirewall, computeFirewallPermits, type FirewallQuery } from '../firewall/evaluate-firewall.ts';
@@ -400,8 +400,10 @@ export class ReachKit {
     if (!byTag) plane.points.set(tag, (byTag = new Map()));
     let byNic = byTag.get(point.subnetNsgId ?? '');
     if (!byNic) byTag.set(point.subnetNsgId ?? '', (byNic = new Map()));
-    let info = byNic.get(point.nicNsgId ?? '');
-    if (!info) byNic.set(point.nicNsgId ?? '', (info = { id: ++plane.pointCount, cuts: [] }));
+    // A private endpoint's point judges inbound traffic with source ports ignored (rule 3.14).
+    const nicKey = point.anySourcePort ? '#private-endpoint' : point.nicNsgId ?? '';
+    let info = byNic.get(nicKey);
+    if (!info) byNic.set(nicKey, (info = { id: ++plane.pointCount, cuts: [] }));
     return info;
   }
 
@@ -414,7 +416,7 @@ export class ReachKit {
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
     // Built in a loop: the length of map's arrays (empty or not) kept sending this back to the compiler.
     const parts: { fixed: number[]; tagged: IntervalSet[] }[] = [];
-    for (const id of this.nsgOrder(point, direction)) parts.push(this.ruleCutsOf(this.dp.compiledNsg(id)!, slot));
+    for (const id of this.nsgOrder(point, direction)) parts.push(this.ruleCutsOf(nsgAt(this.dp, point, id, direction)!, slot));
     let cuts: number[];
     if (parts.length === 1 && parts[0].tagged.length === 0) cuts = parts[0].fixed;
     else {
@@ -499,7 +501,7 @@ export class ReachKit {
     const vnetTag = this.dp.virtualNetworkTag(point.subnetId).set;
     let cur = PacketSpace.of({ protocols: ALL_PROTOCOLS, src, srcPorts: ALL_PORTS, dst, dstPorts: ALL_PORTS });
     for (const id of this.nsgOrder(point, direction)) {
-      const nsg = this.dp.compiledNsg(id)!;
+      const nsg = nsgAt(this.dp, point, id, direction)!;
       // Only rules that can match the pinned addresses matter (the others never meet the query).
       const relevant = (direction === 'Inbound' ? nsg.inbound : nsg.outbound).filter((c) => {
         const b = ruleBox(c, vnetTag);

@@ -43,6 +43,23 @@ export interface CompiledNsg {
   outbound: CompiledRule[];
 }
 
+const anySourcePortVariants = new WeakMap<CompiledNsg, CompiledNsg>();
+
+/**
+ * Rule 3.14 (learn.microsoft.com/azure/private-link/private-endpoint-overview): for traffic to a
+ * private endpoint "Source port filtering is interpreted as *". The NSG as it judges that traffic:
+ * inbound rules with their source ports widened to every port (the same object when none names
+ * source ports). Made once per compiled NSG.
+ */
+export function withAnySourcePort(nsg: CompiledNsg): CompiledNsg {
+  let v = anySourcePortVariants.get(nsg);
+  if (v) return v;
+  const inbound = nsg.inbound.map((c) => (c.srcPorts.equals(ALL_PORTS) ? c : { ...c, srcPorts: ALL_PORTS, fixedBox: undefined }));
+  v = inbound.every((c, i) => c === nsg.inbound[i]) ? nsg : { ...nsg, inbound };
+  anySourcePortVariants.set(nsg, v);
+  return v;
+}
+
 /** Addresses of the members of each ASG, for rules that name ASGs (rule 3.10, 4.6). */
 export type AsgMembers = Map<ResourceId, IntervalSet>;
 

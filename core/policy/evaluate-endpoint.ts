@@ -8,6 +8,7 @@ import { PacketSpace } from '../sets/packet-space.ts';
 import { evaluateNsg, type NsgDecision } from './evaluate-nsg.ts';
 import { computeNsgPermits, type SymbolicNsgResult } from './symbolic-nsg.ts';
 import type { Flow } from './flow.ts';
+import { withAnySourcePort, type CompiledNsg } from './compile-nsg.ts';
 
 export type NsgSide = 'source-nic' | 'source-subnet' | 'destination-subnet' | 'destination-nic';
 
@@ -16,6 +17,14 @@ export interface FilterPoint {
   subnetId: ResourceId;
   subnetNsgId?: ResourceId;
   nicNsgId?: ResourceId;
+  /** A private endpoint's point: inbound rules ignore source ports (rule 3.14). */
+  anySourcePort?: true;
+}
+
+/** The compiled NSG `nsgId` as it judges traffic at `point` in `direction` (rule 3.14 at private endpoints). */
+export function nsgAt(dp: DataPlane, point: FilterPoint, nsgId: ResourceId, direction: Direction): CompiledNsg | undefined {
+  const nsg = dp.compiledNsg(nsgId);
+  return nsg && point.anySourcePort && direction === 'Inbound' ? withAnySourcePort(nsg) : nsg;
 }
 
 export interface NsgStep {
@@ -39,7 +48,7 @@ export function filterPointFor(dp: DataPlane, subnetId: ResourceId, nicId: Resou
   if (isPrivateEndpoint) {
     const policy = subnet?.privateEndpointNetworkPolicies ?? 'Disabled';
     const nsgApplies = policy === 'Enabled' || policy === 'NetworkSecurityGroupEnabled';
-    return { subnetId, subnetNsgId: nsgApplies ? subnet?.nsgId : undefined };
+    return { subnetId, subnetNsgId: nsgApplies ? subnet?.nsgId : undefined, anySourcePort: true };
   }
   const nic = nicId ? dp.snapshot.networkInterfaces.get(nicId) : undefined;
   return { subnetId, subnetNsgId: subnet?.nsgId, nicNsgId: nic?.nsgId };
@@ -58,7 +67,7 @@ export function evaluateEndpointFilter(dp: DataPlane, point: FilterPoint, direct
   const steps: NsgStep[] = [];
   let approximate = false;
   for (const { nsgId, side } of order(point, direction)) {
-    const nsg = dp.compiledNsg(nsgId);
+    const nsg = nsgAt(dp, point, nsgId, direction);
     if (!nsg) continue; // dangling reference: reported by the importer; no NSG to apply
     const decision = evaluateNsg(nsg, direction, flow, vnetTag);
     steps.push({ nsgId, side, decision });
@@ -79,7 +88,7 @@ export function computeEndpointPermits(dp: DataPlane, point: FilterPoint, direct
   let allowed = query;
   const perNsg: EndpointPermits['perNsg'] = [];
   for (const { nsgId, side } of order(point, direction)) {
-    const nsg = dp.compiledNsg(nsgId);
+    const nsg = nsgAt(dp, point, nsgId, direction);
     if (!nsg) continue;
     const result = computeNsgPermits(nsg, direction, allowed, vnetTag);
     perNsg.push({ nsgId, side, result });
