@@ -4,7 +4,9 @@
 // private (`defaultOutboundAccess: false`).
 
 import type { NetworkInterface, ResourceId, Snapshot, Subnet } from '../model/types.ts';
+import { IntervalSet } from '../sets/interval-set.ts';
 import { parseIPv4 } from '../sets/ipv4.ts';
+import { ALL_PROTOCOLS } from '../sets/packet-space.ts';
 import { outboundBalancersFor } from './pool-lookup.ts';
 
 export interface EgressMethod {
@@ -25,28 +27,62 @@ function pipAddresses(s: Snapshot, ids: (ResourceId | undefined)[]): number[] {
   return ids.map((id) => pipAddress(s, id)).filter((x): x is number => x !== undefined);
 }
 
+/** The egress method of a NIC for every protocol (the first of egressPartsForNic). */
 export function egressForNic(s: Snapshot, nic: NetworkInterface | undefined, subnet: Subnet | undefined): EgressMethod {
+  return egressPartsForNic(s, nic, subnet)[0].egress;
+}
+
+export interface EgressPart {
+  /** The IP protocols that leave this way. */
+  protocols: IntervalSet;
+  egress: EgressMethod;
+}
+
+/** What an outbound rule's `protocol` translates (Tcp | Udp | All). */
+const OUTBOUND_RULE_PROTOCOLS: Record<string, IntervalSet> = { tcp: IntervalSet.point(6), udp: IntervalSet.point(17), all: ALL_PROTOCOLS };
+
+/**
+ * How each protocol leaves: one part for every protocol, except behind load balancer outbound
+ * rules, whose `protocol` decides what they translate ("Outbound rules", learn.microsoft.com/azure/
+ * load-balancer/outbound-rules): the NIC's pools' rules in order, and for protocols none of them
+ * covers no way out (a backend of a Standard load balancer with outbound rules gets no default
+ * outbound access, rule 14.4).
+ */
+export function egressPartsForNic(s: Snapshot, nic: NetworkInterface | undefined, subnet: Subnet | undefined): EgressPart[] {
   if (subnet?.natGatewayId) {
     const ng = s.natGateways.get(subnet.natGatewayId);
-    return { method: 'natGateway', resource: ng?.displayId ?? subnet.natGatewayId, publicIp: pipAddress(s, ng?.publicIpIds[0]), publicIps: pipAddresses(s, ng?.publicIpIds ?? []), detail: 'the subnet has a NAT gateway' };
+    return every({ method: 'natGateway', resource: ng?.displayId ?? subnet.natGatewayId, publicIp: pipAddress(s, ng?.publicIpIds[0]), publicIps: pipAddresses(s, ng?.publicIpIds ?? []), detail: 'the subnet has a NAT gateway' });
   }
   const ipc = nic?.ipConfigurations.find((c) => c.primary) ?? nic?.ipConfigurations[0];
   if (ipc?.publicIpId) {
-    return { method: 'publicIp', resource: s.publicIpAddresses.get(ipc.publicIpId)?.displayId ?? ipc.publicIpId, publicIp: pipAddress(s, ipc.publicIpId), publicIps: pipAddresses(s, [ipc.publicIpId]), detail: 'the NIC has a public IP' };
+    return every({ method: 'publicIp', resource: s.publicIpAddresses.get(ipc.publicIpId)?.displayId ?? ipc.publicIpId, publicIp: pipAddress(s, ipc.publicIpId), publicIps: pipAddresses(s, [ipc.publicIpId]), detail: 'the NIC has a public IP' });
   }
   if (ipc) {
-    // The first load balancer in snapshot order with an outbound rule for one of the NIC's pools (pool-lookup.ts).
+    // The load balancers in snapshot order with outbound rules for one of the NIC's pools (pool-lookup.ts).
+    const parts: EgressPart[] = [];
+    let remaining = ALL_PROTOCOLS;
     for (const lb of outboundBalancersFor(s, ipc)) {
-      const rule = lb.outboundRules.find((r) => r.backendPoolId && ipc.loadBalancerBackendPoolIds.includes(r.backendPoolId));
-      if (rule) {
+      for (const rule of lb.outboundRules) {
+        if (!rule.backendPoolId || !ipc.loadBalancerBackendPoolIds.includes(rule.backendPoolId)) continue;
+        const covered = (OUTBOUND_RULE_PROTOCOLS[rule.protocol.toLowerCase()] ?? ALL_PROTOCOLS).intersect(remaining);
+        if (covered.isEmpty()) continue;
         const fe = lb.frontends.find((f) => rule.frontendIpConfigurationIds.includes(f.id));
         const all = lb.frontends.filter((f) => rule.frontendIpConfigurationIds.includes(f.id)).map((f) => f.publicIpId);
-        return { method: 'loadBalancerOutbound', resource: lb.displayId, publicIp: pipAddress(s, fe?.publicIpId), publicIps: pipAddresses(s, all), detail: `load balancer outbound rule ${rule.name}` };
+        parts.push({ protocols: covered, egress: { method: 'loadBalancerOutbound', resource: lb.displayId, publicIp: pipAddress(s, fe?.publicIpId), publicIps: pipAddresses(s, all), detail: `load balancer outbound rule ${rule.name}` } });
+        remaining = remaining.subtract(covered);
       }
+    }
+    if (parts.length > 0) {
+      if (!remaining.isEmpty()) parts.push({ protocols: remaining, egress: { method: 'none', publicIps: [], detail: 'the load balancer outbound rules translate other protocols only, and a backend of a Standard load balancer with outbound rules has no default outbound access' } });
+      return parts;
     }
   }
   if (subnet?.defaultOutboundAccess === false) {
-    return { method: 'none', publicIps: [], detail: 'the subnet is private (defaultOutboundAccess: false) and has no NAT gateway, public IP or outbound rule' };
+    return every({ method: 'none', publicIps: [], detail: 'the subnet is private (defaultOutboundAccess: false) and has no NAT gateway, public IP or outbound rule' });
   }
-  return { method: 'defaultOutboundAccess', publicIps: [], detail: 'default outbound access (an implicit public IP; being retired, rule 14.4/A19)' };
+  return every({ method: 'defaultOutboundAccess', publicIps: [], detail: 'default outbound access (an implicit public IP; being retired, rule 14.4/A19)' });
+}
+
+function every(egress: EgressMethod): EgressPart[] {
+  return [{ protocols: ALL_PROTOCOLS, egress }];
 }

@@ -12,7 +12,8 @@ import { securityAdminCaveat } from '../dataplane/topology.ts';
 import { firewallSnat, reachedPrivately } from '../firewall/snat.ts';
 import { filterPointFor, type FilterPoint } from '../policy/evaluate-endpoint.ts';
 import { IntervalSet } from '../sets/interval-set.ts';
-import { PacketSpace, type Box } from '../sets/packet-space.ts';
+import { ALL_ADDRESSES, ALL_PROTOCOLS, PacketSpace, type Box } from '../sets/packet-space.ts';
+import { ALL_PORTS } from '../sets/ports.ts';
 import { formatIPv4, parseIPv4 } from '../sets/ipv4.ts';
 import { parseCidr } from '../sets/cidr.ts';
 import { PRIVATE_SET } from '../dataplane/well-known-addresses.ts';
@@ -20,7 +21,7 @@ import { nameFromId } from '../model/ids.ts';
 import type { Filters } from './filters.ts';
 import type { EffectiveRoute, EffectiveRouteTable, RouteMatch } from '../dataplane/effective-routes.ts';
 import type { AllowedBy, Disposition, Hop, HopKind, Step, StoppedBy } from './types.ts';
-import { egressForNic, type EgressMethod } from './egress.ts';
+import { egressForNic, egressPartsForNic, type EgressMethod, type EgressPart } from './egress.ts';
 import { evaluateStorageAccess, storagePublicSources, type StorageAccess } from './paas.ts';
 
 /** What the packets are trying to reach. */
@@ -671,6 +672,14 @@ export function routeFromGatewaySubnet(ctx: WalkContext, st: WalkState, gw: Virt
   return routeFrom(ctx, { ...st, viaGateway: true }, { subnetId: gwSubnet.id, vnetId: gwSubnet.vnetId });
 }
 
+/** How the packets leave for the internet at `pos`, per protocol (egressPartsForNic). */
+export function egressPartsAt(ctx: WalkContext, pos: Position): EgressPart[] {
+  if (pos.firewallId) return [{ protocols: ALL_PROTOCOLS, egress: egressAt(ctx, pos) }];
+  const s = ctx.dp.snapshot;
+  const nic = pos.nicId ? s.networkInterfaces.get(pos.nicId) : undefined;
+  return egressPartsForNic(s, nic, s.subnets.get(pos.subnetId));
+}
+
 export function egressAt(ctx: WalkContext, pos: Position): EgressMethod {
   const s = ctx.dp.snapshot;
   if (pos.firewallId) {
@@ -690,8 +699,19 @@ export function egressAt(ctx: WalkContext, pos: Position): EgressMethod {
 }
 
 function toInternet(ctx: WalkContext, st: WalkState, pos: Position): Outcome[] {
+  const parts = egressPartsAt(ctx, pos);
+  if (parts.length === 1) return toInternetVia(ctx, st, pos, parts[0].egress);
+  // Load balancer outbound rules translate some protocols only: each part leaves its own way.
+  const out: Outcome[] = [];
+  for (const p of parts) {
+    const space = st.space.intersectBox({ protocols: p.protocols, src: ALL_ADDRESSES, srcPorts: ALL_PORTS, dst: ALL_ADDRESSES, dstPorts: ALL_PORTS });
+    if (!space.isEmpty()) out.push(...toInternetVia(ctx, branch(st, space), pos, p.egress));
+  }
+  return out;
+}
+
+function toInternetVia(ctx: WalkContext, st: WalkState, pos: Position, eg: EgressMethod): Outcome[] {
   const { dp } = ctx;
-  const eg = egressAt(ctx, pos);
   withStep(st, { kind: 'egress', method: eg.method, resource: eg.resource, detail: eg.detail });
   if (eg.method === 'none') {
     return [end(st, 'NO_ROUTE', { stage: 'route', nextHopType: 'Internet', detail: eg.detail, fix: 'add a NAT gateway or a public IP, or route egress through the firewall' })];
