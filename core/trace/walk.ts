@@ -330,7 +330,6 @@ function crossPeering(ctx: WalkContext, st: WalkState, from: ResourceId, to: Res
   return st;
 }
 
-
 /**
  * Rule 8.9: resources behind a Basic Load Balancer frontend are unreachable over global peering
  * (VNets in different regions). The frontend's name when the destination is one and the peering
@@ -520,7 +519,8 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
   const { dp } = ctx;
   const fw = dp.snapshot.azureFirewalls.get(e.firewallId)!;
   const h = endpointHop(dp, e, 'firewall');
-  const cur: WalkState = { ...st, hops: [...st.hops, h] };
+  // 8.6: the firewall forwards; a gateway the packet came through no longer exempts it.
+  const cur: WalkState = { ...st, hops: [...st.hops, h], viaGateway: false };
   const fqdn = ctx.target.kind === 'storage' ? ctx.target.fqdn : ctx.fqdn;
   const r = ctx.filters.firewall(fw, cur.space, { fqdn });
   withStep(cur, ...r.steps);
@@ -528,8 +528,6 @@ export function throughFirewall(ctx: WalkContext, st: WalkState, e: Extract<Endp
   for (const n of r.notes) ctx.caveats.add({ code: 'firewall.partial', message: `Azure Firewall ${fw.name}: ${n}` });
   const out: Outcome[] = [];
   const pos: Position = { subnetId: e.subnetId, vnetId: e.vnetId, firewallId: fw.id };
-  // 8.6: the firewall forwards; a gateway the packet came through no longer exempts it.
-  cur.viaGateway = false;
   if (!r.network.isEmpty()) {
     // SNAT (core/firewall/snat.ts): network rules do not translate the firewall's private ranges
     // (IANA RFC 1918 / 6598 unless configured); other traffic takes the firewall's public address
