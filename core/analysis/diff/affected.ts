@@ -33,7 +33,7 @@ import type { Endpoint } from '../../dataplane/address-index.ts';
 import { compiledFirewall } from '../../firewall/evaluate-firewall.ts';
 import { firewallSnat } from '../../firewall/snat.ts';
 import type { AzureFirewall, Direction, IpConfiguration, ResourceId, Snapshot } from '../../model/types.ts';
-import { computeEndpointPermits, type FilterPoint } from '../../policy/evaluate-endpoint.ts';
+import { computeEndpointPermits, nsgAt, type FilterPoint } from '../../policy/evaluate-endpoint.ts';
 import { ruleBox } from '../../policy/compile-nsg.ts';
 import { parseCidr } from '../../sets/cidr.ts';
 import { IntervalSet } from '../../sets/interval-set.ts';
@@ -769,14 +769,15 @@ function boxEqual(a: Box, b: Box): boolean {
  * difference; when the NSGs themselves differ (an association changed), every packet may.
  */
 function changedRegion(before: DataPlane, pb: FilterPoint, after: DataPlane, pa: FilterPoint, direction: Direction): PacketSpace {
-  if (pb.subnetNsgId !== pa.subnetNsgId || pb.nicNsgId !== pa.nicNsgId) return FULL_SPACE;
+  if (pb.subnetNsgId !== pa.subnetNsgId || pb.nicNsgId !== pa.nicNsgId || pb.anySourcePort !== pa.anySourcePort) return FULL_SPACE;
   const tagB = before.virtualNetworkTag(pb.subnetId).set;
   const tagA = after.virtualNetworkTag(pa.subnetId).set;
   const boxes: Box[] = [];
   for (const nsgId of [pb.subnetNsgId, pb.nicNsgId]) {
     if (!nsgId) continue;
-    const cb = before.compiledNsg(nsgId);
-    const ca = after.compiledNsg(nsgId);
+    // As the point judges (a private endpoint's ignores source ports, rule 3.14).
+    const cb = nsgAt(before, pb, nsgId, direction);
+    const ca = nsgAt(after, pa, nsgId, direction);
     if (cb === ca && tagB.equals(tagA)) continue;
     const lb = cb ? (direction === 'Inbound' ? cb.inbound : cb.outbound) : [];
     const la = ca ? (direction === 'Inbound' ? ca.inbound : ca.outbound) : [];

@@ -25,7 +25,7 @@ import { deriveDataPlane } from './derive-dataplane.ts';
 import { computeGroupReach, computePairReach, fastDoorArrivals, isPair, NO_REACH, withSource, type PairReach } from './pair-reach.ts';
 import { filterPointOfEndpoint } from '../../trace/walk.ts';
 import { doorFilters } from './transit.ts';
-import { partsOf, renderDeltas, renderExposure, signatureOf, type GroupingContext, type PairDelta } from './render-delta.ts';
+import { BLOCKING_NSG_TRACES, partsOf, renderDeltas, renderExposure, signatureOf, type GroupingContext, type PairDelta } from './render-delta.ts';
 import { diffSnapshots, summarizeChanges, type SnapshotDiff } from './snapshot-diff.ts';
 import { applySnapshotEdits } from './snapshot-edits.ts';
 import type { FindingLike, WhatIfAnswer, WhatIfOptions, WhatIfTarget } from './types.ts';
@@ -602,14 +602,14 @@ export function computeWhatIf(before: DataPlane, target: WhatIfTarget, opts: Wha
     vnetMemo.set(mk, out);
     return out;
   };
-  const ctx: GroupingContext = { before, after, subnetSources: (id) => inSubnet(id, true), subnetDests: (id) => inSubnet(id, false), vnetSubnets, traces: opts.traces ?? true, traceBudget: { left: opts.maxTraces ?? DEFAULT_MAX_TRACES, skipped: 0 } };
+  const ctx: GroupingContext = { before, after, subnetSources: (id) => inSubnet(id, true), subnetDests: (id) => inSubnet(id, false), vnetSubnets, traces: opts.traces ?? true, traceBudget: { left: opts.maxTraces ?? DEFAULT_MAX_TRACES, skipped: 0 }, blockingNsgs: { ids: new Set<string>(), left: BLOCKING_NSG_TRACES } };
   const na = renderDeltas(ctx, allowed, 'allowed');
   const nb = renderDeltas(ctx, blocked, 'blocked');
   if (ctx.traceBudget.skipped) caveats.add({ code: 'whatif.traces-limited', message: `The examples of the first ${opts.maxTraces ?? DEFAULT_MAX_TRACES} changed flows are traced before and after; ${ctx.traceBudget.skipped} more carry their example flow only (ztpath trace with it shows the path).` });
   if (na.otherProtocols || nb.otherProtocols) caveats.add({ code: 'reach.other-protocols', message: 'Other IP protocols change too (rules with protocol *); only Tcp, Udp, Icmp, Esp and Ah are listed.' });
   caveats.add({ code: 'whatif.representative-destinations', message: `The internet as a destination is represented by ${'203.0.113.1'} and each on-premises site by one address of its first prefix; storage accounts by their blob endpoint.` });
 
-  const existing = existingConnectionsCaveat(diff, before.snapshot, after.snapshot, nb.items.length);
+  const existing = existingConnectionsCaveat(ctx.blockingNsgs.ids, after.snapshot);
   if (existing) caveats.add(existing);
 
   const c = cands ?? computeCandidates(before, after, diff);

@@ -178,7 +178,16 @@ export interface GroupingContext {
   traces: boolean;
   /** How many more items get their example traced (the rest keep the example flow only). */
   traceBudget: { left: number; skipped: number };
+  /**
+   * The NSGs that stop the examples of newly blocked flows after the change (rule 3.9: they leave
+   * existing connections up), from their after-traces; `left` bounds the extra traces made when
+   * examples are not traced.
+   */
+  blockingNsgs: { ids: Set<string>; left: number };
 }
+
+/** Extra after-traces of newly blocked examples, to find the NSGs that block them (rule 3.9). */
+export const BLOCKING_NSG_TRACES = 200;
 
 function dpFor(ctx: GroupingContext, p: PairDelta): DataPlane {
   return p.srcAfter && p.dstAfter ? ctx.after : ctx.before;
@@ -373,7 +382,6 @@ function cmp(a: string, b: string): number {
 }
 
 function exampleFor(ctx: GroupingContext, p: PairDelta, part: Part, direction: 'allowed' | 'blocked'): FlowChange['example'] {
-  void direction;
   const doc = parseIPv4(INTERNET_EXAMPLE)!;
   // A readable outside address: the documentation address when the part has it, else a host
   // address (not the network address) of the first prefix.
@@ -385,22 +393,30 @@ function exampleFor(ctx: GroupingContext, p: PairDelta, part: Part, direction: '
   const srcPort = part.icmpLike ? undefined : exampleSourcePort(part.srcPorts);
   const dstLabel = destLabel(ctx, p);
   const example: FlowChange['example'] = { src: formatIPv4(srcIp), dst: dstLabel, protocol: part.protocol === 'Any' ? 'Tcp' : part.protocol, ...(dstPort !== undefined ? { dstPort } : {}), ...(srcPort !== undefined ? { srcPort } : {}) };
-  if (!ctx.traces) return example;
-  if (ctx.traceBudget.left <= 0) {
-    ctx.traceBudget.skipped++;
-    return example;
-  }
-  ctx.traceBudget.left--;
-  for (const side of ['before', 'after'] as const) {
+  const traceSide = (side: 'before' | 'after') => {
     const dp = side === 'before' ? ctx.before : ctx.after;
     const s = side === 'before' ? p.srcBefore : p.srcAfter;
     const d = side === 'before' ? p.dstBefore : p.dstAfter;
-    if (!s || !d) continue;
+    if (!s || !d) return undefined;
     let from: ResolvedRef;
     if (s.kind === 'endpoint') from = { kind: 'endpoint', endpoint: s.endpoint, label: s.endpoint.ipText };
     else from = { kind: 'external', ip: srcIp, ipText: formatIPv4(srcIp), where: s.kind === 'internet' ? 'internet' : 'onPremises', label: formatIPv4(srcIp) };
     const r = traceFlow(dp, { from, to: destRef(d), protocol, dstPort, srcPort, viaPublicIp: s.kind === 'internet' });
-    if (r.ok) example[side] = r.trace;
+    return r.ok ? r.trace : undefined;
+  };
+  const traced = ctx.traces && ctx.traceBudget.left > 0;
+  if (ctx.traces && !traced) ctx.traceBudget.skipped++;
+  if (traced) {
+    ctx.traceBudget.left--;
+    for (const side of ['before', 'after'] as const) {
+      const t = traceSide(side);
+      if (t) example[side] = t;
+    }
+  }
+  if (direction === 'blocked') {
+    const after = traced ? example.after : ctx.blockingNsgs.left-- > 0 ? traceSide('after') : undefined;
+    const stop = after?.stoppedBy;
+    if (stop?.nsg && (stop.stage === 'nsg-inbound' || stop.stage === 'nsg-outbound')) ctx.blockingNsgs.ids.add(stop.nsg.toLowerCase());
   }
   return example;
 }
