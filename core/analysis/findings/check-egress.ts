@@ -76,7 +76,11 @@ export function checkEgress(ctx: FindingsContext): Finding[] {
       }
     }
     if (direct.length === 0) continue;
-    if (inspection) out.push(bypassFinding(ctx, subnetId, table, routed, direct));
+    // The appliances the estate routes through are its inspection point: their own egress is the
+    // inspected egress, not a workload skipping it (rule 6.3). They are still judged for default
+    // outbound access below.
+    const workloads = direct.map((d) => ({ ...d, members: d.members.filter((m) => m.kind !== 'nic' || !ctx.applianceNics.has(m.nicId)) })).filter((d) => d.members.length > 0);
+    if (inspection && workloads.length > 0) out.push(bypassFinding(ctx, subnetId, table, routed, workloads));
     const dflt = direct.filter((d) => d.egress.method === 'defaultOutboundAccess');
     if (dflt.length) out.push(defaultOutboundFinding(ctx, subnetId, dflt, table, routed));
   }

@@ -38,6 +38,10 @@ export function checkSpokeBypass(ctx: FindingsContext): Finding[] {
       if (!isSpoke(a) && !isSpoke(b)) continue;
       const ab = search(ctx, a, b);
       const ba = search(ctx, b, a);
+      // Rule 7.2: user routes of the same prefixes (to the hub's firewall, say) override the
+      // peering's routes; when no flow gets through uninspected and no route sends the spokes'
+      // traffic over the peering, the peering carries nothing and bypasses nothing.
+      if (ab.length + ba.length === 0 && !routesUsePeering(ctx, a, b) && !routesUsePeering(ctx, b, a)) continue;
       // Name the half in the VNet that is not a spoke (the outsider), else the first by id.
       const local = !isSpoke(a) ? link.local : !isSpoke(b) && link.remote ? link.remote : [link.local, link.remote].filter((x): x is VirtualNetworkPeering => !!x).sort((x, y) => cmp(x.id, y.id))[0];
       const other = local === link.local ? link.remote : link.local;
@@ -45,6 +49,24 @@ export function checkSpokeBypass(ctx: FindingsContext): Finding[] {
     }
   }
   return out;
+}
+
+/** Whether the routes of some subnet of `from` send traffic for an endpoint of `to` over their direct peering. */
+function routesUsePeering(ctx: FindingsContext, from: ResourceId, to: ResourceId): boolean {
+  const dp = ctx.dp;
+  // The endpoints of `to`, and a host address of each of its ranges (all there is of a remote VNet
+  // missing from the input).
+  const dests = [...(dp.snapshot.virtualNetworks.get(to)?.subnetIds ?? [])].flatMap((s) => (ctx.classesBySubnet.get(s) ?? []).map((c) => c.representative.ip));
+  const link = dp.topology.vnets.get(from)?.peers.find((p) => p.remoteVnetId === to);
+  for (const [lo, hi] of link?.remoteSet.ranges() ?? []) dests.push(Math.min(lo + 4, hi));
+  for (const s of dp.snapshot.virtualNetworks.get(from)?.subnetIds ?? []) {
+    const table = dp.routesForSubnet(s);
+    for (const ip of dests) {
+      const origin = table?.lookup(ip)?.route.origin;
+      if (origin?.kind === 'peering' && origin.remoteVnetId === to) return true;
+    }
+  }
+  return false;
 }
 
 /** Flows from subnets of `from` into endpoints of `to` that pass no inspection point. */
