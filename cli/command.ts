@@ -86,8 +86,16 @@ export function parseCommandArgs(c: Command, argv: string[]): ParsedArgs {
     if (f.multiple) o.multiple = true;
     options[f.name] = o;
   }
+  // `--port -1`: node's parseArgs takes `-1` for a flag and reports the value as missing. A
+  // string flag followed by a negative number gets that number, which the flag's own check names.
+  const stringFlags = new Set(c.flags.filter((f) => f.type === 'string').map((f) => `--${f.name}`));
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (stringFlags.has(argv[i]) && /^-\d/.test(argv[i + 1] ?? '')) args.push(`${argv[i]}=${argv[++i]}`);
+    else args.push(argv[i]);
+  }
   try {
-    const r = parseArgs({ args: argv, options, allowPositionals: true, strict: !c.lenient });
+    const r = parseArgs({ args, options, allowPositionals: true, strict: !c.lenient });
     const values: ParsedArgs['values'] = {};
     for (const [k, v] of Object.entries(r.values)) {
       if (typeof v === 'string' || typeof v === 'boolean') values[k] = v;

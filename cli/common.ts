@@ -24,7 +24,7 @@ export async function loadForCommand(c: Command, args: ParsedArgs, io: CliIo, op
   const source: SnapshotSource = { documents: [] };
   const snapshot = await loadSnapshot(
     args.positionals,
-    { serviceTags: stringFlag(args, 'service-tags'), silent, reportDiagnostics: opts.reportDiagnostics, source },
+    { serviceTags: stringFlag(args, 'service-tags'), silent, quiet: boolFlag(args, 'quiet'), reportDiagnostics: opts.reportDiagnostics, source },
     io,
   );
   return { snapshot, dp: compile(snapshot), json, progress: Progress.for(io, silent), source };

@@ -15,8 +15,13 @@ import { TextReader } from './text-reader.ts';
 export interface LoadOptions {
   /** `--service-tags FILE` (or a folder holding one). */
   serviceTags?: string;
-  /** `--json` or `--quiet`: nothing on stderr but fatal errors. */
+  /** `--json` or `--quiet`: no progress on stderr. */
   silent?: boolean;
+  /**
+   * `--quiet`: not even the line that counts the input's errors. Under `--json` alone that line is
+   * still written to stderr (stdout stays the answer): input that was dropped is never silent.
+   */
+  quiet?: boolean;
   /** Print the one-line diagnostics count after loading (summary lists them itself). */
   reportDiagnostics?: boolean;
   /** Filled with the files read and the names they were imported under (see SnapshotSource). */
@@ -222,7 +227,7 @@ export async function loadSnapshot(paths: string[], opts: LoadOptions, io: CliIo
       hint: errors.length ? undefined : 'accepted: ARM resources (REST or az CLI shape), {"value": [...]}, {"data": [...]}, ARM templates, REST example files',
     });
   }
-  if (opts.reportDiagnostics !== false && !opts.silent && snapshot.diagnostics.some((d) => d.severity === 'error')) {
+  if (opts.reportDiagnostics !== false && !(opts.quiet ?? opts.silent) && snapshot.diagnostics.some((d) => d.severity === 'error')) {
     io.stderr(`ztpath: ${diagnosticsCountLine(snapshot.diagnostics)}\n`);
   }
   return snapshot;

@@ -133,7 +133,14 @@ export function applyChange(snapshot: Snapshot, changeText: string, file: string
   if (Array.isArray(upsert) && upsert.length) {
     // Read where the upserts stand in the change file, so that every source location (ip
     // configurations and other nested parts included) and diagnostic points into it.
+    const from = ctx.diagnostics.length;
     readReplacement(upsert, '$.upsert', ctx, store);
+    // An upsert that is not a resource would leave the change empty, and a what-if that compares
+    // nothing would pass its gates: the change file is wrong, not a document to skip.
+    for (let i = from; i < ctx.diagnostics.length; i++) {
+      const d = ctx.diagnostics[i];
+      if (d.code === 'input.unrecognized') ctx.diagnostics[i] = { ...d, severity: 'error', code: 'change.invalid', message: `an upsert is not an ARM resource (no id and type): ${d.message}` };
+    }
   }
 
   // 2. Deletes.

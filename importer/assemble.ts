@@ -32,6 +32,16 @@ export function assembleSnapshot(store: Store, ctx: ImportContext): Snapshot {
     const defaults: SecurityRule[] = [];
     for (const r of store.rulesByNsg.get(nsg.id)?.values() ?? []) (r.collection === 'defaultSecurityRules' ? defaults : custom).push(r);
     nsg.securityRules = exact(custom);
+    // REST and az CLI always list securityRules (`[]` when there are none); a copy without the
+    // field (a Resource Graph row projected to id, name and type) does not say the NSG has none.
+    if (custom.length === 0 && !store.gaveCollection(nsg.id, 'securityRules')) {
+      const where: { resourceId: string; file?: string; jsonPath?: string } = { resourceId: nsg.displayId };
+      if (nsg.source) {
+        where.file = nsg.source.file;
+        where.jsonPath = nsg.source.jsonPath;
+      }
+      ctx.report('warning', 'nsg.rules-unknown', `network security group ${nsg.name} came without its securityRules field, and no rule of it stands alone in the input: its custom rules are unknown, and it is evaluated with the default rules only`, { ...where, hint: 'export the NSG with its properties (az network nsg list, or a Resource Graph query that projects properties)' });
+    }
     if (defaults.length > 0) {
       nsg.defaultSecurityRules = completeDefaultRules(nsg, defaults, ctx);
     } else {

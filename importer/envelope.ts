@@ -106,10 +106,12 @@ class DocumentReader {
       return;
     }
     if (Array.isArray(v.value)) {
+      this.reportPaged(v, path);
       this.readList(v.value, member(path, 'value'), depth);
       return;
     }
     if (Array.isArray(v.data)) {
+      this.reportPaged(v, path);
       this.readList(v.data, member(path, 'data'), depth);
       return;
     }
@@ -204,6 +206,7 @@ class DocumentReader {
           this.read(item, `${path}[${i}]`, depth + 1);
           continue;
         }
+        if (this.reportBadId(item, `${path}[${i}]`)) continue;
       }
       skipped.count++;
       if (skipped.first < 0) {
@@ -212,6 +215,21 @@ class DocumentReader {
         if (looksLikeAzPowerShell(item)) skipped.hint = AZ_POWERSHELL_HINT;
       }
     }
+  }
+
+  /**
+   * An item with a resource type whose id is not an ARM resource id: a resource the importer cannot
+   * key, named as such (an error at its id, quoting it), not counted among items that are not resources.
+   */
+  private reportBadId(item: JsonObject, path: string): boolean {
+    const type = item.type;
+    const id = item.id;
+    if (typeof type !== 'string' || !type.includes('/') || type.charCodeAt(0) === 91 || typeof id !== 'string' || id.length === 0) return false;
+    this.ctx.report('error', 'field.id', `the ${type} resource's id '${id}' is not an ARM resource id (/subscriptions/.../providers/${type}/NAME); the resource is skipped`, {
+      jsonPath: `${path}.id`,
+      hint: 'export the resources with their full ids (az network ... list, the REST API, Azure Resource Graph)',
+    });
+    return true;
   }
 
   /** The warning for the items of a list of `total` that were not resources, if any. */
@@ -299,6 +317,24 @@ class DocumentReader {
       TYPE_CACHE.set(raw, t);
     }
     return t;
+  }
+
+  /**
+   * A list that says more pages exist (REST and az CLI `nextLink`; Resource Graph `$skipToken`,
+   * `resultTruncated`, `count` below `totalRecords`): what the file does not hold is named, not
+   * taken for the whole estate.
+   */
+  private reportPaged(v: Record<string, unknown>, path: string): void {
+    const signs: string[] = [];
+    if (typeof v.nextLink === 'string' && v.nextLink.length > 0) signs.push('nextLink');
+    for (const k of ['$skipToken', 'skipToken']) if (typeof v[k] === 'string' && (v[k] as string).length > 0) signs.push(k);
+    if (v.resultTruncated === 'true' || v.resultTruncated === true) signs.push('resultTruncated');
+    if (typeof v.count === 'number' && typeof v.totalRecords === 'number' && v.count < v.totalRecords) signs.push(`count ${v.count} of totalRecords ${v.totalRecords}`);
+    if (signs.length === 0) return;
+    this.ctx.report('warning', 'input.paged', `${path} is one page of a longer list (${signs.join(', ')}); the resources on the other pages are not in the input`, {
+      jsonPath: path,
+      hint: 'export every page: az rest --paginate / az network ... list, or az graph query --first 1000 with --skip-token until none is returned',
+    });
   }
 
   private unrecognized(path: string, message: string, hint?: string): void {

@@ -47,9 +47,26 @@ export class Fields {
   raw(key: string): unknown {
     const v = this.props[key];
     if (v !== undefined && v !== null) return v;
-    if (this.props === this.obj) return undefined;
-    const w = this.obj[key];
-    return w === null ? undefined : w;
+    if (this.props !== this.obj) {
+      const w = this.obj[key];
+      if (w !== undefined && w !== null) return w;
+    }
+    // ARM reads property names case-insensitively (`SecurityRules`, az CLI's older
+    // `frontendIpConfigurations`): the exact spelling first, then any other case of it.
+    return this.otherCase(this.props, key) ?? (this.props === this.obj ? undefined : this.otherCase(this.obj, key));
+  }
+
+  /** The value of `key` spelled in another case in `o`; only a key of the same length is compared. */
+  private otherCase(o: JsonObject, key: string): unknown {
+    let lower: string | undefined;
+    for (const k in o) {
+      if (k.length !== key.length || k === key) continue;
+      lower ??= key.toLowerCase();
+      if (k.toLowerCase() !== lower) continue;
+      const v = o[k];
+      return v === null ? undefined : v;
+    }
+    return undefined;
   }
 
   has(key: string): boolean {

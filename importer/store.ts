@@ -37,6 +37,11 @@ export class Store {
   /** How many resources were read more than once with identical content. */
   identicalDuplicates = 0;
   private readonly embedded = new Map<ResourceId, EmbeddedChildren>();
+
+  /** Whether some copy of parent `id` held its `collection` field (an empty list counts). */
+  gaveCollection(id: ResourceId, collection: string): boolean {
+    return this.embedded.get(id)?.[collection] !== undefined;
+  }
   /**
    * While a document is read in parts (see beginDocument): how to undo what it changed. A map
    * the document only added keys to is undone by deleting its keys from its size when first

@@ -83,6 +83,11 @@ export function rulePorts(f: Fields, single: unknown, plural: unknown, singularK
  */
 function checkRuleAddress(f: Fields, text: string, key: string, index: number): string | undefined {
   const c = text.length > 0 ? text.charCodeAt(0) : 0;
+  // `[parameters('x')]`: an ARM template expression, not evaluated (`[[` escapes a literal `[`).
+  if (c === 91 && text.charCodeAt(1) !== 91 && text.endsWith(']')) {
+    f.warnAt('template.unevaluated', pathOf(f, key, index), `'${text}' is an ARM template expression, which is not evaluated; skipped`, 'import the deployed resources instead: az network ... list, Azure Resource Graph, or the REST API');
+    return undefined;
+  }
   if (!(c >= 48 && c <= 57) && text.indexOf(':') < 0) {
     // `*`, `Any` (rule 1.6: clients accept it for `*`), or a service tag (`Storage.WestEurope`)
     if (text.length === 3 && text.toLowerCase() === 'any') return '*';

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type Command, JSON_FLAG, QUIET_FLAG, SERVICE_TAGS_FLAG, boolFlag, requireFlag, stringFlag } from '../command.ts';
 import { CliError, usageError } from '../io.ts';
 import { displayPath, listInputFiles, readText } from '../load-snapshot.ts';
+import { Progress } from '../progress.ts';
 import { TextReader } from '../text-reader.ts';
 import { ensureWebBuild, packageVersion } from '../web-build.ts';
 import { WebData, canonicalKey } from '../web-data.ts';
@@ -95,7 +96,9 @@ export const reportCommand: Command = {
     const topText = stringFlag(args, 'blast-top');
     const top = topText === undefined ? undefined : Number(topText);
     if (top !== undefined && !(Number.isInteger(top) && top >= 0)) throw usageError(this.name, `--blast-top ${topText}: expected a whole number`);
-    const log = (line: string) => (quiet ? undefined : io.stderr(`ztpath: ${line}\n`));
+    // Progress only on a terminal and outside CI, as every other verb (cli/progress.ts).
+    const progress = Progress.for(io, quiet);
+    const log = (line: string) => progress.show(`ztpath: ${line}`);
 
     // Before any work: an estate too large for one page is refused at once.
     const maxBytes = maxInputBytes(io.env);
@@ -136,17 +139,22 @@ export const reportCommand: Command = {
     if (features.whatif) ask('/api/whatif');
     if (features.blast) {
       const froms: string[] = [];
+      const labels = new Map<string, string>();
       const n = top ?? (topo.counts.endpoints <= BLAST_DEFAULT_ENDPOINTS ? 3 : 0);
       const exposure = answers['/api/exposure'] as { exposed?: { kind: string; resource: string; ip?: string }[] } | undefined;
       for (const x of exposure?.exposed ?? []) {
         if (froms.length >= n) break;
         if (x.kind !== 'nic') continue;
         const node = data.locate({ resource: x.resource, ip: x.ip });
-        if (node && !froms.includes(`@${node}`)) froms.push(`@${node}`);
+        if (node && !froms.includes(`@${node}`)) {
+          froms.push(`@${node}`);
+          labels.set(`@${node}`, x.resource.slice(x.resource.lastIndexOf('/') + 1));
+        }
       }
       for (const ref of (args.values.blast as string[] | undefined) ?? []) froms.push(ref);
       for (const from of froms) {
-        log(`computing the blast radius from ${from.startsWith('@') ? from.slice(1) : from}...`);
+        // The page's node names (`@v2.s7.n9`) are internal: the foothold's resource name instead.
+        log(`computing the blast radius from ${labels.get(from) ?? from}...`);
         // As the page asks (summed up by VNet), so that it opens on this answer.
         const r = ask('/api/blast', { from, by: 'vnet' });
         if (r.status !== 200 && !from.startsWith('@')) throw new CliError(`--blast ${from}: ${(r.body as { error?: string }).error ?? 'failed'}`);
@@ -173,6 +181,7 @@ export const reportCommand: Command = {
     if (loaded.changeFile) input.change = loaded.changeFile;
 
     const build = await ensureWebBuild(log);
+    progress.clear();
     let html: string;
     try {
       html = await buildReportHtml(build, answers, input);

@@ -54,6 +54,8 @@ export const traceCommand: Command = {
     if (protocol === undefined) throw usageError(this.name, `--protocol ${protoText}: expected Tcp, Udp or Icmp`);
     const portText = stringFlag(args, 'port');
     if ((protocol === 6 || protocol === 17) && portText === undefined) throw usageError(this.name, '--port is required for Tcp and Udp');
+    // Ports belong to Tcp and Udp: a port given with Icmp would be dropped without a word.
+    if (protocol !== 6 && protocol !== 17 && (portText !== undefined || stringFlag(args, 'src-port') !== undefined)) throw usageError(this.name, `--port and --src-port apply to Tcp and Udp only, not ${protoText}`);
     const dstPort = portText !== undefined ? parsePortText(this.name, '--port', portText) : undefined;
     const srcPortText = stringFlag(args, 'src-port');
     const srcPort = srcPortText !== undefined ? parsePortText(this.name, '--src-port', srcPortText) : undefined;

@@ -17,7 +17,7 @@ export type ResolvedRef =
   | { kind: 'external'; ip: number; ipText: string; where: 'internet' | 'onPremises'; label: string }
   | { kind: 'internet'; label: string };
 
-export type ResolveResult = { ok: true; ref: ResolvedRef } | { ok: false; code: 'ref.unknown' | 'ref.ambiguous'; message: string; candidates: string[] };
+export type ResolveResult = { ok: true; ref: ResolvedRef } | { ok: false; code: 'ref.unknown' | 'ref.ambiguous' | 'ref.not-attached'; message: string; candidates: string[] };
 
 interface Candidate {
   ref: ResolvedRef;
@@ -135,7 +135,25 @@ export function resolveRef(dp: DataPlane, text: string): ResolveResult {
   }
   if (unique.size === 1) return { ok: true, ref: [...unique.values()][0].ref };
   if (unique.size > 1) return { ok: false, code: 'ref.ambiguous', message: `'${t}' names several resources; use a resource id`, candidates: [...unique.values()].map((c) => c.id) };
+  const detached = detachedNic(dp, t);
+  if (detached) return { ok: false, code: 'ref.not-attached', message: detached, candidates: [] };
   return { ok: false, code: 'ref.unknown', message: `'${t}' is not a resource id, a unique name, an IP address or 'internet' in this snapshot`, candidates: suggest(dp, t) };
+}
+
+/**
+ * Why a network interface (or a VM's) that the text names is not an endpoint: none of its ip
+ * configurations has an address in a subnet of the input. Undefined when the text names none.
+ */
+function detachedNic(dp: DataPlane, t: string): string | undefined {
+  const n = t.toLowerCase();
+  const s = dp.snapshot;
+  const vm = [...s.virtualMachines.values()].find((x) => x.name.toLowerCase() === n || x.id === n);
+  const nic = vm ? s.networkInterfaces.get(vm.nics.find((x) => x.primary)?.id ?? vm.nics[0]?.id ?? '') : [...s.networkInterfaces.values()].find((x) => x.name.toLowerCase() === n || x.id === n);
+  if (!nic) return undefined;
+  const missing = nic.ipConfigurations.map((c) => c.subnetId).find((id) => id !== undefined && !s.subnets.has(id));
+  const what = vm ? `virtual machine ${vm.name} (network interface ${nic.name})` : `network interface ${nic.name}`;
+  if (missing) return `${what} is in the input, but its subnet ${missing} is not: it has no place in the network to evaluate (add the file that holds the subnet's virtual network)`;
+  return `${what} is in the input, but none of its ip configurations has a private address in a subnet`;
 }
 
 function suggest(dp: DataPlane, text: string): string[] {

@@ -79,10 +79,11 @@ describe('non-fatal diagnostics', () => {
     expect(r.stderr).toMatch(/^ztpath: 1 error, \d+ warnings? in the input; see `ztpath summary`\n$/);
   });
 
-  it('are silent with --json and --quiet', async () => {
+  it('are counted on stderr with --json too (stdout stays the answer), and silent with --quiet', async () => {
     const j = await run(['next-hop', 'mixed', '--nic', 'nic-front01', '--dest', '8.8.8.8', '--json'], { cwd: tmp });
     expect(j.code).toBe(0);
-    expect(j.stderr).toBe('');
+    expect(j.stderr).toMatch(/^ztpath: 1 error, \d+ warnings? in the input; see `ztpath summary`\n$/);
+    expect(() => JSON.parse(j.stdout) as unknown).not.toThrow();
     const q = await run(['next-hop', 'mixed', '--nic', 'nic-front01', '--dest', '8.8.8.8', '--quiet'], { cwd: tmp });
     expect(q.stderr).toBe('');
   });
