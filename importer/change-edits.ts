@@ -95,12 +95,23 @@ export class EditRunner {
     return v;
   }
 
-  /** Import a generated document as if it stood in the change file at `path`. */
-  private importDoc(doc: JsonObject, path: string): void {
+  /** Import a generated document as if it stood in the change file at `path`; whether it raised errors. */
+  private importDoc(doc: JsonObject, path: string): boolean {
     const prev = this.ctx.file;
     this.ctx.file = this.file;
+    const from = this.ctx.diagnostics.length;
     readReplacement(doc, path, this.ctx, this.store);
     this.ctx.file = prev;
+    return this.ctx.diagnostics.slice(from).some((d) => d.severity === 'error');
+  }
+
+  /**
+   * An edit whose rule or route the reader refused (its errors are reported above) changes nothing:
+   * a what-if of it would compare nothing and pass its gates, so the change file is in error.
+   */
+  private refused(path: string, what: string, kept: unknown, existing: unknown): boolean {
+    if (kept !== undefined && kept !== existing) return true;
+    return this.fail(path, `the ${what} could not be read (see the errors above): the edit changes nothing`);
   }
 
   run(e: unknown, path: string): boolean {
@@ -176,8 +187,8 @@ export class EditRunner {
     if (!merge && existing) return this.fail(member(member(path, 'rule'), 'name'), `${nsg.name} already has a security rule ${spec.name}`, 'change.exists', 'use setSecurityRule to change it');
     if (merge && !existing) return this.fail(member(member(path, 'rule'), 'name'), `${nsg.name} has no security rule ${spec.name}`, 'change.unknown-ref', 'use addSecurityRule to add it');
     const props = existing ? mergeProps(ruleToRest(existing), spec.props) : spec.props;
-    this.importDoc({ id: displayId, name: spec.name, type: 'Microsoft.Network/networkSecurityGroups/securityRules', properties: props }, member(path, 'rule'));
-    return true;
+    if (!this.importDoc({ id: displayId, name: spec.name, type: 'Microsoft.Network/networkSecurityGroups/securityRules', properties: props }, member(path, 'rule'))) return true;
+    return this.refused(member(path, 'rule'), `security rule ${spec.name}`, this.store.rulesByNsg.get(nsg.id)?.get(canonId(displayId)), existing);
   }
 
   private removeRule(e: JsonObject, path: string): boolean {
@@ -203,8 +214,8 @@ export class EditRunner {
     if (!merge && existing) return this.fail(member(member(path, 'route'), 'name'), `${rt.name} already has a route ${spec.name}`, 'change.exists', 'use setRoute to change it');
     if (merge && !existing) return this.fail(member(member(path, 'route'), 'name'), `${rt.name} has no route ${spec.name}`, 'change.unknown-ref', 'use addRoute to add it');
     const props = existing ? mergeProps(routeToRest(existing), spec.props) : spec.props;
-    this.importDoc({ id: displayId, name: spec.name, type: 'Microsoft.Network/routeTables/routes', properties: props }, member(path, 'route'));
-    return true;
+    if (!this.importDoc({ id: displayId, name: spec.name, type: 'Microsoft.Network/routeTables/routes', properties: props }, member(path, 'route'))) return true;
+    return this.refused(member(path, 'route'), `route ${spec.name}`, this.store.routesByTable.get(rt.id)?.get(canonId(displayId)), existing);
   }
 
   private removeRoute(e: JsonObject, path: string): boolean {

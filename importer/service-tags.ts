@@ -63,7 +63,12 @@ function readCatalog(doc: JsonObject, path: string, file: string, ctx: ImportCon
     if (Array.isArray(raw)) {
       for (let j = 0; j < raw.length; j++) {
         const p = raw[j];
-        if (typeof p !== 'string') continue;
+        if (typeof p !== 'string') {
+          ctx.report('error', 'field.type', `service tag ${item.name}: addressPrefixes[${j}] should be a prefix string, found ${describeValue(p)}; skipped`, {
+            jsonPath: `${at}.properties.addressPrefixes[${j}]`,
+          });
+          continue;
+        }
         if (p.indexOf(':') >= 0) {
           ipv6++;
           continue;

@@ -260,6 +260,16 @@ describe('whatif change files', () => {
     const r = await run(['whatif', SAMPLE, '--change', change, '--fail-on', 'newly-allowed']);
     expectInputError(r, change, '$.upsert[0]');
   });
+
+  it('an edit whose rule or route the reader refuses is a change-file error (exit 2), not an empty what-if', async () => {
+    const rule = file('ch/bad-rule.json', JSON.stringify({ edits: [{ op: 'addSecurityRule', nsg: 'nsg-db', rule: { name: 'Bad', priority: 'abc', direction: 'Inbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '22' } }] }));
+    const r = await run(['whatif', SAMPLE, '--change', rule, '--fail-on', 'newly-blocked']);
+    expectInputError(r, rule, '$.edits[0].rule');
+    expect(r.stderr).toContain('change.invalid');
+    // A rule with one bad field among good ones is still read: the edit goes on (the error is reported).
+    const partial = file('ch/partial-rule.json', JSON.stringify({ edits: [{ op: 'addSecurityRule', nsg: 'nsg-db', rule: { name: 'Partial', priority: 150, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefixes: ['10.0.0.0/8', '10.0.0.300/24'], sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '22' } }] }));
+    expect((await run(['whatif', SAMPLE, '--change', partial, '--no-findings'])).code).toBe(0);
+  });
 });
 
 describe('progress when not a TTY', () => {

@@ -62,12 +62,12 @@ describe('readServiceTags: bad input', () => {
     expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'input.unrecognized', severity: 'error', file: 'x.json', jsonPath: '$' })]);
   });
 
-  it('invalid prefixes are reported and dropped; IPv6 counted once', () => {
+  it('invalid prefixes (a number among them) are reported and dropped; IPv6 counted once', () => {
     const doc = {
       changeNumber: 2,
       cloud: 'Public',
       values: [
-        { name: 'Tag.One', id: 'Tag.One', properties: { addressPrefixes: ['10.0.0.0/8', '10.0.0.300/24', '2603:1000::/40', '2603:2000::/40'] } },
+        { name: 'Tag.One', id: 'Tag.One', properties: { addressPrefixes: ['10.0.0.0/8', '10.0.0.300/24', '2603:1000::/40', '2603:2000::/40', 42] } },
         { name: 'Tag.Two', id: 'Tag.Two', properties: { addressPrefixes: '1.2.3.0/24' } },
       ],
     };
@@ -76,9 +76,10 @@ describe('readServiceTags: bad input', () => {
     expect(r.catalog!.tags.get('tag.two')!.addressPrefixes).toEqual([]);
     expect(r.diagnostics.map((d) => [d.code, d.severity, d.jsonPath])).toEqual([
       ['cidr.invalid', 'error', '$.values[0].properties.addressPrefixes[1]'],
+      ['field.type', 'error', '$.values[0].properties.addressPrefixes[4]'],
       ['field.type', 'error', '$.values[1].properties.addressPrefixes'],
       ['ipv6.unsupported', 'info', '$.values'],
     ]);
-    expect(r.diagnostics[2].message).toContain('2 IPv6 prefixes');
+    expect(r.diagnostics[3].message).toContain('2 IPv6 prefixes');
   });
 });
