@@ -235,14 +235,9 @@ export function computeEffectiveRoutes(ctx: RouteContext, subnet: Subnet): Effec
       b.caveats.push({ code: 'route.service-endpoint-unknown', message: `Service endpoint ${se.service} is not mapped to a service tag; its route is left out.` });
       continue;
     }
-    let locations = se.locations.filter((l) => l !== '*');
-    // Rule 10.6: Microsoft.Storage endpoints are regional; when a template omits `locations` Azure
-    // fills in the VNet's region and its pair. No region-pair table here: the region only, said.
-    const vnetRegion = ctx.snapshot.virtualNetworks.get(subnet.vnetId)?.location;
-    if (se.locations.length === 0 && se.service.toLowerCase() === 'microsoft.storage' && vnetRegion) {
-      locations = [vnetRegion];
-      if (!b.caveats.includes(CAVEATS.serviceEndpointNoPair)) b.caveats.push(CAVEATS.serviceEndpointNoPair);
-    }
+    const given = serviceEndpointLocations(ctx.snapshot, subnet, se);
+    const locations = given.locations.filter((l) => l !== '*');
+    if (given.defaulted && !b.caveats.includes(CAVEATS.serviceEndpointNoPair)) b.caveats.push(CAVEATS.serviceEndpointNoPair);
     const tagNames = locations.length === 0 || se.locations.includes('*') ? [tag] : locations.map((l) => `${tag}.${regionKey(l)}`);
     let prefixes: string[] = [];
     let known = true;
@@ -291,6 +286,17 @@ function reservedReplacingRanges(vnet: VnetInfo | undefined): Cidr[] {
     if (v.ok) out.push(v.cidr);
   }
   return out;
+}
+
+/**
+ * A service endpoint's locations as Azure holds them. Rule 10.6: Microsoft.Storage endpoints are
+ * regional; when a template omits `locations` Azure fills in the VNet's region and its pair. No
+ * region-pair table here: the region only (`defaulted`, which the answers say).
+ */
+export function serviceEndpointLocations(snapshot: Snapshot, subnet: Subnet, se: { service: string; locations: string[] }): { locations: string[]; defaulted: boolean } {
+  const vnetRegion = snapshot.virtualNetworks.get(subnet.vnetId)?.location;
+  if (se.locations.length === 0 && se.service.toLowerCase() === 'microsoft.storage' && vnetRegion) return { locations: [vnetRegion], defaulted: true };
+  return { locations: se.locations, defaulted: false };
 }
 
 function hasDefaultPrefix(r: EffectiveRoute): boolean {

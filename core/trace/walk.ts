@@ -19,7 +19,7 @@ import { parseCidr } from '../sets/cidr.ts';
 import { PRIVATE_SET } from '../dataplane/well-known-addresses.ts';
 import { nameFromId } from '../model/ids.ts';
 import type { Filters } from './filters.ts';
-import type { EffectiveRoute, EffectiveRouteTable, RouteMatch } from '../dataplane/effective-routes.ts';
+import { serviceEndpointLocations, type EffectiveRoute, type EffectiveRouteTable, type RouteMatch } from '../dataplane/effective-routes.ts';
 import type { AllowedBy, Disposition, Hop, HopKind, Step, StoppedBy } from './types.ts';
 import { egressForNic, egressPartsForNic, type EgressMethod, type EgressPart } from './egress.ts';
 import { evaluateStorageAccess, storagePublicSources, type StorageAccess } from './paas.ts';
@@ -274,14 +274,12 @@ function storageServiceEndpointRoute(ctx: WalkContext, table: EffectiveRouteTabl
     if (r.nextHopType !== 'VirtualNetworkServiceEndpoint' || r.state !== 'Active' || r.origin.kind !== 'serviceEndpoint') continue;
     const service = r.origin.service.toLowerCase();
     if (service !== 'microsoft.storage' && service !== 'microsoft.storage.global') continue;
-    const subnetSe = ctx.dp.snapshot.subnets.get(table.subnetId)?.serviceEndpoints.find((e) => e.service.toLowerCase() === service);
-    const locations = (subnetSe?.locations ?? []).map((l) => l.replace(/\s/g, '').toLowerCase());
+    const subnet = ctx.dp.snapshot.subnets.get(table.subnetId);
+    const subnetSe = subnet?.serviceEndpoints.find((e) => e.service.toLowerCase() === service);
     // Rule 10.6: no locations on Microsoft.Storage means the VNet's region (and its pair, not modelled).
-    if (service === 'microsoft.storage' && locations.length === 0) {
-      const vnetRegion = ctx.dp.snapshot.virtualNetworks.get(ctx.dp.snapshot.subnets.get(table.subnetId)?.vnetId ?? '')?.location;
-      if (vnetRegion) locations.push(vnetRegion.replace(/\s/g, '').toLowerCase());
-      if (region && vnetRegion && !locations.includes(region)) ctx.caveats.add(CAVEATS.serviceEndpointNoPair);
-    }
+    const given = subnet && subnetSe ? serviceEndpointLocations(ctx.dp.snapshot, subnet, subnetSe) : { locations: [], defaulted: false };
+    const locations = given.locations.map((l) => l.replace(/\s/g, '').toLowerCase());
+    if (given.defaulted && region && !locations.includes(region)) ctx.caveats.add(CAVEATS.serviceEndpointNoPair);
     if (service === 'microsoft.storage' && locations.length > 0 && !locations.includes('*') && region && !locations.includes(region)) continue;
     const entry = table.entries.find((e) => e.route === r && dstIp >= e.cidr.start && dstIp <= e.cidr.end) ?? { cidr: { start: dstIp, end: dstIp, prefixLength: 32 }, route: r };
     return { entry, route: r, reason: 'service-endpoint' };
